@@ -1,0 +1,22 @@
+import type { ErrorCode } from './constants';
+
+/** Codes beyond SPEC §9 that only the sandbox providers use to refuse bad calls. */
+export type SandboxErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED';
+
+/**
+ * A refusal with a stable code. Thrown by services, adapters and the sandbox;
+ * the HTTP status is decided at the edge (api/problem.ts), in one mapping.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode | SandboxErrorCode,
+    readonly detail: string,
+    readonly extras: Record<string, unknown> = {},
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+export const appError = (code: ErrorCode | SandboxErrorCode, detail: string, extras?: Record<string, unknown>) =>
+  new AppError(code, detail, extras);
