@@ -1,7 +1,7 @@
 import type { ErrorCode } from './constants';
 
-/** Codes beyond SPEC §9 that only the sandbox providers use to refuse bad calls. */
-export type SandboxErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED';
+/** Codes beyond SPEC §9: the sandbox providers refusing bad calls, and the service's own conditions. */
+export type ServiceErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED' | 'SERVICE_UNAVAILABLE';
 
 /**
  * A refusal with a stable code. Thrown by services, adapters and the sandbox;
@@ -10,7 +10,7 @@ export type SandboxErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKE
 export class AppError extends Error {
   override name = 'AppError';
   constructor(
-    readonly code: ErrorCode | SandboxErrorCode,
+    readonly code: ErrorCode | ServiceErrorCode,
     readonly detail: string,
     readonly extras: Record<string, unknown> = {},
   ) {
@@ -18,5 +18,5 @@ export class AppError extends Error {
   }
 }
 
-export const appError = (code: ErrorCode | SandboxErrorCode, detail: string, extras?: Record<string, unknown>) =>
+export const appError = (code: ErrorCode | ServiceErrorCode, detail: string, extras?: Record<string, unknown>) =>
   new AppError(code, detail, extras);

@@ -1,0 +1,11 @@
+import type { Knex } from 'knex';
+import * as foundation from './20261127_0001_foundation';
+
+export interface Migration {
+  up(knex: Knex): Promise<void>;
+}
+
+/** Every migration, by name; applied in name order. Forward-only: add a new file, never edit an applied one. */
+export const migrations: Record<string, Migration> = {
+  '20261127_0001_foundation': foundation,
+};

@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
+
+/**
+ * Configuration is read once from the environment, validated here and passed down.
+ * Nothing else in the code base reads process.env.
+ */
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  CALLBACK_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.string().optional(),
+  MIGRATE_ON_START: bool(true),
+
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('realname-verification'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+
+  SERVICE_API_KEY: z.string().min(16).optional(),
+  REVIEWER_API_KEY: z.string().min(16).optional(),
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  ACCOUNT_TOKEN_SECRET: z.string().min(32).optional(),
+  PII_ENCRYPTION_KEY: key32.optional(),
+  PII_HASH_KEY: key32.optional(),
+  TEMPORAL_CODEC_KEY: key32.optional(),
+  WECHAT_CALLBACK_SECRET: z.string().min(16).optional(),
+  QQ_CALLBACK_SECRET: z.string().min(16).optional(),
+  FACE_CALLBACK_SECRET: z.string().min(16).optional(),
+  BANK_CALLBACK_SECRET: z.string().min(16).optional(),
+
+  SANDBOX_ENABLED: bool(true),
+  SANDBOX_PAYOUT_DELAY: duration('5s'),
+
+  QR_TTL: duration('10m'),
+  QR_REFRESH_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
+  INSTANT_METHOD_TTL: duration('24h'),
+  TRANSFER_WINDOW: duration('7d'),
+  AMOUNT_ENTRY_WINDOW: duration('7d'),
+  CHANGE_VALIDITY: duration('7d'),
+  CHANGE_COOLDOWN: duration('30d'),
+  FACE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+});
+
+export const PROVIDERS_WITH_CALLBACKS = ['wechat', 'qq', 'face', 'bank'] as const;
+export type CallbackProvider = (typeof PROVIDERS_WITH_CALLBACKS)[number];
+
+export interface Secrets {
+  serviceApiKey: string;
+  reviewerApiKey: string;
+  adminApiKey: string;
+  accountTokenSecret: string;
+  piiEncryptionKey: Buffer;
+  piiHashKey: Buffer;
+  temporalCodecKey: Buffer;
+  callbackSecrets: Record<CallbackProvider, string>;
+}
+
+/** The process timings of SPEC.md, in milliseconds; workflows receive them as input. */
+export interface ProcessTimings {
+  qrTtlMs: number;
+  qrRefreshLimit: number;
+  instantMethodTtlMs: number;
+  transferWindowMs: number;
+  amountEntryWindowMs: number;
+  changeValidityMs: number;
+  changeCooldownMs: number;
+  faceMaxAttempts: number;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  callbackBaseUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  migrateOnStart: boolean;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    devPort: number;
+    uiPort: number;
+    maxCachedWorkflows: number;
+  };
+  sandbox: { enabled: boolean; payoutDelayMs: number };
+  timings: ProcessTimings;
+  secrets: Secrets;
+  /** Human-readable notes about defaults taken (dev keys, generated secrets). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEV_KEYS = {
+  SERVICE_API_KEY: 'dev-service-key',
+  REVIEWER_API_KEY: 'dev-reviewer-key',
+  ADMIN_API_KEY: 'dev-admin-key',
+} as const;
+
+type GeneratedSecretName =
+  | 'ACCOUNT_TOKEN_SECRET'
+  | 'PII_ENCRYPTION_KEY'
+  | 'PII_HASH_KEY'
+  | 'TEMPORAL_CODEC_KEY'
+  | 'WECHAT_CALLBACK_SECRET'
+  | 'QQ_CALLBACK_SECRET'
+  | 'FACE_CALLBACK_SECRET'
+  | 'BANK_CALLBACK_SECRET';
+
+const GENERATED_SECRETS: GeneratedSecretName[] = [
+  'ACCOUNT_TOKEN_SECRET',
+  'PII_ENCRYPTION_KEY',
+  'PII_HASH_KEY',
+  'TEMPORAL_CODEC_KEY',
+  'WECHAT_CALLBACK_SECRET',
+  'QQ_CALLBACK_SECRET',
+  'FACE_CALLBACK_SECRET',
+  'BANK_CALLBACK_SECRET',
+];
+
+/**
+ * Outside production a missing secret is generated once and kept in
+ * <DATA_DIR>/secrets.json, so encrypted data and histories stay readable across
+ * restarts and between the api and worker processes of one machine.
+ */
+function loadOrCreateDevSecrets(dataDir: string): Record<GeneratedSecretName, string> {
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: Partial<Record<GeneratedSecretName, string>> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  let changed = false;
+  for (const name of GENERATED_SECRETS) {
+    if (!stored[name]) {
+      stored[name] = randomBytes(32).toString('base64');
+      changed = true;
+    }
+  }
+  if (changed) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+  }
+  return stored as Record<GeneratedSecretName, string>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  if (production) {
+    const missing = [...Object.keys(DEV_KEYS), ...GENERATED_SECRETS].filter(
+      (name) => !e[name as keyof typeof e],
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(`production requires these settings: ${missing.join(', ')}`);
+    }
+  }
+
+  const apiKey = (name: keyof typeof DEV_KEYS): string => {
+    const value = e[name];
+    if (value) return value;
+    warnings.push(`${name} is not set: using the development key "${DEV_KEYS[name]}"`);
+    return DEV_KEYS[name];
+  };
+
+  const needGenerated = GENERATED_SECRETS.some((name) => !e[name]);
+  const dev = needGenerated && !production ? loadOrCreateDevSecrets(dataDir) : undefined;
+  if (dev) warnings.push(`secrets not set in the environment are read from ${path.join(dataDir, 'secrets.json')}`);
+  const secret = (name: GeneratedSecretName): string => (e[name] ?? dev?.[name]) as string;
+
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, '');
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl,
+    callbackBaseUrl: (e.CALLBACK_BASE_URL ?? publicBaseUrl).replace(/\/$/, ''),
+    dataDir,
+    databaseUrl: e.DATABASE_URL || undefined,
+    migrateOnStart: e.MIGRATE_ON_START,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS || undefined,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    },
+    // The sandbox imitates the outside world: never in production.
+    sandbox: { enabled: e.SANDBOX_ENABLED && !production, payoutDelayMs: e.SANDBOX_PAYOUT_DELAY },
+    timings: {
+      qrTtlMs: e.QR_TTL,
+      qrRefreshLimit: e.QR_REFRESH_LIMIT,
+      instantMethodTtlMs: e.INSTANT_METHOD_TTL,
+      transferWindowMs: e.TRANSFER_WINDOW,
+      amountEntryWindowMs: e.AMOUNT_ENTRY_WINDOW,
+      changeValidityMs: e.CHANGE_VALIDITY,
+      changeCooldownMs: e.CHANGE_COOLDOWN,
+      faceMaxAttempts: e.FACE_MAX_ATTEMPTS,
+    },
+    secrets: {
+      serviceApiKey: apiKey('SERVICE_API_KEY'),
+      reviewerApiKey: apiKey('REVIEWER_API_KEY'),
+      adminApiKey: apiKey('ADMIN_API_KEY'),
+      accountTokenSecret: secret('ACCOUNT_TOKEN_SECRET'),
+      piiEncryptionKey: Buffer.from(secret('PII_ENCRYPTION_KEY'), 'base64'),
+      piiHashKey: Buffer.from(secret('PII_HASH_KEY'), 'base64'),
+      temporalCodecKey: Buffer.from(secret('TEMPORAL_CODEC_KEY'), 'base64'),
+      callbackSecrets: {
+        wechat: secret('WECHAT_CALLBACK_SECRET'),
+        qq: secret('QQ_CALLBACK_SECRET'),
+        face: secret('FACE_CALLBACK_SECRET'),
+        bank: secret('BANK_CALLBACK_SECRET'),
+      },
+    },
+    warnings,
+  };
+}

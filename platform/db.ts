@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { migrations } from '../migrations';
+
+export type Db = Knex;
+
+export interface DbOptions {
+  databaseUrl: string | undefined;
+  /** Used for the embedded PGlite database when no DATABASE_URL is given. */
+  dataDir: string;
+  poolMax?: number;
+}
+
+/**
+ * PostgreSQL through `pg` when DATABASE_URL is set; otherwise an embedded
+ * PGlite database in <dataDir>/pglite, which only one process may open.
+ */
+export function createDb(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    return knex({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+    });
+  }
+  const dir = path.join(options.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  return knex({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
+}
+
+export function describeDb(options: DbOptions): string {
+  if (!options.databaseUrl) return `embedded PGlite (${path.join(options.dataDir, 'pglite')})`;
+  try {
+    const url = new URL(options.databaseUrl);
+    return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/** Migrations are listed in code (not discovered on disk) so they load the same under tsx, node and bundlers. */
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`unknown migration ${name}`);
+    return {
+      up: migration.up,
+      down: async () => {
+        throw new Error('migrations are forward-only');
+      },
+    };
+  },
+};
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}
+
+export async function pingDb(db: Db): Promise<void> {
+  await db.raw('select 1');
+}

@@ -1,0 +1,21 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function base62(bytes: Uint8Array, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += ALPHABET[bytes[i % bytes.length]! % 62];
+  return out;
+}
+
+export type IdPrefix = 'ver' | 'chg' | 'rev' | 'upl' | 'msg' | 'evt' | 'wxt' | 'qqt' | 'fct';
+
+/** Prefixed opaque ids (`ver_…`) as API.md promises. */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${base62(randomBytes(24), 24)}`;
+}
+
+/** The same seed always gives the same id: a retried request reaches the resource the first attempt created. */
+export function idFromSeed(prefix: IdPrefix, seed: string): string {
+  return `${prefix}_${base62(createHash('sha256').update(`${prefix}:${seed}`).digest(), 24)}`;
+}
