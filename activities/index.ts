@@ -1,0 +1,127 @@
+import type { Knex } from 'knex';
+import { log } from '@temporalio/activity';
+import { maskIdNumber } from '../domain/masking';
+import type { Providers, QrTicket } from '../adapters/types';
+import type { PiiCipher } from '../platform/crypto';
+import type { Metrics } from '../platform/metrics';
+import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
+import * as repo from './repository';
+import { outcomeMessage, verifiedMessage } from './texts';
+
+export interface ActivityDeps {
+  db: Knex;
+  cipher: PiiCipher;
+  providers: Providers;
+  metrics?: Metrics;
+}
+
+export interface OpenIndividualVerificationArgs {
+  verificationId: string;
+  workflowId: string;
+  accountId: string;
+  method: string;
+  realName: string;
+  idType: string;
+  idNumber: string;
+  industry: string;
+  address: { region: string; detail: string };
+  identityHash: string;
+  expiresAt: string;
+}
+
+export interface IssueQrArgs {
+  provider: QrProvider;
+  reference: string;
+  /** Idempotency key derived from the workflow: a retried activity gets the same ticket. */
+  requestId: string;
+  ttlSeconds: number;
+  /** The ticket this one replaces; it stops working. */
+  replaces?: string;
+}
+
+/**
+ * Side effects of the workflows, built from their dependencies. Every function
+ * is idempotent: Temporal may run an attempt twice (a timeout, a worker crash).
+ */
+export function createActivities(deps: ActivityDeps) {
+  const { db, cipher, providers } = deps;
+
+  return {
+    async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
+      const result = await repo.openVerification(db, {
+        id: args.verificationId,
+        accountId: args.accountId,
+        workflowId: args.workflowId,
+        subjectType: 'individual',
+        method: args.method,
+        subject: {
+          realName: args.realName,
+          idType: args.idType,
+          idNumber: maskIdNumber(args.idNumber),
+          industry: args.industry,
+          address: args.address,
+        },
+        idNumberEnc: cipher.encrypt(args.idNumber),
+        identityHash: args.identityHash,
+        expiresAt: new Date(args.expiresAt),
+      });
+      if (!result.opened) log.info('verification refused at open', { code: result.code });
+      return result;
+    },
+
+    async issueQr(args: IssueQrArgs): Promise<QrTicket> {
+      if (args.provider !== 'wechat') throw new Error(`no QR provider ${args.provider}`);
+      const ticket = await providers.wechat.createAuthorizationQr({
+        reference: args.reference,
+        requestId: args.requestId,
+        ttlSeconds: args.ttlSeconds,
+      });
+      if (args.replaces && args.replaces !== ticket.ticket) await providers.wechat.revokeTicket(args.replaces);
+      return ticket;
+    },
+
+    async revokeQr(args: { provider: QrProvider; ticket: string }): Promise<void> {
+      if (args.provider === 'wechat') await providers.wechat.revokeTicket(args.ticket);
+    },
+
+    async recordVerificationProgress(args: {
+      verificationId: string;
+      revision: number;
+      step: string | null;
+      nextAction: NextAction | null;
+    }): Promise<void> {
+      await repo.recordVerificationProgress(db, args);
+    },
+
+    async completeVerification(args: { verificationId: string; revision: number; method: string }): Promise<repo.TerminalRecord> {
+      const outcome = await repo.completeVerification(db, {
+        verificationId: args.verificationId,
+        revision: args.revision,
+        messages: {
+          verified: verifiedMessage(args.method),
+          quotaExceeded: outcomeMessage({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' }),
+        },
+      });
+      deps.metrics?.verificationOutcomes.inc({ method: args.method, status: outcome.status, reason: outcome.failureReason ?? '' });
+      return outcome;
+    },
+
+    async finishVerification(args: {
+      verificationId: string;
+      revision: number;
+      method: string;
+      outcome: repo.TerminalRecord;
+    }): Promise<repo.TerminalRecord> {
+      const outcome = await repo.finishVerification(db, {
+        verificationId: args.verificationId,
+        revision: args.revision,
+        outcome: args.outcome,
+        message: outcomeMessage(args.outcome),
+      });
+      deps.metrics?.verificationOutcomes.inc({ method: args.method, status: outcome.status, reason: outcome.failureReason ?? '' });
+      return outcome;
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

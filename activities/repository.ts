@@ -1,0 +1,198 @@
+import type { Knex } from 'knex';
+import { IDENTITY_QUOTA, type SubjectType } from '../domain/constants';
+import type { NextAction, OpenRefusal } from '../workflows/messages';
+import { newId } from '../platform/ids';
+
+/**
+ * The read model's writes, one named function per transition. Only activities
+ * call these; the API reads the same tables but never writes process state.
+ */
+
+export interface VerificationRow {
+  id: string;
+  account_id: string;
+  workflow_id: string;
+  subject_type: SubjectType;
+  method: string;
+  status: string;
+  step: string | null;
+  next_action: NextAction | null;
+  failure_reason: string | null;
+  subject: Record<string, unknown>;
+  id_number_enc: string | null;
+  identity_hash: string;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+  expires_at: Date | null;
+}
+
+export interface NewVerification {
+  id: string;
+  accountId: string;
+  workflowId: string;
+  subjectType: SubjectType;
+  method: string;
+  subject: Record<string, unknown>;
+  idNumberEnc: string | null;
+  identityHash: string;
+  expiresAt: Date;
+}
+
+async function ensureAccount(trx: Knex.Transaction, accountId: string) {
+  await trx('accounts').insert({ id: accountId }).onConflict('id').ignore();
+  return trx('accounts').where({ id: accountId }).forUpdate().first();
+}
+
+/** Locks the identity row: completions for one identity are serialized here, so the last slot is taken once. */
+async function lockIdentity(trx: Knex.Transaction, identityHash: string, subjectType: SubjectType) {
+  await trx('identities').insert({ identity_hash: identityHash, subject_type: subjectType }).onConflict('identity_hash').ignore();
+  const identity = await trx('identities').where({ identity_hash: identityHash }).forUpdate().first();
+  const limit: number = identity.quota_limit ?? IDENTITY_QUOTA[subjectType];
+  const [row] = await trx('identity_bindings')
+    .where({ identity_hash: identityHash })
+    .whereNull('released_at')
+    .count<{ count: string }[]>({ count: '*' });
+  return { limit, used: Number(row?.count ?? 0) };
+}
+
+/**
+ * Claims the account's single open-process slot and records the verification.
+ * Idempotent: a retry after the row was written reports it opened.
+ */
+export async function openVerification(db: Knex, v: NewVerification): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
+  return db.transaction(async (trx) => {
+    const account = await ensureAccount(trx, v.accountId);
+    const existing = await trx('verifications').where({ id: v.id }).first('id');
+    if (existing) return { opened: true };
+    if (account.verification_status === 'verified') return { opened: false, code: 'ALREADY_VERIFIED' };
+    if (account.open_process_id) return { opened: false, code: 'PROCESS_ALREADY_OPEN' };
+    const quota = await lockIdentity(trx, v.identityHash, v.subjectType);
+    if (quota.used >= quota.limit) return { opened: false, code: 'IDENTITY_QUOTA_EXCEEDED' };
+    await trx('accounts')
+      .where({ id: v.accountId })
+      .update({ open_process_kind: 'verification', open_process_id: v.id, updated_at: trx.fn.now() });
+    await trx('verifications').insert({
+      id: v.id,
+      account_id: v.accountId,
+      workflow_id: v.workflowId,
+      subject_type: v.subjectType,
+      method: v.method,
+      status: 'in_progress',
+      subject: JSON.stringify(v.subject),
+      id_number_enc: v.idNumberEnc,
+      identity_hash: v.identityHash,
+      expires_at: v.expiresAt,
+    });
+    return { opened: true };
+  });
+}
+
+export async function recordVerificationProgress(
+  db: Knex,
+  args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null },
+): Promise<boolean> {
+  const updated = await db('verifications')
+    .where({ id: args.verificationId, status: 'in_progress' })
+    .andWhere('revision', '<', args.revision)
+    .update({
+      step: args.step,
+      next_action: args.nextAction === null ? null : JSON.stringify(args.nextAction),
+      revision: args.revision,
+      updated_at: db.fn.now(),
+    });
+  return updated > 0;
+}
+
+export interface TerminalRecord {
+  status: 'verified' | 'failed' | 'expired' | 'cancelled';
+  failureReason: string | null;
+}
+
+interface AccountMessage {
+  title: string;
+  body: string;
+}
+
+async function postMessage(trx: Knex.Transaction, accountId: string, dedupeKey: string, message: AccountMessage) {
+  await trx('messages')
+    .insert({ id: newId('msg'), account_id: accountId, dedupe_key: dedupeKey, ...message })
+    .onConflict('dedupe_key')
+    .ignore();
+}
+
+async function closeVerification(
+  trx: Knex.Transaction,
+  v: VerificationRow,
+  revision: number,
+  outcome: TerminalRecord,
+  message: AccountMessage,
+) {
+  await trx('verifications')
+    .where({ id: v.id })
+    .update({
+      status: outcome.status,
+      failure_reason: outcome.failureReason,
+      step: null,
+      next_action: null,
+      revision: Math.max(revision, v.revision + 1),
+      completed_at: trx.fn.now(),
+      updated_at: trx.fn.now(),
+    });
+  await trx('accounts')
+    .where({ id: v.account_id, open_process_id: v.id })
+    .update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+  await postMessage(trx, v.account_id, `verification/${v.id}/${outcome.status}`, message);
+}
+
+/**
+ * Binds the identity to the account if a slot is free (SPEC §2: enforced
+ * atomically at completion), else fails the verification on the quota.
+ */
+export async function completeVerification(
+  db: Knex,
+  args: { verificationId: string; revision: number; messages: { verified: AccountMessage; quotaExceeded: AccountMessage } },
+): Promise<TerminalRecord> {
+  return db.transaction(async (trx) => {
+    const v: VerificationRow = await trx('verifications').where({ id: args.verificationId }).forUpdate().first();
+    if (!v) throw new Error(`verification ${args.verificationId} does not exist`);
+    if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
+    const quota = await lockIdentity(trx, v.identity_hash, v.subject_type);
+    if (quota.used >= quota.limit) {
+      const outcome: TerminalRecord = { status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' };
+      await closeVerification(trx, v, args.revision, outcome, args.messages.quotaExceeded);
+      return outcome;
+    }
+    await trx('identity_bindings').insert({ identity_hash: v.identity_hash, account_id: v.account_id, verification_id: v.id });
+    await trx('accounts')
+      .where({ id: v.account_id })
+      .update({
+        verification_status: 'verified',
+        subject_type: v.subject_type,
+        subject: JSON.stringify(v.subject),
+        subject_name: (v.subject as { realName?: string; name?: string }).realName ?? (v.subject as { name?: string }).name ?? null,
+        identity_hash: v.identity_hash,
+        verified_method: v.method,
+        verified_at: trx.fn.now(),
+        verification_id: v.id,
+      });
+    const outcome: TerminalRecord = { status: 'verified', failureReason: null };
+    await closeVerification(trx, v, args.revision, outcome, args.messages.verified);
+    return outcome;
+  });
+}
+
+/** Ends a verification that did not verify (failed, expired, cancelled). Idempotent. */
+export async function finishVerification(
+  db: Knex,
+  args: { verificationId: string; revision: number; outcome: TerminalRecord; message: AccountMessage },
+): Promise<TerminalRecord> {
+  return db.transaction(async (trx) => {
+    const v: VerificationRow = await trx('verifications').where({ id: args.verificationId }).forUpdate().first();
+    if (!v) throw new Error(`verification ${args.verificationId} does not exist`);
+    if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
+    await closeVerification(trx, v, args.revision, args.outcome, args.message);
+    return args.outcome;
+  });
+}

@@ -1,0 +1,142 @@
+import type { Knex } from 'knex';
+import type { CallbackProvider } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
+import { SIGNATURE_HEADER, signBody } from '../signature';
+
+export interface CallbackEvent {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  reference: string;
+  [field: string]: unknown;
+}
+
+export interface DeliveryResult {
+  eventId: string;
+  delivered: boolean;
+  status: number | null;
+  error: string | null;
+}
+
+interface OutboxRow {
+  event_id: string;
+  provider: CallbackProvider;
+  payload: CallbackEvent;
+  attempts: number;
+}
+
+const LEASE_MS = 30_000;
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+/**
+ * How the sandbox providers answer: every event is stored first, then POSTed,
+ * signed, to /v1/callbacks/{provider}; one not acknowledged with a 2xx is
+ * retried with backoff, as a real provider retries its webhooks. Events may also
+ * be scheduled for later (a bank settling a payout after a delay).
+ */
+export class SandboxCallbackOutbox {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: {
+      db: Knex;
+      callbackBaseUrl: string;
+      secrets: Record<CallbackProvider, string>;
+      logger: Logger;
+      fetch?: typeof fetch;
+    },
+  ) {}
+
+  /** Stores the event and, unless it is scheduled for later, delivers it now. */
+  async emit(provider: CallbackProvider, event: CallbackEvent, notBefore?: Date): Promise<DeliveryResult> {
+    const due = !notBefore || notBefore.getTime() <= Date.now();
+    await this.deps.db('sandbox_callbacks')
+      .insert({
+        event_id: event.eventId,
+        provider,
+        payload: JSON.stringify(event),
+        next_attempt_at: due ? this.deps.db.fn.now() : notBefore,
+      })
+      .onConflict('event_id')
+      .ignore();
+    if (!due) return { eventId: event.eventId, delivered: false, status: null, error: null };
+    return this.deliver({ event_id: event.eventId, provider, payload: event, attempts: 0 });
+  }
+
+  /** Delivers every event that is due; each is leased first so two processes never send it at once. */
+  async deliverDue(limit = 20): Promise<number> {
+    const { db } = this.deps;
+    const rows: OutboxRow[] = await db('sandbox_callbacks')
+      .whereIn(
+        'event_id',
+        db('sandbox_callbacks')
+          .select('event_id')
+          .whereNull('delivered_at')
+          .andWhere('next_attempt_at', '<=', db.fn.now())
+          .orderBy('next_attempt_at')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .update({ next_attempt_at: new Date(Date.now() + LEASE_MS) })
+      .returning(['event_id', 'provider', 'payload', 'attempts']);
+    for (const row of rows) await this.deliver(row);
+    return rows.length;
+  }
+
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.deliverDue()
+        .then(() => undefined)
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'sandbox callback delivery round failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async deliver(row: OutboxRow): Promise<DeliveryResult> {
+    const { db, logger } = this.deps;
+    const body = JSON.stringify(row.payload);
+    const signature = signBody(this.deps.secrets[row.provider], body, Math.floor(Date.now() / 1000));
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await (this.deps.fetch ?? fetch)(`${this.deps.callbackBaseUrl}/v1/callbacks/${row.provider}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = response.status;
+      if (!response.ok) error = `callback answered ${response.status}`;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const attempts = row.attempts + 1;
+    const delivered = error === null;
+    await db('sandbox_callbacks')
+      .where({ event_id: row.event_id })
+      .update({
+        attempts,
+        last_status: status,
+        last_error: error,
+        delivered_at: delivered ? db.fn.now() : null,
+        next_attempt_at: new Date(Date.now() + Math.min(1000 * 2 ** attempts, MAX_BACKOFF_MS)),
+      });
+    if (!delivered) {
+      logger.warn({ provider: row.provider, eventId: row.event_id, status, attempts, error }, 'sandbox callback not acknowledged; will retry');
+    }
+    return { eventId: row.event_id, delivered, status, error };
+  }
+}

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Activities } from '../../activities';
+import type { TerminalRecord } from '../../activities/repository';
+import { individualVerification } from '../../workflows';
+import {
+  awaitOpenedUpdate,
+  cancelUpdate,
+  providerEventSignal,
+  refreshQrUpdate,
+  snapshotQuery,
+  type IndividualVerificationInput,
+  type ProviderEvent,
+  type VerificationSnapshot,
+} from '../../workflows/messages';
+import { bundleWorkflows, createTimeSkippingEnv, eventually } from '../support/temporal-test-env';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+/** Orchestration under test; the activities are fakes that record what the workflow asked for. */
+function fakeActivities(options: { open?: Awaited<ReturnType<Activities['openIndividualVerification']>>; quotaFull?: boolean } = {}) {
+  const calls = {
+    progress: [] as { step: string | null; revision: number }[],
+    qrRequests: [] as { requestId: string; replaces: string | undefined }[],
+    finished: [] as TerminalRecord[],
+    completed: 0,
+    revoked: [] as string[],
+  };
+  const activities: Partial<Activities> = {
+    async openIndividualVerification() {
+      return options.open ?? { opened: true };
+    },
+    async issueQr(args) {
+      calls.qrRequests.push({ requestId: args.requestId, replaces: args.replaces });
+      return { ticket: `ticket-${calls.qrRequests.length}`, qrContent: `qr-${calls.qrRequests.length}`, expiresAt: new Date().toISOString() };
+    },
+    async revokeQr(args) {
+      calls.revoked.push(args.ticket);
+    },
+    async recordVerificationProgress(args) {
+      calls.progress.push({ step: args.step, revision: args.revision });
+    },
+    async completeVerification() {
+      calls.completed++;
+      return options.quotaFull ? { status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' } : { status: 'verified', failureReason: null };
+    },
+    async finishVerification(args) {
+      calls.finished.push(args.outcome);
+      return args.outcome;
+    },
+  };
+  return { calls, activities };
+}
+
+function input(overrides: Partial<IndividualVerificationInput['applicant']> = {}): IndividualVerificationInput {
+  return {
+    verificationId: `ver_${randomUUID().replace(/-/g, '')}`,
+    accountId: 'acct-1',
+    subjectType: 'individual',
+    method: 'wechat_qr',
+    applicant: {
+      realName: '张三',
+      idType: 'mainland_id',
+      idNumber: '11010519491231002X',
+      birthDate: '1949-12-31',
+      industry: 'internet',
+      address: { region: '北京市', detail: '朝阳区 1 号' },
+      ...overrides,
+    },
+    identityHash: 'hash-1',
+    timings: { qrTtlMs: 10 * MINUTE, qrRefreshLimit: 5, instantMethodTtlMs: 24 * HOUR, faceMaxAttempts: 3 },
+  };
+}
+
+const scan = (ticket: string, record: Partial<ProviderEvent['record']> = {}): ProviderEvent => ({
+  eventId: `evt_${randomUUID()}`,
+  provider: 'wechat',
+  type: 'authorization.scanned',
+  ticket,
+  occurredAt: new Date().toISOString(),
+  record: { realName: '张三', idNumber: '11010519491231002X', idType: 'mainland_id', birthDate: null, bankCardLinked: true, ...record },
+});
+
+const started: string[] = [];
+
+/**
+ * Runs a test with its own worker. A workflow left running when its worker is
+ * gone would stop the test server from skipping time for every later test, so
+ * whatever a test leaves open is terminated.
+ */
+async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `tq-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  try {
+    return await worker.runUntil(fn(taskQueue));
+  } finally {
+    for (const id of started.splice(0)) {
+      await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+    }
+  }
+}
+
+async function start(taskQueue: string, args = input()) {
+  const handle = await env.client.workflow.start(individualVerification, {
+    args: [args],
+    taskQueue,
+    workflowId: `verification/${args.verificationId}`,
+  });
+  started.push(handle.workflowId);
+  const opened = await handle.executeUpdate(awaitOpenedUpdate);
+  return { handle, opened };
+}
+
+const liveTicket = (s: VerificationSnapshot) => {
+  if (s.nextAction?.type !== 'scan_qr') throw new Error(`no scan_qr action: ${JSON.stringify(s.nextAction)}`);
+  return s.nextAction;
+};
+
+describe('individual WeChat QR verification workflow', () => {
+  it('opens with a QR to scan and verifies on a matching scan with a bank card', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle, opened } = await start(tq);
+      expect(opened.opened).toBe(true);
+      if (!opened.opened) return;
+      expect(opened.snapshot.step).toBe('awaiting_scan');
+      const action = liveTicket(opened.snapshot);
+      expect(action).toMatchObject({ provider: 'wechat', ticket: 'ticket-1', expired: false, refreshesLeft: 5 });
+
+      await handle.signal(providerEventSignal, scan('ticket-1'));
+      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(calls.completed).toBe(1);
+      expect(calls.revoked).toEqual(['ticket-1']);
+    });
+  });
+
+  it('the QR expires after 10 minutes; a refresh issues a new ticket and the old one stops counting', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      await env.sleep(9 * MINUTE);
+      expect(liveTicket(await handle.query(snapshotQuery)).expired).toBe(false);
+      await env.sleep(2 * MINUTE);
+      await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).expired).toBe(true));
+
+      const refreshed = await handle.executeUpdate(refreshQrUpdate);
+      expect(liveTicket(refreshed)).toMatchObject({ ticket: 'ticket-2', expired: false, refreshesLeft: 4 });
+      expect(calls.qrRequests[1]).toEqual({ requestId: `${handle.workflowId}/qr/1`, replaces: 'ticket-1' });
+
+      // A scan of the replaced ticket is ignored; the live one verifies.
+      await handle.signal(providerEventSignal, scan('ticket-1'));
+      await handle.signal(providerEventSignal, scan('ticket-2'));
+      expect(await handle.result()).toMatchObject({ status: 'verified' });
+      expect(calls.completed).toBe(1);
+    });
+  });
+
+  it('allows at most 5 fresh QR codes', async () => {
+    const { activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      for (let i = 1; i <= 5; i++) {
+        const s = await handle.executeUpdate(refreshQrUpdate);
+        expect(liveTicket(s).refreshesLeft).toBe(5 - i);
+      }
+      const sixth = handle.executeUpdate(refreshQrUpdate);
+      await expect(sixth).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      await expect(sixth).rejects.toMatchObject({ cause: { type: 'QR_REFRESH_LIMIT' } });
+      expect(liveTicket(await handle.query(snapshotQuery)).ticket).toBe('ticket-6');
+    });
+  });
+
+  it('expires after 24 hours without a scan, even with every QR used up', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      for (let i = 0; i < 5; i++) await handle.executeUpdate(refreshQrUpdate);
+      await env.sleep(11 * MINUTE);
+      const last = liveTicket(await eventually(async () => {
+        const s = await handle.query(snapshotQuery);
+        expect(liveTicket(s).expired).toBe(true);
+        return s;
+      }));
+      expect(last.refreshesLeft).toBe(0);
+      expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
+      // The test server does not skip time on its own once an update was used: skip explicitly.
+      await env.sleep(24 * HOUR);
+      const result = await handle.result();
+      expect(result).toEqual({ status: 'expired', failureReason: null });
+      expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+      expect(calls.completed).toBe(0);
+    });
+  });
+
+  it('is still open 23 hours in', async () => {
+    const { activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      await env.sleep(23 * HOUR);
+      expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
+      await handle.executeUpdate(cancelUpdate);
+      expect(await handle.result()).toEqual({ status: 'cancelled', failureReason: null });
+    });
+  });
+
+  it.each([
+    ['another name', { realName: '李四' }, 'IDENTITY_MISMATCH'],
+    ['another ID number', { idNumber: '110105194912310021' }, 'IDENTITY_MISMATCH'],
+    ['another document type', { idType: 'hk_macao_permit' }, 'IDENTITY_MISMATCH'],
+    ['no linked bank card', { bankCardLinked: false }, 'BANK_CARD_REQUIRED'],
+  ])('fails on a scan with %s', async (_label, record, reason) => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<ProviderEvent['record']>));
+      expect(await handle.result()).toEqual({ status: 'failed', failureReason: reason });
+      expect(calls.completed).toBe(0);
+    });
+  });
+
+  it('counts a repeated event once', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      const event = scan('ticket-1', { realName: '李四' });
+      await handle.signal(providerEventSignal, event);
+      await handle.signal(providerEventSignal, event);
+      expect(await handle.result()).toMatchObject({ status: 'failed' });
+      expect(calls.finished).toHaveLength(1);
+    });
+  });
+
+  it('reports the quota outcome of the atomic completion', async () => {
+    const { activities } = fakeActivities({ quotaFull: true });
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      await handle.signal(providerEventSignal, scan('ticket-1'));
+      expect(await handle.result()).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
+    });
+  });
+
+  it('is refused at open when the account already has a process open', async () => {
+    const { calls, activities } = fakeActivities({ open: { opened: false, code: 'PROCESS_ALREADY_OPEN' } });
+    await withWorker(activities, async (tq) => {
+      const { handle, opened } = await start(tq);
+      expect(opened).toEqual({ opened: false, code: 'PROCESS_ALREADY_OPEN' });
+      expect(await handle.result()).toEqual({ status: 'rejected', code: 'PROCESS_ALREADY_OPEN' });
+      expect(calls.qrRequests).toHaveLength(0);
+      await expect(handle.executeUpdate(cancelUpdate)).rejects.toBeDefined();
+    });
+  });
+
+  it('refuses to cancel or refresh once closed', async () => {
+    const { activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      await handle.executeUpdate(cancelUpdate);
+      await expect(handle.executeUpdate(refreshQrUpdate)).rejects.toBeDefined();
+    });
+  });
+
+  it('writes progress with increasing revisions', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq);
+      await handle.executeUpdate(refreshQrUpdate);
+      await handle.executeUpdate(cancelUpdate);
+      const revisions = calls.progress.map((p) => p.revision);
+      expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+      expect(new Set(revisions).size).toBe(revisions.length);
+    });
+  });
+});

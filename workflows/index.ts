@@ -1,0 +1,2 @@
+// The entry the worker bundles: every workflow the service runs.
+export { individualVerification } from './individual-verification';

@@ -1,0 +1,150 @@
+/**
+ * Everything the API, the worker and the tests share with the workflows:
+ * task queue, workflow ids, search attributes, signals, updates, queries and
+ * the payload types they carry. Pure definitions, safe in the workflow sandbox.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type {
+  IdType,
+  IndividualMethod,
+  Industry,
+  SubjectType,
+  VerificationStatus,
+  VerificationStep,
+} from '../domain/constants';
+
+export const DEFAULT_TASK_QUEUE = 'realname-verification';
+
+export const verificationWorkflowId = (verificationId: string) => `verification/${verificationId}`;
+export const WORKFLOW_REFERENCE_PATTERN = /^(verification\/ver|change\/chg)_[A-Za-z0-9]{8,64}$/;
+
+// ---------------------------------------------------------------- search attributes
+
+export const SearchAttributes = {
+  accountId: defineSearchAttributeKey('AccountId', SearchAttributeType.KEYWORD),
+  processKind: defineSearchAttributeKey('ProcessKind', SearchAttributeType.KEYWORD),
+  method: defineSearchAttributeKey('Method', SearchAttributeType.KEYWORD),
+  processStatus: defineSearchAttributeKey('ProcessStatus', SearchAttributeType.KEYWORD),
+  step: defineSearchAttributeKey('Step', SearchAttributeType.KEYWORD),
+} as const;
+
+/** Registered on the dev server at start (`--search-attribute Name=Keyword`). */
+export const CUSTOM_SEARCH_ATTRIBUTES = Object.values(SearchAttributes).map((key) => ({
+  name: key.name,
+  type: 'Keyword' as const,
+}));
+
+// ---------------------------------------------------------------- verification input and view
+
+export interface Address {
+  region: string;
+  detail: string;
+}
+
+export interface IndividualApplicant {
+  realName: string;
+  idType: IdType;
+  /** Normalized; the payload codec keeps it out of history in plaintext. */
+  idNumber: string;
+  /** From the ID number for mainland IDs; permit holders' comes from the provider's record. */
+  birthDate?: string;
+  industry: Industry;
+  address: Address;
+}
+
+/** The durations of SPEC.md, fixed per run at start so a configuration change never alters a running process. */
+export interface VerificationTimings {
+  qrTtlMs: number;
+  qrRefreshLimit: number;
+  instantMethodTtlMs: number;
+  faceMaxAttempts: number;
+}
+
+export interface IndividualVerificationInput {
+  verificationId: string;
+  accountId: string;
+  subjectType: typeof SubjectType.individual;
+  method: IndividualMethod;
+  applicant: IndividualApplicant;
+  /** Keyed hash of the identity: the quota is counted by it. */
+  identityHash: string;
+  timings: VerificationTimings;
+}
+
+export type QrProvider = 'wechat' | 'qq' | 'face';
+
+export type NextAction =
+  | {
+      type: 'scan_qr';
+      provider: QrProvider;
+      ticket: string;
+      qrContent: string;
+      expiresAt: string;
+      /** The QR can no longer be scanned; ask for a fresh one while refreshesLeft > 0. */
+      expired: boolean;
+      refreshesLeft: number;
+    }
+  | { type: 'link_bank_card'; ticket: string }
+  | { type: 'remit'; amount: string; payee: { accountName: string; accountNumber: string; bankName: string }; deadline: string }
+  | { type: 'await_review'; reviewId: string; dueAt: string }
+  | { type: 'await_payout'; expectedBy: string }
+  | { type: 'enter_amount'; attemptsLeft: number; deadline: string };
+
+export interface VerificationSnapshot {
+  verificationId: string;
+  status: VerificationStatus;
+  step: VerificationStep | null;
+  nextAction: NextAction | null;
+  failureReason: string | null;
+}
+
+/** How a verification workflow ended. `rejected`: it never opened (another process was open, quota used up). */
+export type VerificationOutcome =
+  | { status: 'verified' | 'failed' | 'expired' | 'cancelled'; failureReason: string | null }
+  | { status: 'rejected'; code: OpenRefusal };
+
+export type OpenRefusal = 'PROCESS_ALREADY_OPEN' | 'IDENTITY_QUOTA_EXCEEDED' | 'ALREADY_VERIFIED';
+
+/** The workflow's signature, for clients that start it by name (the API never imports workflow code). */
+export type IndividualVerificationWorkflow = (input: IndividualVerificationInput) => Promise<VerificationOutcome>;
+export const WorkflowTypes = { individualVerification: 'individualVerification' } as const;
+
+export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { opened: false; code: OpenRefusal };
+
+// ---------------------------------------------------------------- provider events (callbacks → signals)
+
+export interface WechatRealNameRecord {
+  realName: string;
+  idNumber: string;
+  idType: IdType | string;
+  birthDate: string | null;
+  bankCardLinked: boolean;
+}
+
+export type ProviderEvent = {
+  eventId: string;
+  provider: 'wechat';
+  type: 'authorization.scanned';
+  ticket: string;
+  occurredAt: string;
+  record: WechatRealNameRecord;
+};
+
+// ---------------------------------------------------------------- messages
+
+/** Provider callbacks, delivered by the API after the signature and the event id were checked. */
+export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
+
+/** Answers once the verification opened (or was refused), with the first next action. */
+export const awaitOpenedUpdate = defineUpdate<OpenResult>('awaitOpened');
+export const refreshQrUpdate = defineUpdate<VerificationSnapshot>('refreshQr');
+export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
+
+export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
+
+/** ApplicationFailure types an update validator or activity uses; the API maps them to problem codes. */
+export const FailureType = {
+  processNotOpen: 'PROCESS_NOT_OPEN',
+  qrRefreshLimit: 'QR_REFRESH_LIMIT',
+} as const;
