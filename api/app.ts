@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Knex } from 'knex';
+import type { Client } from '@temporalio/client';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
+import { SandboxTicketStore } from '../adapters/sandbox/tickets';
+import { appError } from '../domain/errors';
+import type { Config } from '../platform/config';
+import type { PiiCipher } from '../platform/crypto';
+import type { Logger } from '../platform/logger';
+import type { Metrics } from '../platform/metrics';
+import { createAuthenticator } from './auth';
+import { IdempotencyStore } from './idempotency';
+import { problemMiddleware } from './problem';
+import { createReadModel } from './read-model';
+import type { RouteDeps } from './route';
+import { accountRoutes } from './routes/accounts';
+import { adminRoutes } from './routes/admin';
+import { callbackRoutes } from './routes/callbacks';
+import { opsRoutes, type ReadinessCheck } from './routes/ops';
+import { sandboxRoutes } from './routes/sandbox';
+import { verificationRoutes } from './routes/verifications';
+import { buildAccountService } from './services/accounts';
+import { buildVerificationService } from './services/verifications';
+
+export interface AppDeps {
+  config: Config;
+  db: Knex;
+  temporal: { client: Client; taskQueue: string };
+  cipher: PiiCipher;
+  logger: Logger;
+  metrics: Metrics;
+  /** Present when the sandbox is mounted: the providers' callback sender. */
+  outbox?: SandboxCallbackOutbox;
+  readiness: ReadinessCheck[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function buildApp(deps: AppDeps): Express {
+  const { config, db, logger, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  // Correlation id and an access log line per request: method, route, status, time. Never bodies.
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const correlationId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.correlationId = correlationId;
+    res.locals.log = logger.child({ correlationId });
+    res.setHeader('X-Request-Id', correlationId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      metrics.httpRequests.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      (res.locals.log as Logger).info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  });
+
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'SERVICE_API_KEY, REVIEWER_API_KEY, ADMIN_API_KEY, or an account token from POST /v1/admin/account-tokens',
+  });
+
+  // Signed callbacks read the raw body, so they come before the JSON parser.
+  callbackRoutes(app, registry, { db, client: deps.temporal.client, secrets: config.secrets.callbackSecrets, logger, metrics });
+
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const auth = createAuthenticator(config.secrets);
+  const routeDeps: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db), logger };
+  const readModel = createReadModel(db);
+  const verifications = buildVerificationService({ temporal: deps.temporal, readModel, cipher: deps.cipher, timings: config.timings });
+  const accounts = buildAccountService({ readModel, cipher: deps.cipher, changeCooldownMs: config.timings.changeCooldownMs });
+
+  accountRoutes(routeDeps, accounts);
+  verificationRoutes(routeDeps, verifications);
+  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher });
+  if (config.sandbox.enabled && deps.outbox) {
+    sandboxRoutes(routeDeps, { tickets: new SandboxTicketStore(db), outbox: deps.outbox });
+  }
+
+  let document: object | undefined;
+  const openapi = () =>
+    (document ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: 'Real-name verification API',
+        version: '1',
+        description: 'Every verification is a durable Temporal workflow. Errors are RFC 9457 problem documents with a stable `code`.',
+      },
+      servers: [{ url: config.publicBaseUrl }],
+    }));
+  opsRoutes(app, { checks: deps.readiness, metrics, openapi });
+
+  app.use((req) => {
+    throw appError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);
+  });
+  app.use(problemMiddleware(logger));
+  return app;
+}

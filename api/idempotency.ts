@@ -1,0 +1,85 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { appError } from '../domain/errors';
+
+/**
+ * Idempotency-Key on creating POSTs, kept in Postgres. The first request with a
+ * key reserves it with a seed from which the new resource's id derives; a retry
+ * after a crash therefore reaches the same resource (the same workflow id)
+ * instead of creating a second one.
+ */
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** A reservation not finished within this time is taken over by the next retry. */
+const LEASE_MS = 60_000;
+
+export type Reservation =
+  | { kind: 'new'; seed: string }
+  | { kind: 'replay'; status: number; body: unknown };
+
+/** JSON with object keys sorted, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+}
+
+export function validateKey(key: string): void {
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw appError('VALIDATION_FAILED', `${IDEMPOTENCY_HEADER} must be 1-255 visible ASCII characters.`, {
+      errors: [{ path: `header.${IDEMPOTENCY_HEADER}`, message: 'invalid idempotency key' }],
+    });
+  }
+}
+
+export class IdempotencyStore {
+  constructor(private readonly db: Knex) {}
+
+  async reserve(principal: string, key: string, hash: string): Promise<Reservation> {
+    const seed = randomUUID();
+    const inserted = await this.db('idempotency_keys')
+      .insert({ principal, key, request_hash: hash, seed, state: 'processing' })
+      .onConflict(['principal', 'key'])
+      .ignore()
+      .returning('seed');
+    if (inserted.length > 0) return { kind: 'new', seed };
+
+    const row = await this.db('idempotency_keys').where({ principal, key }).first();
+    if (!row) return this.reserve(principal, key, hash);
+    if (row.request_hash !== hash) {
+      throw appError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request.');
+    }
+    if (row.state === 'completed') return { kind: 'replay', status: row.response_status, body: row.response_body };
+    // Still processing: take over only a reservation whose holder has gone quiet.
+    const takenOver = await this.db('idempotency_keys')
+      .where({ principal, key, state: 'processing' })
+      .andWhere('updated_at', '<', new Date(Date.now() - LEASE_MS))
+      .update({ updated_at: this.db.fn.now() });
+    if (takenOver === 0) {
+      throw appError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    }
+    return { kind: 'new', seed: row.seed };
+  }
+
+  async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.db('idempotency_keys')
+      .where({ principal, key })
+      .update({ state: 'completed', response_status: status, response_body: JSON.stringify(body), updated_at: this.db.fn.now() });
+  }
+
+  /** The request failed on our side: let the next retry take over at once, with the same seed. */
+  async abandon(principal: string, key: string): Promise<void> {
+    await this.db('idempotency_keys')
+      .where({ principal, key, state: 'processing' })
+      .update({ updated_at: new Date(0) });
+  }
+}

@@ -1,0 +1,87 @@
+import type { Knex } from 'knex';
+import type { VerificationRow } from '../activities/repository';
+import { appError } from '../domain/errors';
+
+/** Reads of the process read model (written only by activities). */
+
+export interface AccountRow {
+  id: string;
+  verification_status: 'unverified' | 'verified';
+  subject_type: 'individual' | 'enterprise' | null;
+  subject: Record<string, unknown> | null;
+  subject_name: string | null;
+  identity_hash: string | null;
+  verified_method: string | null;
+  verified_at: Date | null;
+  verification_id: string | null;
+  open_process_kind: 'verification' | 'change' | null;
+  open_process_id: string | null;
+  balance_fen: string | number;
+}
+
+export interface MessageRow {
+  id: string;
+  account_id: string;
+  title: string;
+  body: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+function encodeCursor(row: { created_at: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([new Date(row.created_at).toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw appError('VALIDATION_FAILED', 'The cursor is not one this API returned.', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+}
+
+/** Newest first, keyset-paginated on (created_at, id) so pages stay stable while rows are added. */
+async function newestFirst<T extends { created_at: Date; id: string }>(
+  query: Knex.QueryBuilder,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<T>> {
+  if (cursor) {
+    const [createdAt, id] = decodeCursor(cursor);
+    query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [createdAt, id]);
+  }
+  const rows: T[] = await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+export function createReadModel(db: Knex) {
+  return {
+    account: (id: string): Promise<AccountRow | undefined> => db<AccountRow>('accounts').where({ id }).first(),
+    verification: (id: string): Promise<VerificationRow | undefined> => db<VerificationRow>('verifications').where({ id }).first(),
+    verifications: (accountId: string, limit: number, cursor?: string) =>
+      newestFirst<VerificationRow>(db('verifications').where({ account_id: accountId }), limit, cursor),
+    messages: (accountId: string, limit: number, cursor?: string) =>
+      newestFirst<MessageRow>(db('messages').where({ account_id: accountId }), limit, cursor),
+    async activeBindings(identityHash: string): Promise<{ used: number; limit: number | null }> {
+      const [row] = await db('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').count<{ count: string }[]>({ count: '*' });
+      const identity = await db('identities').where({ identity_hash: identityHash }).first('quota_limit');
+      return { used: Number(row?.count ?? 0), limit: identity?.quota_limit ?? null };
+    },
+    boundAccounts: async (identityHash: string): Promise<string[]> =>
+      (await db('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').orderBy('bound_at').select('account_id')).map(
+        (r: { account_id: string }) => r.account_id,
+      ),
+  };
+}
+
+export type ReadModel = ReturnType<typeof createReadModel>;

@@ -1,0 +1,158 @@
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { AppError, appError } from '../domain/errors';
+import type { Logger } from '../platform/logger';
+import { principalKey, type Authenticator, type Principal, type Role } from './auth';
+import { IDEMPOTENCY_HEADER, requestHash, validateKey, type IdempotencyStore } from './idempotency';
+import { fieldErrors, problemOf, ProblemSchema, statusOf, validationError } from './problem';
+
+/**
+ * One declaration per endpoint: the zod schemas that validate the request are
+ * the ones the OpenAPI document is generated from, and the handler receives
+ * only the parsed values.
+ */
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext<P, Q, B> {
+  req: Request;
+  res: Response;
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+  /** Deterministic per Idempotency-Key (random without one): ids of created resources derive from it. */
+  seed: string;
+  log: Logger;
+}
+
+type AnyObject = z.ZodType<Record<string, unknown>>;
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI form: /v1/accounts/{accountId} */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Roles allowed; 'public' routes authenticate otherwise (signatures) or not at all. */
+  auth: Role[] | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  idempotent?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<Reply | undefined>;
+}
+
+export interface RouteDeps {
+  app: Express;
+  registry: OpenAPIRegistry;
+  auth: Authenticator;
+  idempotency: IdempotencyStore;
+  logger: Logger;
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
+  if (!schema) return undefined as z.infer<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(fieldErrors(result.error, location));
+  return result.data;
+}
+
+const PUBLIC: Principal = { role: 'service' };
+
+export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
+  deps: RouteDeps,
+  spec: RouteSpec<P, Q, B>,
+): void {
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    responses[status] = r.schema
+      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
+      : { description: r.description };
+  }
+  responses.default = { description: 'A problem document', content: { 'application/problem+json': { schema: ProblemSchema } } };
+  deps.registry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: spec.tags,
+    ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
+    request: {
+      ...(spec.params ? { params: spec.params as never } : {}),
+      ...(spec.query ? { query: spec.query as never } : {}),
+      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      ...(spec.idempotent
+        ? { headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().max(255).optional() }) as never }
+        : {}),
+    },
+    responses: responses as never,
+  });
+
+  const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+  deps.app[spec.method](expressPath, async (req, res) => {
+    const principal = spec.auth === 'public' ? PUBLIC : await deps.auth.authenticate(req);
+    if (spec.auth !== 'public' && !spec.auth.includes(principal.role)) {
+      throw appError('FORBIDDEN', `This endpoint is for: ${spec.auth.join(', ')}.`);
+    }
+    if (spec.body && req.body === undefined) {
+      throw validationError([{ path: '', message: 'expected a JSON body (Content-Type: application/json)' }]);
+    }
+    const ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>> = {
+      req,
+      res,
+      principal,
+      params: parse(spec.params, req.params, 'path'),
+      query: parse(spec.query, req.query, 'query'),
+      body: parse(spec.body, req.body, 'body'),
+      seed: crypto.randomUUID(),
+      log: (res.locals.log as Logger | undefined) ?? deps.logger,
+    };
+
+    const key = spec.idempotent ? req.get(IDEMPOTENCY_HEADER) : undefined;
+    if (key === undefined) {
+      const reply = await spec.handler(ctx);
+      if (reply) send(res, reply);
+      return;
+    }
+    validateKey(key);
+    const scope = principalKey(principal);
+    const reservation = await deps.idempotency.reserve(scope, key, requestHash(req.method, req.path, req.body));
+    if (reservation.kind === 'replay') {
+      send(res, { status: reservation.status, body: reservation.body, headers: { 'Idempotent-Replayed': 'true' } });
+      return;
+    }
+    ctx.seed = reservation.seed;
+    let reply: Reply | undefined;
+    try {
+      reply = await spec.handler(ctx);
+    } catch (err) {
+      // A refusal is the request's answer and is kept; a failure on our side is not.
+      if (err instanceof AppError && statusOf(err.code) < 500) {
+        await deps.idempotency.complete(scope, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras));
+      } else {
+        await deps.idempotency.abandon(scope, key).catch(() => undefined);
+      }
+      throw err;
+    }
+    if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
+    await deps.idempotency.complete(scope, key, reply.status, reply.body ?? null);
+    send(res, reply);
+  });
+}
+
+function send(res: Response, reply: Reply): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  const body = reply.body;
+  const isProblem = reply.status >= 400 && body && typeof body === 'object' && 'code' in body;
+  res.status(reply.status);
+  if (body === undefined) res.end();
+  else res.type(isProblem ? 'application/problem+json' : 'application/json').send(JSON.stringify(body));
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
+import type { SandboxTicketStore } from '../../adapters/sandbox/tickets';
+import { classifyIndividualId } from '../../domain/id-number';
+import { newId } from '../../platform/ids';
+import type { RouteDeps } from '../route';
+import { defineRoute } from '../route';
+import { validationError } from '../problem';
+
+const Delivery = z
+  .object({
+    eventId: z.string(),
+    delivered: z.boolean().meta({ description: 'The callback was acknowledged by the service; otherwise it is retried in the background' }),
+    callbackStatus: z.number().int().nullable(),
+  })
+  .meta({ id: 'SandboxDelivery' });
+
+const WechatScan = z
+  .object({
+    ticket: z.string().min(1).max(100),
+    realName: z.string().trim().min(1).max(100),
+    idNumber: z.string().trim().min(1).max(40),
+    idType: z.string().trim().min(1).max(40).default('mainland_id'),
+    birthDate: z.iso.date().optional().meta({ description: "Required for permit holders: WeChat's record carries it" }),
+    bankCardLinked: z.boolean(),
+  })
+  .meta({ id: 'SandboxWechatScan' });
+
+/**
+ * The outside world, for people and tests: each call plays the user's side at a
+ * provider, and the sandbox provider answers the service through its signed
+ * callback, as the real one would.
+ */
+export function sandboxRoutes(deps: RouteDeps, sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox }): void {
+  defineRoute(deps, {
+    method: 'post',
+    path: '/sandbox/wechat/scans',
+    summary: 'Sandbox: the user scans a WeChat authorisation QR and authorises',
+    description: "Sends WeChat's callback with the WeChat Pay real-name record given here.",
+    tags: ['sandbox'],
+    auth: 'public',
+    body: WechatScan,
+    responses: { 202: { description: 'Scanned; the callback was sent', schema: Delivery } },
+    handler: async ({ body }) => {
+      // A record of a mainland ID carries the birth date in the number itself.
+      const id = classifyIndividualId(body.idType, body.idNumber);
+      const birthDate = body.birthDate ?? (id.kind === 'valid' ? id.birthDate : undefined);
+      if (body.idType !== 'mainland_id' && !body.birthDate) {
+        throw validationError([{ path: 'birthDate', message: 'a permit holder’s record carries the birth date' }]);
+      }
+      const ticket = await sandbox.tickets.redeem('wechat', 'authorization', body.ticket);
+      const eventId = newId('evt');
+      const delivery = await sandbox.outbox.emit('wechat', {
+        eventId,
+        type: 'authorization.scanned',
+        occurredAt: new Date().toISOString(),
+        reference: ticket.reference,
+        ticket: ticket.ticket,
+        record: {
+          realName: body.realName,
+          idNumber: body.idNumber,
+          idType: body.idType,
+          birthDate: birthDate ?? null,
+          bankCardLinked: body.bankCardLinked,
+        },
+      });
+      return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status } };
+    },
+  });
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
+
+/** Request and response schemas: validation, types and the OpenAPI document come from these. */
+
+export const AccountId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'an account id is 1-64 letters, digits, or _ . : - (starting with a letter or digit)')
+  .meta({ description: 'The cloud account id', example: 'acct-1001' });
+
+export const AccountParams = z.object({ accountId: AccountId });
+export const VerificationParams = z.object({
+  id: z.string().regex(/^ver_[A-Za-z0-9]{8,64}$/, 'a verification id looks like ver_…'),
+});
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+const PersonName = z.string().trim().min(2).max(50);
+
+export const AddressSchema = z
+  .object({
+    region: z.string().trim().min(1).max(100).meta({ example: '北京市/朝阳区' }),
+    detail: z.string().trim().min(1).max(200).meta({ example: '望京街 1 号' }),
+  })
+  .meta({ id: 'Address' });
+
+export const IndividualInfo = z
+  .object({
+    realName: PersonName.meta({ example: '张三' }),
+    idType: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .meta({
+        description:
+          'mainland_id | hk_macao_permit | taiwan_permit. Any other document (passport, foreign ID) is refused with INTERNATIONAL_SITE_REQUIRED.',
+        example: 'mainland_id',
+      }),
+    idNumber: z.string().trim().min(1).max(40).meta({ example: '11010519491231002X' }),
+    industry: z.enum(INDUSTRIES),
+    address: AddressSchema,
+  })
+  .meta({ id: 'IndividualInfo' });
+
+export const StartIndividualVerification = z
+  .object({
+    subjectType: z.literal('individual'),
+    method: z.enum(INDIVIDUAL_METHODS),
+    individual: IndividualInfo,
+  })
+  .meta({ id: 'StartIndividualVerification' });
+
+export const StartVerificationBody = z
+  .discriminatedUnion('subjectType', [StartIndividualVerification], {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? 'subjectType must be "individual" (enterprise verification is not available yet)' : undefined,
+  })
+  .meta({ id: 'StartVerification' });
+
+// ---------------------------------------------------------------- responses
+
+const StepState = z.enum(['done', 'current', 'pending']);
+
+export const NextActionSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('scan_qr'),
+      provider: z.enum(['wechat', 'qq', 'face']),
+      ticket: z.string(),
+      qrContent: z.string(),
+      expiresAt: z.iso.datetime(),
+      expired: z.boolean().meta({ description: 'The QR can no longer be scanned: ask for a fresh one (POST …/qr) while refreshesLeft > 0.' }),
+      refreshesLeft: z.number().int(),
+    }),
+    z.object({ type: z.literal('link_bank_card'), ticket: z.string() }),
+    z.object({
+      type: z.literal('remit'),
+      amount: z.string(),
+      payee: z.object({ accountName: z.string(), accountNumber: z.string(), bankName: z.string() }),
+      deadline: z.iso.datetime(),
+    }),
+    z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: z.iso.datetime() }),
+    z.object({ type: z.literal('await_payout'), expectedBy: z.iso.datetime() }),
+    z.object({ type: z.literal('enter_amount'), attemptsLeft: z.number().int(), deadline: z.iso.datetime() }),
+  ])
+  .meta({ id: 'NextAction' });
+
+export const IndividualSubject = z
+  .object({
+    realName: z.string(),
+    idType: z.string(),
+    idNumber: z.string().meta({ description: 'Masked (1101**********1234) except to admins' }),
+    industry: z.string(),
+    address: AddressSchema,
+  })
+  .meta({ id: 'IndividualSubject' });
+
+export const VerificationSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    subjectType: z.enum(['individual', 'enterprise']),
+    method: z.string(),
+    status: z.enum(['in_progress', 'verified', 'failed', 'expired', 'cancelled']),
+    step: z.string().nullable(),
+    steps: z.array(z.object({ name: z.string(), state: StepState })),
+    nextAction: NextActionSchema.nullable(),
+    failureReason: z.string().nullable(),
+    subject: IndividualSubject,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().nullable(),
+    expiresAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Verification' });
+
+export const page = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    verification: z.object({
+      status: z.enum(['unverified', 'verified']),
+      subjectType: z.enum(['individual', 'enterprise']).nullable(),
+      subject: IndividualSubject.nullable(),
+      method: z.string().nullable(),
+      verifiedAt: z.iso.datetime().nullable(),
+    }),
+    changeAllowedFrom: z.iso.datetime().nullable(),
+    capabilities: z.object({ vatSpecialInvoice: z.boolean(), enterpriseActivities: z.boolean() }),
+    openProcess: z.object({ kind: z.enum(['verification', 'change']), id: z.string() }).nullable(),
+    balance: z.string().meta({ example: '0.00' }),
+  })
+  .meta({ id: 'Account' });
+
+export const MessageSchema = z
+  .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.iso.datetime(), read: z.boolean() })
+  .meta({ id: 'Message' });
+
+export const AccountTokenRequest = z
+  .object({
+    accountId: AccountId,
+    ttlSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(3600),
+  })
+  .meta({ id: 'AccountTokenRequest' });
+
+export const AccountTokenResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() }).meta({ id: 'AccountToken' });

@@ -1,0 +1,59 @@
+import type { VerificationRow } from '../activities/repository';
+import { fenToYuan } from '../domain/money';
+import { verificationSteps } from '../domain/steps';
+import type { VerificationStatus } from '../domain/constants';
+import type { PiiCipher } from '../platform/crypto';
+import type { AccountRow, MessageRow } from './read-model';
+
+/** Rows → API representations. Personal data stays masked unless the caller may see it in full (admins). */
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function verificationView(row: VerificationRow, options: { revealPii: boolean; cipher: PiiCipher }) {
+  const subject = { ...row.subject } as Record<string, unknown>;
+  if (options.revealPii && row.id_number_enc) subject.idNumber = options.cipher.decrypt(row.id_number_enc);
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    subjectType: row.subject_type,
+    method: row.method,
+    status: row.status,
+    step: row.step,
+    steps: verificationSteps(row.status as VerificationStatus),
+    nextAction: row.next_action,
+    failureReason: row.failure_reason,
+    subject,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    completedAt: iso(row.completed_at),
+    expiresAt: iso(row.expires_at),
+  };
+}
+
+export function accountView(accountId: string, row: AccountRow | undefined, changeCooldownMs: number) {
+  const verified = row?.verification_status === 'verified';
+  const enterprise = verified && row?.subject_type === 'enterprise';
+  const verifiedAt = verified && row?.verified_at ? new Date(row.verified_at) : null;
+  return {
+    id: accountId,
+    verification: {
+      status: verified ? ('verified' as const) : ('unverified' as const),
+      subjectType: verified ? row!.subject_type : null,
+      subject: verified ? row!.subject : null,
+      method: verified ? row!.verified_method : null,
+      verifiedAt: iso(verifiedAt),
+    },
+    changeAllowedFrom: verifiedAt ? new Date(verifiedAt.getTime() + changeCooldownMs).toISOString() : null,
+    capabilities: {
+      // SPEC §2: VAT special invoices and enterprise-level activities are for enterprise-verified accounts only.
+      vatSpecialInvoice: enterprise,
+      enterpriseActivities: enterprise,
+    },
+    openProcess: row?.open_process_kind && row.open_process_id ? { kind: row.open_process_kind, id: row.open_process_id } : null,
+    balance: fenToYuan(Number(row?.balance_fen ?? 0)),
+  };
+}
+
+export function messageView(row: MessageRow) {
+  return { id: row.id, title: row.title, body: row.body, createdAt: iso(row.created_at)!, read: row.read_at !== null };
+}

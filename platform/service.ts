@@ -1,0 +1,174 @@
+import type { Server } from 'node:http';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createSandboxProviders } from '../adapters';
+import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
+import { buildApp } from '../api/app';
+import { createWorker } from '../worker/create-worker';
+import { ConfigError, type Config } from './config';
+import { createPiiCipher } from './crypto';
+import { createDb, describeDb, migrateLatest, pingDb } from './db';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { connectClient } from './temporal';
+import { startDevServer } from './temporal-dev-server';
+import { requireTool } from './tools';
+
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+  /** Start a Temporal dev server when TEMPORAL_ADDRESS is not set (the one-machine default). */
+  embeddedTemporal: boolean;
+}
+
+export interface RunningService {
+  apiUrl: string | null;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  database: string;
+  stop(): Promise<void>;
+  /** Settles when a part fails on its own (the worker stopping); the caller should then stop. */
+  failed: Promise<Error>;
+}
+
+let runtimeInstalled = false;
+
+/** SDK and workflow logs go through pino, with the workflow id and run id they carry. */
+function installRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  const sdkLog = logger.child({ component: 'temporal' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => {
+      const level = entry.level.toLowerCase() as Lowercase<LogLevel>;
+      const method = level === 'trace' ? 'trace' : level === 'warn' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+      sdkLog[method](entry.meta ?? {}, entry.message);
+    }),
+  });
+  runtimeInstalled = true;
+}
+
+/**
+ * Brings up the parts this process runs: the embedded Temporal dev server and
+ * PGlite on one machine, or connections to a cluster and PostgreSQL when
+ * configured. Stop unwinds in reverse order.
+ */
+export async function startService(config: Config, logger: Logger, roles: Roles): Promise<RunningService> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+    }
+  };
+  let reportFailure: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
+
+  try {
+    installRuntime(logger);
+    if (!config.databaseUrl && !(roles.api && roles.worker)) {
+      throw new ConfigError('the embedded database can be opened by one process only: set DATABASE_URL to run the api and the worker separately');
+    }
+
+    let temporalAddress = config.temporal.address;
+    let temporalUiUrl: string | null = null;
+    if (!temporalAddress) {
+      if (!roles.embeddedTemporal) throw new ConfigError('TEMPORAL_ADDRESS is not set');
+      const dev = await startDevServer({
+        cliPath: config.temporal.cliPath ?? requireTool('temporal'),
+        dataDir: config.dataDir,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        logger,
+      });
+      cleanups.push(() => dev.stop());
+      temporalAddress = dev.address;
+      temporalUiUrl = dev.uiUrl;
+    }
+
+    const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+    const db = createDb(dbOptions);
+    cleanups.push(() => db.destroy());
+    if (config.migrateOnStart) {
+      const applied = await migrateLatest(db);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+
+    const cipher = createPiiCipher(config.secrets.piiEncryptionKey, config.secrets.piiHashKey);
+    const metrics = createMetrics();
+    const providers = createSandboxProviders(db);
+
+    if (roles.worker) {
+      const { worker, connection } = await createWorker({
+        address: temporalAddress,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        codecKey: config.secrets.temporalCodecKey,
+        maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+        activityDeps: { db, cipher, providers, metrics },
+      });
+      const running = worker.run();
+      running.catch((err: Error) => {
+        logger.error({ err }, 'the worker stopped');
+        reportFailure(err);
+      });
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+        await connection.close();
+      });
+      logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+    }
+
+    let apiUrl: string | null = null;
+    if (roles.api) {
+      const client: Client = await connectClient({
+        address: temporalAddress,
+        namespace: config.temporal.namespace,
+        codecKey: config.secrets.temporalCodecKey,
+      });
+      cleanups.push(() => client.connection.close());
+      let outbox: SandboxCallbackOutbox | undefined;
+      if (config.sandbox.enabled) {
+        outbox = new SandboxCallbackOutbox({
+          db,
+          callbackBaseUrl: config.callbackBaseUrl,
+          secrets: config.secrets.callbackSecrets,
+          logger: logger.child({ component: 'sandbox' }),
+        });
+        outbox.start();
+        cleanups.push(() => outbox!.stop());
+      }
+      const app = buildApp({
+        config,
+        db,
+        temporal: { client, taskQueue: config.temporal.taskQueue },
+        cipher,
+        logger,
+        metrics,
+        ...(outbox ? { outbox } : {}),
+        readiness: [
+          { name: 'database', check: () => pingDb(db) },
+          { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) },
+        ],
+      });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      });
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    }
+
+    return { apiUrl, temporalAddress, temporalUiUrl, database: describeDb(dbOptions), stop, failed };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

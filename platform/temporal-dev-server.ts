@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/messages';
+import type { Logger } from './logger';
+import { temporalReachable } from './temporal';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  /** False when an already running server was found at the address and reused. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  logger: Logger;
+  /** In-memory (no SQLite file): for tests. */
+  ephemeral?: boolean;
+  headless?: boolean;
+  startTimeoutMs?: number;
+}
+
+/**
+ * The Temporal CLI dev server as a child process: SQLite persistence under the
+ * data folder (workflows survive restarts), the Web UI, our search attributes
+ * registered, Updates enabled.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const address = `127.0.0.1:${options.port}`;
+  const uiUrl = options.headless ? null : `http://127.0.0.1:${options.uiPort}`;
+  if (await temporalReachable(address)) {
+    options.logger.warn({ address }, 'a Temporal server already answers at this address; using it instead of starting one');
+    return { address, uiUrl, owned: false, stop: async () => undefined };
+  }
+
+  mkdirSync(options.dataDir, { recursive: true });
+  const logFile = path.join(options.dataDir, 'temporal-dev-server.log');
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
+  if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
+  if (options.headless) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort));
+  for (const sa of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.type}`);
+  for (const flag of ['frontend.enableUpdateWorkflowExecution=true', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true']) {
+    args.push('--dynamic-config-value', flag);
+  }
+
+  const out = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });
+  closeSync(out);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    }),
+  );
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  while (!(await temporalReachable(address))) {
+    if (exited || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+      throw new Error(`the Temporal dev server did not start (${exited ? `exit ${exited.code ?? exited.signal}` : 'timeout'}); ${logFile}:\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  options.logger.info({ address, uiUrl, pid: child.pid }, 'Temporal dev server started');
+
+  return {
+    address,
+    uiUrl,
+    owned: true,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverter } from '../platform/temporal';
+
+export interface WorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  codecKey: Buffer;
+  maxCachedWorkflows: number;
+  activityDeps: ActivityDeps;
+  /** Pre-bundled workflows (tests bundle once); otherwise bundled from workflows/index.ts at start. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities(options.activityDeps),
+    dataConverter: dataConverter(options.codecKey),
+    // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.
+    maxCachedWorkflows: options.maxCachedWorkflows,
+  });
+  return { worker, connection };
+}
