@@ -2,31 +2,15 @@ import type { Knex } from 'knex';
 import { IDENTITY_QUOTA, type SubjectType } from '../domain/constants';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
 import { newId } from '../platform/ids';
+import type { AccountRow, IdentityRow, VerificationRow } from '../platform/tables';
+
+export type { VerificationRow };
 
 /**
  * The read model's writes, one named function per transition. Only activities
  * call these; the API reads the same tables but never writes process state.
  */
 
-export interface VerificationRow {
-  id: string;
-  account_id: string;
-  workflow_id: string;
-  subject_type: SubjectType;
-  method: string;
-  status: string;
-  step: string | null;
-  next_action: NextAction | null;
-  failure_reason: string | null;
-  subject: Record<string, unknown>;
-  id_number_enc: string | null;
-  identity_hash: string;
-  revision: number;
-  created_at: Date;
-  updated_at: Date;
-  completed_at: Date | null;
-  expires_at: Date | null;
-}
 
 export interface NewVerification {
   id: string;
@@ -42,14 +26,16 @@ export interface NewVerification {
 
 async function ensureAccount(trx: Knex.Transaction, accountId: string) {
   await trx('accounts').insert({ id: accountId }).onConflict('id').ignore();
-  return trx('accounts').where({ id: accountId }).forUpdate().first();
+  const account = await trx<AccountRow>('accounts').where({ id: accountId }).forUpdate().first();
+  if (!account) throw new Error(`account ${accountId} vanished inside its transaction`);
+  return account;
 }
 
 /** Locks the identity row: completions for one identity are serialized here, so the last slot is taken once. */
 async function lockIdentity(trx: Knex.Transaction, identityHash: string, subjectType: SubjectType) {
   await trx('identities').insert({ identity_hash: identityHash, subject_type: subjectType }).onConflict('identity_hash').ignore();
-  const identity = await trx('identities').where({ identity_hash: identityHash }).forUpdate().first();
-  const limit: number = identity.quota_limit ?? IDENTITY_QUOTA[subjectType];
+  const identity = await trx<IdentityRow>('identities').where({ identity_hash: identityHash }).forUpdate().first();
+  const limit = identity?.quota_limit ?? IDENTITY_QUOTA[subjectType];
   const [row] = await trx('identity_bindings')
     .where({ identity_hash: identityHash })
     .whereNull('released_at')
@@ -64,7 +50,7 @@ async function lockIdentity(trx: Knex.Transaction, identityHash: string, subject
 export async function openVerification(db: Knex, v: NewVerification): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
   return db.transaction(async (trx) => {
     const account = await ensureAccount(trx, v.accountId);
-    const existing = await trx('verifications').where({ id: v.id }).first('id');
+    const existing = await trx<VerificationRow>('verifications').where({ id: v.id }).first('id');
     if (existing) return { opened: true };
     if (account.verification_status === 'verified') return { opened: false, code: 'ALREADY_VERIFIED' };
     if (account.open_process_id) return { opened: false, code: 'PROCESS_ALREADY_OPEN' };
@@ -155,7 +141,7 @@ export async function completeVerification(
   args: { verificationId: string; revision: number; messages: { verified: AccountMessage; quotaExceeded: AccountMessage } },
 ): Promise<TerminalRecord> {
   return db.transaction(async (trx) => {
-    const v: VerificationRow = await trx('verifications').where({ id: args.verificationId }).forUpdate().first();
+    const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
     if (!v) throw new Error(`verification ${args.verificationId} does not exist`);
     if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
     const quota = await lockIdentity(trx, v.identity_hash, v.subject_type);
@@ -189,7 +175,7 @@ export async function finishVerification(
   args: { verificationId: string; revision: number; outcome: TerminalRecord; message: AccountMessage },
 ): Promise<TerminalRecord> {
   return db.transaction(async (trx) => {
-    const v: VerificationRow = await trx('verifications').where({ id: args.verificationId }).forUpdate().first();
+    const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
     if (!v) throw new Error(`verification ${args.verificationId} does not exist`);
     if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
     await closeVerification(trx, v, args.revision, args.outcome, args.message);

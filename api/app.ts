@@ -54,7 +54,7 @@ export function buildApp(deps: AppDeps): Express {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      const route = ((req.route as { path?: string } | undefined)?.path) ?? 'unmatched';
       metrics.httpRequests.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       (res.locals.log as Logger).info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });

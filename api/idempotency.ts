@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { appError } from '../domain/errors';
+import type { IdempotencyRow } from '../platform/tables';
 
 /**
  * Idempotency-Key on creating POSTs, kept in Postgres. The first request with a
@@ -53,12 +54,12 @@ export class IdempotencyStore {
       .returning('seed');
     if (inserted.length > 0) return { kind: 'new', seed };
 
-    const row = await this.db('idempotency_keys').where({ principal, key }).first();
+    const row = await this.db<IdempotencyRow>('idempotency_keys').where({ principal, key }).first();
     if (!row) return this.reserve(principal, key, hash);
     if (row.request_hash !== hash) {
       throw appError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request.');
     }
-    if (row.state === 'completed') return { kind: 'replay', status: row.response_status, body: row.response_body };
+    if (row.state === 'completed') return { kind: 'replay', status: row.response_status ?? 200, body: row.response_body };
     // Still processing: take over only a reservation whose holder has gone quiet.
     const takenOver = await this.db('idempotency_keys')
       .where({ principal, key, state: 'processing' })

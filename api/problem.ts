@@ -131,7 +131,7 @@ export const ProblemSchema = z
 /** The single error middleware: whatever was thrown leaves as application/problem+json. */
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const correlationId: string | undefined = res.locals.correlationId;
+    const correlationId = res.locals.correlationId as string | undefined;
     let problem: Problem;
     const expressType = (err as { type?: string }).type;
     if (err instanceof AppError) {

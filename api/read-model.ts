@@ -1,32 +1,10 @@
 import type { Knex } from 'knex';
-import type { VerificationRow } from '../activities/repository';
+import type { AccountRow, IdentityRow, MessageRow, VerificationRow } from '../platform/tables';
+
+export type { AccountRow, MessageRow };
 import { appError } from '../domain/errors';
 
 /** Reads of the process read model (written only by activities). */
-
-export interface AccountRow {
-  id: string;
-  verification_status: 'unverified' | 'verified';
-  subject_type: 'individual' | 'enterprise' | null;
-  subject: Record<string, unknown> | null;
-  subject_name: string | null;
-  identity_hash: string | null;
-  verified_method: string | null;
-  verified_at: Date | null;
-  verification_id: string | null;
-  open_process_kind: 'verification' | 'change' | null;
-  open_process_id: string | null;
-  balance_fen: string | number;
-}
-
-export interface MessageRow {
-  id: string;
-  account_id: string;
-  title: string;
-  body: string;
-  created_at: Date;
-  read_at: Date | null;
-}
 
 export interface Page<T> {
   items: T[];
@@ -39,7 +17,7 @@ function encodeCursor(row: { created_at: Date; id: string }): string {
 
 function decodeCursor(cursor: string): [string, string] {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
       return [value[0], value[1]];
     }
@@ -59,7 +37,7 @@ async function newestFirst<T extends { created_at: Date; id: string }>(
     const [createdAt, id] = decodeCursor(cursor);
     query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [createdAt, id]);
   }
-  const rows: T[] = await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  const rows = (await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1)) as T[];
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
 }
@@ -74,12 +52,12 @@ export function createReadModel(db: Knex) {
       newestFirst<MessageRow>(db('messages').where({ account_id: accountId }), limit, cursor),
     async activeBindings(identityHash: string): Promise<{ used: number; limit: number | null }> {
       const [row] = await db('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').count<{ count: string }[]>({ count: '*' });
-      const identity = await db('identities').where({ identity_hash: identityHash }).first('quota_limit');
+      const identity = await db<IdentityRow>('identities').where({ identity_hash: identityHash }).first('quota_limit');
       return { used: Number(row?.count ?? 0), limit: identity?.quota_limit ?? null };
     },
     boundAccounts: async (identityHash: string): Promise<string[]> =>
-      (await db('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').orderBy('bound_at').select('account_id')).map(
-        (r: { account_id: string }) => r.account_id,
+      (await db<{ account_id: string; identity_hash: string; released_at: Date | null; bound_at: Date }>('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').orderBy('bound_at').select('account_id')).map(
+        (r) => r.account_id,
       ),
   };
 }

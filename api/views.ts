@@ -1,4 +1,4 @@
-import type { VerificationRow } from '../activities/repository';
+import type { VerificationRow } from '../platform/tables';
 import { fenToYuan } from '../domain/money';
 import { verificationSteps } from '../domain/steps';
 import type { VerificationStatus } from '../domain/constants';
@@ -38,9 +38,9 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
     id: accountId,
     verification: {
       status: verified ? ('verified' as const) : ('unverified' as const),
-      subjectType: verified ? row!.subject_type : null,
-      subject: verified ? row!.subject : null,
-      method: verified ? row!.verified_method : null,
+      subjectType: verified && row ? row.subject_type : null,
+      subject: verified && row ? row.subject : null,
+      method: verified && row ? row.verified_method : null,
       verifiedAt: iso(verifiedAt),
     },
     changeAllowedFrom: verifiedAt ? new Date(verifiedAt.getTime() + changeCooldownMs).toISOString() : null,

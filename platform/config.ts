@@ -167,7 +167,7 @@ const GENERATED_SECRETS: GeneratedSecretName[] = [
 function loadOrCreateDevSecrets(dataDir: string): Record<GeneratedSecretName, string> {
   const file = path.join(dataDir, 'secrets.json');
   let stored: Partial<Record<GeneratedSecretName, string>> = {};
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
   let changed = false;
   for (const name of GENERATED_SECRETS) {
     if (!stored[name]) {

@@ -48,7 +48,7 @@ const migrationSource: Knex.MigrationSource<string> = {
     const migration = migrations[name];
     if (!migration) throw new Error(`unknown migration ${name}`);
     return {
-      up: migration.up,
+      up: (knex: Knex) => migration.up(knex),
       down: async () => {
         throw new Error('migrations are forward-only');
       },

@@ -43,6 +43,8 @@ function installRuntime(logger: Logger): void {
       const method = level === 'trace' ? 'trace' : level === 'warn' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
       sdkLog[method](entry.meta ?? {}, entry.message);
     }),
+    // The native core's own logs join the same stream.
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
   });
   runtimeInstalled = true;
 }

@@ -117,7 +117,7 @@ export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { op
 export interface WechatRealNameRecord {
   realName: string;
   idNumber: string;
-  idType: IdType | string;
+  idType: string;
   birthDate: string | null;
   bankCardLinked: boolean;
 }

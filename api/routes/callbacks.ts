@@ -100,7 +100,7 @@ export function callbackRoutes(
     if (!parsed.success) throw validationError(fieldErrors(parsed.error, 'body'));
     const event = parsed.data as z.infer<typeof WechatAuthorizationScanned>;
 
-    const seen = await deps.db('provider_events').where({ provider, event_id: event.eventId }).first('event_id');
+    const seen = await deps.db<{ provider: string; event_id: string }>('provider_events').where({ provider, event_id: event.eventId }).first('event_id');
     if (seen) {
       deps.metrics.callbacks.inc({ provider, outcome: 'duplicate' });
       res.status(200).json({ received: true, duplicate: true });

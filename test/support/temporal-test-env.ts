@@ -8,7 +8,7 @@ let runtimeInstalled = false;
 /** Quiet SDK logs in tests; install once per process, before any worker or environment. */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   runtimeInstalled = true;
 }
 

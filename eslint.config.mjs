@@ -1,0 +1,84 @@
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+// Workflow code runs in Temporal's deterministic sandbox, and domain/ is imported by it.
+const deterministicImports = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({ name, message: 'Workflow and domain code must be deterministic: no Node built-ins.' })),
+    ...['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map((name) => ({
+      name,
+      message: 'Side effects belong in activities; workflows reach them through proxyActivities.',
+    })),
+  ],
+  patterns: [
+    { group: ['../activities', '../activities/*', '../api/*', '../adapters/*', '../platform/*'], message: 'Only types may be imported from here.', allowTypeImports: true },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', '.tools/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/only-throw-error': 'off',
+      // Async implementations of async interfaces need not await.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', deterministicImports],
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval', 'setImmediate', 'process', 'Buffer', 'require', 'fetch'].map((name) => ({
+          name,
+          message: 'Not deterministic: use the workflow APIs (sleep, condition) or an activity.',
+        })),
+      ],
+    },
+  },
+  {
+    // domain/ is pure: the current time is always a parameter.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass the time in as a parameter.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in as a parameter.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Pass randomness in as a parameter.' },
+      ],
+    },
+  },
+  {
+    // The API reaches workflows only through workflows/messages.ts and the Temporal client.
+    files: ['api/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+workflows/(?!messages$)', message: 'Import workflow definitions from workflows/messages.ts only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  { files: ['eslint.config.mjs'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,70 @@
+import type { SubjectType } from '../domain/constants';
+import type { NextAction } from '../workflows/messages';
+
+/** Row shapes of the tables, as read back (jsonb parsed, timestamps as Date). */
+
+export interface AccountRow {
+  id: string;
+  verification_status: 'unverified' | 'verified';
+  subject_type: SubjectType | null;
+  subject: Record<string, unknown> | null;
+  subject_name: string | null;
+  identity_hash: string | null;
+  verified_method: string | null;
+  verified_at: Date | null;
+  verification_id: string | null;
+  open_process_kind: 'verification' | 'change' | null;
+  open_process_id: string | null;
+  balance_fen: string | number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface VerificationRow {
+  id: string;
+  account_id: string;
+  workflow_id: string;
+  subject_type: SubjectType;
+  method: string;
+  status: string;
+  step: string | null;
+  next_action: NextAction | null;
+  failure_reason: string | null;
+  subject: Record<string, unknown>;
+  id_number_enc: string | null;
+  identity_hash: string;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+  expires_at: Date | null;
+}
+
+export interface IdentityRow {
+  identity_hash: string;
+  subject_type: SubjectType;
+  quota_limit: number | null;
+  created_at: Date;
+}
+
+export interface MessageRow {
+  id: string;
+  account_id: string;
+  title: string;
+  body: string;
+  dedupe_key: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export interface IdempotencyRow {
+  principal: string;
+  key: string;
+  request_hash: string;
+  seed: string;
+  state: 'processing' | 'completed';
+  response_status: number | null;
+  response_body: unknown;
+  created_at: Date;
+  updated_at: Date;
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { temporalReachable } from '../../platform/temporal';
+import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
+import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { eventually } from '../support/temporal-test-env';
+
+/**
+ * `npm start` with nothing configured: its own Temporal dev server (SQLite file,
+ * Web UI), embedded PGlite, migrations, worker, API and sandbox in one process.
+ * Stopped with Ctrl-C and started again, it resumes the workflows left open.
+ */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-embedded-'));
+let running: ServiceProcess | undefined;
+
+afterAll(async () => {
+  await running?.stop('SIGKILL');
+  if (!process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the embedded one-machine default', () => {
+  it('starts from nothing, stops cleanly on Ctrl-C, and resumes open workflows on the next start', async () => {
+    const [port, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    // Only what a second instance on this machine needs: ports and a data folder. No database, no Temporal address.
+    const env = { DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), LOG_LEVEL: 'info' };
+    const logFile = path.join(dataDir, 'service.log');
+
+    const startedAt = Date.now();
+    running = await startServiceProcess({ env, port, logFile, readyTimeoutMs: 60_000 });
+    expect(Date.now() - startedAt).toBeLessThan(60_000);
+    const api = http(running.baseUrl);
+
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    expect(statSync(path.join(dataDir, 'temporal.db')).isFile()).toBe(true);
+    expect(statSync(path.join(dataDir, 'pglite')).isDirectory()).toBe(true);
+    expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+
+    const accountId = uniqueAccount('embedded');
+    const idNumber = mainlandId();
+    const started = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody({ idNumber }));
+    expect(started.status).toBe(201);
+
+    expect(await running.stop('SIGINT')).toBe(0);
+    expect(await temporalReachable(`127.0.0.1:${temporalPort}`)).toBe(false);
+    expect(running.logTail(400)).not.toContain(idNumber);
+
+    running = await startServiceProcess({ env, port, logFile, readyTimeoutMs: 60_000 });
+    const after = await api.get(`/v1/verifications/${started.body.id}`);
+    expect(after.body).toMatchObject({ status: 'in_progress', step: 'awaiting_scan', nextAction: { ticket: started.body.nextAction.ticket } });
+
+    const scan = await api.post('/sandbox/wechat/scans', { ticket: started.body.nextAction.ticket, realName: '张三', idNumber, bankCardLinked: true }, { token: null });
+    expect(scan.body).toMatchObject({ delivered: true });
+    await eventually(async () => expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified'));
+    expect(await running.stop('SIGTERM')).toBe(0);
+    expect(running.logTail(800)).not.toContain(idNumber);
+  });
+});

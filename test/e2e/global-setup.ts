@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knex from 'knex';
+import type { TestProject } from 'vitest/node';
+import { createLogger } from '../../platform/logger';
+import { startDevServer } from '../../platform/temporal-dev-server';
+import { requireTool } from '../../platform/tools';
+import { freePort, startServiceProcess } from '../support/processes';
+
+/**
+ * The real stack for end-to-end tests: a Temporal dev server, a fresh database
+ * on the PostgreSQL at 127.0.0.1:5432 (E2E_PG_URL overrides), and the service
+ * (worker + API + sandbox) as a child process, exactly as `npm start` runs it
+ * with DATABASE_URL and TEMPORAL_ADDRESS set. Tests talk to it over HTTP only.
+ */
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    databaseUrl: string;
+    temporalAddress: string;
+    secrets: { wechatCallback: string; codecKey: string; piiEncryptionKey: string; piiHashKey: string };
+  }
+}
+
+const ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export default async function setup(project: TestProject) {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-e2e-'));
+  const logger = createLogger('warn');
+  const temporal = await startDevServer({
+    cliPath: requireTool('temporal'),
+    dataDir: workDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+    logger,
+    ephemeral: true,
+    headless: true,
+  });
+
+  const dbName = `rnv_e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = knex({ client: 'pg', connection: ADMIN_URL });
+  await admin.raw(`create database ${dbName}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+
+  const secrets = {
+    wechatCallback: randomBytes(24).toString('hex'),
+    codecKey: randomBytes(32).toString('base64'),
+    piiEncryptionKey: randomBytes(32).toString('base64'),
+    piiHashKey: randomBytes(32).toString('base64'),
+  };
+  const port = await freePort();
+  const service = await startServiceProcess({
+    port,
+    logFile: path.join(workDir, 'service.log'),
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+      DATA_DIR: workDir,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: `e2e-${dbName}`,
+      WECHAT_CALLBACK_SECRET: secrets.wechatCallback,
+      TEMPORAL_CODEC_KEY: secrets.codecKey,
+      PII_ENCRYPTION_KEY: secrets.piiEncryptionKey,
+      PII_HASH_KEY: secrets.piiHashKey,
+    },
+  });
+
+  project.provide('baseUrl', service.baseUrl);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('secrets', secrets);
+
+  return async () => {
+    const code = await service.stop('SIGTERM');
+    if (code !== 0) console.error(`service exited with ${code}:\n${service.logTail()}`);
+    await temporal.stop();
+    await admin.raw(`drop database if exists ${dbName} with (force)`);
+    await admin.destroy();
+    if (!process.env.E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
+    else console.error(`e2e files kept in ${workDir}`);
+  };
+}

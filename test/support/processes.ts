@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { REPO_ROOT } from '../../platform/tools';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  baseUrl: string;
+  child: ChildProcess;
+  logFile: string;
+  /** SIGINT (Ctrl-C) and wait for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  logTail(lines?: number): string;
+}
+
+/** Runs an entry point (platform/main.ts by default) the way `npm start` does, with the given environment. */
+export async function startServiceProcess(options: {
+  env: Record<string, string>;
+  port: number;
+  logFile: string;
+  entry?: string;
+  readyTimeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const out = openSync(options.logFile, 'a');
+  const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [options.entry ?? 'platform/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env, PORT: String(options.port) },
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const logTail = (lines = 40) => readFileSync(options.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`the service exited (${exitCode}) before it was ready:\n${logTail()}`);
+    try {
+      const res = await fetch(`${baseUrl}/readyz`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the service was not ready in time:\n${logTail()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return {
+    baseUrl,
+    child,
+    logFile: options.logFile,
+    logTail,
+    async stop(signal: NodeJS.Signals = 'SIGINT') {
+      if (exitCode !== undefined) return exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

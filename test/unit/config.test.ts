@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../platform/config';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'rnv-config-'));
+const key = () => Buffer.alloc(32, 7).toString('base64');
+
+describe('configuration', () => {
+  it('has the SPEC defaults', () => {
+    const c = loadConfig({ DATA_DIR: tmp() });
+    expect(c.timings).toEqual({
+      qrTtlMs: 10 * 60_000,
+      qrRefreshLimit: 5,
+      instantMethodTtlMs: 24 * 3600_000,
+      transferWindowMs: 7 * 24 * 3600_000,
+      amountEntryWindowMs: 7 * 24 * 3600_000,
+      changeValidityMs: 7 * 24 * 3600_000,
+      changeCooldownMs: 30 * 24 * 3600_000,
+      faceMaxAttempts: 3,
+    });
+    expect(c.port).toBe(3000);
+    expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });
+  });
+
+  it('uses the dev API keys outside production, loudly', () => {
+    const c = loadConfig({ DATA_DIR: tmp() });
+    expect(c.secrets.serviceApiKey).toBe('dev-service-key');
+    expect(c.warnings.join('\n')).toMatch(/SERVICE_API_KEY is not set/);
+  });
+
+  it('generates missing secrets once, keeps them private in the data folder, and reuses them', () => {
+    const dir = tmp();
+    const first = loadConfig({ DATA_DIR: dir });
+    const file = path.join(dir, 'secrets.json');
+    expect(statSync(file).mode & 0o077).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toContain('PII_ENCRYPTION_KEY');
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.secrets.piiEncryptionKey.equals(first.secrets.piiEncryptionKey)).toBe(true);
+    expect(second.secrets.callbackSecrets.wechat).toBe(first.secrets.callbackSecrets.wechat);
+  });
+
+  it('refuses to start in production without its secrets, naming them', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(/SERVICE_API_KEY.*ADMIN_API_KEY.*PII_ENCRYPTION_KEY/s);
+  });
+
+  it('never mounts the sandbox in production', () => {
+    const env = {
+      NODE_ENV: 'production',
+      SANDBOX_ENABLED: 'true',
+      SERVICE_API_KEY: 's'.repeat(20),
+      REVIEWER_API_KEY: 'r'.repeat(20),
+      ADMIN_API_KEY: 'a'.repeat(20),
+      ACCOUNT_TOKEN_SECRET: 't'.repeat(40),
+      PII_ENCRYPTION_KEY: key(),
+      PII_HASH_KEY: key(),
+      TEMPORAL_CODEC_KEY: key(),
+      WECHAT_CALLBACK_SECRET: 'w'.repeat(20),
+      QQ_CALLBACK_SECRET: 'q'.repeat(20),
+      FACE_CALLBACK_SECRET: 'f'.repeat(20),
+      BANK_CALLBACK_SECRET: 'b'.repeat(20),
+    };
+    const c = loadConfig(env);
+    expect(c.sandbox.enabled).toBe(false);
+    expect(c.warnings).toEqual([]);
+  });
+
+  it.each([
+    [{ QR_TTL: '10 minutes' }, 'QR_TTL'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PII_ENCRYPTION_KEY: 'short' }, 'PII_ENCRYPTION_KEY'],
+    [{ SANDBOX_ENABLED: 'maybe' }, 'SANDBOX_ENABLED'],
+  ])('explains a bad setting (%o)', (env, name) => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(new RegExp(name));
+  });
+
+  it('reads durations written like 10m, 24h, 7d', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), QR_TTL: '90s', INSTANT_METHOD_TTL: '2h', CHANGE_COOLDOWN: '1d' });
+    expect([c.timings.qrTtlMs, c.timings.instantMethodTtlMs, c.timings.changeCooldownMs]).toEqual([90_000, 7_200_000, 86_400_000]);
+  });
+});
