@@ -83,7 +83,7 @@ export function buildApp(deps: AppDeps): Express {
   verificationRoutes(routeDeps, verifications);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher });
   if (config.sandbox.enabled && deps.outbox) {
-    sandboxRoutes(routeDeps, { tickets: new SandboxTicketStore(db), outbox: deps.outbox });
+    sandboxRoutes(routeDeps, { tickets: new SandboxTicketStore(db), outbox: deps.outbox, client: deps.temporal.client });
   }
 
   let document: object | undefined;

@@ -14,6 +14,7 @@ import { evaluateRealNameRecord } from '../domain/real-name-record';
 import {
   awaitOpenedUpdate,
   cancelUpdate,
+  eventHandledQuery,
   FailureType,
   providerEventSignal,
   refreshQrUpdate,
@@ -71,6 +72,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   let refreshesRecorded = 0;
   const events: ProviderEvent[] = [];
   const seenEventIds = new Set<string>();
+  const handledEventIds = new Set<string>();
 
   const nextAction = (): NextAction | null =>
     qr && status === 'in_progress'
@@ -105,6 +107,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   };
 
   setHandler(snapshotQuery, snapshot);
+  setHandler(eventHandledQuery, (eventId) => handledEventIds.has(eventId) || (opened !== undefined && !isOpen()));
 
   setHandler(providerEventSignal, (event) => {
     if (seenEventIds.has(event.eventId)) return;
@@ -231,7 +234,9 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
     } else if (refreshesRequested > refreshesDone) {
       await issueQr(true);
     } else if (events.length > 0) {
-      await handleEvent(events.shift()!);
+      const event = events.shift()!;
+      await handleEvent(event);
+      handledEventIds.add(event.eventId);
     } else if (qr && !qr.expired && Date.now() >= qr.expiresAt) {
       qr.expired = true;
       await recordProgress();

@@ -142,6 +142,8 @@ export const refreshQrUpdate = defineUpdate<VerificationSnapshot>('refreshQr');
 export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
+/** Whether the process has acted on a provider event (or can no longer act on any). The sandbox waits on it. */
+export const eventHandledQuery = defineQuery<boolean, [string]>('eventHandled');
 
 /** ApplicationFailure types an update validator or activity uses; the API maps them to problem codes. */
 export const FailureType = {

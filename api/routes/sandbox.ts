@@ -1,17 +1,23 @@
 import { z } from 'zod';
-import type { SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
+import type { Client } from '@temporalio/client';
+import type { DeliveryResult, SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
 import type { SandboxTicketStore } from '../../adapters/sandbox/tickets';
 import { classifyIndividualId } from '../../domain/id-number';
 import { newId } from '../../platform/ids';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { validationError } from '../problem';
+import { eventHandledQuery } from '../../workflows/messages';
 
 const Delivery = z
   .object({
     eventId: z.string(),
     delivered: z.boolean().meta({ description: 'The callback was acknowledged by the service; otherwise it is retried in the background' }),
     callbackStatus: z.number().int().nullable(),
+    processed: z.boolean().meta({
+      description:
+        'The process has acted on the event, so a GET now shows the outcome. The sandbox waits up to 5 s for this; real callbacks are asynchronous.',
+    }),
   })
   .meta({ id: 'SandboxDelivery' });
 
@@ -31,7 +37,24 @@ const WechatScan = z
  * provider, and the sandbox provider answers the service through its signed
  * callback, as the real one would.
  */
-export function sandboxRoutes(deps: RouteDeps, sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox }): void {
+export function sandboxRoutes(
+  deps: RouteDeps,
+  sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox; client: Client },
+): void {
+  /** A person (or test) playing the user expects to see the effect: wait briefly until the workflow has handled the event. */
+  async function answer(eventId: string, reference: string, delivery: DeliveryResult) {
+    let processed = false;
+    if (delivery.delivered) {
+      const handle = sandbox.client.workflow.getHandle(reference);
+      const deadline = Date.now() + 5000;
+      while (!processed && Date.now() < deadline) {
+        processed = await handle.query(eventHandledQuery, eventId).catch(() => false);
+        if (!processed) await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status, processed } };
+  }
+
   defineRoute(deps, {
     method: 'post',
     path: '/sandbox/wechat/scans',
@@ -64,7 +87,7 @@ export function sandboxRoutes(deps: RouteDeps, sandbox: { tickets: SandboxTicket
           bankCardLinked: body.bankCardLinked,
         },
       });
-      return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status } };
+      return answer(eventId, ticket.reference, delivery);
     },
   });
 }
