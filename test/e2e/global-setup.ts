@@ -10,10 +10,11 @@ import { requireTool } from '../../platform/tools';
 import { freePort, startServiceProcess } from '../support/processes';
 
 /**
- * The real stack for end-to-end tests: a Temporal dev server, a fresh database
- * on the PostgreSQL at 127.0.0.1:5432 (E2E_PG_URL overrides), and the service
- * (worker + API + sandbox) as a child process, exactly as `npm start` runs it
- * with DATABASE_URL and TEMPORAL_ADDRESS set. Tests talk to it over HTTP only.
+ * The real stack for end-to-end tests, in the scaled-out topology: a Temporal
+ * dev server, a fresh database on the PostgreSQL at 127.0.0.1:5432 (E2E_PG_URL
+ * overrides), and the service as two processes, `npm run worker` and
+ * `npm run api` (with the sandbox), connected by DATABASE_URL and
+ * TEMPORAL_ADDRESS. Tests talk to it over HTTP only.
  */
 
 declare module 'vitest' {
@@ -55,21 +56,32 @@ export default async function setup(project: TestProject) {
     piiHashKey: randomBytes(32).toString('base64'),
   };
   const port = await freePort();
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+    DATA_DIR: workDir,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: `e2e-${dbName}`,
+    WECHAT_CALLBACK_SECRET: secrets.wechatCallback,
+    TEMPORAL_CODEC_KEY: secrets.codecKey,
+    PII_ENCRYPTION_KEY: secrets.piiEncryptionKey,
+    PII_HASH_KEY: secrets.piiHashKey,
+    CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+  };
+  // The worker applies the migrations; the API starts after it, without migrating.
+  const worker = await startServiceProcess({
+    entry: 'worker/main.ts',
+    port: await freePort(),
+    logFile: path.join(workDir, 'worker.log'),
+    env,
+    readyLogLine: 'Worker polling on',
+  });
   const service = await startServiceProcess({
+    entry: 'api/main.ts',
     port,
-    logFile: path.join(workDir, 'service.log'),
-    env: {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
-      DATA_DIR: workDir,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: `e2e-${dbName}`,
-      WECHAT_CALLBACK_SECRET: secrets.wechatCallback,
-      TEMPORAL_CODEC_KEY: secrets.codecKey,
-      PII_ENCRYPTION_KEY: secrets.piiEncryptionKey,
-      PII_HASH_KEY: secrets.piiHashKey,
-    },
+    logFile: path.join(workDir, 'api.log'),
+    env: { ...env, MIGRATE_ON_START: 'false' },
   });
 
   project.provide('baseUrl', service.baseUrl);
@@ -78,8 +90,10 @@ export default async function setup(project: TestProject) {
   project.provide('secrets', secrets);
 
   return async () => {
-    const code = await service.stop('SIGTERM');
-    if (code !== 0) console.error(`service exited with ${code}:\n${service.logTail()}`);
+    for (const [name, proc] of [['api', service], ['worker', worker]] as const) {
+      const code = await proc.stop('SIGTERM');
+      if (code !== 0) console.error(`${name} exited with ${code}:\n${proc.logTail()}`);
+    }
     await temporal.stop();
     await admin.raw(`drop database if exists ${dbName} with (force)`);
     await admin.destroy();

@@ -32,6 +32,8 @@ export async function startServiceProcess(options: {
   logFile: string;
   entry?: string;
   readyTimeoutMs?: number;
+  /** Ready when the log shows this (for processes without HTTP, like a lone worker); default: GET /readyz answers 200. */
+  readyLogLine?: string;
 }): Promise<ServiceProcess> {
   const out = openSync(options.logFile, 'a');
   const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [options.entry ?? 'platform/main.ts'], {
@@ -53,11 +55,15 @@ export async function startServiceProcess(options: {
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   for (;;) {
     if (exitCode !== undefined) throw new Error(`the service exited (${exitCode}) before it was ready:\n${logTail()}`);
-    try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
+    if (options.readyLogLine) {
+      if (readFileSync(options.logFile, 'utf8').includes(options.readyLogLine)) break;
+    } else {
+      try {
+        const res = await fetch(`${baseUrl}/readyz`);
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

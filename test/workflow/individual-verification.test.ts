@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -125,6 +129,17 @@ async function start(taskQueue: string, args = input()) {
   return { handle, opened };
 }
 
+/**
+ * `npm run record-histories` saves these runs' histories as fixtures; replay.test.ts
+ * replays every fixture against today's workflow code, so a change that breaks
+ * running workflows fails CI (use `patched()` for such changes).
+ */
+async function recordHistory(name: string, handle: WorkflowHandle) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const file = path.join(__dirname, 'histories', `individual-verification.${name}.json`);
+  writeFileSync(file, historyToJSON(await handle.fetchHistory()) + '\n');
+}
+
 const liveTicket = (s: VerificationSnapshot) => {
   if (s.nextAction?.type !== 'scan_qr') throw new Error(`no scan_qr action: ${JSON.stringify(s.nextAction)}`);
   return s.nextAction;
@@ -166,6 +181,7 @@ describe('individual WeChat QR verification workflow', () => {
       await handle.signal(providerEventSignal, scan('ticket-2'));
       expect(await handle.result()).toMatchObject({ status: 'verified' });
       expect(calls.completed).toBe(1);
+      await recordHistory('refreshed-then-verified', handle);
     });
   });
 
@@ -201,6 +217,7 @@ describe('individual WeChat QR verification workflow', () => {
       await env.sleep(24 * HOUR);
       const result = await handle.result();
       expect(result).toEqual({ status: 'expired', failureReason: null });
+      await recordHistory('expired', handle);
       expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
       expect(calls.completed).toBe(0);
     });
@@ -214,6 +231,7 @@ describe('individual WeChat QR verification workflow', () => {
       expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
       await handle.executeUpdate(cancelUpdate);
       expect(await handle.result()).toEqual({ status: 'cancelled', failureReason: null });
+      await recordHistory('cancelled', handle);
     });
   });
 
@@ -229,6 +247,7 @@ describe('individual WeChat QR verification workflow', () => {
       await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<ProviderEvent['record']>));
       expect(await handle.result()).toEqual({ status: 'failed', failureReason: reason });
       expect(calls.completed).toBe(0);
+      if (reason === 'BANK_CARD_REQUIRED') await recordHistory('failed-no-bank-card', handle);
     });
   });
 
