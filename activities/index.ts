@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
@@ -36,7 +36,9 @@ export interface IssueQrArgs {
   requestId: string;
   ttlSeconds: number;
   /** The ticket this one replaces; it stops working. */
-  replaces?: string;
+  replaces?: string | undefined;
+  /** Face sessions only: whom to compare the face with. */
+  subject?: { realName: string; idNumber: string };
 }
 
 /**
@@ -70,18 +72,26 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async issueQr(args: IssueQrArgs): Promise<QrTicket> {
-      if (args.provider !== 'wechat') throw new Error(`no QR provider ${args.provider}`);
-      const ticket = await providers.wechat.createAuthorizationQr({
-        reference: args.reference,
-        requestId: args.requestId,
-        ttlSeconds: args.ttlSeconds,
-      });
-      if (args.replaces && args.replaces !== ticket.ticket) await providers.wechat.revokeTicket(args.replaces);
+      const request = { reference: args.reference, requestId: args.requestId, ttlSeconds: args.ttlSeconds };
+      let ticket: QrTicket;
+      switch (args.provider) {
+        case 'wechat':
+          ticket = await providers.wechat.createAuthorizationQr(request);
+          break;
+        case 'qq':
+          ticket = await providers.qq.createAuthorizationQr(request);
+          break;
+        case 'face':
+          if (!args.subject) throw ApplicationFailure.nonRetryable('a face session needs the person to compare with', 'BAD_REQUEST');
+          ticket = await providers.face.createSession({ ...request, subject: args.subject });
+          break;
+      }
+      if (args.replaces && args.replaces !== ticket.ticket) await providers[args.provider].revokeTicket(args.replaces);
       return ticket;
     },
 
     async revokeQr(args: { provider: QrProvider; ticket: string }): Promise<void> {
-      if (args.provider === 'wechat') await providers.wechat.revokeTicket(args.ticket);
+      await providers[args.provider].revokeTicket(args.ticket);
     },
 
     async recordVerificationProgress(args: {

@@ -18,13 +18,31 @@ export interface QrRequest {
   ttlSeconds: number;
 }
 
-export interface WechatProvider {
+/** A provider that hands out QR codes which stop working when revoked (a fresh one replaced it, or the process ended). */
+export interface QrIssuer {
+  revokeTicket(ticket: string): Promise<void>;
+}
+
+export interface WechatProvider extends QrIssuer {
   /** An authorisation QR: the user scans it in WeChat and authorises sharing the WeChat Pay real-name record. */
   createAuthorizationQr(request: QrRequest): Promise<QrTicket>;
-  /** Stop a ticket from being scanned (a fresh QR replaced it, or the process ended). */
-  revokeTicket(ticket: string): Promise<void>;
+}
+
+export interface QqProvider extends QrIssuer {
+  /** Scanned with mobile QQ; a user without a linked bank card is sent to a bank-card page (its ticket comes in the callback). */
+  createAuthorizationQr(request: QrRequest): Promise<QrTicket>;
+}
+
+export interface FaceProvider extends QrIssuer {
+  /**
+   * One liveness + comparison attempt: a mini-program QR. The provider compares
+   * the face with the ID record of this person; each attempt has its own ticket.
+   */
+  createSession(request: QrRequest & { subject: { realName: string; idNumber: string } }): Promise<QrTicket>;
 }
 
 export interface Providers {
   wechat: WechatProvider;
+  qq: QqProvider;
+  face: FaceProvider;
 }

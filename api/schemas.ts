@@ -142,6 +142,31 @@ export const MessageSchema = z
   .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.iso.datetime(), read: z.boolean() })
   .meta({ id: 'Message' });
 
+export const VerificationOptionsQuery = z.object({
+  subjectType: z.literal('individual', { error: 'subjectType must be "individual" (enterprise verification is not available yet)' }),
+  idType: z.string().trim().min(1).max(40).default('mainland_id').meta({ description: 'The document the person verifies with' }),
+  creditCode: z.string().max(40).optional().meta({ description: 'Enterprise verification only' }),
+});
+
+export const VerificationOptionsSchema = z
+  .object({
+    methods: z.array(
+      z.object({
+        method: z.string(),
+        eligible: z.boolean(),
+        reason: z.string().optional().meta({ description: 'Why a method is not available: a problem code' }),
+        completes: z.enum(['instant', '1 business day', '1-5 business days']),
+      }),
+    ),
+    recommended: z.string().nullable(),
+  })
+  .meta({ id: 'VerificationOptions' });
+
+export const IcpNameCheckRequest = z.object({ filingEntityName: z.string().trim().min(1).max(200) }).meta({ id: 'IcpNameCheckRequest' });
+export const IcpNameCheckResponse = z
+  .object({ match: z.boolean(), verifiedName: z.string().meta({ description: 'The name the account is verified under' }) })
+  .meta({ id: 'IcpNameCheck' });
+
 export const AccountTokenRequest = z
   .object({
     accountId: AccountId,

@@ -24,6 +24,7 @@ import {
   type NextAction,
   type OpenResult,
   type ProviderEvent,
+  type QrProvider,
   type VerificationSnapshot,
 } from './messages';
 
@@ -47,14 +48,24 @@ interface LiveQr {
   expired: boolean;
 }
 
+/** Each instant method: whose QR the user scans and the step that waits for it. */
+const METHOD = {
+  wechat_qr: { qrProvider: 'wechat', waitingStep: 'awaiting_scan' },
+  qq_qr: { qrProvider: 'qq', waitingStep: 'awaiting_scan' },
+  face: { qrProvider: 'face', waitingStep: 'awaiting_face' },
+} as const satisfies Record<string, { qrProvider: QrProvider; waitingStep: VerificationStep }>;
+
 /**
- * Individual verification by an instant method (SPEC §3). The user scans a QR
- * in WeChat and authorises; the provider's real-name record must name the
- * applicant. QR codes live QR_TTL and may be refreshed QR_REFRESH_LIMIT times;
- * the whole verification expires after INSTANT_METHOD_TTL.
+ * Individual verification by an instant method (SPEC §3):
+ * - WeChat QR: the WeChat Pay real-name record must name the applicant and have a bank card;
+ * - QQ QR: the same match, but without a card the user is sent to link one and the verification waits for it;
+ * - face: a mini-program QR per attempt; FACE_MAX_ATTEMPTS failures end it with FACE_MISMATCH.
+ * QR codes live QR_TTL and may be refreshed QR_REFRESH_LIMIT times; the whole
+ * verification expires after INSTANT_METHOD_TTL.
  */
 export const individualVerification: IndividualVerificationWorkflow = async (input) => {
   const { verificationId, applicant, timings } = input;
+  const { qrProvider, waitingStep } = METHOD[input.method];
   const workflowId = workflowInfo().workflowId;
   const deadline = Date.now() + timings.instantMethodTtlMs;
 
@@ -63,6 +74,8 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   let failureReason: FailureReason | null = null;
   let qr: LiveQr | undefined;
   let qrGeneration = 0;
+  let bankCardTicket: string | undefined;
+  let faceFailures = 0;
   let revision = 0;
   let opened: OpenResult | undefined;
   let cancelRequested = false;
@@ -74,18 +87,21 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   const seenEventIds = new Set<string>();
   const handledEventIds = new Set<string>();
 
-  const nextAction = (): NextAction | null =>
-    qr && status === 'in_progress'
-      ? {
-          type: 'scan_qr',
-          provider: 'wechat',
-          ticket: qr.ticket,
-          qrContent: qr.qrContent,
-          expiresAt: new Date(qr.expiresAt).toISOString(),
-          expired: qr.expired,
-          refreshesLeft: timings.qrRefreshLimit - refreshesDone,
-        }
-      : null;
+  const nextAction = (): NextAction | null => {
+    if (status !== 'in_progress') return null;
+    if (step === 'awaiting_bank_card' && bankCardTicket) return { type: 'link_bank_card', ticket: bankCardTicket };
+    if (!qr) return null;
+    return {
+      type: 'scan_qr',
+      provider: qrProvider,
+      ticket: qr.ticket,
+      qrContent: qr.qrContent,
+      expiresAt: new Date(qr.expiresAt).toISOString(),
+      expired: qr.expired,
+      refreshesLeft: timings.qrRefreshLimit - refreshesDone,
+      ...(qrProvider === 'face' ? { attemptsLeft: timings.faceMaxAttempts - faceFailures } : {}),
+    };
+  };
 
   const snapshot = (): VerificationSnapshot => ({ verificationId, status, step, nextAction: nextAction(), failureReason });
   const isOpen = () => opened?.opened === true && status === 'in_progress';
@@ -129,7 +145,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
     },
     {
       validator: () => {
-        if (!isOpen() || step !== 'awaiting_scan') {
+        if (!isOpen() || step !== waitingStep) {
           throw ApplicationFailure.create({ type: FailureType.processNotOpen, message: 'this verification is not waiting for a QR scan', nonRetryable: true });
         }
         if (refreshesRequested >= timings.qrRefreshLimit) {
@@ -159,17 +175,19 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
     },
   );
 
+  /** A fresh QR: the first, a refresh, or (face) the next attempt. The ticket it replaces stops working. */
   const issueQr = async (refresh: boolean) => {
     const ticket = await provider.issueQr({
-      provider: 'wechat',
+      provider: qrProvider,
       reference: workflowId,
       requestId: `${workflowId}/qr/${qrGeneration}`,
       ttlSeconds: Math.ceil(timings.qrTtlMs / 1000),
       replaces: qr?.ticket,
+      ...(qrProvider === 'face' ? { subject: { realName: applicant.realName, idNumber: applicant.idNumber } } : {}),
     });
     qrGeneration++;
     qr = { ticket: ticket.ticket, qrContent: ticket.qrContent, expiresAt: Date.now() + timings.qrTtlMs, expired: false };
-    step = 'awaiting_scan';
+    step = waitingStep;
     if (refresh) refreshesDone++;
     await recordProgress();
     if (refresh) refreshesRecorded = refreshesDone;
@@ -180,7 +198,8 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
       outcome === 'verify'
         ? await store.completeVerification({ verificationId, revision: ++revision, method: input.method })
         : await store.finishVerification({ verificationId, revision: ++revision, method: input.method, outcome });
-    if (qr && !qr.expired) await provider.revokeQr({ provider: 'wechat', ticket: qr.ticket });
+    if (qr && !qr.expired) await provider.revokeQr({ provider: qrProvider, ticket: qr.ticket });
+    if (bankCardTicket) await provider.revokeQr({ provider: 'qq', ticket: bankCardTicket });
     status = result.status;
     failureReason = result.failureReason as FailureReason | null;
     step = null;
@@ -188,13 +207,39 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
     log.info('verification closed', { status, failureReason });
   };
 
+  /** Is this event about the QR the user is looking at right now? Anything else is stale and ignored. */
+  const forLiveQr = (event: ProviderEvent) => step === waitingStep && event.provider === qrProvider && qr !== undefined && event.ticket === qr.ticket && !qr.expired;
+
   const handleEvent = async (event: ProviderEvent) => {
-    if (!qr || event.ticket !== qr.ticket || qr.expired) {
-      log.info('ignored a scan of a ticket that is not the live one', { eventId: event.eventId });
-      return;
+    switch (event.type) {
+      case 'authorization.scanned': {
+        if (!forLiveQr(event)) break;
+        const viaQq = input.method === 'qq_qr';
+        const reason = evaluateRealNameRecord(applicant, event.record, new Date(Date.now()), { bankCardRequired: !viaQq });
+        if (reason) return close({ status: 'failed', failureReason: reason });
+        if (viaQq && !event.record.bankCardLinked) {
+          // SPEC §3: QQ sends the user to link a card, and the verification waits for it.
+          if (!event.bankCardTicket) return close({ status: 'failed', failureReason: 'BANK_CARD_REQUIRED' });
+          bankCardTicket = event.bankCardTicket;
+          qr = undefined;
+          step = 'awaiting_bank_card';
+          return recordProgress();
+        }
+        return close('verify');
+      }
+      case 'bank_card.linked':
+        if (step !== 'awaiting_bank_card' || event.ticket !== bankCardTicket) break;
+        bankCardTicket = undefined;
+        return close('verify');
+      case 'face.completed': {
+        if (!forLiveQr(event)) break;
+        if (event.passed) return close('verify');
+        faceFailures++;
+        if (faceFailures >= timings.faceMaxAttempts) return close({ status: 'failed', failureReason: 'FACE_MISMATCH' });
+        return issueQr(false);
+      }
     }
-    const reason = evaluateRealNameRecord(applicant, event.record, new Date(Date.now()), { bankCardRequired: true });
-    await close(reason ? { status: 'failed', failureReason: reason } : 'verify');
+    log.info('ignored a provider event that is not for the current step', { eventId: event.eventId, type: event.type });
   };
 
   // ---- open: claim the account's single process slot, or be refused
@@ -219,7 +264,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   await issueQr(false);
   opened = { opened: true, snapshot: snapshot() };
 
-  // ---- wait for a scan, a refresh, a cancellation, a QR expiry or the deadline
+  // ---- wait for a provider event, a refresh, a cancellation, a QR expiry or the deadline
   while (status === 'in_progress') {
     const now = Date.now();
     if (now >= deadline) {

@@ -84,6 +84,8 @@ export type NextAction =
       /** The QR can no longer be scanned; ask for a fresh one while refreshesLeft > 0. */
       expired: boolean;
       refreshesLeft: number;
+      /** Face recognition: attempts left including this one. */
+      attemptsLeft?: number;
     }
   | { type: 'link_bank_card'; ticket: string }
   | { type: 'remit'; amount: string; payee: { accountName: string; accountNumber: string; bankName: string }; deadline: string }
@@ -114,7 +116,8 @@ export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { op
 
 // ---------------------------------------------------------------- provider events (callbacks → signals)
 
-export interface WechatRealNameRecord {
+/** The WeChat Pay / QQ real-name record an identity provider shares on authorisation. */
+export interface RealNameRecord {
   realName: string;
   idNumber: string;
   idType: string;
@@ -122,14 +125,22 @@ export interface WechatRealNameRecord {
   bankCardLinked: boolean;
 }
 
-export type ProviderEvent = {
+interface EventBase {
   eventId: string;
-  provider: 'wechat';
-  type: 'authorization.scanned';
   ticket: string;
   occurredAt: string;
-  record: WechatRealNameRecord;
-};
+}
+
+export type ProviderEvent =
+  | (EventBase & {
+      provider: 'wechat' | 'qq';
+      type: 'authorization.scanned';
+      record: RealNameRecord;
+      /** QQ without a linked card: the bank-card page the user was sent to. */
+      bankCardTicket?: string | null;
+    })
+  | (EventBase & { provider: 'qq'; type: 'bank_card.linked' })
+  | (EventBase & { provider: 'face'; type: 'face.completed'; passed: boolean });
 
 // ---------------------------------------------------------------- messages
 

@@ -1,6 +1,16 @@
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { AccountParams, AccountSchema, ListQuery, MessageSchema, page } from '../schemas';
+import {
+  AccountParams,
+  AccountSchema,
+  IcpNameCheckRequest,
+  IcpNameCheckResponse,
+  ListQuery,
+  MessageSchema,
+  page,
+  VerificationOptionsQuery,
+  VerificationOptionsSchema,
+} from '../schemas';
 import type { AccountService } from '../services/accounts';
 
 export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
@@ -13,6 +23,37 @@ export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
     params: AccountParams,
     responses: { 200: { description: 'The account', schema: AccountSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await accounts.get(principal, params.accountId) }),
+  });
+
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/accounts/{accountId}/verification-options',
+    summary: 'The verification methods this subject may use, and the recommended one',
+    tags: ['accounts'],
+    auth: ['service', 'account', 'admin'],
+    params: AccountParams,
+    query: VerificationOptionsQuery,
+    responses: { 200: { description: 'The methods', schema: VerificationOptionsSchema } },
+    handler: async ({ principal, params, query }) => ({
+      status: 200,
+      body: accounts.verificationOptions(principal, params.accountId, query.idType),
+    }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/accounts/{accountId}/icp-name-check',
+    summary: "Whether an ICP filing entity's name equals the verified name",
+    description: 'Full-width and half-width forms and whitespace runs compare equal. An unverified account answers 409 NOT_VERIFIED.',
+    tags: ['accounts'],
+    auth: ['service', 'account', 'admin'],
+    params: AccountParams,
+    body: IcpNameCheckRequest,
+    responses: { 200: { description: 'The answer', schema: IcpNameCheckResponse } },
+    handler: async ({ principal, params, body }) => ({
+      status: 200,
+      body: await accounts.icpNameCheck(principal, params.accountId, body.filingEntityName),
+    }),
   });
 
   defineRoute(deps, {

@@ -19,36 +19,59 @@ const EventBase = {
   reference: z.string().regex(WORKFLOW_REFERENCE_PATTERN, 'reference must be a workflow id this service handed out'),
 };
 
-const WechatAuthorizationScanned = z.object({
+const RealNameRecordSchema = z.object({
+  realName: z.string().max(100),
+  idNumber: z.string().max(40),
+  idType: z.string().max(40),
+  birthDate: z.string().max(10).nullable(),
+  bankCardLinked: z.boolean(),
+});
+
+const AuthorizationScanned = z.object({
   ...EventBase,
   type: z.literal('authorization.scanned'),
   ticket: z.string().min(1).max(100),
-  record: z.object({
-    realName: z.string().max(100),
-    idNumber: z.string().max(40),
-    idType: z.string().max(40),
-    birthDate: z.string().max(10).nullable(),
-    bankCardLinked: z.boolean(),
-  }),
+  record: RealNameRecordSchema,
 });
 
-/** The events each provider sends; a type not listed is refused (422) so a provider bug is visible, not swallowed. */
-const EVENT_SCHEMAS: Record<CallbackProvider, z.ZodType<{ eventId: string; type: string; reference: string }> | undefined> = {
-  wechat: z.discriminatedUnion('type', [WechatAuthorizationScanned]),
-  qq: undefined,
-  face: undefined,
-  bank: undefined,
-};
+const QqAuthorizationScanned = AuthorizationScanned.extend({
+  /** Set when the user has no linked card and was sent to the bank-card page. */
+  bankCardTicket: z.string().min(1).max(100).nullable().optional(),
+});
 
-function toSignal(provider: CallbackProvider, event: z.infer<typeof WechatAuthorizationScanned>): ProviderEvent {
-  return {
-    eventId: event.eventId,
-    provider: provider as 'wechat',
-    type: event.type,
-    ticket: event.ticket,
-    occurredAt: event.occurredAt,
-    record: event.record,
-  };
+const QqBankCardLinked = z.object({ ...EventBase, type: z.literal('bank_card.linked'), ticket: z.string().min(1).max(100) });
+
+const FaceCompleted = z.object({ ...EventBase, type: z.literal('face.completed'), ticket: z.string().min(1).max(100), passed: z.boolean() });
+
+/** The events each provider sends; a type not listed is refused (422) so a provider bug is visible, not swallowed. */
+const EVENT_SCHEMAS = {
+  wechat: z.discriminatedUnion('type', [AuthorizationScanned]),
+  qq: z.discriminatedUnion('type', [QqAuthorizationScanned, QqBankCardLinked]),
+  face: z.discriminatedUnion('type', [FaceCompleted]),
+  bank: undefined,
+} as const;
+
+type ParsedEvent = z.infer<NonNullable<(typeof EVENT_SCHEMAS)[CallbackProvider]>>;
+
+/** The callback's event as the workflow signal carries it (the routing reference stays behind). */
+function toSignal(provider: CallbackProvider, event: ParsedEvent): ProviderEvent {
+  const { eventId, ticket, occurredAt } = event;
+  switch (event.type) {
+    case 'authorization.scanned':
+      return {
+        eventId,
+        ticket,
+        occurredAt,
+        provider: provider as 'wechat' | 'qq',
+        type: event.type,
+        record: event.record,
+        ...('bankCardTicket' in event && event.bankCardTicket ? { bankCardTicket: event.bankCardTicket } : {}),
+      };
+    case 'bank_card.linked':
+      return { eventId, ticket, occurredAt, provider: 'qq', type: event.type };
+    case 'face.completed':
+      return { eventId, ticket, occurredAt, provider: 'face', type: event.type, passed: event.passed };
+  }
 }
 
 /**
@@ -98,7 +121,7 @@ export function callbackRoutes(
     if (!schema) throw validationError([{ path: 'type', message: `no events are expected from ${provider}` }]);
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw validationError(fieldErrors(parsed.error, 'body'));
-    const event = parsed.data as z.infer<typeof WechatAuthorizationScanned>;
+    const event = parsed.data;
 
     const seen = await deps.db<{ provider: string; event_id: string }>('provider_events').where({ provider, event_id: event.eventId }).first('event_id');
     if (seen) {

@@ -21,6 +21,21 @@ const Delivery = z
   })
   .meta({ id: 'SandboxDelivery' });
 
+const QqScan = z
+  .object({
+    ticket: z.string().min(1).max(100),
+    realName: z.string().trim().min(1).max(100),
+    idNumber: z.string().trim().min(1).max(40),
+    bankCardLinked: z.boolean(),
+  })
+  .meta({ id: 'SandboxQqScan' });
+
+const TicketOnly = z.object({ ticket: z.string().min(1).max(100) }).meta({ id: 'SandboxTicket' });
+
+const FaceResult = z
+  .object({ ticket: z.string().min(1).max(100), passed: z.boolean().meta({ description: 'Liveness and comparison with the ID record passed' }) })
+  .meta({ id: 'SandboxFaceResult' });
+
 const WechatScan = z
   .object({
     ticket: z.string().min(1).max(100),
@@ -86,6 +101,94 @@ export function sandboxRoutes(
           birthDate: birthDate ?? null,
           bankCardLinked: body.bankCardLinked,
         },
+      });
+      return answer(eventId, ticket.reference, delivery);
+    },
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/sandbox/qq/scans',
+    summary: 'Sandbox: the user scans a QQ QR with mobile QQ and confirms',
+    description: "Sends QQ's callback with the real-name record. Without a linked bank card the user is sent to QQ's bank-card page: the callback carries that page's ticket (the verification's link_bank_card action).",
+    tags: ['sandbox'],
+    auth: 'public',
+    body: QqScan,
+    responses: { 202: { description: 'Scanned; the callback was sent', schema: Delivery } },
+    handler: async ({ body }) => {
+      const id = classifyIndividualId('mainland_id', body.idNumber);
+      const ticket = await sandbox.tickets.redeem('qq', 'authorization', body.ticket);
+      const bankCard = body.bankCardLinked
+        ? null
+        : await sandbox.tickets.issue({
+            provider: 'qq',
+            kind: 'bank_card_link',
+            reference: ticket.reference,
+            requestId: `${ticket.ticket}/bank-card`,
+            ttlSeconds: 24 * 3600,
+            qrContent: (t) => `mqqapi://sandbox/wallet/bind-card?ticket=${t}`,
+          });
+      const eventId = newId('evt');
+      const delivery = await sandbox.outbox.emit('qq', {
+        eventId,
+        type: 'authorization.scanned',
+        occurredAt: new Date().toISOString(),
+        reference: ticket.reference,
+        ticket: ticket.ticket,
+        bankCardTicket: bankCard?.ticket ?? null,
+        record: {
+          realName: body.realName,
+          idNumber: body.idNumber,
+          idType: 'mainland_id',
+          birthDate: id.kind === 'valid' ? (id.birthDate ?? null) : null,
+          bankCardLinked: body.bankCardLinked,
+        },
+      });
+      return answer(eventId, ticket.reference, delivery);
+    },
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/sandbox/qq/bank-card-links',
+    summary: "Sandbox: the user links a bank card on QQ's bank-card page",
+    tags: ['sandbox'],
+    auth: 'public',
+    body: TicketOnly,
+    responses: { 202: { description: 'Linked; the callback was sent', schema: Delivery } },
+    handler: async ({ body }) => {
+      const ticket = await sandbox.tickets.redeem('qq', 'bank_card_link', body.ticket);
+      const eventId = newId('evt');
+      const delivery = await sandbox.outbox.emit('qq', {
+        eventId,
+        type: 'bank_card.linked',
+        occurredAt: new Date().toISOString(),
+        reference: ticket.reference,
+        ticket: ticket.ticket,
+      });
+      return answer(eventId, ticket.reference, delivery);
+    },
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/sandbox/face/results',
+    summary: 'Sandbox: the user does liveness + face comparison in the mini-program',
+    description: 'Each attempt has its own ticket (the current scan_qr action of provider face); a failed attempt leads to a new ticket.',
+    tags: ['sandbox'],
+    auth: 'public',
+    body: FaceResult,
+    responses: { 202: { description: 'Done; the callback was sent', schema: Delivery } },
+    handler: async ({ body }) => {
+      const ticket = await sandbox.tickets.redeem('face', 'face_session', body.ticket);
+      const eventId = newId('evt');
+      const delivery = await sandbox.outbox.emit('face', {
+        eventId,
+        type: 'face.completed',
+        occurredAt: new Date().toISOString(),
+        reference: ticket.reference,
+        ticket: ticket.ticket,
+        passed: body.passed,
       });
       return answer(eventId, ticket.reference, delivery);
     },

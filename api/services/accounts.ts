@@ -1,3 +1,6 @@
+import { individualOptions } from '../../domain/eligibility';
+import { sameEntityName } from '../../domain/entity-name';
+import { appError } from '../../domain/errors';
 import type { PiiCipher } from '../../platform/crypto';
 import { assertAccountAccess, seesPlainPii, type Principal } from '../auth';
 import type { ReadModel } from '../read-model';
@@ -16,6 +19,22 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
         if (verification?.id_number_enc) view.verification.subject = { ...view.verification.subject, idNumber: cipher.decrypt(verification.id_number_enc) };
       }
       return view;
+    },
+
+    /** Which methods this subject may use (SPEC §2.1); the same rules refuse a start. */
+    verificationOptions(principal: Principal, accountId: string, idType: string) {
+      assertAccountAccess(principal, accountId);
+      return individualOptions(idType);
+    },
+
+    /** SPEC §2: an ICP filing needs the verified name to equal the filing entity's name. */
+    async icpNameCheck(principal: Principal, accountId: string, filingEntityName: string) {
+      assertAccountAccess(principal, accountId);
+      const row = await readModel.account(accountId);
+      if (row?.verification_status !== 'verified' || !row.subject_name) {
+        throw appError('NOT_VERIFIED', 'The account is not verified: an ICP filing needs a verified name.');
+      }
+      return { match: sameEntityName(row.subject_name, filingEntityName), verifiedName: row.subject_name };
     },
 
     async messages(principal: Principal, accountId: string, limit: number, cursor?: string) {

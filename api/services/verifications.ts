@@ -67,9 +67,6 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
       if (checkIndividualEligibility(id.idType, body.method)) {
         throw appError('METHOD_NOT_ELIGIBLE', `${body.method} is not available for ${id.idType}; permit holders verify by WeChat QR.`);
       }
-      if (body.method !== 'wechat_qr') {
-        throw appError('METHOD_NOT_ELIGIBLE', `${body.method} is not available yet; use wechat_qr.`);
-      }
       if (id.birthDate && !isAdult(id.birthDate, now())) {
         throw appError('UNDERAGE', 'The person must be at least 18 years old.');
       }

@@ -18,6 +18,7 @@ import {
   snapshotQuery,
   type IndividualVerificationInput,
   type ProviderEvent,
+  type RealNameRecord,
   type VerificationSnapshot,
 } from '../../workflows/messages';
 import { bundleWorkflows, createTimeSkippingEnv, eventually } from '../support/temporal-test-env';
@@ -70,12 +71,12 @@ function fakeActivities(options: { open?: Awaited<ReturnType<Activities['openInd
   return { calls, activities };
 }
 
-function input(overrides: Partial<IndividualVerificationInput['applicant']> = {}): IndividualVerificationInput {
+function input(overrides: Partial<IndividualVerificationInput['applicant']> = {}, method: IndividualVerificationInput['method'] = 'wechat_qr'): IndividualVerificationInput {
   return {
     verificationId: `ver_${randomUUID().replace(/-/g, '')}`,
     accountId: 'acct-1',
     subjectType: 'individual',
-    method: 'wechat_qr',
+    method,
     applicant: {
       realName: '张三',
       idType: 'mainland_id',
@@ -90,9 +91,10 @@ function input(overrides: Partial<IndividualVerificationInput['applicant']> = {}
   };
 }
 
-const scan = (ticket: string, record: Partial<ProviderEvent['record']> = {}): ProviderEvent => ({
+const scan = (ticket: string, record: Partial<RealNameRecord> = {}, provider: 'wechat' | 'qq' = 'wechat', bankCardTicket?: string): ProviderEvent => ({
   eventId: `evt_${randomUUID()}`,
-  provider: 'wechat',
+  provider,
+  ...(bankCardTicket ? { bankCardTicket } : {}),
   type: 'authorization.scanned',
   ticket,
   occurredAt: new Date().toISOString(),
@@ -244,7 +246,7 @@ describe('individual WeChat QR verification workflow', () => {
     const { calls, activities } = fakeActivities();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
-      await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<ProviderEvent['record']>));
+      await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<RealNameRecord>));
       expect(await handle.result()).toEqual({ status: 'failed', failureReason: reason });
       expect(calls.completed).toBe(0);
       if (reason === 'BANK_CARD_REQUIRED') await recordHistory('failed-no-bank-card', handle);
@@ -301,6 +303,134 @@ describe('individual WeChat QR verification workflow', () => {
       const revisions = calls.progress.map((p) => p.revision);
       expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
       expect(new Set(revisions).size).toBe(revisions.length);
+    });
+  });
+});
+
+const linked = (ticket: string): ProviderEvent => ({ eventId: `evt_${randomUUID()}`, provider: 'qq', type: 'bank_card.linked', ticket, occurredAt: new Date().toISOString() });
+const faceResult = (ticket: string, passed: boolean): ProviderEvent => ({
+  eventId: `evt_${randomUUID()}`,
+  provider: 'face',
+  type: 'face.completed',
+  ticket,
+  passed,
+  occurredAt: new Date().toISOString(),
+});
+
+describe('individual QQ QR verification workflow', () => {
+  it('verifies at once when QQ has a linked bank card', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle, opened } = await start(tq, input({}, 'qq_qr'));
+      expect(opened.opened && liveTicket(opened.snapshot).provider).toBe('qq');
+      await handle.signal(providerEventSignal, scan('ticket-1', {}, 'qq'));
+      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(calls.completed).toBe(1);
+    });
+  });
+
+  it('without a card, waits in awaiting_bank_card for the card to be linked, then verifies', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input({}, 'qq_qr'));
+      await handle.signal(providerEventSignal, scan('ticket-1', { bankCardLinked: false }, 'qq', 'card-ticket'));
+      await eventually(async () => {
+        const s = await handle.query(snapshotQuery);
+        expect(s).toMatchObject({ status: 'in_progress', step: 'awaiting_bank_card', nextAction: { type: 'link_bank_card', ticket: 'card-ticket' } });
+      });
+      expect(calls.progress.at(-1)?.step).toBe('awaiting_bank_card');
+      // Hours later (but within 24 h), and a QR refresh is no longer possible.
+      await env.sleep(20 * HOUR);
+      await expect(handle.executeUpdate(refreshQrUpdate)).rejects.toMatchObject({ cause: { type: 'PROCESS_NOT_OPEN' } });
+      await handle.signal(providerEventSignal, linked('some-other-ticket'));
+      await handle.signal(providerEventSignal, linked('card-ticket'));
+      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(calls.completed).toBe(1);
+      await recordHistory('qq-bank-card-wait', handle);
+    });
+  });
+
+  it('still expires 24 hours after the start while waiting for the card', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input({}, 'qq_qr'));
+      await handle.signal(providerEventSignal, scan('ticket-1', { bankCardLinked: false }, 'qq', 'card-ticket'));
+      await eventually(async () => expect((await handle.query(snapshotQuery)).step).toBe('awaiting_bank_card'));
+      await env.sleep(24 * HOUR);
+      expect(await handle.result()).toEqual({ status: 'expired', failureReason: null });
+      expect(calls.completed).toBe(0);
+      expect(calls.revoked).toContain('card-ticket');
+    });
+  });
+
+  it('applies the WeChat match rules', async () => {
+    const { activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input({}, 'qq_qr'));
+      await handle.signal(providerEventSignal, scan('ticket-1', { realName: '李四', bankCardLinked: false }, 'qq', 'card-ticket'));
+      expect(await handle.result()).toEqual({ status: 'failed', failureReason: 'IDENTITY_MISMATCH' });
+    });
+  });
+
+  it('ignores a WeChat event on a QQ verification', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input({}, 'qq_qr'));
+      await handle.signal(providerEventSignal, scan('ticket-1', {}, 'wechat'));
+      await handle.executeUpdate(cancelUpdate);
+      expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+      expect(calls.completed).toBe(0);
+    });
+  });
+});
+
+describe('individual face recognition workflow', () => {
+  it('gives every attempt its own ticket and fails after the third failure with FACE_MISMATCH', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle, opened } = await start(tq, input({}, 'face'));
+      expect(opened.opened && opened.snapshot).toMatchObject({ step: 'awaiting_face', nextAction: { provider: 'face', attemptsLeft: 3 } });
+      await handle.signal(providerEventSignal, faceResult('ticket-1', false));
+      const second = await eventually(async () => {
+        const s = await handle.query(snapshotQuery);
+        expect(liveTicket(s)).toMatchObject({ ticket: 'ticket-2', attemptsLeft: 2 });
+        return s;
+      });
+      expect(second.status).toBe('in_progress');
+      // The failed attempt's ticket no longer counts.
+      await handle.signal(providerEventSignal, faceResult('ticket-1', false));
+      await handle.signal(providerEventSignal, faceResult('ticket-2', false));
+      await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery))).toMatchObject({ ticket: 'ticket-3', attemptsLeft: 1 }));
+      await handle.signal(providerEventSignal, faceResult('ticket-3', false));
+      expect(await handle.result()).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
+      expect(calls.qrRequests).toHaveLength(3);
+      expect(calls.qrRequests[1]?.replaces).toBe('ticket-1');
+      await recordHistory('face-three-failures', handle);
+    });
+  });
+
+  it('verifies when a later attempt passes', async () => {
+    const { calls, activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input({}, 'face'));
+      await handle.signal(providerEventSignal, faceResult('ticket-1', false));
+      await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).ticket).toBe('ticket-2'));
+      await handle.signal(providerEventSignal, faceResult('ticket-2', true));
+      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(calls.completed).toBe(1);
+    });
+  });
+
+  it('lets the face QR expire and be refreshed like any QR', async () => {
+    const { activities } = fakeActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input({}, 'face'));
+      await env.sleep(11 * MINUTE);
+      await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).expired).toBe(true));
+      await handle.signal(providerEventSignal, faceResult('ticket-1', true));
+      const refreshed = await handle.executeUpdate(refreshQrUpdate);
+      expect(liveTicket(refreshed)).toMatchObject({ ticket: 'ticket-2', expired: false, attemptsLeft: 3 });
+      expect(refreshed.status).toBe('in_progress');
     });
   });
 });
