@@ -31,6 +31,8 @@ export interface OpenIndividualVerificationArgs {
 
 export interface IssueQrArgs {
   provider: QrProvider;
+  /** WeChat only: the official-account authorisation QR (an enterprise's administrator scans it). */
+  kind?: 'authorization' | 'official_account';
   reference: string;
   /** Idempotency key derived from the workflow: a retried activity gets the same ticket. */
   requestId: string;
@@ -76,7 +78,7 @@ export function createActivities(deps: ActivityDeps) {
       let ticket: QrTicket;
       switch (args.provider) {
         case 'wechat':
-          ticket = await providers.wechat.createAuthorizationQr(request);
+          ticket = args.kind === 'official_account' ? await providers.wechat.createOfficialAccountQr(request) : await providers.wechat.createAuthorizationQr(request);
           break;
         case 'qq':
           ticket = await providers.qq.createAuthorizationQr(request);
@@ -103,10 +105,16 @@ export function createActivities(deps: ActivityDeps) {
       await repo.recordVerificationProgress(db, args);
     },
 
-    async completeVerification(args: { verificationId: string; revision: number; method: string }): Promise<repo.TerminalRecord> {
+    async completeVerification(args: {
+      verificationId: string;
+      revision: number;
+      method: string;
+      credit?: { amountFen: number; reference: string };
+    }): Promise<repo.TerminalRecord> {
       const outcome = await repo.completeVerification(db, {
         verificationId: args.verificationId,
         revision: args.revision,
+        ...(args.credit ? { credit: args.credit } : {}),
         messages: {
           verified: verifiedMessage(args.method),
           quotaExceeded: outcomeMessage({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' }),

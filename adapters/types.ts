@@ -26,6 +26,8 @@ export interface QrIssuer {
 export interface WechatProvider extends QrIssuer {
   /** An authorisation QR: the user scans it in WeChat and authorises sharing the WeChat Pay real-name record. */
   createAuthorizationQr(request: QrRequest): Promise<QrTicket>;
+  /** The Official Account platform's QR: the account's administrator authorises sharing its certification record. */
+  createOfficialAccountQr(request: QrRequest): Promise<QrTicket>;
 }
 
 export interface QqProvider extends QrIssuer {
@@ -45,4 +47,71 @@ export interface Providers {
   wechat: WechatProvider;
   qq: QqProvider;
   face: FaceProvider;
+}
+
+// ---------------------------------------------------------------- enterprise providers
+
+export interface OcrReading {
+  enterpriseName: string;
+  creditCode: string;
+  /** 0..1; a reading below 0.5 should not be trusted to pre-fill anything. */
+  confidence: number;
+}
+
+export interface OcrProvider {
+  /** Reads a business licence image (synchronous, no callback). */
+  readBusinessLicense(image: { sha256: string; bytes: Buffer }): Promise<OcrReading>;
+}
+
+export interface RegistryRecord {
+  creditCode: string;
+  name: string;
+  legalRepresentative: { name: string; idNumber: string };
+  /** e.g. 存续 / active, 注销 / deregistered */
+  status: string;
+}
+
+export interface RegistryProvider {
+  /** The business registry's record of a credit code, or null when it does not know the code (yet). */
+  lookup(creditCode: string): Promise<RegistryRecord | null>;
+}
+
+export interface PayoutRequest {
+  /** Idempotency key: a retried payout with the same id never pays twice. */
+  requestId: string;
+  /** Where the bank's settlement callback is routed: the workflow id. */
+  reference: string;
+  toAccountNumber: string;
+  toAccountName: string;
+  amountFen: number;
+}
+
+export interface BankProvider {
+  /** Orders a payout from the platform's account; the bank answers later by callback (settled or refused). */
+  payout(request: PayoutRequest): Promise<{ requestId: string; status: 'pending' | 'settled' | 'refused' }>;
+  /** Sends an incoming transfer back to its sender. Idempotent by requestId. */
+  refund(request: { requestId: string; transferId: string }): Promise<void>;
+}
+
+export type NotificationChannel = 'email' | 'sms' | 'wechat';
+
+export interface Notification {
+  accountId: string;
+  channel: NotificationChannel;
+  /** The address on that channel (a mobile for SMS); stored masked. */
+  recipient: string;
+  title: string;
+  body: string;
+  /** One send per event even when the activity that sends it is retried. */
+  dedupeKey: string;
+}
+
+export interface Notifier {
+  send(notification: Notification): Promise<void>;
+}
+
+export interface FileStorage {
+  /** Stores bytes under a content-addressed key and returns it. Storing the same bytes twice is a no-op. */
+  put(sha256: string, bytes: Buffer): Promise<string>;
+  get(key: string): Promise<Buffer>;
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as foundation from './20261127_0001_foundation';
+import * as enterprise from './20261127_0002_enterprise';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -8,4 +9,5 @@ export interface Migration {
 /** Every migration, by name; applied in name order. Forward-only: add a new file, never edit an applied one. */
 export const migrations: Record<string, Migration> = {
   '20261127_0001_foundation': foundation,
+  '20261127_0002_enterprise': enterprise,
 };

@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type {
+  EnterpriseMethod,
   IdType,
   IndividualMethod,
   Industry,
@@ -17,6 +18,7 @@ import type {
 export const DEFAULT_TASK_QUEUE = 'realname-verification';
 
 export const verificationWorkflowId = (verificationId: string) => `verification/${verificationId}`;
+export const refundWorkflowId = (transferId: string) => `refund/${transferId}`;
 export const WORKFLOW_REFERENCE_PATTERN = /^(verification\/ver|change\/chg)_[A-Za-z0-9]{8,64}$/;
 
 // ---------------------------------------------------------------- search attributes
@@ -86,10 +88,20 @@ export type NextAction =
       refreshesLeft: number;
       /** Face recognition: attempts left including this one. */
       attemptsLeft?: number;
+      /** Whose QR it is when it is not the applicant's own (official account administrator, legal person, handler). */
+      purpose?: 'official_account' | 'legal_person' | 'handler';
     }
   | { type: 'link_bank_card'; ticket: string }
-  | { type: 'remit'; amount: string; payee: { accountName: string; accountNumber: string; bankName: string }; deadline: string }
+  | {
+      type: 'remit';
+      amount: string;
+      payee: { accountName: string; accountNumber: string; bankName: string };
+      deadline: string;
+      /** Wrong transfers from the confirmed account still allowed before the verification fails. */
+      attemptsLeft: number;
+    }
   | { type: 'await_review'; reviewId: string; dueAt: string }
+  | { type: 'resubmit_materials'; reviewId: string; reason: string; deadline: string }
   | { type: 'await_payout'; expectedBy: string }
   | { type: 'enter_amount'; attemptsLeft: number; deadline: string };
 
@@ -108,9 +120,79 @@ export type VerificationOutcome =
 
 export type OpenRefusal = 'PROCESS_ALREADY_OPEN' | 'IDENTITY_QUOTA_EXCEEDED' | 'ALREADY_VERIFIED';
 
-/** The workflow's signature, for clients that start it by name (the API never imports workflow code). */
+// ---------------------------------------------------------------- enterprise
+
+export interface Person {
+  name: string;
+  /** 18-character mainland ID number, normalized. */
+  idNumber: string;
+}
+
+export interface PayerAccount {
+  accountName: string;
+  accountNumber: string;
+  bankName: string;
+}
+
+export interface RemittanceBankAccount {
+  accountNumber: string;
+  bankName: string;
+  bankLocation: string;
+  branchName: string;
+  idPhotoEmblemUploadId: string;
+  idPhotoPortraitUploadId: string;
+}
+
+export interface EnterpriseApplicant {
+  licenseType: 'business_license' | 'non_business_license';
+  licenseUploadId: string;
+  name: string;
+  /** Unified social credit code (or registration number / organisation code for other certificates), normalized. */
+  creditCode: string;
+  /** Codes starting 91/92: industrial-and-commercial registrations. */
+  industrialCommercial: boolean;
+  address: Address;
+  contact: Person & { mobile: string };
+  legalPerson?: Person;
+  payerAccount?: PayerAccount;
+  bankAccount?: RemittanceBankAccount;
+  handler?: Person;
+}
+
+export interface EnterpriseTimings extends VerificationTimings {
+  transferWindowMs: number;
+  amountEntryWindowMs: number;
+  /** After a rejected review, how long the user has to correct and resubmit (chosen). */
+  resubmitWindowMs: number;
+}
+
+export interface EnterpriseVerificationInput {
+  verificationId: string;
+  accountId: string;
+  subjectType: typeof SubjectType.enterprise;
+  method: EnterpriseMethod;
+  applicant: EnterpriseApplicant;
+  identityHash: string;
+  timings: EnterpriseTimings;
+  /** The platform's collection account shown for recharge verification. */
+  collectionAccount: PayerAccount;
+}
+
+export interface RefundInput {
+  transferId: string;
+  /** Why the money goes back, for the operator. */
+  reason: string;
+}
+
+/** The workflows' signatures, for clients that start them by name (the API never imports workflow code). */
 export type IndividualVerificationWorkflow = (input: IndividualVerificationInput) => Promise<VerificationOutcome>;
-export const WorkflowTypes = { individualVerification: 'individualVerification' } as const;
+export type EnterpriseVerificationWorkflow = (input: EnterpriseVerificationInput) => Promise<VerificationOutcome>;
+export type RefundTransferWorkflow = (input: RefundInput) => Promise<void>;
+export const WorkflowTypes = {
+  individualVerification: 'individualVerification',
+  enterpriseVerification: 'enterpriseVerification',
+  refundTransfer: 'refundTransfer',
+} as const;
 
 export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { opened: false; code: OpenRefusal };
 
@@ -140,7 +222,15 @@ export type ProviderEvent =
       bankCardTicket?: string | null;
     })
   | (EventBase & { provider: 'qq'; type: 'bank_card.linked' })
-  | (EventBase & { provider: 'face'; type: 'face.completed'; passed: boolean });
+  | (EventBase & { provider: 'face'; type: 'face.completed'; passed: boolean })
+  | (EventBase & { provider: 'wechat'; type: 'official_account.authorized'; certified: boolean; enterpriseName: string })
+  | BankEvent;
+
+/** Bank events carry no QR ticket: transfers are routed by the paying account, payouts by their reference. */
+export type BankEvent =
+  | { eventId: string; provider: 'bank'; type: 'transfer.received'; occurredAt: string; transferId: string; amountFen: number; fromAccountName: string }
+  | { eventId: string; provider: 'bank'; type: 'payout.settled'; occurredAt: string; requestId: string }
+  | { eventId: string; provider: 'bank'; type: 'payout.refused'; occurredAt: string; requestId: string; reason: string };
 
 // ---------------------------------------------------------------- messages
 
@@ -153,6 +243,32 @@ export const refreshQrUpdate = defineUpdate<VerificationSnapshot>('refreshQr');
 export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
+
+export interface ReviewDecision {
+  reviewId: string;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  reviewer: string;
+}
+
+/** A reviewer's decision; refused (REVIEW_NOT_OPEN) unless the review is the one this process waits on. */
+export const decideReviewUpdate = defineUpdate<{ status: 'approved' | 'rejected' }, [ReviewDecision]>('decideReview');
+
+export interface AmountAnswer {
+  result: 'matched' | 'mismatch';
+  attemptsLeft: number;
+}
+
+/** The amount the user read on their bank statement, in fen; refused (PROCESS_NOT_OPEN) unless an amount is awaited. */
+export const submitAmountUpdate = defineUpdate<AmountAnswer, [number]>('submitAmount');
+
+export interface CorrectedMaterials {
+  bankAccount?: RemittanceBankAccount;
+  handler?: Person;
+}
+
+/** Corrections after a rejected review; refused (PROCESS_NOT_OPEN) unless a rejection awaits them. */
+export const resubmitMaterialsUpdate = defineUpdate<VerificationSnapshot, [CorrectedMaterials]>('resubmitMaterials');
 /** Whether the process has acted on a provider event (or can no longer act on any). The sandbox waits on it. */
 export const eventHandledQuery = defineQuery<boolean, [string]>('eventHandled');
 
@@ -160,4 +276,5 @@ export const eventHandledQuery = defineQuery<boolean, [string]>('eventHandled');
 export const FailureType = {
   processNotOpen: 'PROCESS_NOT_OPEN',
   qrRefreshLimit: 'QR_REFRESH_LIMIT',
+  reviewNotOpen: 'REVIEW_NOT_OPEN',
 } as const;

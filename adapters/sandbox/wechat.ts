@@ -15,6 +15,17 @@ export class SandboxWechatProvider implements WechatProvider {
     });
   }
 
+  createOfficialAccountQr(request: QrRequest): Promise<QrTicket> {
+    return this.tickets.issue({
+      provider: 'wechat',
+      kind: 'official_account',
+      reference: request.reference,
+      requestId: request.requestId,
+      ttlSeconds: request.ttlSeconds,
+      qrContent: (ticket) => `https://mp.weixin.qq.com/sandbox/realname/authorize?ticket=${ticket}`,
+    });
+  }
+
   revokeTicket(ticket: string): Promise<void> {
     return this.tickets.revoke(ticket);
   }
