@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
-import type { Providers, QrTicket } from '../adapters/types';
+import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
 import type { Metrics } from '../platform/metrics';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
+import { createEnterpriseActivities } from './enterprise';
 import * as repo from './repository';
 import { outcomeMessage, verifiedMessage } from './texts';
 
@@ -12,7 +13,9 @@ export interface ActivityDeps {
   db: Knex;
   cipher: PiiCipher;
   providers: Providers;
+  storage: FileStorage;
   metrics?: Metrics;
+  faults?: { pauseAfterPayoutMs: number };
 }
 
 export interface OpenIndividualVerificationArgs {
@@ -51,6 +54,8 @@ export function createActivities(deps: ActivityDeps) {
   const { db, cipher, providers } = deps;
 
   return {
+    ...createEnterpriseActivities(deps),
+
     async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const result = await repo.openVerification(db, {
         id: args.verificationId,

@@ -20,8 +20,10 @@ export interface NewVerification {
   method: string;
   subject: Record<string, unknown>;
   idNumberEnc: string | null;
+  /** Enterprise applications: all personal fields, sealed as one value. */
+  piiEnc?: string | null;
   identityHash: string;
-  expiresAt: Date;
+  expiresAt: Date | null;
 }
 
 async function ensureAccount(trx: Knex.Transaction, accountId: string) {
@@ -68,6 +70,7 @@ export async function openVerification(db: Knex, v: NewVerification): Promise<{ 
       status: 'in_progress',
       subject: JSON.stringify(v.subject),
       id_number_enc: v.idNumberEnc,
+      pii_enc: v.piiEnc ?? null,
       identity_hash: v.identityHash,
       expires_at: v.expiresAt,
     });
@@ -96,12 +99,12 @@ export interface TerminalRecord {
   failureReason: string | null;
 }
 
-interface AccountMessage {
+export interface AccountMessage {
   title: string;
   body: string;
 }
 
-async function postMessage(trx: Knex.Transaction, accountId: string, dedupeKey: string, message: AccountMessage) {
+export async function postMessage(trx: Knex, accountId: string, dedupeKey: string, message: AccountMessage) {
   await trx('messages')
     .insert({ id: newId('msg'), account_id: accountId, dedupe_key: dedupeKey, ...message })
     .onConflict('dedupe_key')
@@ -129,6 +132,8 @@ async function closeVerification(
   await trx('accounts')
     .where({ id: v.account_id, open_process_id: v.id })
     .update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+  // From now on a transfer from the payer account is not this process's: it is refunded.
+  await trx('expected_transfers').where({ verification_id: v.id }).update({ status: 'closed' });
   await postMessage(trx, v.account_id, `verification/${v.id}/${outcome.status}`, message);
 }
 
@@ -138,7 +143,13 @@ async function closeVerification(
  */
 export async function completeVerification(
   db: Knex,
-  args: { verificationId: string; revision: number; messages: { verified: AccountMessage; quotaExceeded: AccountMessage } },
+  args: {
+    verificationId: string;
+    revision: number;
+    messages: { verified: AccountMessage; quotaExceeded: AccountMessage };
+    /** Recharge verification: the matched transfer is credited to the account balance, once. */
+    credit?: { amountFen: number; reference: string };
+  },
 ): Promise<TerminalRecord> {
   return db.transaction(async (trx) => {
     const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
@@ -151,6 +162,14 @@ export async function completeVerification(
       return outcome;
     }
     await trx('identity_bindings').insert({ identity_hash: v.identity_hash, account_id: v.account_id, verification_id: v.id });
+    if (args.credit) {
+      const inserted = await trx('ledger_entries')
+        .insert({ account_id: v.account_id, amount_fen: args.credit.amountFen, kind: 'recharge_verification', reference: args.credit.reference })
+        .onConflict('reference')
+        .ignore()
+        .returning('id');
+      if (inserted.length > 0) await trx('accounts').where({ id: v.account_id }).increment('balance_fen', args.credit.amountFen);
+    }
     await trx('accounts')
       .where({ id: v.account_id })
       .update({
@@ -181,4 +200,93 @@ export async function finishVerification(
     await closeVerification(trx, v, args.revision, args.outcome, args.message);
     return args.outcome;
   });
+}
+
+/** Recharge verification: the transfer it waits for, findable by the paying account's keyed hash. */
+export async function expectTransfer(
+  db: Knex,
+  args: { verificationId: string; workflowId: string; fromAccountHash: string; amountFen: number },
+): Promise<void> {
+  await db('expected_transfers')
+    .insert({
+      verification_id: args.verificationId,
+      workflow_id: args.workflowId,
+      from_account_hash: args.fromAccountHash,
+      amount_fen: args.amountFen,
+      status: 'open',
+    })
+    .onConflict('verification_id')
+    .ignore();
+}
+
+export interface ReviewMaterial {
+  purpose: string;
+  uploadId: string;
+}
+
+/** A review task; its id derives from the workflow and round, so a retried open creates it once. */
+export async function openReview(
+  db: Knex,
+  args: {
+    reviewId: string;
+    kind: string;
+    accountId: string;
+    processId: string;
+    workflowId: string;
+    applicant: Record<string, unknown>;
+    materials: ReviewMaterial[];
+    dueAt: Date;
+  },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('reviews')
+      .insert({
+        id: args.reviewId,
+        kind: args.kind,
+        account_id: args.accountId,
+        process_id: args.processId,
+        workflow_id: args.workflowId,
+        status: 'open',
+        applicant: JSON.stringify(args.applicant),
+        materials: JSON.stringify(args.materials),
+        due_at: args.dueAt,
+      })
+      .onConflict('id')
+      .ignore();
+    await trx('verifications').where({ id: args.processId }).update({ review_id: args.reviewId, rejection: null, updated_at: trx.fn.now() });
+  });
+}
+
+/** Records a reviewer's decision on an open review (a retry finds it decided and changes nothing). */
+export async function decideReview(
+  db: Knex,
+  args: { reviewId: string; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const updated = await trx('reviews')
+      .where({ id: args.reviewId, status: 'open' })
+      .update({ status: args.decision, reason: args.reason, decided_by: args.reviewer, decided_at: trx.fn.now() })
+      .returning(['process_id', 'decided_at']);
+    const row = updated[0] as { process_id: string; decided_at: Date } | undefined;
+    if (row && args.decision === 'rejected') {
+      await trx('verifications')
+        .where({ id: row.process_id })
+        .update({ rejection: JSON.stringify({ reason: args.reason, at: new Date(row.decided_at).toISOString() }), updated_at: trx.fn.now() });
+    }
+  });
+}
+
+/** The requester revoked while the review was open (SPEC §4.1: revoke and pick another method). */
+export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
+  await db('reviews').where({ id: reviewId, status: 'open' }).update({ status: 'revoked', decided_at: db.fn.now() });
+}
+
+/** Corrected materials after a rejection: the sealed personal data and the masked display form. */
+export async function replaceEnterpriseApplication(
+  db: Knex,
+  args: { verificationId: string; subject: Record<string, unknown>; piiEnc: string },
+): Promise<void> {
+  await db('verifications')
+    .where({ id: args.verificationId, status: 'in_progress' })
+    .update({ subject: JSON.stringify(args.subject), pii_enc: args.piiEnc, updated_at: db.fn.now() });
 }

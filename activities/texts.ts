@@ -6,6 +6,11 @@ const METHOD_NAMES: Record<string, string> = {
   wechat_qr: '微信扫码 (WeChat QR)',
   qq_qr: 'QQ扫码 (QQ QR)',
   face: '人脸识别 (face recognition)',
+  wechat_official_account: '微信公众平台认证 (WeChat Official Account)',
+  legal_person_wechat: '企业法人微信扫码 (legal person WeChat QR)',
+  legal_person_face: '企业法人人脸识别 (legal person face recognition)',
+  recharge: '充值认证 (platform recharge)',
+  public_remittance: '对公打款 (corporate public remittance)',
 };
 
 const REASON_TEXTS: Record<string, string> = {
@@ -14,6 +19,11 @@ const REASON_TEXTS: Record<string, string> = {
   FACE_MISMATCH: '人脸识别未通过 (face recognition failed)',
   IDENTITY_QUOTA_EXCEEDED: '该证件已认证的账号数已达上限 (this identity has verified the maximum number of accounts)',
   UNDERAGE: '未满18周岁 (under 18)',
+  ENTERPRISE_NAME_MISMATCH: '企业名称不一致 (the enterprise name does not match)',
+  LEGAL_PERSON_MISMATCH: '法定代表人不一致 (the legal representative does not match the registry)',
+  ENTERPRISE_NOT_IN_REGISTRY: '工商系统暂未查询到该企业，请于7个工作日后重试 (the business registry does not know this enterprise yet; retry after 7 business days)',
+  BANK_ACCOUNT_INVALID: '对公账户无法收款 (the bank refused the payout to this account)',
+  REMITTANCE_AMOUNT_MISMATCH: '金额两次不一致 (two wrong amounts)',
 };
 
 export function verifiedMessage(method: string) {
@@ -42,5 +52,24 @@ export function outcomeMessage(outcome: TerminalRecord) {
         title: '实名认证已取消 / Real-name verification cancelled',
         body: '您已取消本次认证。 You cancelled this verification.',
       };
+  }
+}
+
+export type EnterpriseNoticeEvent = 'review_approved' | 'review_rejected' | 'verified' | 'failed' | 'expired' | 'cancelled';
+
+/** Email / SMS / WeChat / message-centre text for an enterprise process event. */
+export function enterpriseNotice(event: EnterpriseNoticeEvent, method: string, reason: string | null): { title: string; body: string } {
+  const via = METHOD_NAMES[method] ?? method;
+  switch (event) {
+    case 'review_approved':
+      return { title: '认证资料审核通过 / Materials approved', body: `${via}: 审核已通过，平台将向您的对公账户打款。 Approved: a payout to your corporate account follows.` };
+    case 'review_rejected':
+      return { title: '认证资料审核未通过 / Materials rejected', body: `${via}: 原因 Reason: ${reason ?? '-'}。请修改后重新提交。 Please correct and resubmit.` };
+    case 'verified':
+      return { title: '企业实名认证成功 / Enterprise verification completed', body: `您的账号已通过${via}完成企业实名认证。 Your account is now enterprise-verified.` };
+    default: {
+      const outcome = outcomeMessage({ status: event, failureReason: reason });
+      return { title: `企业${outcome.title}`, body: `${via}: ${outcome.body}` };
+    }
   }
 }

@@ -1,12 +1,45 @@
 import type { Knex } from 'knex';
+import type { PiiCipher } from '../platform/crypto';
+import { SandboxBank } from './sandbox/bank';
 import { SandboxFaceProvider } from './sandbox/face';
+import { SandboxNotifier } from './sandbox/notifier';
+import { SandboxOcrProvider } from './sandbox/ocr';
+import type { SandboxCallbackOutbox } from './sandbox/outbox';
 import { SandboxQqProvider } from './sandbox/qq';
+import { SandboxRegistry } from './sandbox/registry';
 import { SandboxTicketStore } from './sandbox/tickets';
 import { SandboxWechatProvider } from './sandbox/wechat';
 import type { Providers } from './types';
 
-/** The sandbox implementations of every provider; their state lives in the service's database. */
-export function createSandboxProviders(db: Knex): Providers {
+export interface SandboxProviders extends Providers {
+  tickets: SandboxTicketStore;
+  ocr: SandboxOcrProvider;
+  registry: SandboxRegistry;
+  bank: SandboxBank;
+  notifier: SandboxNotifier;
+}
+
+/**
+ * The sandbox implementations of every provider; their state lives in the
+ * service's database and they answer through the callback outbox.
+ */
+export function createSandboxProviders(deps: {
+  db: Knex;
+  cipher: PiiCipher;
+  outbox: SandboxCallbackOutbox;
+  payoutDelayMs: number;
+  platformAccount: { accountName: string; accountNumber: string };
+}): SandboxProviders {
+  const { db, cipher } = deps;
   const tickets = new SandboxTicketStore(db);
-  return { wechat: new SandboxWechatProvider(tickets), qq: new SandboxQqProvider(tickets), face: new SandboxFaceProvider(tickets) };
+  return {
+    tickets,
+    wechat: new SandboxWechatProvider(tickets),
+    qq: new SandboxQqProvider(tickets),
+    face: new SandboxFaceProvider(tickets),
+    ocr: new SandboxOcrProvider(db),
+    registry: new SandboxRegistry(db, cipher),
+    bank: new SandboxBank({ db, cipher, outbox: deps.outbox, payoutDelayMs: deps.payoutDelayMs, platformAccount: deps.platformAccount }),
+    notifier: new SandboxNotifier(db),
+  };
 }

@@ -43,11 +43,6 @@ export interface FaceProvider extends QrIssuer {
   createSession(request: QrRequest & { subject: { realName: string; idNumber: string } }): Promise<QrTicket>;
 }
 
-export interface Providers {
-  wechat: WechatProvider;
-  qq: QqProvider;
-  face: FaceProvider;
-}
 
 // ---------------------------------------------------------------- enterprise providers
 
@@ -114,4 +109,14 @@ export interface FileStorage {
   /** Stores bytes under a content-addressed key and returns it. Storing the same bytes twice is a no-op. */
   put(sha256: string, bytes: Buffer): Promise<string>;
   get(key: string): Promise<Buffer>;
+}
+
+export interface Providers {
+  wechat: WechatProvider;
+  qq: QqProvider;
+  face: FaceProvider;
+  ocr: OcrProvider;
+  registry: RegistryProvider;
+  bank: BankProvider;
+  notifier: Notifier;
 }

@@ -3,8 +3,9 @@ import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Client } from '@temporalio/client';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
-import { SandboxTicketStore } from '../adapters/sandbox/tickets';
+import type { SandboxProviders } from '../adapters';
+import type { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
+import type { FileStorage } from '../adapters/types';
 import { appError } from '../domain/errors';
 import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
@@ -20,8 +21,14 @@ import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
 import { opsRoutes, type ReadinessCheck } from './routes/ops';
 import { sandboxRoutes } from './routes/sandbox';
+import { sandboxEnterpriseRoutes } from './routes/sandbox-enterprise';
+import { uploadRoutes } from './routes/uploads';
 import { verificationRoutes } from './routes/verifications';
 import { buildAccountService } from './services/accounts';
+import { reviewRoutes } from './routes/reviews';
+import { sandboxBankRoutes } from './routes/sandbox-bank';
+import { buildReviewService } from './services/reviews';
+import { buildUploadService } from './services/uploads';
 import { buildVerificationService } from './services/verifications';
 
 export interface AppDeps {
@@ -31,8 +38,10 @@ export interface AppDeps {
   cipher: PiiCipher;
   logger: Logger;
   metrics: Metrics;
-  /** Present when the sandbox is mounted: the providers' callback sender. */
-  outbox?: SandboxCallbackOutbox;
+  providers: SandboxProviders;
+  storage: FileStorage;
+  /** The sandbox providers' callback sender. */
+  outbox: SandboxCallbackOutbox;
   readiness: ReadinessCheck[];
 }
 
@@ -69,21 +78,47 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   // Signed callbacks read the raw body, so they come before the JSON parser.
-  callbackRoutes(app, registry, { db, client: deps.temporal.client, secrets: config.secrets.callbackSecrets, logger, metrics });
+  callbackRoutes(app, registry, {
+    db,
+    client: deps.temporal.client,
+    taskQueue: deps.temporal.taskQueue,
+    cipher: deps.cipher,
+    secrets: config.secrets.callbackSecrets,
+    platformAccountNumber: config.platformAccount.accountNumber,
+    logger,
+    metrics,
+  });
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   const auth = createAuthenticator(config.secrets);
   const routeDeps: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db), logger };
   const readModel = createReadModel(db);
-  const verifications = buildVerificationService({ temporal: deps.temporal, readModel, cipher: deps.cipher, timings: config.timings });
+  const { providers } = deps;
+  const uploads = buildUploadService({ db, storage: deps.storage, ocr: providers.ocr });
+  const verifications = buildVerificationService({
+    temporal: deps.temporal,
+    readModel,
+    cipher: deps.cipher,
+    timings: config.timings,
+    assertUploadOf: uploads.assertUploadOf,
+    collectionAccount: config.platformAccount,
+    calendar: config.calendar,
+  });
   const accounts = buildAccountService({ readModel, cipher: deps.cipher, changeCooldownMs: config.timings.changeCooldownMs });
+  const reviews = buildReviewService({ readModel, client: deps.temporal.client, publicBaseUrl: config.publicBaseUrl });
+  metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);
-  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher });
-  if (config.sandbox.enabled && deps.outbox) {
-    sandboxRoutes(routeDeps, { tickets: new SandboxTicketStore(db), outbox: deps.outbox, client: deps.temporal.client });
+  uploadRoutes(routeDeps, uploads);
+  reviewRoutes(routeDeps, reviews);
+  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });
+  if (config.sandbox.enabled) {
+    const client = deps.temporal.client;
+    sandboxRoutes(routeDeps, { tickets: providers.tickets, outbox: deps.outbox, client });
+    sandboxEnterpriseRoutes(routeDeps, { ocr: providers.ocr, registry: providers.registry });
+    sandboxBankRoutes(routeDeps, { bank: providers.bank, notifier: providers.notifier, client });
   }
 
   let document: object | undefined;

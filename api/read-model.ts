@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AccountRow, IdentityRow, MessageRow, VerificationRow } from '../platform/tables';
+import type { AccountRow, IdentityRow, MessageRow, ReviewRow, VerificationRow } from '../platform/tables';
 
 export type { AccountRow, MessageRow };
 import { appError } from '../domain/errors';
@@ -48,6 +48,18 @@ export function createReadModel(db: Knex) {
     verification: (id: string): Promise<VerificationRow | undefined> => db<VerificationRow>('verifications').where({ id }).first(),
     verifications: (accountId: string, limit: number, cursor?: string) =>
       newestFirst<VerificationRow>(db('verifications').where({ account_id: accountId }), limit, cursor),
+    review: (id: string): Promise<ReviewRow | undefined> => db<ReviewRow>('reviews').where({ id }).first(),
+    reviews: (filter: { status?: 'open' | 'decided' | undefined; kind?: string | undefined }, limit: number, cursor?: string) => {
+      const query = db('reviews');
+      if (filter.status === 'open') query.where({ status: 'open' });
+      if (filter.status === 'decided') query.whereIn('status', ['approved', 'rejected']);
+      if (filter.kind) query.where({ kind: filter.kind });
+      return newestFirst<ReviewRow>(query, limit, cursor);
+    },
+    overdueReviews: async (at: Date): Promise<number> => {
+      const [row] = await db('reviews').where({ status: 'open' }).andWhere('due_at', '<=', at).count<{ count: string }[]>({ count: '*' });
+      return Number(row?.count ?? 0);
+    },
     messages: (accountId: string, limit: number, cursor?: string) =>
       newestFirst<MessageRow>(db('messages').where({ account_id: accountId }), limit, cursor),
     async activeBindings(identityHash: string): Promise<{ used: number; limit: number | null }> {

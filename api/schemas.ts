@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
+import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
 
 /** Request and response schemas: validation, types and the OpenAPI document come from these. */
 
@@ -54,12 +54,83 @@ export const StartIndividualVerification = z
   })
   .meta({ id: 'StartIndividualVerification' });
 
+const EnterpriseName = z.string().trim().min(2).max(100);
+const UploadIdRef = z.string().regex(/^upl_[A-Za-z0-9]{8,64}$/, 'an upload id looks like upl_…');
+export const Mobile = z
+  .string()
+  .trim()
+  .regex(/^\+861[3-9]\d{9}$/, 'a mainland mobile: +86 then 11 digits starting 13-19')
+  .meta({ example: '+8613812345678' });
+const IdNumber = z.string().trim().min(1).max(40);
+const BankAccountNumber = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\d{8,30}$/, 'a bank account number: 8-30 digits'));
+
+export const PersonSchema = z.object({ name: PersonName, idNumber: IdNumber }).meta({ id: 'Person' });
+
+export const EnterpriseInfo = z
+  .object({
+    licenseType: z.enum(['business_license', 'non_business_license']),
+    licenseUploadId: UploadIdRef.meta({ description: 'An upload of purpose business_license of the same account (the licence or other registration certificate)' }),
+    name: EnterpriseName.meta({ example: '北京某某科技有限公司' }),
+    creditCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .meta({ description: 'Unified social credit code (GB 32100); other certificates may give a registration number or organisation code', example: '91350100M000100Y43' }),
+    address: AddressSchema,
+    contact: z.object({ name: PersonName, idNumber: IdNumber, mobile: Mobile }),
+    registeredIn: z
+      .enum(['mainland', 'hong_kong', 'macao', 'taiwan', 'overseas'])
+      .default('mainland')
+      .meta({ description: 'Enterprises registered outside the mainland verify on the international site' }),
+  })
+  .meta({ id: 'EnterpriseInfo' });
+
+export const PayerAccountSchema = z
+  .object({ accountName: EnterpriseName, accountNumber: BankAccountNumber, bankName: z.string().trim().min(2).max(100) })
+  .meta({ id: 'PayerAccount' });
+
+export const RemittanceBankAccountSchema = z
+  .object({
+    accountNumber: BankAccountNumber,
+    bankName: z.string().trim().min(2).max(100),
+    bankLocation: z.string().trim().min(2).max(100),
+    branchName: z.string().trim().min(2).max(100),
+    idPhotoEmblemUploadId: UploadIdRef.meta({ description: 'The legal person holding the ID card, national-emblem side (purpose id_photo_emblem)' }),
+    idPhotoPortraitUploadId: UploadIdRef.meta({ description: 'The legal person holding the ID card, portrait side (purpose id_photo_portrait)' }),
+  })
+  .meta({ id: 'RemittanceBankAccount' });
+
+export const StartEnterpriseVerification = z
+  .object({
+    subjectType: z.literal('enterprise'),
+    method: z.enum(ENTERPRISE_METHODS),
+    enterprise: EnterpriseInfo,
+    legalPerson: PersonSchema.optional().meta({ description: 'legal_person_wechat, legal_person_face, public_remittance' }),
+    payerAccount: PayerAccountSchema.optional().meta({ description: 'recharge: the paying corporate account; its name must be the enterprise name' }),
+    bankAccount: RemittanceBankAccountSchema.optional().meta({ description: 'public_remittance' }),
+    handler: PersonSchema.optional().meta({ description: 'public_remittance: the handler (经办人), who passes face recognition' }),
+  })
+  .meta({ id: 'StartEnterpriseVerification' });
+
 export const StartVerificationBody = z
-  .discriminatedUnion('subjectType', [StartIndividualVerification], {
-    error: (issue) =>
-      issue.code === 'invalid_union' ? 'subjectType must be "individual" (enterprise verification is not available yet)' : undefined,
+  .discriminatedUnion('subjectType', [StartIndividualVerification, StartEnterpriseVerification], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'subjectType must be "individual" or "enterprise"' : undefined),
   })
   .meta({ id: 'StartVerification' });
+
+export const RemittanceAmountBody = z
+  .object({ amount: z.string().trim().meta({ description: 'Yuan with up to two decimals, as read on the bank statement', example: '0.37' }) })
+  .meta({ id: 'RemittanceAmount' });
+
+export const MaterialsBody = z
+  .object({ bankAccount: RemittanceBankAccountSchema.optional(), handler: PersonSchema.optional() })
+  .refine((b) => b.bankAccount || b.handler, { message: 'send a corrected bankAccount and/or handler' })
+  .meta({ id: 'CorrectedMaterials' });
 
 // ---------------------------------------------------------------- responses
 
@@ -84,6 +155,7 @@ export const NextActionSchema = z
       deadline: z.iso.datetime(),
     }),
     z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: z.iso.datetime() }),
+    z.object({ type: z.literal('resubmit_materials'), reviewId: z.string(), reason: z.string(), deadline: z.iso.datetime() }),
     z.object({ type: z.literal('await_payout'), expectedBy: z.iso.datetime() }),
     z.object({ type: z.literal('enter_amount'), attemptsLeft: z.number().int(), deadline: z.iso.datetime() }),
   ])
@@ -110,7 +182,9 @@ export const VerificationSchema = z
     steps: z.array(z.object({ name: z.string(), state: StepState })),
     nextAction: NextActionSchema.nullable(),
     failureReason: z.string().nullable(),
-    subject: IndividualSubject,
+    subject: z.union([IndividualSubject, z.looseObject({ name: z.string(), creditCode: z.string() }).meta({ id: 'EnterpriseSubject', description: 'The enterprise application, personal fields masked except to admins; `ocr` is what OCR read from the licence' })]),
+    reviewId: z.string().nullable(),
+    rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     completedAt: z.iso.datetime().nullable(),
@@ -127,7 +201,7 @@ export const AccountSchema = z
     verification: z.object({
       status: z.enum(['unverified', 'verified']),
       subjectType: z.enum(['individual', 'enterprise']).nullable(),
-      subject: IndividualSubject.nullable(),
+      subject: z.union([IndividualSubject, z.looseObject({ name: z.string() })]).nullable(),
       method: z.string().nullable(),
       verifiedAt: z.iso.datetime().nullable(),
     }),
@@ -143,9 +217,9 @@ export const MessageSchema = z
   .meta({ id: 'Message' });
 
 export const VerificationOptionsQuery = z.object({
-  subjectType: z.literal('individual', { error: 'subjectType must be "individual" (enterprise verification is not available yet)' }),
-  idType: z.string().trim().min(1).max(40).default('mainland_id').meta({ description: 'The document the person verifies with' }),
-  creditCode: z.string().max(40).optional().meta({ description: 'Enterprise verification only' }),
+  subjectType: z.enum(['individual', 'enterprise']),
+  idType: z.string().trim().min(1).max(40).default('mainland_id').meta({ description: 'Individuals: the document the person verifies with' }),
+  creditCode: z.string().trim().max(40).optional().meta({ description: 'Enterprises: the unified social credit code (91/92 codes may use legal-person WeChat)' }),
 });
 
 export const VerificationOptionsSchema = z

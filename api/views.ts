@@ -1,4 +1,5 @@
 import type { VerificationRow } from '../platform/tables';
+import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
 import { fenToYuan } from '../domain/money';
 import { verificationSteps } from '../domain/steps';
 import type { VerificationStatus } from '../domain/constants';
@@ -9,9 +10,17 @@ import type { AccountRow, MessageRow } from './read-model';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
+/** The verified subject as a response shows it: masked, or (admins) with the sealed personal fields put back. */
+export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_enc' | 'pii_enc'>, revealPii: boolean, cipher: PiiCipher) {
+  let subject = { ...row.subject } as Record<string, unknown>;
+  if (!revealPii) return subject;
+  if (row.id_number_enc) subject.idNumber = cipher.decrypt(row.id_number_enc);
+  if (row.pii_enc) subject = revealEnterprise(subject, JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields);
+  return subject;
+}
+
 export function verificationView(row: VerificationRow, options: { revealPii: boolean; cipher: PiiCipher }) {
-  const subject = { ...row.subject } as Record<string, unknown>;
-  if (options.revealPii && row.id_number_enc) subject.idNumber = options.cipher.decrypt(row.id_number_enc);
+  const subject = subjectView(row, options.revealPii, options.cipher);
   return {
     id: row.id,
     accountId: row.account_id,
@@ -23,6 +32,8 @@ export function verificationView(row: VerificationRow, options: { revealPii: boo
     nextAction: row.next_action,
     failureReason: row.failure_reason,
     subject,
+    reviewId: row.review_id,
+    rejection: row.rejection,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     completedAt: iso(row.completed_at),

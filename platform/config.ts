@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseIsoDate } from '../domain/calendar-date';
 import { parseDuration } from '../domain/duration';
 
 /**
@@ -74,6 +75,29 @@ const EnvSchema = z.object({
   CHANGE_VALIDITY: duration('7d'),
   CHANGE_COOLDOWN: duration('30d'),
   FACE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  RESUBMIT_WINDOW: duration('7d'),
+
+  // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
+  BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
+  BUSINESS_CALENDAR_WORKDAYS: z.string().default(''),
+
+  PLATFORM_ACCOUNT_NAME: z.string().min(2).default('云平台科技有限公司'),
+  PLATFORM_ACCOUNT_NUMBER: z.string().regex(/^\d{8,30}$/).default('110501880000009999'),
+  PLATFORM_BANK_NAME: z.string().min(2).default('中国建设银行北京分行'),
+
+  // Test-only fault injection (refused outside NODE_ENV=test): the payout activity pauses after the bank accepted the order.
+  TEST_FAULT_PAUSE_AFTER_PAYOUT: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return 0;
+      try {
+        return parseDuration(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export const PROVIDERS_WITH_CALLBACKS = ['wechat', 'qq', 'face', 'bank'] as const;
@@ -100,6 +124,7 @@ export interface ProcessTimings {
   changeValidityMs: number;
   changeCooldownMs: number;
   faceMaxAttempts: number;
+  resubmitWindowMs: number;
 }
 
 export interface Config {
@@ -123,6 +148,11 @@ export interface Config {
   };
   sandbox: { enabled: boolean; payoutDelayMs: number };
   timings: ProcessTimings;
+  /** The platform's collection account, shown for recharge verification and paying out remittances. */
+  platformAccount: { accountName: string; accountNumber: string; bankName: string };
+  faults: { pauseAfterPayoutMs: number };
+  /** Additions to the mainland business-day calendar. */
+  calendar: { holidays: string[]; workdays: string[] };
   secrets: Secrets;
   /** Human-readable notes about defaults taken (dev keys, generated secrets). */
   warnings: string[];
@@ -182,6 +212,13 @@ function loadOrCreateDevSecrets(dataDir: string): Record<GeneratedSecretName, st
   return stored as Record<GeneratedSecretName, string>;
 }
 
+function isoDates(name: string, list: string): string[] {
+  const dates = list.split(',').map((d) => d.trim()).filter(Boolean);
+  const bad = dates.filter((d) => !parseIsoDate(d));
+  if (bad.length > 0) throw new ConfigError(`${name}: not YYYY-MM-DD dates: ${bad.join(', ')}`);
+  return dates;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -193,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
   const dataDir = path.resolve(e.DATA_DIR);
 
+  if (e.TEST_FAULT_PAUSE_AFTER_PAYOUT > 0 && e.NODE_ENV !== 'test') {
+    throw new ConfigError('TEST_FAULT_* settings are for tests only (NODE_ENV=test)');
+  }
   if (production) {
     const missing = [...Object.keys(DEV_KEYS), ...GENERATED_SECRETS].filter(
       (name) => !e[name as keyof typeof e],
@@ -245,7 +285,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       changeValidityMs: e.CHANGE_VALIDITY,
       changeCooldownMs: e.CHANGE_COOLDOWN,
       faceMaxAttempts: e.FACE_MAX_ATTEMPTS,
+      resubmitWindowMs: e.RESUBMIT_WINDOW,
     },
+    platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
+    faults: { pauseAfterPayoutMs: e.TEST_FAULT_PAUSE_AFTER_PAYOUT },
+    calendar: { holidays: isoDates('BUSINESS_CALENDAR_HOLIDAYS', e.BUSINESS_CALENDAR_HOLIDAYS), workdays: isoDates('BUSINESS_CALENDAR_WORKDAYS', e.BUSINESS_CALENDAR_WORKDAYS) },
     secrets: {
       serviceApiKey: apiKey('SERVICE_API_KEY'),
       reviewerApiKey: apiKey('REVIEWER_API_KEY'),

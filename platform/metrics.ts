@@ -1,10 +1,12 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Histogram<'method' | 'route' | 'status'>;
   verificationOutcomes: Counter<'method' | 'status' | 'reason'>;
   callbacks: Counter<'provider' | 'outcome'>;
+  /** Open reviews past their due time (SPEC §6), counted when scraped. */
+  registerOverdueReviews(count: () => Promise<number>): void;
 }
 
 export function createMetrics(): Metrics {
@@ -31,5 +33,15 @@ export function createMetrics(): Metrics {
       labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),
+    registerOverdueReviews(count) {
+      new Gauge({
+        name: 'reviews_overdue',
+        help: 'Open reviews past their due time',
+        registers: [registry],
+        async collect() {
+          this.set(await count());
+        },
+      });
+    },
   };
 }

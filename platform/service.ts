@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createSandboxProviders } from '../adapters';
 import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
+import { LocalDiskStorage } from '../adapters/storage';
 import { buildApp } from '../api/app';
 import { createWorker } from '../worker/create-worker';
 import { ConfigError, type Config } from './config';
@@ -97,7 +99,24 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
 
     const cipher = createPiiCipher(config.secrets.piiEncryptionKey, config.secrets.piiHashKey);
     const metrics = createMetrics();
-    const providers = createSandboxProviders(db);
+    // The sandbox providers answer through this outbox; only an API process with the sandbox mounted runs its delivery loop.
+    const outbox = new SandboxCallbackOutbox({
+      db,
+      callbackBaseUrl: config.callbackBaseUrl,
+      secrets: config.secrets.callbackSecrets,
+      logger: logger.child({ component: 'sandbox' }),
+    });
+    const providers = createSandboxProviders({
+      db,
+      cipher,
+      outbox,
+      payoutDelayMs: config.sandbox.payoutDelayMs,
+      platformAccount: config.platformAccount,
+    });
+    if (config.env === 'production') {
+      logger.warn('only sandbox provider adapters are built: with the sandbox unmounted in production, provider steps cannot complete');
+    }
+    const storage = new LocalDiskStorage(path.join(config.dataDir, 'uploads'));
 
     if (roles.worker) {
       const { worker, connection } = await createWorker({
@@ -106,7 +125,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         taskQueue: config.temporal.taskQueue,
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-        activityDeps: { db, cipher, providers, metrics },
+        activityDeps: { db, cipher, providers, storage, metrics, faults: config.faults },
       });
       const running = worker.run();
       running.catch((err: Error) => {
@@ -129,16 +148,9 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         codecKey: config.secrets.temporalCodecKey,
       });
       cleanups.push(() => client.connection.close());
-      let outbox: SandboxCallbackOutbox | undefined;
       if (config.sandbox.enabled) {
-        outbox = new SandboxCallbackOutbox({
-          db,
-          callbackBaseUrl: config.callbackBaseUrl,
-          secrets: config.secrets.callbackSecrets,
-          logger: logger.child({ component: 'sandbox' }),
-        });
         outbox.start();
-        cleanups.push(() => outbox!.stop());
+        cleanups.push(() => outbox.stop());
       }
       const app = buildApp({
         config,
@@ -147,7 +159,9 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         cipher,
         logger,
         metrics,
-        ...(outbox ? { outbox } : {}),
+        providers,
+        storage,
+        outbox,
         readiness: [
           { name: 'database', check: () => pingDb(db) },
           { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) },

@@ -32,6 +32,9 @@ export interface VerificationRow {
   failure_reason: string | null;
   subject: Record<string, unknown>;
   id_number_enc: string | null;
+  pii_enc: string | null;
+  review_id: string | null;
+  rejection: { reason: string; at: string } | null;
   identity_hash: string;
   revision: number;
   created_at: Date;
@@ -67,4 +70,20 @@ export interface IdempotencyRow {
   response_body: unknown;
   created_at: Date;
   updated_at: Date;
+}
+
+export interface ReviewRow {
+  id: string;
+  kind: string;
+  account_id: string;
+  process_id: string;
+  workflow_id: string;
+  status: 'open' | 'approved' | 'rejected' | 'revoked';
+  applicant: Record<string, unknown>;
+  materials: { purpose: string; uploadId: string }[];
+  due_at: Date;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  created_at: Date;
 }

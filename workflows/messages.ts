@@ -176,6 +176,8 @@ export interface EnterpriseVerificationInput {
   timings: EnterpriseTimings;
   /** The platform's collection account shown for recharge verification. */
   collectionAccount: PayerAccount;
+  /** Business-calendar days the operator added (holidays announced before the calendar package carries them). */
+  calendar?: { holidays?: string[]; workdays?: string[] };
 }
 
 export interface RefundInput {

@@ -7,7 +7,8 @@ export interface CallbackEvent {
   eventId: string;
   type: string;
   occurredAt: string;
-  reference: string;
+  /** Where the service routes it (a workflow id); bank transfers have none and are routed by the paying account. */
+  reference?: string;
   [field: string]: unknown;
 }
 
@@ -16,6 +17,8 @@ export interface DeliveryResult {
   delivered: boolean;
   status: number | null;
   error: string | null;
+  /** The service's acknowledgement (it names the process an unreferenced event was routed to). */
+  body?: unknown;
 }
 
 interface OutboxRow {
@@ -111,6 +114,7 @@ export class SandboxCallbackOutbox {
     const signature = signBody(this.deps.secrets[row.provider], body, Math.floor(Date.now() / 1000));
     let status: number | null = null;
     let error: string | null = null;
+    let answer: unknown;
     try {
       const response = await (this.deps.fetch ?? fetch)(`${this.deps.callbackBaseUrl}/v1/callbacks/${row.provider}`, {
         method: 'POST',
@@ -120,6 +124,7 @@ export class SandboxCallbackOutbox {
       });
       status = response.status;
       if (!response.ok) error = `callback answered ${response.status}`;
+      answer = await response.json().catch(() => undefined);
     } catch (err) {
       error = (err as Error).message;
     }
@@ -137,6 +142,6 @@ export class SandboxCallbackOutbox {
     if (!delivered) {
       logger.warn({ provider: row.provider, eventId: row.event_id, status, attempts, error }, 'sandbox callback not acknowledged; will retry');
     }
-    return { eventId: row.event_id, delivered, status, error };
+    return { eventId: row.event_id, delivered, status, error, body: answer };
   }
 }

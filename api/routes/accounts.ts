@@ -36,7 +36,7 @@ export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
     responses: { 200: { description: 'The methods', schema: VerificationOptionsSchema } },
     handler: async ({ principal, params, query }) => ({
       status: 200,
-      body: accounts.verificationOptions(principal, params.accountId, query.idType),
+      body: accounts.verificationOptions(principal, params.accountId, query),
     }),
   });
 

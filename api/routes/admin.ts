@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { z } from 'zod';
 import { classifyIndividualId } from '../../domain/id-number';
 import { appError } from '../../domain/errors';
@@ -7,13 +8,46 @@ import type { ReadModel } from '../read-model';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { AccountTokenRequest, AccountTokenResponse } from '../schemas';
-import { individualIdentityHash } from '../services/verifications';
+import { enterpriseIdentityHash, individualIdentityHash } from '../services/verifications';
+import { classifyEnterpriseCode } from '../../domain/enterprise';
 
 const IdentityLookupRequest = z
-  .object({ idType: z.string().trim().min(1).max(40), idNumber: z.string().trim().min(1).max(40) })
-  .meta({ id: 'IdentityLookupRequest' });
+  .union([
+    z.object({ idType: z.string().trim().min(1).max(40), idNumber: z.string().trim().min(1).max(40) }),
+    z.object({ creditCode: z.string().trim().min(1).max(40) }),
+  ])
+  .meta({ id: 'IdentityLookupRequest', description: 'An individual identity ({ idType, idNumber }) or an enterprise ({ creditCode })' });
 
-export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher }): void {
+const QuotaParams = z.object({ creditCode: z.string().trim().min(1).max(40) });
+const QuotaBody = z.object({ limit: z.number().int().min(1).max(100_000) }).meta({ id: 'EnterpriseQuota' });
+
+function enterpriseCode(raw: string, path: string): string {
+  const code = classifyEnterpriseCode('non_business_license', raw);
+  if (!code.ok) throw appError('CREDIT_CODE_INVALID', 'Not a valid credit code.', { errors: [{ path, message: 'invalid code or check character' }] });
+  return code.normalized;
+}
+
+export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; db: Knex }): void {
+  defineRoute(deps, {
+    method: 'put',
+    path: '/v1/admin/enterprise-quotas/{creditCode}',
+    summary: 'Set how many accounts an enterprise may verify (default 10)',
+    description: 'For an account manager raising an enterprise’s quota. Enforced atomically when a verification completes.',
+    tags: ['admin'],
+    auth: ['admin'],
+    params: QuotaParams,
+    body: QuotaBody,
+    responses: { 200: { description: 'The quota', schema: z.object({ creditCode: z.string(), limit: z.number().int() }) } },
+    handler: async ({ params, body }) => {
+      const creditCode = enterpriseCode(params.creditCode, 'path.creditCode');
+      await services.db('identities')
+        .insert({ identity_hash: enterpriseIdentityHash(services.cipher, creditCode), subject_type: 'enterprise', quota_limit: body.limit })
+        .onConflict('identity_hash')
+        .merge({ quota_limit: body.limit });
+      return { status: 200, body: { creditCode, limit: body.limit } };
+    },
+  });
+
   defineRoute(deps, {
     method: 'post',
     path: '/v1/admin/account-tokens',
@@ -37,6 +71,10 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
     body: IdentityLookupRequest,
     responses: { 200: { description: 'The accounts', schema: z.object({ accounts: z.array(z.string()) }) } },
     handler: async ({ body }) => {
+      if ('creditCode' in body) {
+        const hash = enterpriseIdentityHash(services.cipher, enterpriseCode(body.creditCode, 'creditCode'));
+        return { status: 200, body: { accounts: await services.readModel.boundAccounts(hash) } };
+      }
       const id = classifyIndividualId(body.idType, body.idNumber);
       if (id.kind !== 'valid') {
         throw appError('ID_NUMBER_INVALID', 'Not a valid identity document number.', {

@@ -1,23 +1,31 @@
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { bankAccountHash } from '../../adapters/sandbox/bank';
 import { SIGNATURE_HEADER, verifySignature } from '../../adapters/signature';
 import { appError } from '../../domain/errors';
+import { parseYuan } from '../../domain/money';
 import { PROVIDERS_WITH_CALLBACKS, type CallbackProvider } from '../../platform/config';
+import type { PiiCipher } from '../../platform/crypto';
 import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
-import { providerEventSignal, WORKFLOW_REFERENCE_PATTERN, type ProviderEvent } from '../../workflows/messages';
+import {
+  providerEventSignal,
+  refundWorkflowId,
+  WORKFLOW_REFERENCE_PATTERN,
+  WorkflowTypes,
+  type ProviderEvent,
+  type RefundTransferWorkflow,
+} from '../../workflows/messages';
 import { fieldErrors, validationError } from '../problem';
 import { translateTemporalError } from '../services/temporal-errors';
 
-const EventBase = {
-  eventId: z.string().min(1).max(100),
-  occurredAt: z.iso.datetime(),
-  reference: z.string().regex(WORKFLOW_REFERENCE_PATTERN, 'reference must be a workflow id this service handed out'),
-};
+const Reference = z.string().regex(WORKFLOW_REFERENCE_PATTERN, 'reference must be a workflow id this service handed out');
+const Ticket = z.string().min(1).max(100);
+const Base = { eventId: z.string().min(1).max(100), occurredAt: z.iso.datetime() };
 
 const RealNameRecordSchema = z.object({
   realName: z.string().max(100),
@@ -27,79 +35,155 @@ const RealNameRecordSchema = z.object({
   bankCardLinked: z.boolean(),
 });
 
-const AuthorizationScanned = z.object({
-  ...EventBase,
-  type: z.literal('authorization.scanned'),
-  ticket: z.string().min(1).max(100),
-  record: RealNameRecordSchema,
-});
+const AuthorizationScanned = z.object({ ...Base, reference: Reference, type: z.literal('authorization.scanned'), ticket: Ticket, record: RealNameRecordSchema });
 
-const QqAuthorizationScanned = AuthorizationScanned.extend({
-  /** Set when the user has no linked card and was sent to the bank-card page. */
-  bankCardTicket: z.string().min(1).max(100).nullable().optional(),
-});
-
-const QqBankCardLinked = z.object({ ...EventBase, type: z.literal('bank_card.linked'), ticket: z.string().min(1).max(100) });
-
-const FaceCompleted = z.object({ ...EventBase, type: z.literal('face.completed'), ticket: z.string().min(1).max(100), passed: z.boolean() });
-
-/** The events each provider sends; a type not listed is refused (422) so a provider bug is visible, not swallowed. */
+/** The events each provider sends. A type not listed is refused (422) so a provider bug is visible, not swallowed. */
 const EVENT_SCHEMAS = {
-  wechat: z.discriminatedUnion('type', [AuthorizationScanned]),
-  qq: z.discriminatedUnion('type', [QqAuthorizationScanned, QqBankCardLinked]),
-  face: z.discriminatedUnion('type', [FaceCompleted]),
-  bank: undefined,
+  wechat: z.discriminatedUnion('type', [
+    AuthorizationScanned,
+    z.object({ ...Base, reference: Reference, type: z.literal('official_account.authorized'), ticket: Ticket, certified: z.boolean(), enterpriseName: z.string().max(200) }),
+  ]),
+  qq: z.discriminatedUnion('type', [
+    // Set when the user has no linked card and was sent to the bank-card page.
+    AuthorizationScanned.extend({ bankCardTicket: Ticket.nullable().optional() }),
+    z.object({ ...Base, reference: Reference, type: z.literal('bank_card.linked'), ticket: Ticket }),
+  ]),
+  face: z.discriminatedUnion('type', [z.object({ ...Base, reference: Reference, type: z.literal('face.completed'), ticket: Ticket, passed: z.boolean() })]),
+  bank: z.discriminatedUnion('type', [
+    z.object({
+      ...Base,
+      type: z.literal('transfer.received'),
+      transferId: z.string().min(1).max(100),
+      fromAccountNumber: z.string().min(1).max(40),
+      fromAccountName: z.string().max(200),
+      toAccountNumber: z.string().min(1).max(40),
+      amount: z.string().max(20),
+    }),
+    z.object({ ...Base, reference: Reference, type: z.literal('payout.settled'), requestId: z.string().min(1).max(300) }),
+    z.object({ ...Base, reference: Reference, type: z.literal('payout.refused'), requestId: z.string().min(1).max(300), reason: z.string().max(500) }),
+  ]),
 } as const;
 
-type ParsedEvent = z.infer<NonNullable<(typeof EVENT_SCHEMAS)[CallbackProvider]>>;
+type ParsedEvent = z.infer<(typeof EVENT_SCHEMAS)[CallbackProvider]>;
 
-/** The callback's event as the workflow signal carries it (the routing reference stays behind). */
-function toSignal(provider: CallbackProvider, event: ParsedEvent): ProviderEvent {
-  const { eventId, ticket, occurredAt } = event;
+/** The callback as the workflow signal carries it (routing fields and account numbers stay behind). */
+function toSignal(provider: CallbackProvider, event: Exclude<ParsedEvent, { type: 'transfer.received' }>): ProviderEvent {
+  const { eventId, occurredAt } = event;
   switch (event.type) {
     case 'authorization.scanned':
       return {
         eventId,
-        ticket,
         occurredAt,
+        ticket: event.ticket,
         provider: provider as 'wechat' | 'qq',
         type: event.type,
         record: event.record,
         ...('bankCardTicket' in event && event.bankCardTicket ? { bankCardTicket: event.bankCardTicket } : {}),
       };
+    case 'official_account.authorized':
+      return { eventId, occurredAt, ticket: event.ticket, provider: 'wechat', type: event.type, certified: event.certified, enterpriseName: event.enterpriseName };
     case 'bank_card.linked':
-      return { eventId, ticket, occurredAt, provider: 'qq', type: event.type };
+      return { eventId, occurredAt, ticket: event.ticket, provider: 'qq', type: event.type };
     case 'face.completed':
-      return { eventId, ticket, occurredAt, provider: 'face', type: event.type, passed: event.passed };
+      return { eventId, occurredAt, ticket: event.ticket, provider: 'face', type: event.type, passed: event.passed };
+    case 'payout.settled':
+      return { eventId, occurredAt, provider: 'bank', type: event.type, requestId: event.requestId };
+    case 'payout.refused':
+      return { eventId, occurredAt, provider: 'bank', type: event.type, requestId: event.requestId, reason: event.reason };
   }
+}
+
+export interface CallbackDeps {
+  db: Knex;
+  client: Client;
+  taskQueue: string;
+  cipher: PiiCipher;
+  secrets: Record<CallbackProvider, string>;
+  platformAccountNumber: string;
+  logger: Logger;
+  metrics: Metrics;
 }
 
 /**
  * POST /v1/callbacks/{provider}: the signature is checked over the raw bytes,
  * the event id deduplicated, and the event delivered to its workflow as a
- * signal. The event is recorded only after the signal was accepted, so a
- * failure answers 5xx and the provider's retry is not mistaken for a duplicate.
+ * signal. The event is recorded only after that succeeded, so a failure answers
+ * 5xx and the provider's retry is not mistaken for a duplicate.
  */
-export function callbackRoutes(
-  app: Express,
-  registry: OpenAPIRegistry,
-  deps: { db: Knex; client: Client; secrets: Record<CallbackProvider, string>; logger: Logger; metrics: Metrics },
-): void {
+export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: CallbackDeps): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/callbacks/{provider}',
     summary: 'Provider callbacks (signed)',
     description:
-      'Header `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`; missing, wrong or older than 5 minutes → 401. A repeated eventId is acknowledged and has no further effect.',
+      'Header `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`; missing, wrong or older than 5 minutes → 401. A repeated eventId is acknowledged and has no further effect. Incoming bank transfers are routed by the paying account; money no open process waits for is refunded.',
     tags: ['callbacks'],
     request: {
       params: z.object({ provider: z.enum(PROVIDERS_WITH_CALLBACKS) }),
       headers: z.object({ [SIGNATURE_HEADER]: z.string() }),
     },
     responses: {
-      200: { description: 'Acknowledged', content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean() }) } } },
+      200: {
+        description: 'Acknowledged',
+        content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean(), routedTo: z.string().nullable().optional() }) } },
+      },
     },
   });
+
+  /** Money no open process waits for goes back, durably: one refund workflow per transfer. */
+  async function refund(transferId: string, reason: string): Promise<string> {
+    const workflowId = refundWorkflowId(transferId);
+    try {
+      await deps.client.workflow.start<RefundTransferWorkflow>(WorkflowTypes.refundTransfer, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ transferId, reason }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translateTemporalError(err);
+    }
+    return workflowId;
+  }
+
+  async function signal(workflowId: string, event: ProviderEvent): Promise<boolean> {
+    try {
+      await deps.client.workflow.getHandle(workflowId).signal(providerEventSignal, event);
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw translateTemporalError(err);
+    }
+  }
+
+  /** Where an event goes: its reference, or (incoming transfers) the recharge verification expecting money from that account. */
+  async function route(provider: CallbackProvider, event: ParsedEvent): Promise<{ outcome: string; routedTo: string | null }> {
+    if (event.type !== 'transfer.received') {
+      const delivered = await signal(event.reference, toSignal(provider, event));
+      // The process already ended: acknowledge, so the provider stops retrying.
+      return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? event.reference : null };
+    }
+    if (event.toAccountNumber.replace(/[\s-]/g, '') !== deps.platformAccountNumber) return { outcome: 'not_our_account', routedTo: null };
+    const amountFen = parseYuan(event.amount);
+    const expected = await deps.db<{ workflow_id: string; amount_fen: number; from_account_hash: string; status: string }>('expected_transfers')
+      .where({ from_account_hash: bankAccountHash(deps.cipher, event.fromAccountNumber), status: 'open' })
+      .orderByRaw('(amount_fen = ?) desc, created_at asc', [amountFen ?? -1])
+      .first('workflow_id', 'amount_fen');
+    if (expected && amountFen !== null) {
+      const delivered = await signal(expected.workflow_id, {
+        eventId: event.eventId,
+        provider: 'bank',
+        type: 'transfer.received',
+        occurredAt: event.occurredAt,
+        transferId: event.transferId,
+        amountFen,
+        fromAccountName: event.fromAccountName,
+      });
+      if (delivered) return { outcome: 'signalled', routedTo: expected.workflow_id };
+    }
+    return { outcome: 'refunding', routedTo: await refund(event.transferId, expected ? 'the recharge verification had ended' : 'no process expects money from this account') };
+  }
 
   app.post('/v1/callbacks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
     const provider = req.params.provider as CallbackProvider;
@@ -117,33 +201,26 @@ export function callbackRoutes(
     } catch {
       throw validationError([{ path: '', message: 'malformed JSON' }], 'The body is not valid JSON.');
     }
-    const schema = EVENT_SCHEMAS[provider];
-    if (!schema) throw validationError([{ path: 'type', message: `no events are expected from ${provider}` }]);
-    const parsed = schema.safeParse(json);
+    const parsed = EVENT_SCHEMAS[provider].safeParse(json);
     if (!parsed.success) throw validationError(fieldErrors(parsed.error, 'body'));
     const event = parsed.data;
 
-    const seen = await deps.db<{ provider: string; event_id: string }>('provider_events').where({ provider, event_id: event.eventId }).first('event_id');
+    const seen = await deps.db<{ provider: string; event_id: string; reference: string | null }>('provider_events')
+      .where({ provider, event_id: event.eventId })
+      .first('reference');
     if (seen) {
       deps.metrics.callbacks.inc({ provider, outcome: 'duplicate' });
-      res.status(200).json({ received: true, duplicate: true });
+      res.status(200).json({ received: true, duplicate: true, routedTo: seen.reference });
       return;
     }
 
-    let outcome = 'signalled';
-    try {
-      await deps.client.workflow.getHandle(event.reference).signal(providerEventSignal, toSignal(provider, event));
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw translateTemporalError(err);
-      // The process already ended: acknowledge, so the provider stops retrying.
-      outcome = 'process_closed';
-    }
+    const { outcome, routedTo } = await route(provider, event);
     await deps.db('provider_events')
-      .insert({ provider, event_id: event.eventId, type: event.type, reference: event.reference, outcome })
+      .insert({ provider, event_id: event.eventId, type: event.type, reference: routedTo, outcome })
       .onConflict(['provider', 'event_id'])
       .ignore();
     deps.metrics.callbacks.inc({ provider, outcome });
-    (res.locals.log as Logger | undefined)?.info({ provider, eventId: event.eventId, type: event.type, reference: event.reference, outcome }, 'provider callback');
-    res.status(200).json({ received: true, duplicate: false });
+    (res.locals.log as Logger | undefined)?.info({ provider, eventId: event.eventId, type: event.type, routedTo, outcome }, 'provider callback');
+    res.status(200).json({ received: true, duplicate: false, routedTo });
   });
 }

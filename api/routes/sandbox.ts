@@ -9,17 +9,6 @@ import { defineRoute } from '../route';
 import { validationError } from '../problem';
 import { eventHandledQuery } from '../../workflows/messages';
 
-const Delivery = z
-  .object({
-    eventId: z.string(),
-    delivered: z.boolean().meta({ description: 'The callback was acknowledged by the service; otherwise it is retried in the background' }),
-    callbackStatus: z.number().int().nullable(),
-    processed: z.boolean().meta({
-      description:
-        'The process has acted on the event, so a GET now shows the outcome. The sandbox waits up to 5 s for this; real callbacks are asynchronous.',
-    }),
-  })
-  .meta({ id: 'SandboxDelivery' });
 
 const QqScan = z
   .object({
@@ -52,23 +41,47 @@ const WechatScan = z
  * provider, and the sandbox provider answers the service through its signed
  * callback, as the real one would.
  */
+/**
+ * A person (or test) playing the user expects to see the effect: once the
+ * callback was acknowledged, wait briefly until the process has acted on the
+ * event (a refund, until the money went back). Real callbacks are asynchronous.
+ */
+export async function sandboxAnswer(client: Client, eventId: string, reference: string | null | undefined, delivery: DeliveryResult) {
+  let processed = false;
+  if (delivery.delivered && reference) {
+    const handle = client.workflow.getHandle(reference);
+    const deadline = Date.now() + 5000;
+    if (reference.startsWith('refund/')) {
+      processed = await Promise.race([
+        handle.result().then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+      ]);
+    }
+    while (!processed && !reference.startsWith('refund/') && Date.now() < deadline) {
+      processed = await handle.query(eventHandledQuery, eventId).catch(() => false);
+      if (!processed) await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status, processed } };
+}
+
+export const SandboxDelivery = z
+  .object({
+    eventId: z.string(),
+    delivered: z.boolean().meta({ description: 'The callback was acknowledged by the service; otherwise it is retried in the background' }),
+    callbackStatus: z.number().int().nullable(),
+    processed: z.boolean().meta({
+      description:
+        'The process has acted on the event, so a GET now shows the outcome. The sandbox waits up to 5 s for this; real callbacks are asynchronous.',
+    }),
+  })
+  .meta({ id: 'SandboxDelivery' });
+
 export function sandboxRoutes(
   deps: RouteDeps,
   sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox; client: Client },
 ): void {
-  /** A person (or test) playing the user expects to see the effect: wait briefly until the workflow has handled the event. */
-  async function answer(eventId: string, reference: string, delivery: DeliveryResult) {
-    let processed = false;
-    if (delivery.delivered) {
-      const handle = sandbox.client.workflow.getHandle(reference);
-      const deadline = Date.now() + 5000;
-      while (!processed && Date.now() < deadline) {
-        processed = await handle.query(eventHandledQuery, eventId).catch(() => false);
-        if (!processed) await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status, processed } };
-  }
+  const answer = (eventId: string, reference: string | null | undefined, delivery: DeliveryResult) => sandboxAnswer(sandbox.client, eventId, reference, delivery);
 
   defineRoute(deps, {
     method: 'post',
@@ -78,7 +91,7 @@ export function sandboxRoutes(
     tags: ['sandbox'],
     auth: 'public',
     body: WechatScan,
-    responses: { 202: { description: 'Scanned; the callback was sent', schema: Delivery } },
+    responses: { 202: { description: 'Scanned; the callback was sent', schema: SandboxDelivery } },
     handler: async ({ body }) => {
       // A record of a mainland ID carries the birth date in the number itself.
       const id = classifyIndividualId(body.idType, body.idNumber);
@@ -114,7 +127,7 @@ export function sandboxRoutes(
     tags: ['sandbox'],
     auth: 'public',
     body: QqScan,
-    responses: { 202: { description: 'Scanned; the callback was sent', schema: Delivery } },
+    responses: { 202: { description: 'Scanned; the callback was sent', schema: SandboxDelivery } },
     handler: async ({ body }) => {
       const id = classifyIndividualId('mainland_id', body.idNumber);
       const ticket = await sandbox.tickets.redeem('qq', 'authorization', body.ticket);
@@ -155,7 +168,7 @@ export function sandboxRoutes(
     tags: ['sandbox'],
     auth: 'public',
     body: TicketOnly,
-    responses: { 202: { description: 'Linked; the callback was sent', schema: Delivery } },
+    responses: { 202: { description: 'Linked; the callback was sent', schema: SandboxDelivery } },
     handler: async ({ body }) => {
       const ticket = await sandbox.tickets.redeem('qq', 'bank_card_link', body.ticket);
       const eventId = newId('evt');
@@ -178,7 +191,7 @@ export function sandboxRoutes(
     tags: ['sandbox'],
     auth: 'public',
     body: FaceResult,
-    responses: { 202: { description: 'Done; the callback was sent', schema: Delivery } },
+    responses: { 202: { description: 'Done; the callback was sent', schema: SandboxDelivery } },
     handler: async ({ body }) => {
       const ticket = await sandbox.tickets.redeem('face', 'face_session', body.ticket);
       const eventId = newId('evt');
@@ -189,6 +202,33 @@ export function sandboxRoutes(
         reference: ticket.reference,
         ticket: ticket.ticket,
         passed: body.passed,
+      });
+      return answer(eventId, ticket.reference, delivery);
+    },
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/sandbox/wechat/official-account-scans',
+    summary: "Sandbox: an official account's administrator scans the platform QR and authorises",
+    description: "Sends WeChat's callback with the official account's certification record (certified or not, and under which name).",
+    tags: ['sandbox'],
+    auth: 'public',
+    body: z
+      .object({ ticket: z.string().min(1).max(100), certified: z.boolean(), enterpriseName: z.string().trim().min(1).max(200) })
+      .meta({ id: 'SandboxOfficialAccountScan' }),
+    responses: { 202: { description: 'Authorised; the callback was sent', schema: SandboxDelivery } },
+    handler: async ({ body }) => {
+      const ticket = await sandbox.tickets.redeem('wechat', 'official_account', body.ticket);
+      const eventId = newId('evt');
+      const delivery = await sandbox.outbox.emit('wechat', {
+        eventId,
+        type: 'official_account.authorized',
+        occurredAt: new Date().toISOString(),
+        reference: ticket.reference,
+        ticket: ticket.ticket,
+        certified: body.certified,
+        enterpriseName: body.enterpriseName,
       });
       return answer(eventId, ticket.reference, delivery);
     },

@@ -1,6 +1,7 @@
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { AccountParams, ListQuery, page, StartVerificationBody, VerificationParams, VerificationSchema } from '../schemas';
+import { z } from 'zod';
+import { AccountParams, ListQuery, MaterialsBody, page, RemittanceAmountBody, StartVerificationBody, VerificationParams, VerificationSchema } from '../schemas';
 import type { VerificationService } from '../services/verifications';
 
 export function verificationRoutes(deps: RouteDeps, verifications: VerificationService): void {
@@ -58,6 +59,39 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     params: VerificationParams,
     responses: { 200: { description: 'The verification with a fresh scan_qr action', schema: VerificationSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.refreshQr(principal, params.id) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/verifications/{id}/remittance-amount',
+    summary: 'Enter the amount received (corporate public remittance)',
+    description:
+      'Answered at once by the workflow: matched (the verification completes) or mismatch with the attempts left; two mismatches in a row fail it. 409 PROCESS_NOT_OPEN when no amount is awaited.',
+    tags: ['verifications'],
+    auth: ['service', 'account', 'admin'],
+    params: VerificationParams,
+    body: RemittanceAmountBody,
+    idempotent: true,
+    responses: {
+      200: {
+        description: 'The answer',
+        schema: z.object({ result: z.enum(['matched', 'mismatch']), attemptsLeft: z.number().int(), verification: VerificationSchema }).meta({ id: 'RemittanceAmountAnswer' }),
+      },
+    },
+    handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.submitAmount(principal, params.id, body.amount) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/verifications/{id}/materials',
+    summary: 'Corrected bank account and/or handler after a rejected review',
+    description: 'A new handler passes face recognition before the materials go back to review.',
+    tags: ['verifications'],
+    auth: ['service', 'account', 'admin'],
+    params: VerificationParams,
+    body: MaterialsBody,
+    responses: { 200: { description: 'The verification', schema: VerificationSchema } },
+    handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.resubmitMaterials(principal, params.id, body) }),
   });
 
   defineRoute(deps, {

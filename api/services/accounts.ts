@@ -1,10 +1,12 @@
 import { individualOptions } from '../../domain/eligibility';
+import { classifyEnterpriseCode } from '../../domain/enterprise';
+import { enterpriseOptions } from '../../domain/enterprise-rules';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
 import type { PiiCipher } from '../../platform/crypto';
 import { assertAccountAccess, seesPlainPii, type Principal } from '../auth';
 import type { ReadModel } from '../read-model';
-import { accountView, messageView } from '../views';
+import { accountView, messageView, subjectView } from '../views';
 
 export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCipher; changeCooldownMs: number }) {
   const { readModel, cipher } = deps;
@@ -16,15 +18,20 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
       const view = accountView(accountId, row, deps.changeCooldownMs);
       if (seesPlainPii(principal) && view.verification.subject && row?.verification_id) {
         const verification = await readModel.verification(row.verification_id);
-        if (verification?.id_number_enc) view.verification.subject = { ...view.verification.subject, idNumber: cipher.decrypt(verification.id_number_enc) };
+        if (verification) view.verification.subject = subjectView(verification, true, cipher);
       }
       return view;
     },
 
-    /** Which methods this subject may use (SPEC §2.1); the same rules refuse a start. */
-    verificationOptions(principal: Principal, accountId: string, idType: string) {
+    /** Which methods this subject may use (SPEC §2.1, §4); the same rules refuse a start. */
+    verificationOptions(principal: Principal, accountId: string, query: { subjectType: 'individual' | 'enterprise'; idType: string; creditCode?: string | undefined }) {
       assertAccountAccess(principal, accountId);
-      return individualOptions(idType);
+      if (query.subjectType === 'individual') return individualOptions(query.idType);
+      const code = query.creditCode ? classifyEnterpriseCode('non_business_license', query.creditCode) : undefined;
+      if (code && !code.ok) {
+        throw appError('CREDIT_CODE_INVALID', 'Not a valid credit code.', { errors: [{ path: 'query.creditCode', message: 'invalid code or check character' }] });
+      }
+      return enterpriseOptions(code?.ok === true && code.industrialCommercial);
     },
 
     /** SPEC §2: an ICP filing needs the verified name to equal the filing entity's name. */

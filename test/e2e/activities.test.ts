@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import knex, { type Knex } from 'knex';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '../../activities';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createSandboxProviders } from '../../adapters';
+import { SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
+import { LocalDiskStorage } from '../../adapters/storage';
+import { createLogger } from '../../platform/logger';
 import { createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
 import { mainlandId, uniqueAccount } from '../support/http';
@@ -17,7 +23,10 @@ let acts: Activities;
 
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 4 } });
-  const real = createActivities({ db, cipher: createPiiCipher(randomBytes(32), randomBytes(32)), providers: createSandboxProviders(db) });
+  const cipher = createPiiCipher(randomBytes(32), randomBytes(32));
+  const outbox = new SandboxCallbackOutbox({ db, callbackBaseUrl: 'http://127.0.0.1:9', secrets: { wechat: 'x', qq: 'x', face: 'x', bank: 'x' }, logger: createLogger('silent') });
+  const providers = createSandboxProviders({ db, cipher, outbox, payoutDelayMs: 1000, platformAccount: { accountName: '平台', accountNumber: '1234567890' } });
+  const real = createActivities({ db, cipher, providers, storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-'))) });
   // Each call runs inside an activity context, as on a worker.
   const env = new MockActivityEnvironment();
   acts = Object.fromEntries(

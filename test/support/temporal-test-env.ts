@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { requireTool } from '../../platform/tools';
 
 let runtimeInstalled = false;
@@ -38,4 +39,15 @@ export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 10_00
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
+}
+
+/**
+ * A workflow's result without unlocking time skipping. The testing client's
+ * result() lets the test server skip ahead while it waits, and after a run that
+ * used an update it jumps years ahead, moving every later test's clock. Tests
+ * here skip time only explicitly, with env.sleep.
+ */
+export async function resultWithoutSkipping<T>(env: TestWorkflowEnvironment, handle: { workflowId: string }): Promise<T> {
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  return client.workflow.getHandle(handle.workflowId).result() as Promise<T>;
 }

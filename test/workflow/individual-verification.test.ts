@@ -21,7 +21,7 @@ import {
   type RealNameRecord,
   type VerificationSnapshot,
 } from '../../workflows/messages';
-import { bundleWorkflows, createTimeSkippingEnv, eventually } from '../support/temporal-test-env';
+import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping } from '../support/temporal-test-env';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -159,7 +159,7 @@ describe('individual WeChat QR verification workflow', () => {
       expect(action).toMatchObject({ provider: 'wechat', ticket: 'ticket-1', expired: false, refreshesLeft: 5 });
 
       await handle.signal(providerEventSignal, scan('ticket-1'));
-      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
       expect(calls.revoked).toEqual(['ticket-1']);
     });
@@ -181,7 +181,7 @@ describe('individual WeChat QR verification workflow', () => {
       // A scan of the replaced ticket is ignored; the live one verifies.
       await handle.signal(providerEventSignal, scan('ticket-1'));
       await handle.signal(providerEventSignal, scan('ticket-2'));
-      expect(await handle.result()).toMatchObject({ status: 'verified' });
+      expect(await resultWithoutSkipping(env, handle)).toMatchObject({ status: 'verified' });
       expect(calls.completed).toBe(1);
       await recordHistory('refreshed-then-verified', handle);
     });
@@ -215,9 +215,8 @@ describe('individual WeChat QR verification workflow', () => {
       }));
       expect(last.refreshesLeft).toBe(0);
       expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
-      // The test server does not skip time on its own once an update was used: skip explicitly.
       await env.sleep(24 * HOUR);
-      const result = await handle.result();
+      const result = await resultWithoutSkipping(env, handle);
       expect(result).toEqual({ status: 'expired', failureReason: null });
       await recordHistory('expired', handle);
       expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
@@ -232,7 +231,7 @@ describe('individual WeChat QR verification workflow', () => {
       await env.sleep(23 * HOUR);
       expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
       await handle.executeUpdate(cancelUpdate);
-      expect(await handle.result()).toEqual({ status: 'cancelled', failureReason: null });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'cancelled', failureReason: null });
       await recordHistory('cancelled', handle);
     });
   });
@@ -247,7 +246,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
       await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<RealNameRecord>));
-      expect(await handle.result()).toEqual({ status: 'failed', failureReason: reason });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: reason });
       expect(calls.completed).toBe(0);
       if (reason === 'BANK_CARD_REQUIRED') await recordHistory('failed-no-bank-card', handle);
     });
@@ -260,7 +259,7 @@ describe('individual WeChat QR verification workflow', () => {
       const event = scan('ticket-1', { realName: '李四' });
       await handle.signal(providerEventSignal, event);
       await handle.signal(providerEventSignal, event);
-      expect(await handle.result()).toMatchObject({ status: 'failed' });
+      expect(await resultWithoutSkipping(env, handle)).toMatchObject({ status: 'failed' });
       expect(calls.finished).toHaveLength(1);
     });
   });
@@ -270,7 +269,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
       await handle.signal(providerEventSignal, scan('ticket-1'));
-      expect(await handle.result()).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
     });
   });
 
@@ -279,7 +278,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle, opened } = await start(tq);
       expect(opened).toEqual({ opened: false, code: 'PROCESS_ALREADY_OPEN' });
-      expect(await handle.result()).toEqual({ status: 'rejected', code: 'PROCESS_ALREADY_OPEN' });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'rejected', code: 'PROCESS_ALREADY_OPEN' });
       expect(calls.qrRequests).toHaveLength(0);
       await expect(handle.executeUpdate(cancelUpdate)).rejects.toBeDefined();
     });
@@ -324,7 +323,7 @@ describe('individual QQ QR verification workflow', () => {
       const { handle, opened } = await start(tq, input({}, 'qq_qr'));
       expect(opened.opened && liveTicket(opened.snapshot).provider).toBe('qq');
       await handle.signal(providerEventSignal, scan('ticket-1', {}, 'qq'));
-      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
     });
   });
@@ -344,7 +343,7 @@ describe('individual QQ QR verification workflow', () => {
       await expect(handle.executeUpdate(refreshQrUpdate)).rejects.toMatchObject({ cause: { type: 'PROCESS_NOT_OPEN' } });
       await handle.signal(providerEventSignal, linked('some-other-ticket'));
       await handle.signal(providerEventSignal, linked('card-ticket'));
-      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
       await recordHistory('qq-bank-card-wait', handle);
     });
@@ -357,7 +356,7 @@ describe('individual QQ QR verification workflow', () => {
       await handle.signal(providerEventSignal, scan('ticket-1', { bankCardLinked: false }, 'qq', 'card-ticket'));
       await eventually(async () => expect((await handle.query(snapshotQuery)).step).toBe('awaiting_bank_card'));
       await env.sleep(24 * HOUR);
-      expect(await handle.result()).toEqual({ status: 'expired', failureReason: null });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'expired', failureReason: null });
       expect(calls.completed).toBe(0);
       expect(calls.revoked).toContain('card-ticket');
     });
@@ -368,7 +367,7 @@ describe('individual QQ QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input({}, 'qq_qr'));
       await handle.signal(providerEventSignal, scan('ticket-1', { realName: '李四', bankCardLinked: false }, 'qq', 'card-ticket'));
-      expect(await handle.result()).toEqual({ status: 'failed', failureReason: 'IDENTITY_MISMATCH' });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_MISMATCH' });
     });
   });
 
@@ -378,7 +377,7 @@ describe('individual QQ QR verification workflow', () => {
       const { handle } = await start(tq, input({}, 'qq_qr'));
       await handle.signal(providerEventSignal, scan('ticket-1', {}, 'wechat'));
       await handle.executeUpdate(cancelUpdate);
-      expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+      expect(await resultWithoutSkipping(env, handle)).toMatchObject({ status: 'cancelled' });
       expect(calls.completed).toBe(0);
     });
   });
@@ -402,7 +401,7 @@ describe('individual face recognition workflow', () => {
       await handle.signal(providerEventSignal, faceResult('ticket-2', false));
       await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery))).toMatchObject({ ticket: 'ticket-3', attemptsLeft: 1 }));
       await handle.signal(providerEventSignal, faceResult('ticket-3', false));
-      expect(await handle.result()).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
       expect(calls.qrRequests).toHaveLength(3);
       expect(calls.qrRequests[1]?.replaces).toBe('ticket-1');
       await recordHistory('face-three-failures', handle);
@@ -416,7 +415,7 @@ describe('individual face recognition workflow', () => {
       await handle.signal(providerEventSignal, faceResult('ticket-1', false));
       await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).ticket).toBe('ticket-2'));
       await handle.signal(providerEventSignal, faceResult('ticket-2', true));
-      expect(await handle.result()).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
     });
   });

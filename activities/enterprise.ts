@@ -1,0 +1,217 @@
+import type { Knex } from 'knex';
+import { log, sleep } from '@temporalio/activity';
+import { bankAccountHash } from '../adapters/sandbox/bank';
+import type { FileStorage, OcrReading, Providers } from '../adapters/types';
+import { sameIndividual } from '../domain/identity-match';
+import { maskedEnterprise, revealEnterprise, sealedFields, type EnterpriseApplication, type SealedEnterpriseFields } from '../domain/enterprise-subject';
+import { sameEntityName } from '../domain/entity-name';
+import type { PiiCipher } from '../platform/crypto';
+import { idFromSeed } from '../platform/ids';
+import type { VerificationRow } from '../platform/tables';
+import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../workflows/messages';
+import * as repo from './repository';
+import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
+
+export interface EnterpriseActivityDeps {
+  db: Knex;
+  cipher: PiiCipher;
+  providers: Providers;
+  storage: FileStorage;
+  faults?: { pauseAfterPayoutMs: number };
+}
+
+export interface RegistryCheck {
+  /** The registry knows the code. */
+  known: boolean;
+  nameMatches: boolean;
+  /** null: no legal person to check, or the registry does not know the enterprise. */
+  legalPersonMatches: boolean | null;
+}
+
+/**
+ * Enterprise verification's side effects. Personal data travels as little as
+ * possible: activities that need a bank account or a mobile read them from the
+ * sealed application by verification id, so they are not in workflow history.
+ */
+export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
+  const { db, cipher, providers } = deps;
+
+  async function loadVerification(verificationId: string): Promise<VerificationRow> {
+    const row = await db<VerificationRow>('verifications').where({ id: verificationId }).first();
+    if (!row) throw new Error(`verification ${verificationId} does not exist`);
+    return row;
+  }
+
+  const sealedOf = (row: VerificationRow): SealedEnterpriseFields => {
+    if (!row.pii_enc) throw new Error(`verification ${row.id} has no sealed application`);
+    return JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields;
+  };
+
+  /** The licence's OCR reading, kept beside what the user submitted (read now if the console never asked for it). */
+  async function ocrReadingOf(uploadId: string): Promise<OcrReading | null> {
+    const upload = await db<{ id: string; sha256: string; storage_key: string; ocr: OcrReading | null }>('uploads').where({ id: uploadId }).first();
+    if (!upload) return null;
+    if (upload.ocr) return upload.ocr;
+    const reading = await providers.ocr.readBusinessLicense({ sha256: upload.sha256, bytes: await deps.storage.get(upload.storage_key) });
+    await db('uploads').where({ id: uploadId }).update({ ocr: JSON.stringify(reading) });
+    return reading;
+  }
+
+  return {
+    async openEnterpriseVerification(args: {
+      verificationId: string;
+      workflowId: string;
+      accountId: string;
+      method: string;
+      applicant: EnterpriseApplicant;
+      identityHash: string;
+      expiresAt: string | null;
+    }): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
+      const ocr = await ocrReadingOf(args.applicant.licenseUploadId);
+      const result = await repo.openVerification(db, {
+        id: args.verificationId,
+        accountId: args.accountId,
+        workflowId: args.workflowId,
+        subjectType: 'enterprise',
+        method: args.method,
+        subject: { ...maskedEnterprise(args.applicant), ocr },
+        idNumberEnc: null,
+        piiEnc: cipher.encrypt(JSON.stringify(sealedFields(args.applicant))),
+        identityHash: args.identityHash,
+        expiresAt: args.expiresAt ? new Date(args.expiresAt) : null,
+      });
+      if (!result.opened) log.info('verification refused at open', { code: result.code });
+      return result;
+    },
+
+    /** SPEC §4: the business registry's view of the enterprise; compared here so its record never enters history. */
+    async checkRegistry(args: { creditCode: string; enterpriseName: string; legalPerson?: { name: string; idNumber: string } }): Promise<RegistryCheck> {
+      const record = await providers.registry.lookup(args.creditCode);
+      if (!record) return { known: false, nameMatches: false, legalPersonMatches: null };
+      return {
+        known: true,
+        nameMatches: sameEntityName(record.name, args.enterpriseName),
+        legalPersonMatches: args.legalPerson
+          ? sameIndividual(
+              { realName: record.legalRepresentative.name, idNumber: record.legalRepresentative.idNumber },
+              { realName: args.legalPerson.name, idNumber: args.legalPerson.idNumber },
+            )
+          : null,
+      };
+    },
+
+    /** Recharge: the transfer this verification waits for, found later by the paying account's keyed hash. */
+    async expectTransfer(args: { verificationId: string; workflowId: string; amountFen: number }): Promise<void> {
+      const payer = sealedOf(await loadVerification(args.verificationId)).payerAccount;
+      if (!payer) throw new Error('a recharge verification without a payer account');
+      await repo.expectTransfer(db, {
+        verificationId: args.verificationId,
+        workflowId: args.workflowId,
+        fromAccountHash: bankAccountHash(cipher, payer.accountNumber),
+        amountFen: args.amountFen,
+      });
+    },
+
+    /** Sends an incoming transfer back. The bank refunds a transfer at most once. */
+    async refundTransfer(args: { transferId: string; requestId: string }): Promise<void> {
+      await providers.bank.refund(args);
+      log.info('transfer refunded', { transferId: args.transferId });
+    },
+
+    /** Orders the verification payout. Idempotent by request id at the bank: a retry after a crash never pays twice. */
+    async requestPayout(args: { verificationId: string; requestId: string; reference: string; amountFen: number }): Promise<{ status: string }> {
+      const row = await loadVerification(args.verificationId);
+      const account = sealedOf(row).bankAccount;
+      if (!account) throw new Error('a public remittance without a bank account');
+      const result = await providers.bank.payout({
+        requestId: args.requestId,
+        reference: args.reference,
+        toAccountNumber: account.accountNumber,
+        toAccountName: String((row.subject as { name?: string }).name ?? ''),
+        amountFen: args.amountFen,
+      });
+      log.info('payout ordered', { requestId: args.requestId, status: result.status });
+      if (deps.faults?.pauseAfterPayoutMs) {
+        // Test-only: a window in which the test kills this worker after the bank took the order.
+        log.warn('test fault: pausing after the payout order', { ms: deps.faults.pauseAfterPayoutMs });
+        await sleep(deps.faults.pauseAfterPayoutMs);
+      }
+      return { status: result.status };
+    },
+
+    /** Opens a review task; its id derives from the workflow and round, so a retry opens it once. */
+    async openReview(args: { verificationId: string; workflowId: string; round: number; kind: string; dueAt: string }): Promise<{ reviewId: string }> {
+      const row = await loadVerification(args.verificationId);
+      const subject = row.subject as { licenseUploadId?: string; bankAccount?: { idPhotoEmblemUploadId: string; idPhotoPortraitUploadId: string } };
+      const reviewId = idFromSeed('rev', `${args.workflowId}/review/${args.round}`);
+      await repo.openReview(db, {
+        reviewId,
+        kind: args.kind,
+        accountId: row.account_id,
+        processId: row.id,
+        workflowId: args.workflowId,
+        applicant: { ...row.subject, method: row.method },
+        materials: [
+          ...(subject.licenseUploadId ? [{ purpose: 'business_license', uploadId: subject.licenseUploadId }] : []),
+          ...(subject.bankAccount
+            ? [
+                { purpose: 'id_photo_emblem', uploadId: subject.bankAccount.idPhotoEmblemUploadId },
+                { purpose: 'id_photo_portrait', uploadId: subject.bankAccount.idPhotoPortraitUploadId },
+              ]
+            : []),
+        ],
+        dueAt: new Date(args.dueAt),
+      });
+      return { reviewId };
+    },
+
+    async recordReviewDecision(args: { reviewId: string; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string }): Promise<void> {
+      await repo.decideReview(db, args);
+    },
+
+    async revokeReview(args: { reviewId: string }): Promise<void> {
+      await repo.revokeReview(db, args.reviewId);
+    },
+
+    /** Corrections after a rejection replace the bank account and/or handler, masked and sealed like the original. */
+    async replaceRemittanceMaterials(args: { verificationId: string; corrections: CorrectedMaterials }): Promise<void> {
+      const row = await loadVerification(args.verificationId);
+      const { ocr, ...masked } = row.subject;
+      const application = revealEnterprise(masked, sealedOf(row)) as unknown as EnterpriseApplication;
+      const corrected: EnterpriseApplication = {
+        ...application,
+        ...(args.corrections.bankAccount ? { bankAccount: args.corrections.bankAccount } : {}),
+        ...(args.corrections.handler ? { handler: args.corrections.handler } : {}),
+      };
+      await repo.replaceEnterpriseApplication(db, {
+        verificationId: args.verificationId,
+        subject: { ...maskedEnterprise(corrected), ocr },
+        piiEnc: cipher.encrypt(JSON.stringify(sealedFields(corrected))),
+      });
+    },
+
+    /**
+     * SPEC §7: review results and terminal outcomes by email, SMS and the message
+     * centre; public remittance results also by WeChat. One send per event and
+     * channel, however often this is retried.
+     */
+    async notifyEnterprise(args: { verificationId: string; event: EnterpriseNoticeEvent; round: number; reason?: string | null }): Promise<void> {
+      const row = await loadVerification(args.verificationId);
+      const notice = enterpriseNotice(args.event, row.method, args.reason ?? null);
+      const key = `${row.id}/${args.event}/${args.round}`;
+      const terminal = !args.event.startsWith('review_');
+      if (!terminal) await repo.postMessage(db, row.account_id, `${key}/message_centre`, notice);
+      const mobile = sealedOf(row).contact.mobile;
+      const channels = [
+        { channel: 'email' as const, recipient: `account:${row.account_id}` },
+        { channel: 'sms' as const, recipient: mobile },
+        ...(terminal && row.method === 'public_remittance' ? [{ channel: 'wechat' as const, recipient: `account:${row.account_id}` }] : []),
+      ];
+      for (const { channel, recipient } of channels) {
+        await providers.notifier.send({ accountId: row.account_id, channel, recipient, ...notice, dedupeKey: `${key}/${channel}` });
+      }
+    },
+  };
+}
+
+export type EnterpriseActivities = ReturnType<typeof createEnterpriseActivities>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { RouteDeps } from '../route';
+import { defineRoute } from '../route';
+import { page } from '../schemas';
+import type { ReviewService } from '../services/reviews';
+
+const ReviewSummary = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    accountId: z.string(),
+    processId: z.string(),
+    status: z.enum(['open', 'approved', 'rejected', 'revoked']),
+    createdAt: z.iso.datetime(),
+    dueAt: z.iso.datetime().meta({ description: 'Due within 2 business days (mainland China calendar)' }),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'ReviewSummary' });
+
+const ReviewDetail = ReviewSummary.extend({
+  applicant: z.record(z.string(), z.unknown()).meta({ description: 'The application, personal fields masked' }),
+  materials: z.array(z.object({ purpose: z.string(), uploadId: z.string(), contentUrl: z.string() })),
+  decision: z.enum(['approve', 'reject']).nullable(),
+  reason: z.string().nullable(),
+  decidedAt: z.iso.datetime().nullable(),
+}).meta({ id: 'Review' });
+
+const ReviewParams = z.object({ id: z.string().regex(/^rev_[A-Za-z0-9]{8,64}$/, 'a review id looks like rev_…') });
+
+export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/reviews',
+    summary: 'Review tasks, newest first',
+    tags: ['reviews'],
+    auth: ['reviewer', 'admin'],
+    query: z.object({
+      status: z.enum(['open', 'decided']).optional(),
+      kind: z.enum(['public_remittance', 'enterprise_entity_change', 'enterprise_name_change']).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      cursor: z.string().max(200).optional(),
+    }),
+    responses: { 200: { description: 'A page of reviews', schema: page(ReviewSummary, 'ReviewPage') } },
+    handler: async ({ query }) => ({ status: 200, body: await reviews.list({ status: query.status, kind: query.kind }, query.limit, query.cursor) }),
+  });
+
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/reviews/{id}',
+    summary: 'A review with the applicant data and the uploaded materials',
+    tags: ['reviews'],
+    auth: ['reviewer', 'admin'],
+    params: ReviewParams,
+    responses: { 200: { description: 'The review', schema: ReviewDetail } },
+    handler: async ({ params }) => ({ status: 200, body: await reviews.get(params.id) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/reviews/{id}/decision',
+    summary: 'Approve, or reject with a reason',
+    description: 'A review that is no longer open (revoked, expired, decided) answers 409 REVIEW_NOT_OPEN.',
+    tags: ['reviews'],
+    auth: ['reviewer', 'admin'],
+    params: ReviewParams,
+    body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }).meta({ id: 'ReviewDecision' }),
+    responses: { 200: { description: 'The review, decided', schema: ReviewDetail } },
+    handler: async ({ principal, params, body }) => ({ status: 200, body: await reviews.decide(principal, params.id, body) }),
+  });
+}

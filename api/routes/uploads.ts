@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import busboy from 'busboy';
+import { z } from 'zod';
+import { AppError, appError } from '../../domain/errors';
+import { principalKey, type Role } from '../auth';
+import { IDEMPOTENCY_HEADER, requestHash, validateKey } from '../idempotency';
+import { fieldErrors, problemOf, ProblemSchema, statusOf, validationError, type FieldError } from '../problem';
+import type { RouteDeps } from '../route';
+import { defineRoute } from '../route';
+import { AccountId } from '../schemas';
+import { MAX_UPLOAD_BYTES, UPLOAD_PURPOSES, type UploadService, type UploadView } from '../services/uploads';
+
+export const UploadId = z.string().regex(/^upl_[A-Za-z0-9]{8,64}$/, 'an upload id looks like upl_…');
+
+export const UploadSchema = z
+  .object({
+    id: UploadId,
+    purpose: z.enum(UPLOAD_PURPOSES),
+    contentType: z.enum(['image/jpeg', 'image/png', 'application/pdf']).meta({ description: 'Detected from the bytes, never the file name' }),
+    size: z.number().int().meta({ description: 'Bytes' }),
+    sha256: z.string().meta({ description: 'Hex SHA-256 of the bytes' }),
+  })
+  .meta({ id: 'Upload' });
+
+const UploadFields = z.object({
+  purpose: z.enum(UPLOAD_PURPOSES),
+  accountId: AccountId.optional().meta({ description: 'Required for service and admin tokens; an account token uploads to its own account' }),
+});
+
+const UploadForm = UploadFields.extend({
+  file: z.string().meta({ format: 'binary', description: 'JPG or PNG (PDF too for change_application_form), at most 5 MB' }),
+}).meta({ id: 'UploadForm' });
+
+const OcrRequest = z.object({ uploadId: UploadId }).meta({ id: 'OcrBusinessLicenseRequest' });
+const OcrReadingSchema = z
+  .object({
+    enterpriseName: z.string(),
+    creditCode: z.string(),
+    confidence: z.number().min(0).max(1).meta({ description: 'Below 0.5 the reading should not pre-fill anything' }),
+  })
+  .meta({ id: 'OcrReading' });
+
+const UPLOAD_ROLES: Role[] = ['service', 'account', 'admin'];
+/** Room for the form's other parts: a declared length beyond the file limit plus this is refused before reading. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+/** After a refusal, how much more of the body is swallowed so the client can read the answer, before the connection is cut. */
+const DISCARD_LIMIT = 4 * MAX_UPLOAD_BYTES;
+
+interface ParsedForm {
+  fields: Record<string, string>;
+  file?: { filename: string; bytes: Buffer };
+  errors: FieldError[];
+}
+
+const tooLarge = () => appError('UPLOAD_TOO_LARGE', `An upload is at most ${MAX_UPLOAD_BYTES} bytes (5 MB).`);
+const notMultipart = () => validationError([{ path: '', message: 'expected a multipart/form-data body' }]);
+const malformed = () => validationError([{ path: '', message: 'the multipart/form-data body is malformed' }]);
+
+/**
+ * Stops parsing but swallows what the client is still sending: most clients
+ * (fetch among them) only read the answer once their body is written, and a
+ * cut connection would leave them with EPIPE instead of the problem document.
+ */
+function discardRest(req: Request): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT) req.socket.destroy();
+  });
+  req.resume();
+}
+
+/** Streams the form through busboy, keeping at most the size limit of file bytes in memory. */
+function readForm(req: Request): Promise<ParsedForm> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        // busboy counts a file of exactly the limit as truncated: one byte more, and `limit` means too large.
+        limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 5, fieldSize: 1024, parts: 8 },
+      });
+    } catch {
+      reject(notMultipart());
+      return;
+    }
+    const form: ParsedForm = { fields: {}, errors: [] };
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      discardRest(req);
+      reject(err);
+    };
+
+    parser.on('file', (name, stream, info) => {
+      // busboy fails a file stream cut short (end of form mid-file); unheard, that error would end the process.
+      stream.on('error', () => fail(malformed()));
+      if (name !== 'file') {
+        form.errors.push({ path: name, message: 'unexpected file; send it as `file`' });
+        stream.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(tooLarge()));
+      stream.on('end', () => {
+        if (!stream.truncated) form.file = { filename: info.filename ?? '', bytes: Buffer.concat(chunks) };
+      });
+    });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) form.errors.push({ path: name, message: 'too long' });
+      else form.fields[name] = value;
+    });
+    parser.on('filesLimit', () => fail(validationError([{ path: 'file', message: 'send exactly one file' }])));
+    parser.on('fieldsLimit', () => fail(validationError([{ path: '', message: 'too many form fields' }])));
+    parser.on('partsLimit', () => fail(validationError([{ path: '', message: 'too many form parts' }])));
+    parser.on('error', () => fail(malformed()));
+    parser.on('close', () => {
+      if (settled) return;
+      settled = true;
+      resolve(form);
+    });
+    // A client that goes away mid-body: nobody reads the answer, but the promise must settle.
+    const cutShort = () => fail(validationError([{ path: '', message: 'the request body ended early' }]));
+    req.on('error', cutShort);
+    req.on('close', () => {
+      if (!req.complete) cutShort();
+    });
+    req.pipe(parser);
+  });
+}
+
+function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  const isProblem = status >= 400 && !!body && typeof body === 'object' && 'code' in body;
+  res.status(status).type(isProblem ? 'application/problem+json' : 'application/json').send(JSON.stringify(body));
+}
+
+export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
+  const problem = { description: 'A problem document', content: { 'application/problem+json': { schema: ProblemSchema } } };
+  deps.registry.registerPath({
+    method: 'post',
+    path: '/v1/uploads',
+    summary: 'Upload a file (licence, ID photo, form)',
+    description:
+      'multipart/form-data. The type is decided by the bytes, never the file name: JPG or PNG for every purpose, PDF too for change_application_form (else 415 UPLOAD_TYPE_NOT_ALLOWED). At most 5 MB (else 413 UPLOAD_TOO_LARGE).',
+    tags: ['uploads'],
+    security: [{ bearer: [] }],
+    request: {
+      headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().max(255).optional() }),
+      body: {
+        required: true,
+        content: { 'multipart/form-data': { schema: UploadForm, encoding: { file: { contentType: 'image/jpeg, image/png, application/pdf' } } } },
+      },
+    },
+    responses: {
+      201: { description: 'The upload', content: { 'application/json': { schema: UploadSchema } } },
+      413: { ...problem, description: 'UPLOAD_TOO_LARGE: the file is over 5 MB' },
+      415: { ...problem, description: 'UPLOAD_TYPE_NOT_ALLOWED: the bytes are not an allowed type for this purpose' },
+      422: { ...problem, description: 'VALIDATION_FAILED: not multipart, no file, unknown purpose, or accountId missing for a service token' },
+      default: problem,
+    },
+  });
+
+  deps.app.post('/v1/uploads', async (req, res) => {
+    const principal = await deps.auth.authenticate(req);
+    if (!UPLOAD_ROLES.includes(principal.role)) throw appError('FORBIDDEN', `This endpoint is for: ${UPLOAD_ROLES.join(', ')}.`);
+    const key = req.get(IDEMPOTENCY_HEADER);
+    if (key !== undefined) validateKey(key);
+    if (!req.is('multipart/form-data')) throw notMultipart();
+    if (Number(req.get('content-length') ?? 0) > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD) {
+      discardRest(req);
+      throw tooLarge();
+    }
+
+    const form = await readForm(req);
+    const fields = UploadFields.safeParse(form.fields);
+    const errors = [...form.errors, ...(fields.success ? [] : fieldErrors(fields.error, 'body'))];
+    if (!form.file) errors.push({ path: 'file', message: 'a file is required' });
+    if (errors.length > 0 || !fields.success || !form.file) throw validationError(errors);
+    const input = { ...fields.data, filename: form.file.filename, bytes: form.file.bytes };
+
+    if (key === undefined) {
+      sendJson(res, 201, await uploads.create(principal, input));
+      return;
+    }
+    const scope = principalKey(principal);
+    const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+    const hash = requestHash(req.method, req.path, { purpose: input.purpose, accountId: input.accountId, sha256 });
+    const reservation = await deps.idempotency.reserve(scope, key, hash);
+    if (reservation.kind === 'replay') {
+      sendJson(res, reservation.status, reservation.body, { 'Idempotent-Replayed': 'true' });
+      return;
+    }
+    let created: UploadView;
+    try {
+      created = await uploads.create(principal, { ...input, seed: reservation.seed });
+    } catch (err) {
+      // As in defineRoute: a refusal is the request's answer and is kept; a failure on our side is not.
+      if (err instanceof AppError && statusOf(err.code) < 500) {
+        await deps.idempotency.complete(scope, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras));
+      } else {
+        await deps.idempotency.abandon(scope, key).catch(() => undefined);
+      }
+      throw err;
+    }
+    await deps.idempotency.complete(scope, key, 201, created);
+    sendJson(res, 201, created);
+  });
+
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/uploads/{id}/content',
+    summary: "An upload's bytes",
+    description:
+      'Answered with the Content-Type detected at upload (image/jpeg, image/png or application/pdf). For the owner account, service, reviewer and admin; another account gets 404.',
+    tags: ['uploads'],
+    auth: ['service', 'account', 'reviewer', 'admin'],
+    params: z.object({ id: UploadId }),
+    responses: { 200: { description: 'The bytes, as uploaded' } },
+    handler: async ({ principal, params, res }) => {
+      const { contentType, bytes } = await uploads.content(principal, params.id);
+      res
+        .status(200)
+        .set({
+          'Content-Type': contentType,
+          'Cache-Control': 'private, no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Disposition': 'inline',
+        })
+        .send(bytes);
+      return undefined;
+    },
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/ocr/business-license',
+    summary: 'Read a business licence upload',
+    description: 'Pre-fills the enterprise name and credit code; the values the user submits count. The reading is kept with the upload.',
+    tags: ['uploads'],
+    auth: ['service', 'account', 'admin'],
+    body: OcrRequest,
+    responses: { 200: { description: 'What OCR read', schema: OcrReadingSchema } },
+    handler: async ({ principal, body }) => ({ status: 200, body: await uploads.readBusinessLicense(principal, body.uploadId) }),
+  });
+}

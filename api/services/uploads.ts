@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { FileStorage, OcrProvider, OcrReading } from '../../adapters/types';
+import { appError } from '../../domain/errors';
+import { idFromSeed, newId } from '../../platform/ids';
+import { assertAccountAccess, type Principal } from '../auth';
+import { validationError } from '../problem';
+import { AccountId } from '../schemas';
+
+export const UPLOAD_PURPOSES = [
+  'business_license',
+  'id_photo_emblem',
+  'id_photo_portrait',
+  'change_application_form',
+  'deregistration_proof',
+  'name_change_proof',
+  'current_license',
+] as const;
+export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
+
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+const IMAGES = ['image/jpeg', 'image/png'] as const;
+const ALLOWED_TYPES: Record<UploadPurpose, readonly string[]> = {
+  business_license: IMAGES,
+  id_photo_emblem: IMAGES,
+  id_photo_portrait: IMAGES,
+  change_application_form: [...IMAGES, 'application/pdf'],
+  deregistration_proof: IMAGES,
+  name_change_proof: IMAGES,
+  current_license: IMAGES,
+};
+
+export const isUploadPurpose = (value: string): value is UploadPurpose => (UPLOAD_PURPOSES as readonly string[]).includes(value);
+
+export interface UploadRow {
+  id: string;
+  account_id: string;
+  purpose: UploadPurpose;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  ocr: OcrReading | null;
+  created_at: Date;
+}
+
+export interface UploadView {
+  id: string;
+  purpose: UploadPurpose;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** An upload as another service needs it: its own view plus what OCR read from it, if anything. */
+export interface UploadRecord extends UploadView {
+  accountId: string;
+  ocr: OcrReading | null;
+}
+
+export interface CreateUploadInput {
+  /** Required for service and admin tokens; an account token's own account otherwise. */
+  accountId?: string;
+  purpose: string;
+  /** Never decides the type: only the bytes do. */
+  filename?: string;
+  bytes: Buffer;
+  /** From an Idempotency-Key reservation: a retry after a crash reaches the same upload id. */
+  seed?: string;
+}
+
+const view = (row: Pick<UploadRow, 'id' | 'purpose' | 'content_type' | 'size' | 'sha256'>): UploadView => ({
+  id: row.id,
+  purpose: row.purpose,
+  contentType: row.content_type,
+  size: Number(row.size),
+  sha256: row.sha256,
+});
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+// file-type is ESM-only; loaded once, on first use.
+let fileType: Promise<typeof import('file-type')> | undefined;
+async function detectMime(bytes: Buffer): Promise<string | undefined> {
+  fileType ??= import('file-type');
+  return (await (await fileType).fileTypeFromBuffer(bytes))?.mime;
+}
+
+/** The account an upload goes to: an account token's own; service and admin must name one. */
+function uploadAccount(principal: Principal, requested: string | undefined): string {
+  if (principal.role === 'reviewer') throw appError('FORBIDDEN', 'Reviewers do not upload.');
+  if (principal.role === 'account') {
+    if (requested !== undefined) assertAccountAccess(principal, requested);
+    return principal.accountId;
+  }
+  if (requested === undefined) throw validationError([{ path: 'accountId', message: 'required with a service or admin token' }]);
+  const parsed = AccountId.safeParse(requested);
+  if (!parsed.success) throw validationError([{ path: 'accountId', message: parsed.error.issues[0]?.message ?? 'invalid account id' }]);
+  return parsed.data;
+}
+
+/**
+ * Throws 422 (at `path`) unless the upload exists, belongs to the account and
+ * has one of the purposes: how a submission's references to uploads are checked.
+ */
+export async function assertUploadOf(
+  db: Knex,
+  accountId: string,
+  uploadId: string,
+  purposes: readonly string[],
+  path: string,
+): Promise<UploadRecord> {
+  const row = await db<UploadRow>('uploads').where({ id: uploadId }).first();
+  if (!row || row.account_id !== accountId) throw validationError([{ path, message: 'no such upload for this account' }]);
+  if (!purposes.includes(row.purpose)) {
+    throw validationError([{ path, message: `the upload's purpose is ${row.purpose}; expected ${purposes.join(' or ')}` }]);
+  }
+  return { ...view(row), accountId: row.account_id, ocr: row.ocr ?? null };
+}
+
+export function buildUploadService(deps: { db: Knex; storage: FileStorage; ocr: OcrProvider }) {
+  const { db, storage, ocr } = deps;
+
+  /** An account token sees only its own account's uploads; a missing id and another's answer alike. */
+  async function accessible(principal: Principal, id: string): Promise<UploadRow> {
+    const row = await db<UploadRow>('uploads').where({ id }).first();
+    if (!row || (principal.role === 'account' && principal.accountId !== row.account_id)) throw appError('NOT_FOUND', 'No such upload.');
+    return row;
+  }
+
+  return {
+    async create(principal: Principal, input: CreateUploadInput): Promise<UploadView> {
+      const accountId = uploadAccount(principal, input.accountId);
+      const purpose = input.purpose;
+      if (!isUploadPurpose(purpose)) {
+        throw validationError([{ path: 'purpose', message: `one of ${UPLOAD_PURPOSES.join(', ')}` }]);
+      }
+      if (input.bytes.length > MAX_UPLOAD_BYTES) throw appError('UPLOAD_TOO_LARGE', `An upload is at most ${MAX_UPLOAD_BYTES} bytes (5 MB).`);
+      if (input.bytes.length === 0) throw validationError([{ path: 'file', message: 'the file is empty' }]);
+
+      const contentType = await detectMime(input.bytes);
+      const allowed = ALLOWED_TYPES[purpose];
+      if (!contentType || !allowed.includes(contentType)) {
+        const names = allowed.map((t) => t.split('/')[1]!.toUpperCase().replace('JPEG', 'JPG')).join(', ');
+        throw appError('UPLOAD_TYPE_NOT_ALLOWED', `A ${purpose} upload must be ${names}; the file's content is ${contentType ?? 'not a recognised type'}.`);
+      }
+
+      const sha256 = sha256Of(input.bytes);
+      const storageKey = await storage.put(sha256, input.bytes);
+      const id = input.seed ? idFromSeed('upl', input.seed) : newId('upl');
+      const row = { id, account_id: accountId, purpose, content_type: contentType, size: input.bytes.length, sha256, storage_key: storageKey };
+      // The same seed always describes the same bytes (the request hash covers them): a retry finds its row.
+      await db('uploads').insert(row).onConflict('id').ignore();
+      return view(row);
+    },
+
+    async content(principal: Principal, id: string): Promise<{ contentType: string; bytes: Buffer }> {
+      const row = await accessible(principal, id);
+      return { contentType: row.content_type, bytes: await storage.get(row.storage_key) };
+    },
+
+    assertUploadOf: (accountId: string, uploadId: string, purposes: readonly string[], path: string) =>
+      assertUploadOf(db, accountId, uploadId, purposes, path),
+
+    /** Runs OCR on a business licence and keeps the reading beside the upload (SPEC §4: it only pre-fills). */
+    async readBusinessLicense(principal: Principal, uploadId: string): Promise<OcrReading> {
+      if (principal.role === 'reviewer') throw appError('FORBIDDEN', 'Reviewers do not run OCR.');
+      const row = await accessible(principal, uploadId);
+      if (row.purpose !== 'business_license') {
+        throw validationError([{ path: 'uploadId', message: `the upload's purpose is ${row.purpose}; expected business_license` }]);
+      }
+      const reading = await ocr.readBusinessLicense({ sha256: row.sha256, bytes: await storage.get(row.storage_key) });
+      const result: OcrReading = { enterpriseName: reading.enterpriseName, creditCode: reading.creditCode, confidence: reading.confidence };
+      await db('uploads').where({ id: row.id }).update({ ocr: JSON.stringify(result) });
+      return result;
+    },
+  };
+}
+
+export type UploadService = ReturnType<typeof buildUploadService>;
