@@ -228,6 +228,8 @@ async function publicRemittance(
   let amountFen = 0;
   let amountDeadline = 0;
   let amountAttemptsLeft = ATTEMPTS;
+  // The passing face result counts as handled once its consequence, the review, is in the read model.
+  let passedFaceEvent: string | undefined;
 
   // Requests from update handlers, taken by the main loop one at a time; `done` counts the ones in the read model.
   const decisions: ReviewDecision[] = [];
@@ -341,11 +343,12 @@ async function publicRemittance(
       else if (run.hasEvents) {
         const event = run.takeEvent()!;
         if (event.type === 'face.completed' && qr.isLive(event)) {
-          run.markHandled(event.eventId);
           if (event.passed) {
+            passedFaceEvent = event.eventId;
             qr.drop();
             return true;
           }
+          run.markHandled(event.eventId);
           faceFailures++;
           if (faceFailures >= timings.faceMaxAttempts) {
             await fail('FACE_MISMATCH');
@@ -368,6 +371,10 @@ async function publicRemittance(
       rejection = undefined;
       run.step = 'awaiting_review';
       await run.recordProgress();
+      if (passedFaceEvent) run.markHandled(passedFaceEvent);
+      passedFaceEvent = undefined;
+      // A resubmission is answered once its new review round is visible.
+      if (corrections.length > correctionsDone) correctionsDone++;
 
       // Wait for the reviewer. Never decided automatically, however overdue.
       await condition(() => run.cancelRequested || decisions.length > decisionsDone);
@@ -406,7 +413,7 @@ async function publicRemittance(
         await startHandlerFace();
         correctionsDone++;
         if (!(await handlerFace())) return false;
-      } else correctionsDone++;
+      }
     }
   };
 

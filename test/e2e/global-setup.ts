@@ -23,6 +23,8 @@ declare module 'vitest' {
     databaseUrl: string;
     temporalAddress: string;
     secrets: { wechatCallback: string; codecKey: string; piiEncryptionKey: string; piiHashKey: string };
+    /** The environment the service processes run with (for a test that starts its own). */
+    serviceEnv: Record<string, string>;
   }
 }
 
@@ -68,6 +70,7 @@ export default async function setup(project: TestProject) {
     PII_ENCRYPTION_KEY: secrets.piiEncryptionKey,
     PII_HASH_KEY: secrets.piiHashKey,
     CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+    SANDBOX_PAYOUT_DELAY: '1s',
   };
   // The worker applies the migrations; the API starts after it, without migrating.
   const worker = await startServiceProcess({
@@ -88,6 +91,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', temporal.address);
   project.provide('secrets', secrets);
+  project.provide('serviceEnv', env);
 
   return async () => {
     for (const [name, proc] of [['api', service], ['worker', worker]] as const) {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, inject, it } from 'vitest';
+import { png } from '../support/files';
 import { http, KEYS, mainlandId, uniqueAccount, type HttpResult } from '../support/http';
 
 const baseUrl = inject('baseUrl');
@@ -17,31 +17,6 @@ const expectProblem = (res: HttpResult, status: number, code: string) => {
 };
 
 // ---- real files, built from bytes
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A 1×1 RGB PNG; the text chunk makes each one's bytes (and sha256) unique. */
-function png(): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0); // width
-  header.writeUInt32BE(1, 4); // height
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('tEXt', Buffer.from(`Comment\0${randomUUID()}`, 'latin1')),
-    pngChunk('IDAT', deflateSync(Buffer.from([0, 0xd0, 0x20, 0x20]))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** SOI, a JFIF APP0 segment, EOI. */
 const jpeg = () => Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');

@@ -1,0 +1,74 @@
+import { randomInt } from 'node:crypto';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
+import { uploadFile } from './files';
+import { http, mainlandId } from './http';
+
+/** A valid unified social credit code (GB 32100 check character) starting with `prefix` (91: a company). */
+export function creditCode(prefix = '91'): string {
+  let body = `${prefix}110105`;
+  while (body.length < 17) body += CREDIT_CODE_ALPHABET[randomInt(0, CREDIT_CODE_ALPHABET.length)];
+  return body + creditCodeCheckChar(body);
+}
+
+/** A corporate bank account number; `refused` makes the sandbox bank refuse payouts to it (ends 0000). */
+export const bankAccountNumber = (refused = false) => `6222${String(randomInt(0, 1e8)).padStart(8, '0')}${refused ? '0000' : String(randomInt(1000, 9999))}`;
+
+export interface EnterpriseFixture {
+  name: string;
+  code: string;
+  legalPerson: { name: string; idNumber: string };
+}
+
+export function enterprise(prefix = '91'): EnterpriseFixture {
+  const n = randomInt(1e5, 1e6);
+  return { name: `北京测试${n}科技有限公司`, code: creditCode(prefix), legalPerson: { name: '王法人', idNumber: mainlandId('1975-05-05') } };
+}
+
+/** Puts the enterprise in the sandbox business registry, as the registry would know it. */
+export async function register(baseUrl: string, e: EnterpriseFixture, overrides: { name?: string; legalRepresentative?: { name: string; idNumber: string } } = {}) {
+  const res = await http(baseUrl).put(`/sandbox/registry/enterprises/${e.code}`, {
+    name: overrides.name ?? e.name,
+    legalRepresentative: overrides.legalRepresentative ?? e.legalPerson,
+    status: '存续',
+  }, { token: null });
+  if (res.status !== 200) throw new Error(`registry PUT failed: ${JSON.stringify(res.body)}`);
+}
+
+/** A start-verification body for an enterprise method, uploading the files it needs first. */
+export async function enterpriseBody(
+  baseUrl: string,
+  accountId: string,
+  method: string,
+  e: EnterpriseFixture,
+  options: { licenseType?: string; payerName?: string; payerAccount?: string; bankAccount?: string; licenseSha?: (sha: string) => Promise<void> } = {},
+) {
+  const license = await uploadFile(baseUrl, accountId, 'business_license');
+  await options.licenseSha?.(license.sha256);
+  const body: Record<string, unknown> = {
+    subjectType: 'enterprise',
+    method,
+    enterprise: {
+      licenseType: options.licenseType ?? 'business_license',
+      licenseUploadId: license.id,
+      name: e.name,
+      creditCode: e.code,
+      address: { region: '北京市/海淀区', detail: '中关村大街 1 号' },
+      contact: { name: '李联系', idNumber: mainlandId('1988-08-08'), mobile: '+8613912345678' },
+    },
+  };
+  if (method.startsWith('legal_person') || method === 'public_remittance') body.legalPerson = e.legalPerson;
+  if (method === 'recharge') body.payerAccount = { accountName: options.payerName ?? e.name, accountNumber: options.payerAccount ?? bankAccountNumber(), bankName: '中国工商银行' };
+  if (method === 'public_remittance') {
+    const [emblem, portrait] = await Promise.all([uploadFile(baseUrl, accountId, 'id_photo_emblem'), uploadFile(baseUrl, accountId, 'id_photo_portrait')]);
+    body.bankAccount = {
+      accountNumber: options.bankAccount ?? bankAccountNumber(),
+      bankName: '中国工商银行',
+      bankLocation: '北京市',
+      branchName: '海淀支行',
+      idPhotoEmblemUploadId: emblem.id,
+      idPhotoPortraitUploadId: portrait.id,
+    };
+    body.handler = { name: '赵经办', idNumber: mainlandId('1990-09-09') };
+  }
+  return body;
+}
