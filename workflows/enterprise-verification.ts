@@ -431,7 +431,7 @@ async function publicRemittance(
   await run.recordProgress();
   // The bank's settlement notice is the arrival; there is no timer to wait out.
   while (run.status === 'in_progress' && run.step === 'awaiting_payout') {
-    await run.waitForWork(Number.MAX_SAFE_INTEGER);
+    await run.waitForWork(null);
     if (run.cancelRequested) return cancel();
     const event = run.takeEvent();
     if (!event) continue;

@@ -162,9 +162,11 @@ export class VerificationRun {
     log.info('verification closed', { status: this.status, failureReason: this.failureReason });
   }
 
-  /** Sleeps until there is something to do (an event, a cancellation, `also`) or `wakeAt` (epoch ms) passes. */
-  async waitForWork(wakeAt: number, also: () => boolean = () => false): Promise<void> {
-    await condition(() => this.hasEvents || this.cancelRequested || also(), Math.max(1, wakeAt - Date.now()));
+  /** Sleeps until there is something to do (an event, a cancellation, `also`) or `wakeAt` (epoch ms; null: no deadline) passes. */
+  async waitForWork(wakeAt: number | null, also: () => boolean = () => false): Promise<void> {
+    const ready = () => this.hasEvents || this.cancelRequested || also();
+    if (wakeAt === null) await condition(ready);
+    else await condition(ready, Math.max(1, wakeAt - Date.now()));
   }
 }
 

@@ -173,7 +173,8 @@ const settled = (requestId: string): ProviderEvent => ({ eventId: evt(), provide
 
 async function recordHistory(name: string, handle: WorkflowHandle) {
   if (!process.env.RECORD_HISTORIES) return;
-  writeFileSync(path.join(__dirname, 'histories', `enterprise-verification.${name}.json`), historyToJSON(await handle.fetchHistory()) + '\n');
+  const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
+  writeFileSync(path.join(__dirname, 'histories', `enterprise-verification.${name}.json`), JSON.stringify({ workflowId: handle.workflowId, history }) + '\n');
 }
 
 describe('registry check', () => {

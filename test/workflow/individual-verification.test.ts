@@ -139,7 +139,9 @@ async function start(taskQueue: string, args = input()) {
 async function recordHistory(name: string, handle: WorkflowHandle) {
   if (!process.env.RECORD_HISTORIES) return;
   const file = path.join(__dirname, 'histories', `individual-verification.${name}.json`);
-  writeFileSync(file, historyToJSON(await handle.fetchHistory()) + '\n');
+  // The workflow id is part of the run (idempotency keys derive from it): replay under the same one.
+  const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
+  writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history }) + '\n');
 }
 
 const liveTicket = (s: VerificationSnapshot) => {
