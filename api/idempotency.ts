@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { appError } from '../domain/errors';
+import { AppError, appError } from '../domain/errors';
+import { problemOf, statusOf } from './problem';
 import type { IdempotencyRow } from '../platform/tables';
 
 /**
@@ -69,6 +70,33 @@ export class IdempotencyStore {
       throw appError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly.');
     }
     return { kind: 'new', seed: row.seed };
+  }
+
+  /**
+   * Runs `work` under a key: a retry gets the stored answer; a refusal (a 4xx
+   * AppError) is the request's answer and is stored too; a failure on our side
+   * is not, and the next retry takes over with the same seed.
+   */
+  async execute(
+    principal: string,
+    key: string,
+    hash: string,
+    work: (seed: string) => Promise<{ status: number; body: unknown }>,
+  ): Promise<{ status: number; body: unknown; replayed: boolean }> {
+    const reservation = await this.reserve(principal, key, hash);
+    if (reservation.kind === 'replay') return { status: reservation.status, body: reservation.body, replayed: true };
+    try {
+      const answer = await work(reservation.seed);
+      await this.complete(principal, key, answer.status, answer.body);
+      return { ...answer, replayed: false };
+    } catch (err) {
+      if (err instanceof AppError && statusOf(err.code) < 500) {
+        await this.complete(principal, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras));
+      } else {
+        await this.abandon(principal, key).catch(() => undefined);
+      }
+      throw err;
+    }
   }
 
   async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {

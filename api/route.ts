@@ -1,11 +1,11 @@
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { AppError, appError } from '../domain/errors';
+import { appError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
 import { IDEMPOTENCY_HEADER, requestHash, validateKey, type IdempotencyStore } from './idempotency';
-import { fieldErrors, problemOf, ProblemSchema, statusOf, validationError } from './problem';
+import { fieldErrors, ProblemSchema, validationError } from './problem';
 
 /**
  * One declaration per endpoint: the zod schemas that validate the request are
@@ -123,28 +123,13 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       return;
     }
     validateKey(key);
-    const scope = principalKey(principal);
-    const reservation = await deps.idempotency.reserve(scope, key, requestHash(req.method, req.path, req.body));
-    if (reservation.kind === 'replay') {
-      send(res, { status: reservation.status, body: reservation.body, headers: { 'Idempotent-Replayed': 'true' } });
-      return;
-    }
-    ctx.seed = reservation.seed;
-    let reply: Reply | undefined;
-    try {
-      reply = await spec.handler(ctx);
-    } catch (err) {
-      // A refusal is the request's answer and is kept; a failure on our side is not.
-      if (err instanceof AppError && statusOf(err.code) < 500) {
-        await deps.idempotency.complete(scope, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras));
-      } else {
-        await deps.idempotency.abandon(scope, key).catch(() => undefined);
-      }
-      throw err;
-    }
-    if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
-    await deps.idempotency.complete(scope, key, reply.status, reply.body ?? null);
-    send(res, reply);
+    const answer = await deps.idempotency.execute(principalKey(principal), key, requestHash(req.method, req.path, req.body), async (seed) => {
+      ctx.seed = seed;
+      const reply = await spec.handler(ctx);
+      if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
+      return { status: reply.status, body: reply.body ?? null };
+    });
+    send(res, { status: answer.status, body: answer.body, ...(answer.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}) });
   });
 }
 

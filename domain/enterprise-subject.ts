@@ -7,9 +7,25 @@ import { maskBankAccount, maskIdNumber, maskMobile } from './masking';
  * Revealing (admins) merges the sealed values back.
  */
 
-interface PersonFields {
+export interface Person {
   name: string;
+  /** 18-character mainland ID number, normalized. */
   idNumber: string;
+}
+
+export interface PayerAccount {
+  accountName: string;
+  accountNumber: string;
+  bankName: string;
+}
+
+export interface RemittanceBankAccount {
+  accountNumber: string;
+  bankName: string;
+  bankLocation: string;
+  branchName: string;
+  idPhotoEmblemUploadId: string;
+  idPhotoPortraitUploadId: string;
 }
 
 export interface EnterpriseApplication {
@@ -18,20 +34,11 @@ export interface EnterpriseApplication {
   name: string;
   creditCode: string;
   address: { region: string; detail: string };
-  contact: PersonFields & { mobile: string };
-  legalPerson?: PersonFields | undefined;
-  payerAccount?: { accountName: string; accountNumber: string; bankName: string } | undefined;
-  bankAccount?:
-    | {
-        accountNumber: string;
-        bankName: string;
-        bankLocation: string;
-        branchName: string;
-        idPhotoEmblemUploadId: string;
-        idPhotoPortraitUploadId: string;
-      }
-    | undefined;
-  handler?: PersonFields | undefined;
+  contact: Person & { mobile: string };
+  legalPerson?: Person | undefined;
+  payerAccount?: PayerAccount | undefined;
+  bankAccount?: RemittanceBankAccount | undefined;
+  handler?: Person | undefined;
 }
 
 export interface SealedEnterpriseFields {

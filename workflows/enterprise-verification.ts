@@ -21,7 +21,7 @@ import {
   type ReviewDecision,
   type VerificationOutcome,
 } from './messages';
-import { QrSession, refuse, store, VerificationRun, type Outcome } from './verification-run';
+import { QrSession, refuse, runQrStep, store, VerificationRun, type Outcome } from './verification-run';
 
 // Money moves: no overall deadline (it must happen eventually); every call is idempotent at the bank.
 const bank = proxyActivities<Activities>({
@@ -142,20 +142,7 @@ async function instantMethod(input: EnterpriseVerificationInput, run: Verificati
 
   await qr.issue(false);
   run.markOpened({ opened: true, snapshot: run.snapshot() });
-  while (run.status === 'in_progress') {
-    if (Date.now() >= deadline) {
-      await close({ status: 'expired', failureReason: null });
-      break;
-    }
-    await run.waitForWork(qr.wakeAt(deadline), () => qr.refreshPending);
-    if (run.cancelRequested) await close({ status: 'cancelled', failureReason: null });
-    else if (qr.refreshPending) await qr.issue(true);
-    else if (run.hasEvents) {
-      const event = run.takeEvent()!;
-      await handle(event);
-      run.markHandled(event.eventId);
-    } else await qr.expireIfDue();
-  }
+  await runQrStep(run, qr, deadline, close, handle);
 }
 
 /**

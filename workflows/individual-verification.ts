@@ -2,7 +2,7 @@ import { log, workflowInfo } from '@temporalio/workflow';
 import type { VerificationStep } from '../domain/constants';
 import { evaluateRealNameRecord } from '../domain/real-name-record';
 import type { IndividualVerificationWorkflow, ProviderEvent, QrProvider } from './messages';
-import { provider, QrSession, store, VerificationRun } from './verification-run';
+import { provider, QrSession, runQrStep, store, VerificationRun } from './verification-run';
 
 /** Each instant method: whose QR the user scans and the step that waits for it. */
 const METHOD = {
@@ -100,25 +100,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   run.markOpened({ opened: true, snapshot: run.snapshot() });
 
   // ---- wait for a provider event, a refresh, a cancellation, a QR expiry or the deadline
-  while (run.status === 'in_progress') {
-    if (Date.now() >= deadline) {
-      await close({ status: 'expired', failureReason: null });
-      break;
-    }
-    await run.waitForWork(qr.wakeAt(deadline), () => qr.refreshPending);
-
-    if (run.cancelRequested) {
-      await close({ status: 'cancelled', failureReason: null });
-    } else if (qr.refreshPending) {
-      await qr.issue(true);
-    } else if (run.hasEvents) {
-      const event = run.takeEvent()!;
-      await handleEvent(event);
-      run.markHandled(event.eventId);
-    } else {
-      await qr.expireIfDue();
-    }
-  }
+  await runQrStep(run, qr, deadline, close, handleEvent);
 
   return { status: run.status as 'verified' | 'failed' | 'expired' | 'cancelled', failureReason: run.failureReason };
 };

@@ -14,6 +14,8 @@ import type {
   VerificationStatus,
   VerificationStep,
 } from '../domain/constants';
+import type { EnterpriseApplication, PayerAccount, Person, RemittanceBankAccount } from '../domain/enterprise-subject';
+import type { RealNameRecord } from '../domain/real-name-record';
 
 export const DEFAULT_TASK_QUEUE = 'realname-verification';
 
@@ -122,41 +124,14 @@ export type OpenRefusal = 'PROCESS_ALREADY_OPEN' | 'IDENTITY_QUOTA_EXCEEDED' | '
 
 // ---------------------------------------------------------------- enterprise
 
-export interface Person {
-  name: string;
-  /** 18-character mainland ID number, normalized. */
-  idNumber: string;
-}
+export type { Person, PayerAccount, RemittanceBankAccount };
 
-export interface PayerAccount {
-  accountName: string;
-  accountNumber: string;
-  bankName: string;
-}
-
-export interface RemittanceBankAccount {
-  accountNumber: string;
-  bankName: string;
-  bankLocation: string;
-  branchName: string;
-  idPhotoEmblemUploadId: string;
-  idPhotoPortraitUploadId: string;
-}
-
-export interface EnterpriseApplicant {
+export interface EnterpriseApplicant extends EnterpriseApplication {
   licenseType: 'business_license' | 'non_business_license';
-  licenseUploadId: string;
-  name: string;
   /** Unified social credit code (or registration number / organisation code for other certificates), normalized. */
   creditCode: string;
   /** Codes starting 91/92: industrial-and-commercial registrations. */
   industrialCommercial: boolean;
-  address: Address;
-  contact: Person & { mobile: string };
-  legalPerson?: Person;
-  payerAccount?: PayerAccount;
-  bankAccount?: RemittanceBankAccount;
-  handler?: Person;
 }
 
 export interface EnterpriseTimings extends VerificationTimings {
@@ -200,14 +175,7 @@ export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { op
 
 // ---------------------------------------------------------------- provider events (callbacks → signals)
 
-/** The WeChat Pay / QQ real-name record an identity provider shares on authorisation. */
-export interface RealNameRecord {
-  realName: string;
-  idNumber: string;
-  idType: string;
-  birthDate: string | null;
-  bankCardLinked: boolean;
-}
+export type { RealNameRecord };
 
 interface EventBase {
   eventId: string;

@@ -302,3 +302,35 @@ export class QrSession {
     this.qr = undefined;
   }
 }
+
+/**
+ * A step in which the user scans QR codes: until the run closes, handles the
+ * step's deadline (expired), a cancellation, fresh-QR requests, provider events
+ * (given to `onEvent`, then marked handled) and the QR's own expiry.
+ */
+export async function runQrStep(
+  run: VerificationRun,
+  qr: QrSession,
+  deadline: number,
+  close: (outcome: Outcome) => Promise<void>,
+  onEvent: (event: ProviderEvent) => Promise<void>,
+): Promise<void> {
+  while (run.status === 'in_progress') {
+    if (Date.now() >= deadline) {
+      await close({ status: 'expired', failureReason: null });
+      break;
+    }
+    await run.waitForWork(qr.wakeAt(deadline), () => qr.refreshPending);
+    if (run.cancelRequested) {
+      await close({ status: 'cancelled', failureReason: null });
+    } else if (qr.refreshPending) {
+      await qr.issue(true);
+    } else if (run.hasEvents) {
+      const event = run.takeEvent()!;
+      await onEvent(event);
+      run.markHandled(event.eventId);
+    } else {
+      await qr.expireIfDue();
+    }
+  }
+}

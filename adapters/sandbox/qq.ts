@@ -5,14 +5,7 @@ export class SandboxQqProvider implements QqProvider {
   constructor(private readonly tickets: SandboxTicketStore) {}
 
   createAuthorizationQr(request: QrRequest): Promise<QrTicket> {
-    return this.tickets.issue({
-      provider: 'qq',
-      kind: 'authorization',
-      reference: request.reference,
-      requestId: request.requestId,
-      ttlSeconds: request.ttlSeconds,
-      qrContent: (ticket) => `mqqapi://sandbox/realname/authorize?ticket=${ticket}`,
-    });
+    return this.tickets.issueFor('qq', 'authorization', request, (ticket) => `mqqapi://sandbox/realname/authorize?ticket=${ticket}`);
   }
 
   revokeTicket(ticket: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { appError } from '../../domain/errors';
 import { newId } from '../../platform/ids';
-import type { QrTicket } from '../types';
+import type { QrRequest, QrTicket } from '../types';
 
 export type SandboxProvider = 'wechat' | 'qq' | 'face';
 export type TicketKind = 'authorization' | 'official_account' | 'face_session' | 'bank_card_link';
@@ -59,6 +59,11 @@ export class SandboxTicketStore {
       .first();
     if (!row) throw new Error('sandbox ticket vanished after insert');
     return toTicket(row);
+  }
+
+  /** A provider's QR for a service request: what each sandbox provider's create call does. */
+  issueFor(provider: SandboxProvider, kind: TicketKind, request: QrRequest, qrContent: (ticket: string) => string): Promise<QrTicket> {
+    return this.issue({ provider, kind, reference: request.reference, requestId: request.requestId, ttlSeconds: request.ttlSeconds, qrContent });
   }
 
   async revoke(ticket: string): Promise<void> {

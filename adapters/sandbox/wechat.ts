@@ -5,25 +5,11 @@ export class SandboxWechatProvider implements WechatProvider {
   constructor(private readonly tickets: SandboxTicketStore) {}
 
   createAuthorizationQr(request: QrRequest): Promise<QrTicket> {
-    return this.tickets.issue({
-      provider: 'wechat',
-      kind: 'authorization',
-      reference: request.reference,
-      requestId: request.requestId,
-      ttlSeconds: request.ttlSeconds,
-      qrContent: (ticket) => `weixin://sandbox/realname/authorize?ticket=${ticket}`,
-    });
+    return this.tickets.issueFor('wechat', 'authorization', request, (ticket) => `weixin://sandbox/realname/authorize?ticket=${ticket}`);
   }
 
   createOfficialAccountQr(request: QrRequest): Promise<QrTicket> {
-    return this.tickets.issue({
-      provider: 'wechat',
-      kind: 'official_account',
-      reference: request.reference,
-      requestId: request.requestId,
-      ttlSeconds: request.ttlSeconds,
-      qrContent: (ticket) => `https://mp.weixin.qq.com/sandbox/realname/authorize?ticket=${ticket}`,
-    });
+    return this.tickets.issueFor('wechat', 'official_account', request, (ticket) => `https://mp.weixin.qq.com/sandbox/realname/authorize?ticket=${ticket}`);
   }
 
   revokeTicket(ticket: string): Promise<void> {

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
 import { z } from 'zod';
-import { AppError, appError } from '../../domain/errors';
+import { appError } from '../../domain/errors';
 import { principalKey, type Role } from '../auth';
 import { IDEMPOTENCY_HEADER, requestHash, validateKey } from '../idempotency';
-import { fieldErrors, problemOf, ProblemSchema, statusOf, validationError, type FieldError } from '../problem';
+import { fieldErrors, ProblemSchema, validationError, type FieldError } from '../problem';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { AccountId } from '../schemas';
-import { MAX_UPLOAD_BYTES, UPLOAD_PURPOSES, type UploadService, type UploadView } from '../services/uploads';
+import { MAX_UPLOAD_BYTES, UPLOAD_PURPOSES, type UploadService } from '../services/uploads';
 
 export const UploadId = z.string().regex(/^upl_[A-Za-z0-9]{8,64}$/, 'an upload id looks like upl_…');
 
@@ -190,25 +190,8 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
     const scope = principalKey(principal);
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
     const hash = requestHash(req.method, req.path, { purpose: input.purpose, accountId: input.accountId, sha256 });
-    const reservation = await deps.idempotency.reserve(scope, key, hash);
-    if (reservation.kind === 'replay') {
-      sendJson(res, reservation.status, reservation.body, { 'Idempotent-Replayed': 'true' });
-      return;
-    }
-    let created: UploadView;
-    try {
-      created = await uploads.create(principal, { ...input, seed: reservation.seed });
-    } catch (err) {
-      // As in defineRoute: a refusal is the request's answer and is kept; a failure on our side is not.
-      if (err instanceof AppError && statusOf(err.code) < 500) {
-        await deps.idempotency.complete(scope, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras));
-      } else {
-        await deps.idempotency.abandon(scope, key).catch(() => undefined);
-      }
-      throw err;
-    }
-    await deps.idempotency.complete(scope, key, 201, created);
-    sendJson(res, 201, created);
+    const answer = await deps.idempotency.execute(scope, key, hash, async (seed) => ({ status: 201, body: await uploads.create(principal, { ...input, seed }) }));
+    sendJson(res, answer.status, answer.body, answer.replayed ? { 'Idempotent-Replayed': 'true' } : undefined);
   });
 
   defineRoute(deps, {

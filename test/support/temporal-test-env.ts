@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
 import { requireTool } from '../../platform/tools';
@@ -50,4 +51,27 @@ export async function eventually<T>(check: () => Promise<T>, { timeoutMs = 10_00
 export async function resultWithoutSkipping<T>(env: TestWorkflowEnvironment, handle: { workflowId: string }): Promise<T> {
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   return client.workflow.getHandle(handle.workflowId).result() as Promise<T>;
+}
+
+/**
+ * A worker per test on its own task queue. A workflow left running when its
+ * worker is gone would stop the test server from skipping time for every later
+ * test, so whatever a test started (registered with `track`) is terminated.
+ */
+export function workerHarness(env: () => TestWorkflowEnvironment, workflowBundle: () => WorkflowBundleWithSourceMap) {
+  const started: string[] = [];
+  return {
+    track: (workflowId: string) => {
+      started.push(workflowId);
+    },
+    withWorker: async <T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> => {
+      const taskQueue = `tq-${randomUUID()}`;
+      const worker = await Worker.create({ connection: env().nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });
+      try {
+        return await worker.runUntil(fn(taskQueue));
+      } finally {
+        for (const id of started.splice(0)) await env().client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+      }
+    },
+  };
 }

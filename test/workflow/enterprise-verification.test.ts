@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Activities } from '../../activities';
@@ -24,7 +24,7 @@ import {
   type ProviderEvent,
   type VerificationSnapshot,
 } from '../../workflows/messages';
-import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping } from '../support/temporal-test-env';
+import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping, workerHarness } from '../support/temporal-test-env';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -101,17 +101,7 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
   return { calls, activities };
 }
 
-const started: string[] = [];
-async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `tq-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  try {
-    return await worker.runUntil(fn(taskQueue));
-  } finally {
-    // A workflow left running without its worker would stop the test server from skipping time for later tests.
-    for (const id of started.splice(0)) await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
-  }
-}
+const { withWorker, track } = workerHarness(() => env, () => bundle);
 
 function input(method: EnterpriseVerificationInput['method'], overrides: Partial<EnterpriseVerificationInput> = {}): EnterpriseVerificationInput {
   return {
@@ -149,7 +139,7 @@ function input(method: EnterpriseVerificationInput['method'], overrides: Partial
 
 async function start(taskQueue: string, args: EnterpriseVerificationInput) {
   const handle = await env.client.workflow.start(enterpriseVerification, { args: [args], taskQueue, workflowId: `verification/${args.verificationId}` });
-  started.push(handle.workflowId);
+  track(handle.workflowId);
   const opened = await handle.executeUpdate(awaitOpenedUpdate);
   if (!opened.opened) throw new Error(`not opened: ${opened.code}`);
   return { handle, snapshot: opened.snapshot };

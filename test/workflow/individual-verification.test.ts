@@ -5,7 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import type { TerminalRecord } from '../../activities/repository';
@@ -21,7 +21,7 @@ import {
   type RealNameRecord,
   type VerificationSnapshot,
 } from '../../workflows/messages';
-import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping } from '../support/temporal-test-env';
+import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping, workerHarness } from '../support/temporal-test-env';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -101,24 +101,7 @@ const scan = (ticket: string, record: Partial<RealNameRecord> = {}, provider: 'w
   record: { realName: '张三', idNumber: '11010519491231002X', idType: 'mainland_id', birthDate: null, bankCardLinked: true, ...record },
 });
 
-const started: string[] = [];
-
-/**
- * Runs a test with its own worker. A workflow left running when its worker is
- * gone would stop the test server from skipping time for every later test, so
- * whatever a test leaves open is terminated.
- */
-async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `tq-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  try {
-    return await worker.runUntil(fn(taskQueue));
-  } finally {
-    for (const id of started.splice(0)) {
-      await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
-    }
-  }
-}
+const { withWorker, track } = workerHarness(() => env, () => bundle);
 
 async function start(taskQueue: string, args = input()) {
   const handle = await env.client.workflow.start(individualVerification, {
@@ -126,7 +109,7 @@ async function start(taskQueue: string, args = input()) {
     taskQueue,
     workflowId: `verification/${args.verificationId}`,
   });
-  started.push(handle.workflowId);
+  track(handle.workflowId);
   const opened = await handle.executeUpdate(awaitOpenedUpdate);
   return { handle, opened };
 }
