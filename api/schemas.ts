@@ -182,6 +182,7 @@ export const VerificationSchema = z
     steps: z.array(z.object({ name: z.string(), state: StepState })),
     nextAction: NextActionSchema.nullable(),
     failureReason: z.string().nullable(),
+    retryAfter: z.iso.datetime().optional().meta({ description: 'ENTERPRISE_NOT_IN_REGISTRY: when to try again (7 business days on)' }),
     subject: z.union([IndividualSubject, z.looseObject({ name: z.string(), creditCode: z.string() }).meta({ id: 'EnterpriseSubject', description: 'The enterprise application, personal fields masked except to admins; `ocr` is what OCR read from the licence' })]),
     reviewId: z.string().nullable(),
     rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),

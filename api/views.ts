@@ -1,4 +1,5 @@
 import type { VerificationRow } from '../platform/tables';
+import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
 import { fenToYuan } from '../domain/money';
 import { verificationSteps } from '../domain/steps';
@@ -19,8 +20,11 @@ export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_en
   return subject;
 }
 
-export function verificationView(row: VerificationRow, options: { revealPii: boolean; cipher: PiiCipher }) {
+export function verificationView(row: VerificationRow, options: { revealPii: boolean; cipher: PiiCipher; calendar?: CalendarOverrides }) {
   const subject = subjectView(row, options.revealPii, options.cipher);
+  // SPEC §4: the registry may not know a new licence yet; advise retrying after 7 business days.
+  const retryAfter =
+    row.failure_reason === 'ENTERPRISE_NOT_IN_REGISTRY' && row.completed_at ? addBusinessDays(new Date(row.completed_at), 7, options.calendar).toISOString() : null;
   return {
     id: row.id,
     accountId: row.account_id,
@@ -31,6 +35,7 @@ export function verificationView(row: VerificationRow, options: { revealPii: boo
     steps: verificationSteps(row.status as VerificationStatus),
     nextAction: row.next_action,
     failureReason: row.failure_reason,
+    ...(retryAfter ? { retryAfter } : {}),
     subject,
     reviewId: row.review_id,
     rejection: row.rejection,

@@ -77,7 +77,8 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     assertAccountAccess(principal, row.account_id, 'verification');
     return row;
   }
-  const view = (principal: Principal, row: Awaited<ReturnType<typeof load>>) => verificationView(row, { revealPii: seesPlainPii(principal), cipher });
+  const view = (principal: Principal, row: Awaited<ReturnType<typeof load>>) =>
+    verificationView(row, { revealPii: seesPlainPii(principal), cipher, calendar: deps.calendar });
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
   /** Early answers for the user; the workflow re-checks all of them atomically when it opens. */

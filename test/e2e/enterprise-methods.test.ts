@@ -65,6 +65,8 @@ describe('the business registry', () => {
   it('fails ENTERPRISE_NOT_IN_REGISTRY for a business licence the registry does not know yet', async () => {
     const v = await start(uniqueAccount('reg'), 'wechat_official_account', enterprise());
     expect(v).toMatchObject({ status: 'failed', failureReason: 'ENTERPRISE_NOT_IN_REGISTRY', nextAction: null });
+    // Advice: a newly issued licence reaches the registry within about 7 business days.
+    expect(Date.parse(v.retryAfter) - Date.parse(v.completedAt)).toBeGreaterThanOrEqual(9 * 24 * 3600_000);
   });
 
   it('fails ENTERPRISE_NAME_MISMATCH when the registry knows another name', async () => {
@@ -80,6 +82,15 @@ describe('the business registry', () => {
     const res = await refused(uniqueAccount('reg'), 'legal_person_face', change(enterprise()));
     expect(res.status).toBe(422);
     expect(res.body.code).toBe(code);
+  });
+
+  it('sends enterprises registered outside the mainland to the international site', async () => {
+    const accountId = uniqueAccount('hk');
+    const body = await enterpriseBody(baseUrl, accountId, 'legal_person_face', enterprise());
+    (body.enterprise as Record<string, unknown>).registeredIn = 'hong_kong';
+    const res = await api.post(`/v1/accounts/${accountId}/verifications`, body);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('INTERNATIONAL_SITE_REQUIRED');
   });
 
   it('refuses an upload of another account as the licence', async () => {
