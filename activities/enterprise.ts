@@ -4,7 +4,10 @@ import { bankAccountHash } from '../adapters/sandbox/bank';
 import type { FileStorage, OcrReading, Providers } from '../adapters/types';
 import { sameIndividual } from '../domain/identity-match';
 import { maskedEnterprise, revealEnterprise, sealedFields, type EnterpriseApplication, type SealedEnterpriseFields } from '../domain/enterprise-subject';
+import type { RegistryCheck } from '../domain/enterprise-rules';
 import { sameEntityName } from '../domain/entity-name';
+
+export type { RegistryCheck };
 import type { PiiCipher } from '../platform/crypto';
 import { idFromSeed } from '../platform/ids';
 import type { VerificationRow } from '../platform/tables';
@@ -20,13 +23,6 @@ export interface EnterpriseActivityDeps {
   faults?: { pauseAfterPayoutMs: number };
 }
 
-export interface RegistryCheck {
-  /** The registry knows the code. */
-  known: boolean;
-  nameMatches: boolean;
-  /** null: no legal person to check, or the registry does not know the enterprise. */
-  legalPersonMatches: boolean | null;
-}
 
 /**
  * Enterprise verification's side effects. Personal data travels as little as

@@ -176,7 +176,7 @@ export async function completeVerification(
         verification_status: 'verified',
         subject_type: v.subject_type,
         subject: JSON.stringify(v.subject),
-        subject_name: (v.subject as { realName?: string; name?: string }).realName ?? (v.subject as { name?: string }).name ?? null,
+        subject_name: shownName(v.subject),
         identity_hash: v.identity_hash,
         verified_method: v.method,
         verified_at: trx.fn.now(),
@@ -187,6 +187,12 @@ export async function completeVerification(
     return outcome;
   });
 }
+
+/** A person's or an enterprise's name: what ICP filings are compared with. */
+const shownName = (subject: Record<string, unknown>) => {
+  const { realName, name } = subject as { realName?: string; name?: string };
+  return realName ?? name ?? null;
+};
 
 /** Ends a verification that did not verify (failed, expired, cancelled). Idempotent. */
 export async function finishVerification(

@@ -8,7 +8,12 @@ export type Role = 'service' | 'account' | 'reviewer' | 'admin';
 
 export type Principal =
   | { role: 'service' | 'reviewer' | 'admin' }
-  | { role: 'account'; accountId: string };
+  | { role: 'account'; accountId: string }
+  /** Public routes (sandbox, signed callbacks): no rights on accounts. */
+  | { role: 'anonymous' };
+
+/** Who a bearer token can be. */
+export type AuthenticatedPrincipal = Exclude<Principal, { role: 'anonymous' }>;
 
 const ISSUER = 'realname-verification';
 const AUDIENCE = 'account';
@@ -16,13 +21,13 @@ const AUDIENCE = 'account';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 export interface Authenticator {
-  authenticate(req: Request): Promise<Principal>;
+  authenticate(req: Request): Promise<AuthenticatedPrincipal>;
   mintAccountToken(accountId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
 }
 
 export function createAuthenticator(secrets: Secrets): Authenticator {
   // Compared as digests so neither the length nor the content leaks through timing.
-  const staticKeys: [Buffer, Principal][] = [
+  const staticKeys: [Buffer, AuthenticatedPrincipal][] = [
     [digest(secrets.serviceApiKey), { role: 'service' }],
     [digest(secrets.reviewerApiKey), { role: 'reviewer' }],
     [digest(secrets.adminApiKey), { role: 'admin' }],
@@ -70,8 +75,12 @@ export function createAuthenticator(secrets: Secrets): Authenticator {
  * it cannot even learn that another account's resource exists.
  */
 export function assertAccountAccess(principal: Principal, accountId: string, what = 'account'): void {
-  if (principal.role === 'account' && principal.accountId !== accountId) throw appError('NOT_FOUND', `No such ${what}.`);
-  if (principal.role === 'reviewer') throw appError('FORBIDDEN', 'Reviewers do not act on accounts.');
+  if (principal.role === 'service' || principal.role === 'admin') return;
+  if (principal.role === 'account') {
+    if (principal.accountId !== accountId) throw appError('NOT_FOUND', `No such ${what}.`);
+    return;
+  }
+  throw appError('FORBIDDEN', 'This role does not act on accounts.');
 }
 
 export const seesPlainPii = (principal: Principal) => principal.role === 'admin';

@@ -65,7 +65,7 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, locat
   return result.data;
 }
 
-const PUBLIC: Principal = { role: 'service' };
+const ANONYMOUS: Principal = { role: 'anonymous' };
 
 export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
   deps: RouteDeps,
@@ -98,9 +98,11 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
 
   const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
   deps.app[spec.method](expressPath, async (req, res) => {
-    const principal = spec.auth === 'public' ? PUBLIC : await deps.auth.authenticate(req);
-    if (spec.auth !== 'public' && !spec.auth.includes(principal.role)) {
-      throw appError('FORBIDDEN', `This endpoint is for: ${spec.auth.join(', ')}.`);
+    let principal: Principal = ANONYMOUS;
+    if (spec.auth !== 'public') {
+      const authenticated = await deps.auth.authenticate(req);
+      if (!spec.auth.includes(authenticated.role)) throw appError('FORBIDDEN', `This endpoint is for: ${spec.auth.join(', ')}.`);
+      principal = authenticated;
     }
     if (spec.body && req.body === undefined) {
       throw validationError([{ path: '', message: 'expected a JSON body (Content-Type: application/json)' }]);

@@ -26,8 +26,10 @@ export function enterpriseOptions(industrialCommercial: boolean) {
 }
 
 export interface RegistryCheck {
+  /** The registry knows the code. */
   known: boolean;
   nameMatches: boolean;
+  /** null: no legal person to check, or the registry does not know the enterprise. */
   legalPersonMatches: boolean | null;
 }
 

@@ -1,7 +1,6 @@
 // Enterprise identifiers and contact details (SPEC §4).
 
 import { isIndustrialCommercialCode, isValidCreditCode, normalizeCreditCode } from './credit-code';
-import { normalizeEntityName } from './entity-name';
 
 // ---------------------------------------------------------------------------
 // GB 11714-1997 organisation code (组织机构代码): 8 body characters from 0-9 A-Z
@@ -98,11 +97,3 @@ export function isMainlandMobile(raw: string): boolean {
 
 // ---------------------------------------------------------------------------
 
-/** NFKC, trimmed, whitespace runs collapsed: `（` and `(` compare equal. Same rule as entity names. */
-export function normalizeEnterpriseName(raw: string): string {
-  return normalizeEntityName(raw);
-}
-
-export function sameEnterpriseName(a: string, b: string): boolean {
-  return normalizeEnterpriseName(a) === normalizeEnterpriseName(b);
-}

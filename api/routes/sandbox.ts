@@ -47,22 +47,20 @@ const WechatScan = z
  * event (a refund, until the money went back). Real callbacks are asynchronous.
  */
 export async function sandboxAnswer(client: Client, eventId: string, reference: string | null | undefined, delivery: DeliveryResult) {
-  let processed = false;
-  if (delivery.delivered && reference) {
-    const handle = client.workflow.getHandle(reference);
-    const deadline = Date.now() + 5000;
-    if (reference.startsWith('refund/')) {
-      processed = await Promise.race([
-        handle.result().then(() => true, () => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
-      ]);
-    }
-    while (!processed && !reference.startsWith('refund/') && Date.now() < deadline) {
-      processed = await handle.query(eventHandledQuery, eventId).catch(() => false);
-      if (!processed) await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const processed = delivery.delivered && reference ? await waitUntilActedOn(client, eventId, reference, 5000) : false;
   return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status, processed } };
+}
+
+async function waitUntilActedOn(client: Client, eventId: string, reference: string, timeoutMs: number): Promise<boolean> {
+  const handle = client.workflow.getHandle(reference);
+  if (reference.startsWith('refund/')) {
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    return Promise.race([handle.result().then(() => true, () => false), timeout]);
+  }
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    if (await handle.query(eventHandledQuery, eventId).catch(() => false)) return true;
+  }
+  return false;
 }
 
 export const SandboxDelivery = z

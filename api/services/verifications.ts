@@ -81,6 +81,12 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     verificationView(row, { revealPii: seesPlainPii(principal), cipher, calendar: deps.calendar });
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
+  /** The legal person holding the ID card, both sides: uploads of this account with those purposes. */
+  async function assertIdPhotos(accountId: string, bankAccount: { idPhotoEmblemUploadId: string; idPhotoPortraitUploadId: string }) {
+    await deps.assertUploadOf(accountId, bankAccount.idPhotoEmblemUploadId, ['id_photo_emblem'], 'bankAccount.idPhotoEmblemUploadId');
+    await deps.assertUploadOf(accountId, bankAccount.idPhotoPortraitUploadId, ['id_photo_portrait'], 'bankAccount.idPhotoPortraitUploadId');
+  }
+
   /** Early answers for the user; the workflow re-checks all of them atomically when it opens. */
   async function precheck(accountId: string, verificationId: string, identityHash: string, subjectType: SubjectType) {
     const account = await readModel.account(accountId);
@@ -217,8 +223,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
       needs('bankAccount');
       needs('handler');
       handler = mainlandPerson(body.handler!, 'handler');
-      await deps.assertUploadOf(accountId, body.bankAccount!.idPhotoEmblemUploadId, ['id_photo_emblem'], 'bankAccount.idPhotoEmblemUploadId');
-      await deps.assertUploadOf(accountId, body.bankAccount!.idPhotoPortraitUploadId, ['id_photo_portrait'], 'bankAccount.idPhotoPortraitUploadId');
+      await assertIdPhotos(accountId, body.bankAccount!);
     }
     await deps.assertUploadOf(accountId, e.licenseUploadId, ['business_license'], 'enterprise.licenseUploadId');
 
@@ -309,8 +314,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
       if (row.method !== 'public_remittance') throw appError('PROCESS_NOT_OPEN', 'Only a corporate public remittance takes corrected materials.');
       const corrections: CorrectedMaterials = {};
       if (body.bankAccount) {
-        await deps.assertUploadOf(row.account_id, body.bankAccount.idPhotoEmblemUploadId, ['id_photo_emblem'], 'bankAccount.idPhotoEmblemUploadId');
-        await deps.assertUploadOf(row.account_id, body.bankAccount.idPhotoPortraitUploadId, ['id_photo_portrait'], 'bankAccount.idPhotoPortraitUploadId');
+        await assertIdPhotos(row.account_id, body.bankAccount);
         corrections.bankAccount = body.bankAccount;
       }
       if (body.handler) corrections.handler = mainlandPerson(body.handler, 'handler');

@@ -1,3 +1,4 @@
+import { normalizeEntityName, sameEntityName } from '../../domain/entity-name';
 import { describe, it, expect } from 'vitest';
 import { creditCodeCheckChar } from '../../domain/credit-code';
 import {
@@ -6,11 +7,9 @@ import {
   isRegistrationNumber,
   isValidOrganizationCode,
   MAINLAND_MOBILE,
-  normalizeEnterpriseName,
   normalizeMobile,
   normalizeOrganizationCode,
   organizationCodeCheckChar,
-  sameEnterpriseName,
 } from '../../domain/enterprise';
 
 const withCreditCheck = (first17: string) => first17 + creditCodeCheckChar(first17);
@@ -200,7 +199,7 @@ describe('enterprise names', () => {
     ['Ａｐｐｌｅ　Ｃｈｉｎａ', 'Apple China'],
     ['Foo   Bar\tLtd.', 'Foo Bar Ltd.'],
   ])('%j → %j', (raw, expected) => {
-    expect(normalizeEnterpriseName(raw)).toBe(expected);
+    expect(normalizeEntityName(raw)).toBe(expected);
   });
 
   it.each([
@@ -214,6 +213,6 @@ describe('enterprise names', () => {
     ['Foo Bar', 'FOO BAR', false], // case is significant
     ['', '', true],
   ])('%j vs %j → %s', (a, b, expected) => {
-    expect(sameEnterpriseName(a, b)).toBe(expected);
+    expect(sameEntityName(a, b)).toBe(expected);
   });
 });
