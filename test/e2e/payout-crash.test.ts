@@ -60,9 +60,8 @@ describe('a worker crash during the payout', () => {
 
     // The bank has the order; the activity is paused before reporting back. Kill the worker there.
     await eventually(async () => expect(readFileSync(first.logFile, 'utf8')).toContain('test fault: pausing after the payout order'), { timeoutMs: 30_000 });
-    first.proc.child.kill('SIGKILL');
     await first.proc.stop('SIGKILL');
-    await worker(false, 'second');
+    const second = await worker(false, 'second');
 
     // The activity times out and is retried on the new worker: the same request id, one payout.
     const amountStep = await eventually(
@@ -76,6 +75,8 @@ describe('a worker crash during the payout', () => {
     expect(amountStep.status).toBe('in_progress');
     const statement = (await api.get(`/sandbox/bank/accounts/${bankAccount}/statement`, { token: null })).body.items;
     expect(statement).toHaveLength(1);
+    // The retry ran on the new worker and found the order the bank already had.
+    expect(readFileSync(second.logFile, 'utf8')).toContain('payout ordered');
 
     const answer = await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: statement[0].amount });
     expect(answer.body).toMatchObject({ result: 'matched', verification: { status: 'verified' } });

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { REPO_ROOT } from '../../platform/tools';
 
 export async function freePort(): Promise<number> {
@@ -36,7 +35,9 @@ export async function startServiceProcess(options: {
   readyLogLine?: string;
 }): Promise<ServiceProcess> {
   const out = openSync(options.logFile, 'a');
-  const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [options.entry ?? 'platform/main.ts'], {
+  // One process, not the tsx launcher: the launcher forks the real node process, so a SIGKILL sent to it
+  // would leave that child running (a "killed" worker that keeps polling).
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'platform/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env, PORT: String(options.port) },
     stdio: ['ignore', out, out],
