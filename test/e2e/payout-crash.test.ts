@@ -76,7 +76,7 @@ describe('a worker crash during the payout', () => {
     const statement = (await api.get(`/sandbox/bank/accounts/${bankAccount}/statement`, { token: null })).body.items;
     expect(statement).toHaveLength(1);
     // The retry ran on the new worker and found the order the bank already had.
-    expect(readFileSync(second.logFile, 'utf8')).toContain('payout ordered');
+    await eventually(async () => expect(readFileSync(second.logFile, 'utf8')).toContain('payout ordered'), { timeoutMs: 10_000 });
 
     const answer = await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: statement[0].amount });
     expect(answer.body).toMatchObject({ result: 'matched', verification: { status: 'verified' } });
