@@ -148,7 +148,8 @@ async function instantMethod(input: EnterpriseVerificationInput, run: Verificati
 /**
  * Platform recharge: the exact random amount from the confirmed payer account
  * completes it and is credited to the account balance; any other amount from
- * that account is refunded and counts as a wrong transfer (two fail it).
+ * that account is refunded and counts as a wrong transfer (two fail it). A
+ * transfer the bank reports under another payer name is refunded and not counted.
  * Transfers from other accounts never reach this workflow: the API refunds them.
  */
 async function recharge(input: EnterpriseVerificationInput, run: VerificationRun, deadline: number, finish: Finish, fail: Fail) {
@@ -175,7 +176,11 @@ async function recharge(input: EnterpriseVerificationInput, run: VerificationRun
     } else if (run.hasEvents) {
       const event = run.takeEvent()!;
       if (event.type === 'transfer.received') {
-        if (event.amountFen === amountFen) {
+        if (!sameEntityName(event.fromAccountName, input.applicant.name)) {
+          // The bank reports a payer in someone else's name: not the enterprise's own account. Refunded, not an attempt.
+          log.warn('transfer refunded: payer name differs from the enterprise name', { transferId: event.transferId });
+          await refund(event.transferId);
+        } else if (event.amountFen === amountFen) {
           await finish('verify', { credit: { amountFen, reference: event.transferId } });
           // Matched but the identity's quota was used up meanwhile: the money goes back.
           if ((run.status as string) !== 'verified') await refund(event.transferId);

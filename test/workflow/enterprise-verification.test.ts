@@ -157,7 +157,15 @@ const until = (handle: WorkflowHandle, check: (s: VerificationSnapshot) => void)
 let eventSeq = 0;
 const evt = () => `evt_${++eventSeq}_${randomUUID()}`;
 const now = () => new Date().toISOString();
-const transfer = (transferId: string, amountFen: number): ProviderEvent => ({ eventId: evt(), provider: 'bank', type: 'transfer.received', occurredAt: now(), transferId, amountFen, fromAccountName: '北京某某科技有限公司' });
+const transfer = (transferId: string, amountFen: number, fromAccountName = '北京某某科技有限公司'): ProviderEvent => ({
+  eventId: evt(),
+  provider: 'bank',
+  type: 'transfer.received',
+  occurredAt: now(),
+  transferId,
+  amountFen,
+  fromAccountName,
+});
 const face = (ticket: string, passed: boolean): ProviderEvent => ({ eventId: evt(), provider: 'face', type: 'face.completed', ticket, passed, occurredAt: now() });
 const settled = (requestId: string): ProviderEvent => ({ eventId: evt(), provider: 'bank', type: 'payout.settled', occurredAt: now(), requestId });
 
@@ -284,6 +292,21 @@ describe('platform recharge', () => {
       await handle.signal(providerEventSignal, transfer('trf-2', 100));
       expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'REMITTANCE_AMOUNT_MISMATCH' });
       expect(calls.refunds).toEqual(['trf-1', 'trf-2']);
+    });
+  });
+
+  it('refunds the exact amount paid under another payer name, without counting it as an attempt', async () => {
+    const { calls, activities } = fakes();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input('recharge'));
+      const fen = parseYuan((await remitAction(handle)).amount)!;
+      await handle.signal(providerEventSignal, transfer('trf-1', fen, '某某个人'));
+      await until(handle, () => expect(calls.refunds).toEqual(['trf-1']));
+      expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', nextAction: { attemptsLeft: 2 } });
+      // Names compare as entity names (trimmed, NFKC): the enterprise's own name with stray spaces matches.
+      await handle.signal(providerEventSignal, transfer('trf-2', fen, ' 北京某某科技有限公司 '));
+      expect(await resultOf(handle)).toEqual({ status: 'verified', failureReason: null });
+      expect(calls.completed).toEqual([{ credit: { amountFen: fen, reference: 'trf-2' } }]);
     });
   });
 
