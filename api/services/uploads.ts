@@ -82,9 +82,21 @@ const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('h
 
 // file-type is ESM-only; loaded once, on first use.
 let fileType: Promise<typeof import('file-type')> | undefined;
-async function detectMime(bytes: Buffer): Promise<string | undefined> {
+
+/** The leading bytes of the types uploads may have, for files too short or too damaged for file-type to parse. */
+const SIGNATURES: readonly { mime: string; bytes: Buffer }[] = [
+  { mime: 'image/png', bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  { mime: 'image/jpeg', bytes: Buffer.from([0xff, 0xd8, 0xff]) },
+  { mime: 'application/pdf', bytes: Buffer.from('%PDF-', 'latin1') },
+];
+
+/** The file's type from its bytes, never its name: file-type's reading, else the format's signature. */
+export async function detectMime(bytes: Buffer): Promise<string | undefined> {
   fileType ??= import('file-type');
-  return (await (await fileType).fileTypeFromBuffer(bytes))?.mime;
+  const detected = (await (await fileType).fileTypeFromBuffer(bytes))?.mime;
+  // An animated PNG is a PNG.
+  if (detected === 'image/apng') return 'image/png';
+  return detected ?? SIGNATURES.find((s) => bytes.subarray(0, s.bytes.length).equals(s.bytes))?.mime;
 }
 
 /** The account an upload goes to: an account token's own; service and admin must name one. */
