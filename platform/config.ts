@@ -25,8 +25,7 @@ const duration = (fallback: string) =>
 
 const bool = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .optional()
+    .preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional())
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
 
 const key32 = z
@@ -52,17 +51,18 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
 
-  SERVICE_API_KEY: z.string().min(16).optional(),
-  REVIEWER_API_KEY: z.string().min(16).optional(),
-  ADMIN_API_KEY: z.string().min(16).optional(),
+  // Keys and callback secrets: any non-empty value in development and tests; production requires 16+ characters.
+  SERVICE_API_KEY: z.string().min(1).optional(),
+  REVIEWER_API_KEY: z.string().min(1).optional(),
+  ADMIN_API_KEY: z.string().min(1).optional(),
   ACCOUNT_TOKEN_SECRET: z.string().min(32).optional(),
   PII_ENCRYPTION_KEY: key32.optional(),
   PII_HASH_KEY: key32.optional(),
   TEMPORAL_CODEC_KEY: key32.optional(),
-  WECHAT_CALLBACK_SECRET: z.string().min(16).optional(),
-  QQ_CALLBACK_SECRET: z.string().min(16).optional(),
-  FACE_CALLBACK_SECRET: z.string().min(16).optional(),
-  BANK_CALLBACK_SECRET: z.string().min(16).optional(),
+  WECHAT_CALLBACK_SECRET: z.string().min(1).optional(),
+  QQ_CALLBACK_SECRET: z.string().min(1).optional(),
+  FACE_CALLBACK_SECRET: z.string().min(1).optional(),
+  BANK_CALLBACK_SECRET: z.string().min(1).optional(),
 
   SANDBOX_ENABLED: bool(true),
   SANDBOX_PAYOUT_DELAY: duration('5s'),
@@ -189,6 +189,17 @@ const GENERATED_SECRETS: GeneratedSecretName[] = [
   'BANK_CALLBACK_SECRET',
 ];
 
+/** Shared secrets compared as given (API keys, callback HMAC secrets): production wants them long. */
+const SHARED_SECRETS = [
+  'SERVICE_API_KEY',
+  'REVIEWER_API_KEY',
+  'ADMIN_API_KEY',
+  'WECHAT_CALLBACK_SECRET',
+  'QQ_CALLBACK_SECRET',
+  'FACE_CALLBACK_SECRET',
+  'BANK_CALLBACK_SECRET',
+] as const;
+
 /**
  * Outside production a missing secret is generated once and kept in
  * <DATA_DIR>/secrets.json, so encrypted data and histories stay readable across
@@ -240,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (missing.length > 0) {
       throw new ConfigError(`production requires these settings: ${missing.join(', ')}`);
     }
+    const weak = SHARED_SECRETS.filter((name) => (e[name]?.length ?? 0) < 16);
+    if (weak.length > 0) throw new ConfigError(`production requires at least 16 characters in: ${weak.join(', ')}`);
   }
 
   const apiKey = (name: keyof typeof DEV_KEYS): string => {

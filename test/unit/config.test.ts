@@ -47,7 +47,25 @@ describe('configuration', () => {
   });
 
   it('never mounts the sandbox in production', () => {
-    const env = {
+    const env = productionEnv();
+    const c = loadConfig(env);
+    expect(c.sandbox.enabled).toBe(false);
+    expect(c.warnings).toEqual([]);
+  });
+
+  it('wants long keys and callback secrets in production only', () => {
+    expect(() => loadConfig({ ...productionEnv(), ADMIN_API_KEY: 'short', BANK_CALLBACK_SECRET: 'x' })).toThrow(/16 characters.*ADMIN_API_KEY.*BANK_CALLBACK_SECRET/);
+    const dev = loadConfig({ DATA_DIR: tmp(), ADMIN_API_KEY: 'adm', BANK_CALLBACK_SECRET: 'x' });
+    expect(dev.secrets.adminApiKey).toBe('adm');
+    expect(dev.secrets.callbackSecrets.bank).toBe('x');
+  });
+
+  it.each([['FALSE', false], [' True ', true], ['0', false], ['YES', true]])('reads the switch %j as %s', (value, enabled) => {
+    expect(loadConfig({ DATA_DIR: tmp(), SANDBOX_ENABLED: value }).sandbox.enabled).toBe(enabled);
+  });
+
+  function productionEnv(): Record<string, string> {
+    return {
       NODE_ENV: 'production',
       SANDBOX_ENABLED: 'true',
       SERVICE_API_KEY: 's'.repeat(20),
@@ -62,10 +80,7 @@ describe('configuration', () => {
       FACE_CALLBACK_SECRET: 'f'.repeat(20),
       BANK_CALLBACK_SECRET: 'b'.repeat(20),
     };
-    const c = loadConfig(env);
-    expect(c.sandbox.enabled).toBe(false);
-    expect(c.warnings).toEqual([]);
-  });
+  }
 
   it.each([
     [{ QR_TTL: '10 minutes' }, 'QR_TTL'],
