@@ -61,7 +61,11 @@ export interface RouteDeps {
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(fieldErrors(result.error, location));
+  if (!result.success) {
+    // A resource id that cannot exist names nothing: 404, as for an id that does not exist.
+    if (location === 'path' && result.error.issues.every((i) => i.path[0] === 'id')) throw appError('NOT_FOUND', 'No such resource.');
+    throw validationError(fieldErrors(result.error, location));
+  }
   return result.data;
 }
 

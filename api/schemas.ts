@@ -14,9 +14,13 @@ export const VerificationParams = z.object({
 });
 
 export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** At most 100: a larger limit is capped, not refused. */
+  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 100)),
   cursor: z.string().max(200).optional(),
 });
+
+/** An optional query filter where `?kind=` (empty) means no filter, as clients that always send the parameter expect. */
+export const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const PersonName = z.string().trim().min(2).max(50);
 
@@ -245,7 +249,7 @@ export const IcpNameCheckResponse = z
 export const AccountTokenRequest = z
   .object({
     accountId: AccountId,
-    ttlSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(3600),
+    ttlSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(3600),
   })
   .meta({ id: 'AccountTokenRequest' });
 

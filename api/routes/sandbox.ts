@@ -6,7 +6,6 @@ import { classifyIndividualId } from '../../domain/id-number';
 import { newId } from '../../platform/ids';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { validationError } from '../problem';
 import { eventHandledQuery } from '../../workflows/messages';
 
 
@@ -25,13 +24,19 @@ const FaceResult = z
   .object({ ticket: z.string().min(1).max(100), passed: z.boolean().meta({ description: 'Liveness and comparison with the ID record passed' }) })
   .meta({ id: 'SandboxFaceResult' });
 
+/** The sandbox's WeChat record for a permit holder whose scan names no birth date: an adult. */
+const SANDBOX_PERMIT_BIRTH_DATE = '1990-01-01';
+
 const WechatScan = z
   .object({
     ticket: z.string().min(1).max(100),
     realName: z.string().trim().min(1).max(100),
     idNumber: z.string().trim().min(1).max(40),
     idType: z.string().trim().min(1).max(40).default('mainland_id'),
-    birthDate: z.iso.date().optional().meta({ description: "Required for permit holders: WeChat's record carries it" }),
+    birthDate: z.iso
+      .date()
+      .optional()
+      .meta({ description: `The birth date in WeChat's record. Mainland IDs: read from the number. Permit holders: ${SANDBOX_PERMIT_BIRTH_DATE} (an adult) when omitted.` }),
     bankCardLinked: z.boolean(),
   })
   .meta({ id: 'SandboxWechatScan' });
@@ -93,10 +98,8 @@ export function sandboxRoutes(
     handler: async ({ body }) => {
       // A record of a mainland ID carries the birth date in the number itself.
       const id = classifyIndividualId(body.idType, body.idNumber);
-      const birthDate = body.birthDate ?? (id.kind === 'valid' ? id.birthDate : undefined);
-      if (body.idType !== 'mainland_id' && !body.birthDate) {
-        throw validationError([{ path: 'birthDate', message: 'a permit holder’s record carries the birth date' }]);
-      }
+      const fromNumber = id.kind === 'valid' ? id.birthDate : undefined;
+      const birthDate = body.birthDate ?? fromNumber ?? (body.idType === 'mainland_id' ? undefined : SANDBOX_PERMIT_BIRTH_DATE);
       const ticket = await sandbox.tickets.redeem('wechat', 'authorization', body.ticket);
       const eventId = newId('evt');
       const delivery = await sandbox.outbox.emit('wechat', {

@@ -57,6 +57,14 @@ describe('authentication and account scoping', () => {
     const [h, p, s] = token.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'someone-else' })).toString('base64url')}.${s}`;
     expectProblem(await api.get('/v1/accounts/someone-else', { token: tampered }), 401, 'UNAUTHENTICATED');
+
+    const owner = uniqueAccount();
+    const brief = (await api.post('/v1/admin/account-tokens', { accountId: owner, ttlSeconds: 2 })).body.token as string;
+    expect((await api.get(`/v1/accounts/${owner}`, { token: brief })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3100));
+    const expired = await api.get(`/v1/accounts/${owner}`, { token: brief });
+    expectProblem(expired, 401, 'UNAUTHENTICATED');
+    expect(expired.body.detail).toMatch(/expired/);
   });
 });
 
@@ -100,6 +108,10 @@ describe('problem documents', () => {
   it('answers an unknown route and an unknown verification with NOT_FOUND', async () => {
     expectProblem(await api.get('/v1/nothing-here'), 404, 'NOT_FOUND');
     expectProblem(await api.get('/v1/verifications/ver_doesnotexist000'), 404, 'NOT_FOUND');
+    // An id no resource could have is just as absent.
+    expectProblem(await api.get('/v1/verifications/ver_x'), 404, 'NOT_FOUND');
+    expectProblem(await api.get('/v1/reviews/rev_x', { token: KEYS.reviewer }), 404, 'NOT_FOUND');
+    expectProblem(await api.get('/v1/uploads/nonsense/content'), 404, 'NOT_FOUND');
   });
 });
 

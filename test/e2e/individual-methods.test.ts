@@ -115,9 +115,7 @@ describe('Hong Kong, Macao and Taiwan permit holders', () => {
     const v = await start(accountId, individualBody({ idType, idNumber, realName: '陳大文' }));
     expect(v.subject.idNumber).not.toBe(idNumber);
     expect(v.subject.idNumber).toContain('*');
-    // WeChat's record of a permit holder carries the birth date; the sandbox insists on it.
-    const without = await sandbox('/sandbox/wechat/scans', { ticket: v.nextAction.ticket, realName: '陳大文', idNumber, idType, bankCardLinked: true });
-    expect(without.status).toBe(422);
+    // WeChat's record of a permit holder carries the birth date: the holder turned 18 today.
     await sandbox('/sandbox/wechat/scans', {
       ticket: v.nextAction.ticket,
       realName: '陳大文',
@@ -129,6 +127,12 @@ describe('Hong Kong, Macao and Taiwan permit holders', () => {
     expect(await get(v.id)).toMatchObject({ status: 'verified' });
     const lookup = await api.post('/v1/admin/identity-lookups', { idType, idNumber }, { token: KEYS.admin });
     expect(lookup.body.accounts).toContain(accountId);
+  });
+
+  it('verifies a permit holder whose sandbox scan names no birth date (the sandbox record is an adult’s)', async () => {
+    const v = await start(uniqueAccount('permit'), individualBody({ idType: 'taiwan_permit', idNumber: '87654321', realName: '林大同' }));
+    await sandbox('/sandbox/wechat/scans', { ticket: v.nextAction.ticket, realName: '林大同', idNumber: '87654321', idType: 'taiwan_permit', bankCardLinked: true });
+    expect(await get(v.id)).toMatchObject({ status: 'verified' });
   });
 
   it('fails UNDERAGE when the record shows the holder is 17 (one day short of 18)', async () => {
@@ -207,7 +211,11 @@ describe("the account's own view", () => {
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = (await api.get(`/v1/accounts/${accountId}/verifications?limit=2&cursor=${first.nextCursor}`)).body;
     expect(second).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
-    expect((await api.get(`/v1/accounts/${accountId}/verifications?limit=101`)).status).toBe(422);
+    // A limit over 100 is capped, not refused.
+    const capped = await api.get(`/v1/accounts/${accountId}/verifications?limit=500`);
+    expect(capped.status).toBe(200);
+    expect(capped.body.items).toHaveLength(3);
+    expect((await api.get(`/v1/accounts/${accountId}/verifications?limit=0`)).status).toBe(422);
     expect((await api.get(`/v1/accounts/${accountId}/verifications?cursor=garbage`)).body.code).toBe('VALIDATION_FAILED');
 
     const messages = (await api.get(`/v1/accounts/${accountId}/messages`)).body.items;
