@@ -1,4 +1,4 @@
-import { condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addBusinessDays } from '../domain/business-days';
 import type { FailureReason } from '../domain/constants';
@@ -29,10 +29,12 @@ const bank = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** Patch id: an approval records the payout step before the decision is answered. */
+const PAYOUT_STEP_AT_APPROVAL = 'payout-step-at-approval';
 /** Two tries (SPEC §4): wrong transfers from the confirmed account, and wrong amounts entered. */
 const ATTEMPTS = 2;
 /** A random amount below one yuan: 0.01–0.99. Workflow Math.random is seeded per run, so replays draw the same. */
-const randomFen = () => 1 + Math.floor(Math.random() * 99);
+export const randomFen = () => 1 + Math.floor(Math.random() * 99);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -353,6 +355,16 @@ async function publicRemittance(
     return false;
   };
 
+  /** After approval: the amount to pay out, and when it is expected (3 business days). */
+  const drawPayout = () => {
+    amountFen = randomFen();
+    expectedBy = addBusinessDays(new Date(Date.now()), 3, calendar).getTime();
+  };
+  const showPayoutStep = async () => {
+    run.step = 'awaiting_payout';
+    await run.recordProgress();
+  };
+
   /** Review rounds until approval; false when the verification ended (revoked, expired). */
   const reviewed = async (): Promise<boolean> => {
     for (;;) {
@@ -379,6 +391,11 @@ async function publicRemittance(
       await store.recordReviewDecision({ reviewId, decision: approved ? 'approved' : 'rejected', reason: decision.reason, reviewer: decision.reviewer });
       await store.notifyEnterprise({ verificationId, event: approved ? 'review_approved' : 'review_rejected', round, reason: decision.reason });
       if (approved) {
+        // The reviewer's answer already shows the payout step (runs that began before this patch show it after the order).
+        if (patched(PAYOUT_STEP_AT_APPROVAL)) {
+          drawPayout();
+          await showPayoutStep();
+        }
         decisionsDone++;
         return true;
       }
@@ -415,12 +432,12 @@ async function publicRemittance(
   if (!(await reviewed())) return;
 
   // ---- the payout: ordered once (idempotent at the bank), expected within 1-3 business days
-  amountFen = randomFen();
-  expectedBy = addBusinessDays(new Date(Date.now()), 3, calendar).getTime();
   const requestId = `${workflowId}/payout`;
+  // Runs from before PAYOUT_STEP_AT_APPROVAL draw the amount here and show the step once the order is placed.
+  const shown = run.step === 'awaiting_payout';
+  if (!shown) drawPayout();
   await bank.requestPayout({ verificationId, requestId, reference: workflowId, amountFen });
-  run.step = 'awaiting_payout';
-  await run.recordProgress();
+  if (!shown) await showPayoutStep();
   // The bank's settlement notice is the arrival; there is no timer to wait out.
   while (run.status === 'in_progress' && run.step === 'awaiting_payout') {
     await run.waitForWork(null);

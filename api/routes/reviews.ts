@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { page } from '../schemas';
+import { emptyAsAbsent, ListQuery, page } from '../schemas';
 import type { ReviewService } from '../services/reviews';
 
 const ReviewSummary = z
@@ -18,7 +18,7 @@ const ReviewSummary = z
   .meta({ id: 'ReviewSummary' });
 
 const ReviewDetail = ReviewSummary.extend({
-  applicant: z.record(z.string(), z.unknown()).meta({ description: 'The application, personal fields masked' }),
+  applicant: z.record(z.string(), z.unknown()).meta({ description: 'The application as submitted for this review; personal fields masked except to admins' }),
   materials: z.array(z.object({ purpose: z.string(), uploadId: z.string(), contentUrl: z.string() })),
   decision: z.enum(['approve', 'reject']).nullable(),
   reason: z.string().nullable(),
@@ -34,11 +34,9 @@ export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
     summary: 'Review tasks, newest first',
     tags: ['reviews'],
     auth: ['reviewer', 'admin'],
-    query: z.object({
-      status: z.enum(['open', 'decided']).optional(),
-      kind: z.enum(['public_remittance', 'enterprise_entity_change', 'enterprise_name_change']).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(200).optional(),
+    query: ListQuery.extend({
+      status: emptyAsAbsent(z.enum(['open', 'decided'])),
+      kind: emptyAsAbsent(z.enum(['public_remittance', 'enterprise_entity_change', 'enterprise_name_change'])),
     }),
     responses: { 200: { description: 'A page of reviews', schema: page(ReviewSummary, 'ReviewPage') } },
     handler: async ({ query }) => ({ status: 200, body: await reviews.list({ status: query.status, kind: query.kind }, query.limit, query.cursor) }),
@@ -52,14 +50,15 @@ export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
     auth: ['reviewer', 'admin'],
     params: ReviewParams,
     responses: { 200: { description: 'The review', schema: ReviewDetail } },
-    handler: async ({ params }) => ({ status: 200, body: await reviews.get(params.id) }),
+    handler: async ({ principal, params }) => ({ status: 200, body: await reviews.get(principal, params.id) }),
   });
 
   defineRoute(deps, {
     method: 'post',
     path: '/v1/reviews/{id}/decision',
     summary: 'Approve, or reject with a reason',
-    description: 'A review that is no longer open (revoked, expired, decided) answers 409 REVIEW_NOT_OPEN.',
+    description:
+      'A review that is no longer open (revoked, expired, decided) answers 409 REVIEW_NOT_OPEN. The answer comes once the process shows the outcome: after an approval the verification is in awaiting_payout, after a rejection it carries the rejection.',
     tags: ['reviews'],
     auth: ['reviewer', 'admin'],
     params: ReviewParams,

@@ -45,6 +45,8 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
     completed: [] as { credit?: { amountFen: number; reference: string } }[],
     refunds: [] as string[],
     payouts: [] as { requestId: string; amountFen: number }[],
+    /** The steps written to the read model, in order. */
+    steps: [] as (string | null)[],
     reviews: [] as { round: number; dueAt: string }[],
     decisions: [] as { decision: string; reason: string | null }[],
     revokedReviews: [] as string[],
@@ -64,7 +66,9 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
       return { ticket: `ticket-${calls.qr.length}`, qrContent: 'qr', expiresAt: new Date().toISOString() };
     },
     async revokeQr() {},
-    async recordVerificationProgress() {},
+    async recordVerificationProgress(args) {
+      calls.steps.push(args.step);
+    },
     async completeVerification(args) {
       calls.completed.push({ ...(args.credit ? { credit: args.credit } : {}) });
       return options.quotaFull ? { status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' } : { status: 'verified', failureReason: null };
@@ -250,6 +254,45 @@ describe('instant enterprise methods', () => {
       expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
     });
   });
+
+  // SPEC §4: mainland legal persons only. A permit holder's WeChat record never proves the legal person,
+  // even when it carries the legal person's name and number.
+  it.each(['hk_macao_permit', 'taiwan_permit'] as const)('legal-person WeChat: a %s record with the legal person’s name and number fails LEGAL_PERSON_MISMATCH', async (idType) => {
+    const { calls, activities } = fakes();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input('legal_person_wechat'));
+      await handle.signal(providerEventSignal, {
+        eventId: evt(),
+        provider: 'wechat',
+        type: 'authorization.scanned',
+        ticket: 'ticket-1',
+        occurredAt: now(),
+        record: { realName: '法人甲', idNumber: '11010519491231002X', idType, birthDate: '1949-12-31', bankCardLinked: true },
+      });
+      await until(handle, (s) => expect(s).toMatchObject({ status: 'failed', failureReason: 'LEGAL_PERSON_MISMATCH' }));
+      expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'LEGAL_PERSON_MISMATCH' });
+      expect(calls.completed).toEqual([]);
+    });
+  });
+
+  it.each([
+    ['wechat_official_account', 'awaiting_scan'],
+    ['legal_person_wechat', 'awaiting_scan'],
+    ['legal_person_face', 'awaiting_face'],
+  ] as const)('%s expires 24 hours after the start, and is still open just before', async (method, step) => {
+    const { calls, activities } = fakes();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input(method));
+      await env.sleep(DAY - HOUR);
+      expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', step });
+      await env.sleep(2 * HOUR);
+      await until(handle, (s) => expect(s.status).toBe('expired'));
+      expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
+      expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+      expect(calls.completed).toEqual([]);
+      expect(calls.notices).toEqual(['expired']);
+    });
+  });
 });
 
 describe('platform recharge', () => {
@@ -343,6 +386,8 @@ describe('corporate public remittance', () => {
   async function toAmountEntry(handle: WorkflowHandle, calls: ReturnType<typeof fakes>['calls']) {
     await throughHandlerFace(handle);
     await handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: 'rev-1', decision: 'approve', reason: null, reviewer: 'r1' }] });
+    // The approval is answered once the read model shows the payout step.
+    expect(calls.steps.at(-1)).toBe('awaiting_payout');
     const payout = await until(handle, (s) => expect(s.step).toBe('awaiting_payout'));
     expect(calls.payouts).toHaveLength(1);
     await handle.signal(providerEventSignal, settled(calls.payouts[0]!.requestId));
@@ -373,6 +418,42 @@ describe('corporate public remittance', () => {
       expect(await resultOf(handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.notices).toEqual(['review_approved', 'verified']);
       await recordHistory('remittance-verified', handle);
+    });
+  });
+
+  it('the third failed handler face ends it FACE_MISMATCH; nothing goes to review', async () => {
+    const { calls, activities } = fakes();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input('public_remittance'));
+      for (const [ticket, attemptsLeft] of [['ticket-1', 2], ['ticket-2', 1]] as const) {
+        await handle.signal(providerEventSignal, face(ticket, false));
+        // Each failed attempt shows a new face QR for the same handler, one attempt fewer.
+        await until(handle, (s) =>
+          expect(s).toMatchObject({ status: 'in_progress', step: 'awaiting_handler_face', nextAction: { ticket: `ticket-${calls.qr.length}`, attemptsLeft } }),
+        );
+      }
+      expect(calls.qr).toHaveLength(3);
+      expect(calls.qr.every((q) => q.provider === 'face' && q.subject?.realName === '经办人')).toBe(true);
+      await handle.signal(providerEventSignal, face('ticket-3', false));
+      await until(handle, (s) => expect(s).toMatchObject({ status: 'failed', failureReason: 'FACE_MISMATCH' }));
+      expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
+      expect(calls.reviews).toEqual([]);
+      expect(calls.notices).toEqual(['failed']);
+    });
+  });
+
+  it('expires when the handler has not passed face recognition within 24 hours', async () => {
+    const { calls, activities } = fakes();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, input('public_remittance'));
+      await env.sleep(DAY - HOUR);
+      expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', step: 'awaiting_handler_face' });
+      await env.sleep(2 * HOUR);
+      await until(handle, (s) => expect(s.status).toBe('expired'));
+      expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
+      expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+      expect(calls.reviews).toEqual([]);
+      expect(calls.notices).toEqual(['expired']);
     });
   });
 

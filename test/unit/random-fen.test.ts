@@ -1,0 +1,19 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+// Needs `export` on randomFen in workflows/enterprise-verification.ts (it is module-private today).
+import { randomFen } from '../../workflows/enterprise-verification';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+// SPEC §4 / §4.1: the recharge amount and the remittance payout are random amounts of 0.01–0.99 yuan.
+describe('randomFen', () => {
+  it.each([
+    [0, 1],
+    [0.5, 50],
+    [0.999999, 99],
+  ])('Math.random() = %d draws %d fen', (random, fen) => {
+    vi.spyOn(Math, 'random').mockReturnValue(random);
+    expect(randomFen()).toBe(fen);
+  });
+});
