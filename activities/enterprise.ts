@@ -147,6 +147,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         processId: row.id,
         workflowId: args.workflowId,
         applicant: { ...row.subject, method: row.method },
+        applicantPiiEnc: row.pii_enc,
         materials: [
           ...(subject.licenseUploadId ? [{ purpose: 'business_license', uploadId: subject.licenseUploadId }] : []),
           ...(subject.bankAccount

@@ -240,6 +240,8 @@ export async function openReview(
     processId: string;
     workflowId: string;
     applicant: Record<string, unknown>;
+    /** The applicant's sealed personal fields (already encrypted). */
+    applicantPiiEnc: string | null;
     materials: ReviewMaterial[];
     dueAt: Date;
   },
@@ -254,6 +256,7 @@ export async function openReview(
         workflow_id: args.workflowId,
         status: 'open',
         applicant: JSON.stringify(args.applicant),
+        applicant_pii_enc: args.applicantPiiEnc,
         materials: JSON.stringify(args.materials),
         due_at: args.dueAt,
       })

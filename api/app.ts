@@ -106,7 +106,7 @@ export function buildApp(deps: AppDeps): Express {
     calendar: config.calendar,
   });
   const accounts = buildAccountService({ readModel, cipher: deps.cipher, changeCooldownMs: config.timings.changeCooldownMs });
-  const reviews = buildReviewService({ readModel, client: deps.temporal.client, publicBaseUrl: config.publicBaseUrl });
+  const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl });
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
 
   accountRoutes(routeDeps, accounts);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as foundation from './20261127_0001_foundation';
 import * as enterprise from './20261127_0002_enterprise';
+import * as reviewSealedApplicant from './20261127_0003_review_sealed_applicant';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -10,4 +11,5 @@ export interface Migration {
 export const migrations: Record<string, Migration> = {
   '20261127_0001_foundation': foundation,
   '20261127_0002_enterprise': enterprise,
+  '20261127_0003_review_sealed_applicant': reviewSealedApplicant,
 };

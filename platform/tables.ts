@@ -80,6 +80,7 @@ export interface ReviewRow {
   workflow_id: string;
   status: 'open' | 'approved' | 'rejected' | 'revoked';
   applicant: Record<string, unknown>;
+  applicant_pii_enc: string | null;
   materials: { purpose: string; uploadId: string }[];
   due_at: Date;
   reason: string | null;

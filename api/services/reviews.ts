@@ -1,9 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { appError } from '../../domain/errors';
 import { decideReviewUpdate } from '../../workflows/messages';
+import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../platform/tables';
 import type { Principal } from '../auth';
 import type { ReadModel } from '../read-model';
+import { subjectView } from '../views';
 import { translateTemporalError } from './temporal-errors';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -13,7 +15,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
  * the workflow waiting on it (an Update), which records it. Overdue reviews are
  * flagged, never decided automatically.
  */
-export function buildReviewService(deps: { readModel: ReadModel; client: Client; publicBaseUrl: string; now?: () => Date }) {
+export function buildReviewService(deps: { readModel: ReadModel; client: Client; cipher: PiiCipher; publicBaseUrl: string; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
 
   const summary = (row: ReviewRow) => ({
@@ -27,9 +29,10 @@ export function buildReviewService(deps: { readModel: ReadModel; client: Client;
     overdue: row.status === 'open' && now().getTime() >= new Date(row.due_at).getTime(),
   });
 
-  const detail = (row: ReviewRow) => ({
+  /** The applicant as the review opened with it: masked, or in full for admins. */
+  const detail = (row: ReviewRow, principal: Principal) => ({
     ...summary(row),
-    applicant: row.applicant,
+    applicant: subjectView({ subject: row.applicant, id_number_enc: null, pii_enc: row.applicant_pii_enc }, principal.role === 'admin', deps.cipher),
     materials: row.materials.map((m) => ({ ...m, contentUrl: `${deps.publicBaseUrl}/v1/uploads/${m.uploadId}/content` })),
     decision: row.status === 'approved' ? 'approve' : row.status === 'rejected' ? 'reject' : null,
     reason: row.reason,
@@ -48,8 +51,8 @@ export function buildReviewService(deps: { readModel: ReadModel; client: Client;
       return { items: page.items.map(summary), nextCursor: page.nextCursor };
     },
 
-    async get(id: string) {
-      return detail(await load(id));
+    async get(principal: Principal, id: string) {
+      return detail(await load(id), principal);
     },
 
     async decide(principal: Principal, id: string, body: { decision: 'approve' | 'reject'; reason?: string | undefined }) {
@@ -68,7 +71,7 @@ export function buildReviewService(deps: { readModel: ReadModel; client: Client;
         // The process ended (revoked, expired) between our read and the decision.
         throw (problem as { code?: string }).code === 'PROCESS_NOT_OPEN' ? appError('REVIEW_NOT_OPEN', 'This review is no longer open.') : problem;
       }
-      return detail(await load(id));
+      return detail(await load(id), principal);
     },
   };
 }

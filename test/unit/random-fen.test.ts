@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-// Needs `export` on randomFen in workflows/enterprise-verification.ts (it is module-private today).
 import { randomFen } from '../../workflows/enterprise-verification';
 
 afterEach(() => {
