@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { addBusinessDays } from '../../domain/business-days';
 import { fenToYuan, parseYuan } from '../../domain/money';
 import { bankAccountNumber, enterprise, enterpriseBody, register, type EnterpriseFixture } from '../support/enterprise';
+import { historyWithoutCodec } from '../support/history';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 
@@ -302,6 +303,16 @@ describe('corporate public remittance', () => {
     expect((await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: '1.00' })).body).toMatchObject({ result: 'mismatch', attemptsLeft: 1 });
     expect((await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: '1.00' })).body).toMatchObject({ result: 'mismatch', attemptsLeft: 0, verification: { status: 'failed', failureReason: 'REMITTANCE_AMOUNT_MISMATCH' } });
     expect((await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: 'abc' })).status).toBe(422);
+  });
+
+  it('keeps the enterprise application’s personal data out of workflow history', async () => {
+    const e = enterprise();
+    await register(baseUrl, e);
+    const bankAccount = bankAccountNumber();
+    const v = await toReview(uniqueAccount('pr'), e, bankAccount);
+    const history = await historyWithoutCodec(`verification/${v.id}`);
+    for (const secret of [bankAccount, e.legalPerson.idNumber, '+8613912345678', '13912345678']) expect(history.plaintext).not.toContain(secret);
+    expect(history.decodedInput).toContain(bankAccount);
   });
 
   it('the user may revoke while the review is open; the review is then closed to decisions', async () => {
