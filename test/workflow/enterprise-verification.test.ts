@@ -151,6 +151,15 @@ async function start(taskQueue: string, args: EnterpriseVerificationInput) {
 
 const resultOf = (handle: WorkflowHandle) => resultWithoutSkipping(env, handle);
 const snapshot = (handle: WorkflowHandle) => handle.query(snapshotQuery);
+/** Still open at `step` an hour before `afterMs`, expired (and recorded so) an hour after it. */
+async function expectExpiry(handle: WorkflowHandle, calls: { finished: unknown[] }, afterMs: number, step: string) {
+  await env.sleep(afterMs - HOUR);
+  expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', step });
+  await env.sleep(2 * HOUR);
+  expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
+  expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+}
+
 const until = (handle: WorkflowHandle, check: (s: VerificationSnapshot) => void) =>
   eventually(async () => {
     const s = await snapshot(handle);
@@ -283,12 +292,7 @@ describe('instant enterprise methods', () => {
     const { calls, activities } = fakes();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input(method));
-      await env.sleep(DAY - HOUR);
-      expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', step });
-      await env.sleep(2 * HOUR);
-      await until(handle, (s) => expect(s.status).toBe('expired'));
-      expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
-      expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+      await expectExpiry(handle, calls, DAY, step);
       expect(calls.completed).toEqual([]);
       expect(calls.notices).toEqual(['expired']);
     });
@@ -357,11 +361,7 @@ describe('platform recharge', () => {
     const { calls, activities } = fakes();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('recharge'));
-      await env.sleep(7 * DAY - HOUR);
-      expect((await snapshot(handle)).status).toBe('in_progress');
-      await env.sleep(2 * HOUR);
-      expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
-      expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+      await expectExpiry(handle, calls, 7 * DAY, 'awaiting_transfer');
     });
   });
 
@@ -446,12 +446,7 @@ describe('corporate public remittance', () => {
     const { calls, activities } = fakes();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('public_remittance'));
-      await env.sleep(DAY - HOUR);
-      expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', step: 'awaiting_handler_face' });
-      await env.sleep(2 * HOUR);
-      await until(handle, (s) => expect(s.status).toBe('expired'));
-      expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
-      expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
+      await expectExpiry(handle, calls, DAY, 'awaiting_handler_face');
       expect(calls.reviews).toEqual([]);
       expect(calls.notices).toEqual(['expired']);
     });
