@@ -69,21 +69,7 @@ export const Industry = {
 export type Industry = (typeof Industry)[keyof typeof Industry];
 
 // A non-empty tuple so it can feed z.enum() directly.
-export const INDUSTRIES = [
-  Industry.internet,
-  Industry.finance,
-  Industry.education,
-  Industry.government,
-  Industry.healthcare,
-  Industry.manufacturing,
-  Industry.retail,
-  Industry.media,
-  Industry.gaming,
-  Industry.transport,
-  Industry.energy,
-  Industry.real_estate,
-  Industry.other,
-] as const satisfies readonly Industry[];
+export const INDUSTRIES = Object.values(Industry) as [Industry, ...Industry[]];
 
 export const ErrorCode = {
   // request refusals (SPEC §9)

@@ -9,16 +9,28 @@ export function normalizeCreditCode(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-export function creditCodeCheckChar(first17: string): string {
-  if (first17.length !== 17) throw new Error('creditCodeCheckChar expects exactly 17 characters');
+/**
+ * Σ value × weight over the characters, a character's value being its index in
+ * the alphabet: the sum both GB 32100 and GB 11714 check characters start from.
+ */
+export function weightedSum(
+  fn: string,
+  chars: string,
+  alphabet: { chars: string; described: string },
+  weights: readonly number[],
+): number {
+  if (chars.length !== weights.length) throw new Error(`${fn} expects exactly ${weights.length} characters`);
   let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const value = CREDIT_CODE_ALPHABET.indexOf(first17.charAt(i));
-    if (value < 0) {
-      throw new Error(`creditCodeCheckChar: "${first17.charAt(i)}" is not in the credit code alphabet`);
-    }
-    sum += value * (CREDIT_CODE_WEIGHTS[i] ?? 0);
+  for (let i = 0; i < chars.length; i++) {
+    const value = alphabet.chars.indexOf(chars.charAt(i));
+    if (value < 0) throw new Error(`${fn}: "${chars.charAt(i)}" is not ${alphabet.described}`);
+    sum += value * weights[i]!;
   }
+  return sum;
+}
+
+export function creditCodeCheckChar(first17: string): string {
+  const sum = weightedSum('creditCodeCheckChar', first17, { chars: CREDIT_CODE_ALPHABET, described: 'in the credit code alphabet' }, CREDIT_CODE_WEIGHTS);
   return CREDIT_CODE_ALPHABET.charAt((31 - (sum % 31)) % 31);
 }
 

@@ -1,6 +1,6 @@
 // Enterprise identifiers and contact details (SPEC §4).
 
-import { isIndustrialCommercialCode, isValidCreditCode, normalizeCreditCode } from './credit-code';
+import { isIndustrialCommercialCode, isValidCreditCode, normalizeCreditCode, weightedSum } from './credit-code';
 
 // ---------------------------------------------------------------------------
 // GB 11714-1997 organisation code (组织机构代码): 8 body characters from 0-9 A-Z
@@ -18,15 +18,7 @@ export function normalizeOrganizationCode(raw: string): string {
 
 /** Digit → 0-9, letter → 10 + its index (A=10 … Z=35); C9 = 11 − (Σ mod 11), 10 → X, 11 → 0. */
 export function organizationCodeCheckChar(first8: string): string {
-  if (first8.length !== 8) throw new Error('organizationCodeCheckChar expects exactly 8 characters');
-  let sum = 0;
-  for (let i = 0; i < 8; i++) {
-    const value = ORGANIZATION_CODE_ALPHABET.indexOf(first8.charAt(i));
-    if (value < 0) {
-      throw new Error(`organizationCodeCheckChar: "${first8.charAt(i)}" is not 0-9 or A-Z`);
-    }
-    sum += value * (ORGANIZATION_CODE_WEIGHTS[i] ?? 0);
-  }
+  const sum = weightedSum('organizationCodeCheckChar', first8, { chars: ORGANIZATION_CODE_ALPHABET, described: '0-9 or A-Z' }, ORGANIZATION_CODE_WEIGHTS);
   const check = 11 - (sum % 11);
   return check === 10 ? 'X' : check === 11 ? '0' : String(check);
 }
