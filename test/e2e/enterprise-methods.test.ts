@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { addBusinessDays } from '../../domain/business-days';
 import { fenToYuan, parseYuan } from '../../domain/money';
-import { bankAccountNumber, enterprise, enterpriseBody, register, type EnterpriseFixture } from '../support/enterprise';
+import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview, type EnterpriseFixture } from '../support/enterprise';
 import { historyWithoutCodec } from '../support/history';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
@@ -199,14 +199,7 @@ describe('platform recharge', () => {
 describe('corporate public remittance', () => {
   const reviewer = { token: KEYS.reviewer };
 
-  async function toReview(accountId: string, e: EnterpriseFixture, bankAccount?: string) {
-    const v = await start(accountId, 'public_remittance', e, bankAccount ? { bankAccount } : {});
-    expect(v).toMatchObject({ step: 'awaiting_handler_face', nextAction: { provider: 'face', purpose: 'handler' } });
-    await sandbox('/sandbox/face/results', { ticket: v.nextAction.ticket, passed: true });
-    const inReview = await get(v.id);
-    expect(inReview).toMatchObject({ step: 'awaiting_review', nextAction: { type: 'await_review' }, reviewId: expect.stringMatching(/^rev_/) });
-    return inReview;
-  }
+  const toReview = (accountId: string, e: EnterpriseFixture, bankAccount?: string) => remittanceInReview(baseUrl, accountId, e, bankAccount ? { bankAccount } : {});
 
   async function settled(id: string) {
     return eventually(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { enterprise, enterpriseBody, register } from '../support/enterprise';
+import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
 import { eventually } from '../support/temporal-test-env';
@@ -50,12 +50,9 @@ describe('a worker crash during the payout', () => {
 
     const e = enterprise();
     await register(baseUrl, e);
-    const accountId = uniqueAccount('crash');
-    const body = await enterpriseBody(baseUrl, accountId, 'public_remittance', e);
-    const bankAccount = (body.bankAccount as { accountNumber: string }).accountNumber;
-    const v = (await api.post(`/v1/accounts/${accountId}/verifications`, body)).body;
-    await api.post('/sandbox/face/results', { ticket: v.nextAction.ticket, passed: true }, { token: null });
-    const reviewId = (await api.get(`/v1/verifications/${v.id}`)).body.nextAction.reviewId;
+    const bankAccount = bankAccountNumber();
+    const v = await remittanceInReview(baseUrl, uniqueAccount('crash'), e, { bankAccount });
+    const reviewId = v.nextAction.reviewId as string;
     expect((await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, { token: KEYS.reviewer })).body.status).toBe('approved');
 
     // The bank has the order; the activity is paused before reporting back. Kill the worker there.

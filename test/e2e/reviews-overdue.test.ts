@@ -1,6 +1,6 @@
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { enterprise, enterpriseBody, register } from '../support/enterprise';
+import { enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 
@@ -26,22 +26,17 @@ async function overdueGauge(): Promise<number> {
 }
 
 /** A public remittance whose handler passed face recognition: its materials wait in review. */
-async function remittanceInReview() {
+async function remittanceInReviewNow() {
   const e = enterprise();
   await register(baseUrl, e);
-  const accountId = uniqueAccount('ovd');
-  const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'public_remittance', e));
-  expect(started.status, JSON.stringify(started.body)).toBe(201);
-  await api.post('/sandbox/face/results', { ticket: started.body.nextAction.ticket, passed: true }, { token: null });
-  const v = (await api.get(`/v1/verifications/${started.body.id}`)).body;
-  expect(v).toMatchObject({ step: 'awaiting_review', nextAction: { type: 'await_review', reviewId: expect.stringMatching(/^rev_/) } });
+  const v = await remittanceInReview(baseUrl, uniqueAccount('ovd'), e);
   return { verificationId: v.id as string, reviewId: v.nextAction.reviewId as string };
 }
 
 // SPEC §6: a review past its due time is flagged overdue, listed as such and counted in metrics; it is never decided automatically.
 describe('overdue reviews', () => {
   it('are flagged in the review and the list, counted by reviews_overdue, and stay open for a reviewer to decide', async () => {
-    const { verificationId, reviewId } = await remittanceInReview();
+    const { verificationId, reviewId } = await remittanceInReviewNow();
     const fresh = (await api.get(`/v1/reviews/${reviewId}`, reviewer)).body;
     expect(fresh).toMatchObject({ id: reviewId, status: 'open', overdue: false });
     expect(Date.parse(fresh.dueAt)).toBeGreaterThan(Date.now());

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { expect } from 'vitest';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
 import { uploadFile } from './files';
 import { http, mainlandId } from './http';
@@ -71,4 +72,20 @@ export async function enterpriseBody(
     body.handler = { name: '赵经办', idNumber: mainlandId('1990-09-09') };
   }
   return body;
+}
+
+/**
+ * A public remittance started for a (registered) enterprise and taken through the
+ * handler's face recognition: its materials wait in review. Returns the
+ * verification as GET shows it then (`nextAction.reviewId`).
+ */
+export async function remittanceInReview(baseUrl: string, accountId: string, e: EnterpriseFixture, options: { bankAccount?: string } = {}) {
+  const api = http(baseUrl);
+  const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'public_remittance', e, options));
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  expect(started.body).toMatchObject({ step: 'awaiting_handler_face', nextAction: { provider: 'face', purpose: 'handler' } });
+  await api.post('/sandbox/face/results', { ticket: started.body.nextAction.ticket, passed: true }, { token: null });
+  const inReview = (await api.get(`/v1/verifications/${started.body.id}`)).body;
+  expect(inReview).toMatchObject({ step: 'awaiting_review', nextAction: { type: 'await_review', reviewId: expect.stringMatching(/^rev_/) }, reviewId: expect.stringMatching(/^rev_/) });
+  return inReview;
 }
