@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
+import { afterAll, beforeAll } from 'vitest';
 import { requireTool } from '../../platform/tools';
 
 let runtimeInstalled = false;
@@ -54,23 +55,41 @@ export async function resultWithoutSkipping<T>(env: TestWorkflowEnvironment, han
 }
 
 /**
- * A worker per test on its own task queue. A workflow left running when its
- * worker is gone would stop the test server from skipping time for every later
- * test, so whatever a test started (registered with `track`) is terminated.
+ * The time-skipping test server and the workflow bundle for one test file,
+ * created before its tests and torn down after them; and a worker per test on
+ * its own task queue. A workflow left running when its worker is gone would stop
+ * the test server from skipping time for every later test, so whatever a test
+ * started (registered with `track`) is terminated.
  */
-export function workerHarness(env: () => TestWorkflowEnvironment, workflowBundle: () => WorkflowBundleWithSourceMap) {
+export function timeSkippingHarness() {
+  let env: TestWorkflowEnvironment | undefined;
+  let bundle: WorkflowBundleWithSourceMap | undefined;
+  beforeAll(async () => {
+    [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  const ready = () => {
+    if (!env || !bundle) throw new Error('the time-skipping environment is not up yet');
+    return { env, bundle };
+  };
   const started: string[] = [];
   return {
+    get env(): TestWorkflowEnvironment {
+      return ready().env;
+    },
     track: (workflowId: string) => {
       started.push(workflowId);
     },
     withWorker: async <T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> => {
+      const { env, bundle } = ready();
       const taskQueue = `tq-${randomUUID()}`;
-      const worker = await Worker.create({ connection: env().nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
       try {
         return await worker.runUntil(fn(taskQueue));
       } finally {
-        for (const id of started.splice(0)) await env().client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+        for (const id of started.splice(0)) await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
       }
     },
   };

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Activities } from '../../activities';
@@ -24,20 +22,14 @@ import {
   type ProviderEvent,
   type VerificationSnapshot,
 } from '../../workflows/messages';
-import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping, workerHarness } from '../support/temporal-test-env';
+import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const harness = timeSkippingHarness();
+const { withWorker, track } = harness;
 
 function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean } = {}) {
   const calls = {
@@ -105,7 +97,6 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
   return { calls, activities };
 }
 
-const { withWorker, track } = workerHarness(() => env, () => bundle);
 
 function input(method: EnterpriseVerificationInput['method'], overrides: Partial<EnterpriseVerificationInput> = {}): EnterpriseVerificationInput {
   return {
@@ -142,20 +133,20 @@ function input(method: EnterpriseVerificationInput['method'], overrides: Partial
 }
 
 async function start(taskQueue: string, args: EnterpriseVerificationInput) {
-  const handle = await env.client.workflow.start(enterpriseVerification, { args: [args], taskQueue, workflowId: `verification/${args.verificationId}` });
+  const handle = await harness.env.client.workflow.start(enterpriseVerification, { args: [args], taskQueue, workflowId: `verification/${args.verificationId}` });
   track(handle.workflowId);
   const opened = await handle.executeUpdate(awaitOpenedUpdate);
   if (!opened.opened) throw new Error(`not opened: ${opened.code}`);
   return { handle, snapshot: opened.snapshot };
 }
 
-const resultOf = (handle: WorkflowHandle) => resultWithoutSkipping(env, handle);
+const resultOf = (handle: WorkflowHandle) => resultWithoutSkipping(harness.env, handle);
 const snapshot = (handle: WorkflowHandle) => handle.query(snapshotQuery);
 /** Still open at `step` an hour before `afterMs`, expired (and recorded so) an hour after it. */
 async function expectExpiry(handle: WorkflowHandle, calls: { finished: unknown[] }, afterMs: number, step: string) {
-  await env.sleep(afterMs - HOUR);
+  await harness.env.sleep(afterMs - HOUR);
   expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', step });
-  await env.sleep(2 * HOUR);
+  await harness.env.sleep(2 * HOUR);
   expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
   expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
 }
@@ -403,7 +394,7 @@ describe('corporate public remittance', () => {
       expect(calls.qr[0]).toEqual({ provider: 'face', subject: { realName: '经办人' } });
       const inReview = await throughHandlerFace(handle);
       expect(inReview.nextAction).toMatchObject({ type: 'await_review', reviewId: 'rev-1' });
-      expect(calls.reviews[0]!.dueAt).toBe(addBusinessDays(new Date(await env.currentTimeMs()), 2).toISOString());
+      expect(calls.reviews[0]!.dueAt).toBe(addBusinessDays(new Date(await harness.env.currentTimeMs()), 2).toISOString());
 
       const { fen } = await toAmountEntry(handle, calls);
       expect(calls.payouts[0]!.requestId).toBe(`${handle.workflowId}/payout`);
@@ -469,10 +460,10 @@ describe('corporate public remittance', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('public_remittance'));
       const { fen } = await toAmountEntry(handle, calls);
-      await env.sleep(7 * DAY - HOUR);
+      await harness.env.sleep(7 * DAY - HOUR);
       expect((await snapshot(handle)).step).toBe('awaiting_amount');
       await expect(handle.executeUpdate(submitAmountUpdate, { args: [fen === 1 ? 2 : 1] })).resolves.toEqual({ result: 'mismatch', attemptsLeft: 1 });
-      await env.sleep(2 * HOUR);
+      await harness.env.sleep(2 * HOUR);
       expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
     });
   });
@@ -492,7 +483,7 @@ describe('corporate public remittance', () => {
 
   it('expects the payout within 3 business days, counting around a holiday', async () => {
     // The two business days after today are declared holidays: the expectation moves past them.
-    const today = await env.currentTimeMs();
+    const today = await harness.env.currentTimeMs();
     const holidays: string[] = [];
     for (let d = 1; holidays.length < 2; d++) {
       const date = formatIsoDate(chinaDateAt(new Date(today + d * DAY)));
@@ -505,7 +496,7 @@ describe('corporate public remittance', () => {
       await handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: 'rev-1', decision: 'approve', reason: null, reviewer: 'r1' }] });
       const s = await until(handle, (x) => expect(x.step).toBe('awaiting_payout'));
       if (s.nextAction?.type !== 'await_payout') throw new Error('no await_payout action');
-      const approvedAt = new Date(await env.currentTimeMs());
+      const approvedAt = new Date(await harness.env.currentTimeMs());
       expect(s.nextAction.expectedBy).toBe(addBusinessDays(approvedAt, 3, { holidays }).toISOString());
       expect(Date.parse(s.nextAction.expectedBy)).toBeGreaterThan(addBusinessDays(approvedAt, 3).getTime());
       expect(calls.reviews[0]!.dueAt).toBe(addBusinessDays(approvedAt, 2, { holidays }).toISOString());
@@ -517,7 +508,7 @@ describe('corporate public remittance', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('public_remittance'));
       await throughHandlerFace(handle);
-      await env.sleep(30 * DAY);
+      await harness.env.sleep(30 * DAY);
       const s = await snapshot(handle);
       expect(s).toMatchObject({ status: 'in_progress', step: 'awaiting_review' });
       expect(calls.decisions).toEqual([]);
@@ -561,7 +552,7 @@ describe('corporate public remittance', () => {
       const { handle } = await start(tq, input('public_remittance'));
       await throughHandlerFace(handle);
       await handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: 'rev-1', decision: 'reject', reason: 'wrong account', reviewer: 'r1' }] });
-      await env.sleep(7 * DAY + HOUR);
+      await harness.env.sleep(7 * DAY + HOUR);
       expect(await resultOf(handle)).toEqual({ status: 'expired', failureReason: null });
     });
   });

@@ -3,9 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import type { TerminalRecord } from '../../activities/repository';
@@ -21,20 +19,13 @@ import {
   type RealNameRecord,
   type VerificationSnapshot,
 } from '../../workflows/messages';
-import { bundleWorkflows, createTimeSkippingEnv, eventually, resultWithoutSkipping, workerHarness } from '../support/temporal-test-env';
+import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const harness = timeSkippingHarness();
+const { withWorker, track } = harness;
 
 /** Orchestration under test; the activities are fakes that record what the workflow asked for. */
 function fakeActivities(options: { open?: Awaited<ReturnType<Activities['openIndividualVerification']>>; quotaFull?: boolean } = {}) {
@@ -101,10 +92,9 @@ const scan = (ticket: string, record: Partial<RealNameRecord> = {}, provider: 'w
   record: { realName: '张三', idNumber: '11010519491231002X', idType: 'mainland_id', birthDate: null, bankCardLinked: true, ...record },
 });
 
-const { withWorker, track } = workerHarness(() => env, () => bundle);
 
 async function start(taskQueue: string, args = input()) {
-  const handle = await env.client.workflow.start(individualVerification, {
+  const handle = await harness.env.client.workflow.start(individualVerification, {
     args: [args],
     taskQueue,
     workflowId: `verification/${args.verificationId}`,
@@ -144,7 +134,7 @@ describe('individual WeChat QR verification workflow', () => {
       expect(action).toMatchObject({ provider: 'wechat', ticket: 'ticket-1', expired: false, refreshesLeft: 5 });
 
       await handle.signal(providerEventSignal, scan('ticket-1'));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
       expect(calls.revoked).toEqual(['ticket-1']);
     });
@@ -154,9 +144,9 @@ describe('individual WeChat QR verification workflow', () => {
     const { calls, activities } = fakeActivities();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
-      await env.sleep(9 * MINUTE);
+      await harness.env.sleep(9 * MINUTE);
       expect(liveTicket(await handle.query(snapshotQuery)).expired).toBe(false);
-      await env.sleep(2 * MINUTE);
+      await harness.env.sleep(2 * MINUTE);
       await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).expired).toBe(true));
 
       const refreshed = await handle.executeUpdate(refreshQrUpdate);
@@ -166,7 +156,7 @@ describe('individual WeChat QR verification workflow', () => {
       // A scan of the replaced ticket is ignored; the live one verifies.
       await handle.signal(providerEventSignal, scan('ticket-1'));
       await handle.signal(providerEventSignal, scan('ticket-2'));
-      expect(await resultWithoutSkipping(env, handle)).toMatchObject({ status: 'verified' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toMatchObject({ status: 'verified' });
       expect(calls.completed).toBe(1);
       await recordHistory('refreshed-then-verified', handle);
     });
@@ -192,7 +182,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
       for (let i = 0; i < 5; i++) await handle.executeUpdate(refreshQrUpdate);
-      await env.sleep(11 * MINUTE);
+      await harness.env.sleep(11 * MINUTE);
       const last = liveTicket(await eventually(async () => {
         const s = await handle.query(snapshotQuery);
         expect(liveTicket(s).expired).toBe(true);
@@ -200,8 +190,8 @@ describe('individual WeChat QR verification workflow', () => {
       }));
       expect(last.refreshesLeft).toBe(0);
       expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
-      await env.sleep(24 * HOUR);
-      const result = await resultWithoutSkipping(env, handle);
+      await harness.env.sleep(24 * HOUR);
+      const result = await resultWithoutSkipping(harness.env, handle);
       expect(result).toEqual({ status: 'expired', failureReason: null });
       await recordHistory('expired', handle);
       expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
@@ -213,10 +203,10 @@ describe('individual WeChat QR verification workflow', () => {
     const { activities } = fakeActivities();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
-      await env.sleep(23 * HOUR);
+      await harness.env.sleep(23 * HOUR);
       expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
       await handle.executeUpdate(cancelUpdate);
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'cancelled', failureReason: null });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'cancelled', failureReason: null });
       await recordHistory('cancelled', handle);
     });
   });
@@ -231,7 +221,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
       await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<RealNameRecord>));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: reason });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: reason });
       expect(calls.completed).toBe(0);
       if (reason === 'BANK_CARD_REQUIRED') await recordHistory('failed-no-bank-card', handle);
     });
@@ -244,7 +234,7 @@ describe('individual WeChat QR verification workflow', () => {
       const event = scan('ticket-1', { realName: '李四' });
       await handle.signal(providerEventSignal, event);
       await handle.signal(providerEventSignal, event);
-      expect(await resultWithoutSkipping(env, handle)).toMatchObject({ status: 'failed' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toMatchObject({ status: 'failed' });
       expect(calls.finished).toHaveLength(1);
     });
   });
@@ -254,7 +244,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq);
       await handle.signal(providerEventSignal, scan('ticket-1'));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
     });
   });
 
@@ -263,7 +253,7 @@ describe('individual WeChat QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle, opened } = await start(tq);
       expect(opened).toEqual({ opened: false, code: 'PROCESS_ALREADY_OPEN' });
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'rejected', code: 'PROCESS_ALREADY_OPEN' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'rejected', code: 'PROCESS_ALREADY_OPEN' });
       expect(calls.qrRequests).toHaveLength(0);
       await expect(handle.executeUpdate(cancelUpdate)).rejects.toBeDefined();
     });
@@ -308,7 +298,7 @@ describe('individual QQ QR verification workflow', () => {
       const { handle, opened } = await start(tq, input({}, 'qq_qr'));
       expect(opened.opened && liveTicket(opened.snapshot).provider).toBe('qq');
       await handle.signal(providerEventSignal, scan('ticket-1', {}, 'qq'));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
     });
   });
@@ -324,11 +314,11 @@ describe('individual QQ QR verification workflow', () => {
       });
       expect(calls.progress.at(-1)?.step).toBe('awaiting_bank_card');
       // Hours later (but within 24 h), and a QR refresh is no longer possible.
-      await env.sleep(20 * HOUR);
+      await harness.env.sleep(20 * HOUR);
       await expect(handle.executeUpdate(refreshQrUpdate)).rejects.toMatchObject({ cause: { type: 'PROCESS_NOT_OPEN' } });
       await handle.signal(providerEventSignal, linked('some-other-ticket'));
       await handle.signal(providerEventSignal, linked('card-ticket'));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
       await recordHistory('qq-bank-card-wait', handle);
     });
@@ -340,8 +330,8 @@ describe('individual QQ QR verification workflow', () => {
       const { handle } = await start(tq, input({}, 'qq_qr'));
       await handle.signal(providerEventSignal, scan('ticket-1', { bankCardLinked: false }, 'qq', 'card-ticket'));
       await eventually(async () => expect((await handle.query(snapshotQuery)).step).toBe('awaiting_bank_card'));
-      await env.sleep(24 * HOUR);
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'expired', failureReason: null });
+      await harness.env.sleep(24 * HOUR);
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'expired', failureReason: null });
       expect(calls.completed).toBe(0);
       expect(calls.revoked).toContain('card-ticket');
     });
@@ -352,7 +342,7 @@ describe('individual QQ QR verification workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input({}, 'qq_qr'));
       await handle.signal(providerEventSignal, scan('ticket-1', { realName: '李四', bankCardLinked: false }, 'qq', 'card-ticket'));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_MISMATCH' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_MISMATCH' });
     });
   });
 
@@ -362,7 +352,7 @@ describe('individual QQ QR verification workflow', () => {
       const { handle } = await start(tq, input({}, 'qq_qr'));
       await handle.signal(providerEventSignal, scan('ticket-1', {}, 'wechat'));
       await handle.executeUpdate(cancelUpdate);
-      expect(await resultWithoutSkipping(env, handle)).toMatchObject({ status: 'cancelled' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toMatchObject({ status: 'cancelled' });
       expect(calls.completed).toBe(0);
     });
   });
@@ -386,7 +376,7 @@ describe('individual face recognition workflow', () => {
       await handle.signal(providerEventSignal, faceResult('ticket-2', false));
       await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery))).toMatchObject({ ticket: 'ticket-3', attemptsLeft: 1 }));
       await handle.signal(providerEventSignal, faceResult('ticket-3', false));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
       expect(calls.qrRequests).toHaveLength(3);
       expect(calls.qrRequests[1]?.replaces).toBe('ticket-1');
       await recordHistory('face-three-failures', handle);
@@ -400,7 +390,7 @@ describe('individual face recognition workflow', () => {
       await handle.signal(providerEventSignal, faceResult('ticket-1', false));
       await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).ticket).toBe('ticket-2'));
       await handle.signal(providerEventSignal, faceResult('ticket-2', true));
-      expect(await resultWithoutSkipping(env, handle)).toEqual({ status: 'verified', failureReason: null });
+      expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
     });
   });
@@ -409,7 +399,7 @@ describe('individual face recognition workflow', () => {
     const { activities } = fakeActivities();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input({}, 'face'));
-      await env.sleep(11 * MINUTE);
+      await harness.env.sleep(11 * MINUTE);
       await eventually(async () => expect(liveTicket(await handle.query(snapshotQuery)).expired).toBe(true));
       await handle.signal(providerEventSignal, faceResult('ticket-1', true));
       const refreshed = await handle.executeUpdate(refreshQrUpdate);
