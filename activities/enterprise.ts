@@ -12,6 +12,7 @@ import type { PiiCipher } from '../platform/crypto';
 import { idFromSeed } from '../platform/ids';
 import type { VerificationRow } from '../platform/tables';
 import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../workflows/messages';
+import { invalidRequest, recordMissing } from './failures';
 import * as repo from './repository';
 import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
 
@@ -34,12 +35,12 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
 
   async function loadVerification(verificationId: string): Promise<VerificationRow> {
     const row = await db<VerificationRow>('verifications').where({ id: verificationId }).first();
-    if (!row) throw new Error(`verification ${verificationId} does not exist`);
+    if (!row) throw recordMissing(`verification ${verificationId}`);
     return row;
   }
 
   const sealedOf = (row: VerificationRow): SealedEnterpriseFields => {
-    if (!row.pii_enc) throw new Error(`verification ${row.id} has no sealed application`);
+    if (!row.pii_enc) throw recordMissing(`the sealed application of verification ${row.id}`);
     return JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields;
   };
 
@@ -99,7 +100,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     /** Recharge: the transfer this verification waits for, found later by the paying account's keyed hash. */
     async expectTransfer(args: { verificationId: string; workflowId: string; amountFen: number }): Promise<void> {
       const payer = sealedOf(await loadVerification(args.verificationId)).payerAccount;
-      if (!payer) throw new Error('a recharge verification without a payer account');
+      if (!payer) throw invalidRequest('a recharge verification without a payer account');
       await repo.expectTransfer(db, {
         verificationId: args.verificationId,
         workflowId: args.workflowId,
@@ -118,7 +119,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     async requestPayout(args: { verificationId: string; requestId: string; reference: string; amountFen: number }): Promise<{ status: string }> {
       const row = await loadVerification(args.verificationId);
       const account = sealedOf(row).bankAccount;
-      if (!account) throw new Error('a public remittance without a bank account');
+      if (!account) throw invalidRequest('a public remittance without a bank account');
       const result = await providers.bank.payout({
         requestId: args.requestId,
         reference: args.reference,

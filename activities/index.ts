@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
 import type { Metrics } from '../platform/metrics';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createEnterpriseActivities } from './enterprise';
+import { invalidRequest } from './failures';
 import * as repo from './repository';
 import { outcomeMessage, verifiedMessage } from './texts';
 
@@ -89,7 +90,7 @@ export function createActivities(deps: ActivityDeps) {
           ticket = await providers.qq.createAuthorizationQr(request);
           break;
         case 'face':
-          if (!args.subject) throw ApplicationFailure.nonRetryable('a face session needs the person to compare with', 'BAD_REQUEST');
+          if (!args.subject) throw invalidRequest('a face session needs the person to compare with');
           ticket = await providers.face.createSession({ ...request, subject: args.subject });
           break;
       }

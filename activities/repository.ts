@@ -3,6 +3,7 @@ import { IDENTITY_QUOTA, type SubjectType } from '../domain/constants';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
 import { newId } from '../platform/ids';
 import type { AccountRow, IdentityRow, VerificationRow } from '../platform/tables';
+import { recordMissing } from './failures';
 
 export type { VerificationRow };
 
@@ -153,7 +154,7 @@ export async function completeVerification(
 ): Promise<TerminalRecord> {
   return db.transaction(async (trx) => {
     const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
-    if (!v) throw new Error(`verification ${args.verificationId} does not exist`);
+    if (!v) throw recordMissing(`verification ${args.verificationId}`);
     if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
     const quota = await lockIdentity(trx, v.identity_hash, v.subject_type);
     if (quota.used >= quota.limit) {
@@ -201,7 +202,7 @@ export async function finishVerification(
 ): Promise<TerminalRecord> {
   return db.transaction(async (trx) => {
     const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
-    if (!v) throw new Error(`verification ${args.verificationId} does not exist`);
+    if (!v) throw recordMissing(`verification ${args.verificationId}`);
     if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
     await closeVerification(trx, v, args.revision, args.outcome, args.message);
     return args.outcome;

@@ -105,6 +105,9 @@ export const ErrorCode = {
   ENTERPRISE_NOT_IN_REGISTRY: 'ENTERPRISE_NOT_IN_REGISTRY',
   BANK_ACCOUNT_INVALID: 'BANK_ACCOUNT_INVALID',
   REMITTANCE_AMOUNT_MISMATCH: 'REMITTANCE_AMOUNT_MISMATCH',
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  // the process hit a permanent failure of the service itself (a record it needs is gone); logged, and the user may start again
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -119,6 +122,8 @@ export const FAILURE_REASONS = [
   ErrorCode.REMITTANCE_AMOUNT_MISMATCH,
   ErrorCode.IDENTITY_QUOTA_EXCEEDED,
   ErrorCode.UNDERAGE,
+  ErrorCode.PROVIDER_UNAVAILABLE,
+  ErrorCode.INTERNAL_ERROR,
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -1,3 +1,4 @@
 // The entry the worker bundles: every workflow the service runs.
 export { individualVerification } from './individual-verification';
-export { enterpriseVerification, refundTransfer } from './enterprise-verification';
+export { enterpriseVerification } from './enterprise-verification';
+export { refundTransfer } from './refund-transfer';

@@ -1,16 +1,3 @@
-import { log, workflowInfo } from '@temporalio/workflow';
-import type { VerificationStep } from '../domain/constants';
-import { evaluateRealNameRecord } from '../domain/real-name-record';
-import type { IndividualVerificationWorkflow, ProviderEvent, QrProvider } from './messages';
-import { provider, QrSession, runQrStep, store, VerificationRun } from './verification-run';
-
-/** Each instant method: whose QR the user scans and the step that waits for it. */
-const METHOD = {
-  wechat_qr: { qrProvider: 'wechat', waitingStep: 'awaiting_scan' },
-  qq_qr: { qrProvider: 'qq', waitingStep: 'awaiting_scan' },
-  face: { qrProvider: 'face', waitingStep: 'awaiting_face' },
-} as const satisfies Record<string, { qrProvider: QrProvider; waitingStep: VerificationStep }>;
-
 /**
  * Individual verification by an instant method (SPEC §3):
  * - WeChat QR: the WeChat Pay real-name record must name the applicant and have a bank card;
@@ -19,67 +6,58 @@ const METHOD = {
  * QR codes live QR_TTL and may be refreshed QR_REFRESH_LIMIT times; the whole
  * verification expires after INSTANT_METHOD_TTL.
  */
+import { log, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { VerificationStep } from '../domain/constants';
+import { evaluateRealNameRecord } from '../domain/real-name-record';
+import { database } from './kernel/activities';
+import { runToClose } from './kernel/closing';
+import { awaitQrEvent, QrSession } from './kernel/qr';
+import { CANCELLED, ended, EXPIRED, failed, setRunHandlers, VerificationRun, type Ended, type Outcome } from './kernel/run';
+import { wait } from './kernel/wait';
+import { refreshQrUpdate, type IndividualVerificationInput, type IndividualVerificationWorkflow, type ProviderEvent, type QrProvider } from './messages';
+
+/** Each instant method: whose QR the user scans and the step that waits for it. */
+const METHOD = {
+  wechat_qr: { qrProvider: 'wechat', waitingStep: 'awaiting_scan' },
+  qq_qr: { qrProvider: 'qq', waitingStep: 'awaiting_scan' },
+  face: { qrProvider: 'face', waitingStep: 'awaiting_face' },
+} as const satisfies Record<string, { qrProvider: QrProvider; waitingStep: VerificationStep }>;
+
 export const individualVerification: IndividualVerificationWorkflow = async (input) => {
   const { verificationId, applicant, timings } = input;
   const { qrProvider, waitingStep } = METHOD[input.method];
   const deadline = Date.now() + timings.instantMethodTtlMs;
-
-  const run = new VerificationRun(verificationId, input.method);
-  let faceFailures = 0;
-  let bankCardTicket: string | undefined;
+  const run = new VerificationRun(verificationId, input.method, { providerCallTimeoutMs: timings.providerCallTimeoutMs });
   const qr = new QrSession(run, {
     provider: qrProvider,
     waitingStep,
     timings,
-    ...(qrProvider === 'face'
-      ? { subject: { realName: applicant.realName, idNumber: applicant.idNumber }, attemptsLeft: () => timings.faceMaxAttempts - faceFailures }
-      : {}),
+    ...(qrProvider === 'face' ? { subject: { realName: applicant.realName, idNumber: applicant.idNumber } } : {}),
   });
-  run.nextAction = () => (run.step === 'awaiting_bank_card' && bankCardTicket ? { type: 'link_bank_card', ticket: bankCardTicket } : qr.action());
+  const bankCard = new BankCardLink(run);
+  run.nextAction = () => bankCard.action() ?? qr.action();
+  setRunHandlers(run);
+  setHandler(refreshQrUpdate, qr.refreshes.ask, { validator: qr.validateRefresh });
 
-  const close = (outcome: Parameters<VerificationRun['close']>[0]) =>
-    run.close(outcome, {
-      cleanup: async () => {
-        await qr.revoke();
-        if (bankCardTicket) await provider.revokeQr({ provider: 'qq', ticket: bankCardTicket });
-      },
-    });
-
-  const handleEvent = async (event: ProviderEvent) => {
-    switch (event.type) {
-      case 'authorization.scanned': {
-        if (!qr.isLive(event)) break;
-        const viaQq = input.method === 'qq_qr';
-        const reason = evaluateRealNameRecord(applicant, event.record, new Date(Date.now()), { bankCardRequired: !viaQq });
-        if (reason) return close({ status: 'failed', failureReason: reason });
-        if (viaQq && !event.record.bankCardLinked) {
-          // SPEC §3: QQ sends the user to link a card, and the verification waits for it.
-          if (!event.bankCardTicket) return close({ status: 'failed', failureReason: 'BANK_CARD_REQUIRED' });
-          bankCardTicket = event.bankCardTicket;
-          qr.drop();
-          run.step = 'awaiting_bank_card';
-          return run.recordProgress();
-        }
-        return close('verify');
-      }
-      case 'bank_card.linked':
-        if (run.step !== 'awaiting_bank_card' || event.ticket !== bankCardTicket) break;
-        bankCardTicket = undefined;
-        return close('verify');
-      case 'face.completed': {
-        if (!qr.isLive(event)) break;
-        if (event.passed) return close('verify');
-        faceFailures++;
-        if (faceFailures >= timings.faceMaxAttempts) return close({ status: 'failed', failureReason: 'FACE_MISMATCH' });
-        return qr.issue(false);
-      }
+  return runToClose(run, async () => {
+    const open = await openVerification(input, deadline);
+    if (!open.opened) {
+      run.markOpened(open);
+      return { status: 'rejected', code: open.code };
     }
-    log.info('ignored a provider event that is not for the current step', { eventId: event.eventId, type: event.type });
-  };
+    run.claimed = true;
+    await qr.issue();
+    run.markOpened();
+    await run.close(await scanToOutcome(input, run, qr, bankCard, deadline));
+    return run.outcome();
+  });
+};
 
-  // ---- open: claim the account's single process slot, or be refused
-  const open = await store.openIndividualVerification({
-    verificationId,
+/** Claims the account's single process slot, or is refused. */
+function openVerification(input: IndividualVerificationInput, deadline: number) {
+  const { applicant } = input;
+  return database.openIndividualVerification({
+    verificationId: input.verificationId,
     workflowId: workflowInfo().workflowId,
     accountId: input.accountId,
     method: input.method,
@@ -91,16 +69,70 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
     identityHash: input.identityHash,
     expiresAt: new Date(deadline).toISOString(),
   });
-  if (!open.opened) {
-    run.markOpened(open);
-    return { status: 'rejected', code: open.code };
+}
+
+/** The QR step until its outcome: each live event is judged; face failures bring the next attempt's QR. */
+async function scanToOutcome(input: IndividualVerificationInput, run: VerificationRun, qr: QrSession, bankCard: BankCardLink, deadline: number): Promise<Outcome> {
+  for (;;) {
+    const scan = await awaitQrEvent(run, qr, deadline);
+    if (scan.kind === 'ended') return scan.outcome;
+    const verdict = judgeScan(input, scan.event);
+    if (verdict.kind === 'outcome') return verdict.outcome;
+    if (verdict.kind === 'ignore') continue;
+    if (verdict.kind === 'retry_face') {
+      if (await qr.failedAttempt()) return failed('FACE_MISMATCH');
+      continue;
+    }
+    qr.drop();
+    const linked = await bankCard.awaitLink(verdict.ticket, deadline);
+    return linked.kind === 'ended' ? linked.outcome : 'verify';
+  }
+}
+
+type Verdict = { kind: 'outcome'; outcome: Outcome } | { kind: 'retry_face' } | { kind: 'link_bank_card'; ticket: string } | { kind: 'ignore' };
+
+/** What an event about the live QR means for this verification. */
+function judgeScan(input: IndividualVerificationInput, event: ProviderEvent): Verdict {
+  const outcome = (o: Outcome): Verdict => ({ kind: 'outcome', outcome: o });
+  if (event.type === 'face.completed') return event.passed ? outcome('verify') : { kind: 'retry_face' };
+  if (event.type !== 'authorization.scanned') return { kind: 'ignore' };
+  const viaQq = input.method === 'qq_qr';
+  const reason = evaluateRealNameRecord(input.applicant, event.record, new Date(Date.now()), { bankCardRequired: !viaQq });
+  if (reason) return outcome(failed(reason));
+  if (!viaQq || event.record.bankCardLinked) return outcome('verify');
+  // SPEC §3: QQ sends the user to link a card, and the verification waits for it.
+  return event.bankCardTicket ? { kind: 'link_bank_card', ticket: event.bankCardTicket } : outcome(failed('BANK_CARD_REQUIRED'));
+}
+
+/** QQ's bank-card page, which a user without a linked card is sent to. */
+class BankCardLink {
+  private ticket: string | undefined;
+
+  constructor(private readonly run: VerificationRun) {
+    run.onClose({ after: () => this.revoke() });
   }
 
-  await qr.issue(false);
-  run.markOpened({ opened: true, snapshot: run.snapshot() });
+  action() {
+    return this.run.step === 'awaiting_bank_card' && this.ticket ? { type: 'link_bank_card' as const, ticket: this.ticket } : null;
+  }
 
-  // ---- wait for a provider event, a refresh, a cancellation, a QR expiry or the deadline
-  await runQrStep(run, qr, deadline, close, handleEvent);
+  /** Shows the page and waits until the card is linked, or the verification expires or is cancelled. */
+  async awaitLink(ticket: string, deadline: number): Promise<{ kind: 'linked' } | Ended> {
+    this.ticket = ticket;
+    await this.run.enter('awaiting_bank_card');
+    for (;;) {
+      const wake = await wait(this.run, { until: deadline, events: true });
+      if (wake.kind === 'deadline') return ended(EXPIRED);
+      if (wake.kind === 'cancel') return ended(CANCELLED);
+      if (wake.kind === 'event' && wake.event.type === 'bank_card.linked' && wake.event.ticket === this.ticket) {
+        this.ticket = undefined;
+        return { kind: 'linked' };
+      }
+      if (wake.kind === 'event') log.info('ignored a provider event while waiting for a bank card', { eventId: wake.event.eventId, type: wake.event.type });
+    }
+  }
 
-  return { status: run.status as 'verified' | 'failed' | 'expired' | 'cancelled', failureReason: run.failureReason };
-};
+  private async revoke(): Promise<void> {
+    if (this.ticket) await this.run.providers.revokeQr({ provider: 'qq', ticket: this.ticket });
+  }
+}

@@ -63,6 +63,8 @@ export interface VerificationTimings {
   qrRefreshLimit: number;
   instantMethodTtlMs: number;
   faceMaxAttempts: number;
+  /** PROVIDER_CALL_TIMEOUT: how long a provider call may keep failing before the process ends PROVIDER_UNAVAILABLE (runs started before it existed: 10 minutes). */
+  providerCallTimeoutMs?: number;
 }
 
 export interface IndividualVerificationInput {
@@ -247,4 +249,14 @@ export const FailureType = {
   processNotOpen: 'PROCESS_NOT_OPEN',
   qrRefreshLimit: 'QR_REFRESH_LIMIT',
   reviewNotOpen: 'REVIEW_NOT_OPEN',
+  validationFailed: 'VALIDATION_FAILED',
 } as const;
+
+/** Permanent states an activity reports as non-retryable failures: retrying cannot change them. */
+export const PermanentFailure = {
+  /** The process's row (or a row it needs) is not in the database. */
+  recordMissing: 'RECORD_MISSING',
+  /** The process asked for something that cannot be done with what it sent. */
+  invalidRequest: 'INVALID_REQUEST',
+} as const;
+export const PERMANENT_FAILURE_TYPES = Object.values(PermanentFailure);

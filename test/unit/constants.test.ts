@@ -30,8 +30,10 @@ const SPEC_REQUEST_CODES = [
 const SPEC_FAILURE_REASONS = [
   'IDENTITY_MISMATCH', 'BANK_CARD_REQUIRED', 'FACE_MISMATCH', 'ENTERPRISE_NAME_MISMATCH',
   'LEGAL_PERSON_MISMATCH', 'ENTERPRISE_NOT_IN_REGISTRY', 'BANK_ACCOUNT_INVALID',
-  'REMITTANCE_AMOUNT_MISMATCH', 'IDENTITY_QUOTA_EXCEEDED', 'UNDERAGE',
+  'REMITTANCE_AMOUNT_MISMATCH', 'IDENTITY_QUOTA_EXCEEDED', 'UNDERAGE', 'PROVIDER_UNAVAILABLE',
 ];
+/** Terminal reasons the service adds to SPEC §9's. */
+const SERVICE_FAILURE_REASONS = ['INTERNAL_ERROR'];
 
 describe('vocabularies', () => {
   it.each([
@@ -81,12 +83,12 @@ describe('ErrorCode', () => {
   });
 
   it('holds exactly the SPEC §9 codes plus the ones this service adds', () => {
-    const expected = new Set([...SPEC_REQUEST_CODES, ...SPEC_FAILURE_REASONS, 'QR_REFRESH_LIMIT', 'ALREADY_VERIFIED']);
+    const expected = new Set([...SPEC_REQUEST_CODES, ...SPEC_FAILURE_REASONS, ...SERVICE_FAILURE_REASONS, 'QR_REFRESH_LIMIT', 'ALREADY_VERIFIED']);
     expect(new Set(Object.keys(ErrorCode))).toEqual(expected);
   });
 
   it('FAILURE_REASONS are exactly the terminal failure reasons', () => {
-    expect([...FAILURE_REASONS].sort()).toEqual([...SPEC_FAILURE_REASONS].sort());
+    expect([...FAILURE_REASONS].sort()).toEqual([...SPEC_FAILURE_REASONS, ...SERVICE_FAILURE_REASONS].sort());
   });
 
   it.each([

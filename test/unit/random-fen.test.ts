@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { randomFen } from '../../workflows/enterprise-verification';
+import { randomFen } from '../../workflows/recharge';
 
 afterEach(() => {
   vi.restoreAllMocks();

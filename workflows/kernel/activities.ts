@@ -1,0 +1,69 @@
+/**
+ * The workflows' activities, proxied by class of call. Each class has its own
+ * timeouts and retry policy; every class gives up at once on the permanent
+ * failures activities report by name.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { PERMANENT_FAILURE_TYPES } from '../messages';
+
+/** PROVIDER_CALL_TIMEOUT for runs whose input predates it. */
+export const DEFAULT_PROVIDER_CALL_TIMEOUT_MS = 10 * 60_000;
+
+const nonRetryableErrorTypes = [...PERMANENT_FAILURE_TYPES];
+
+/** Database writes: short, retried until the database is back. */
+export const database = proxyActivities<
+  Pick<
+    Activities,
+    | 'openIndividualVerification'
+    | 'openEnterpriseVerification'
+    | 'recordVerificationProgress'
+    | 'completeVerification'
+    | 'finishVerification'
+    | 'expectTransfer'
+    | 'openReview'
+    | 'recordReviewDecision'
+    | 'revokeReview'
+    | 'replaceRemittanceMaterials'
+  >
+>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/** Money owed to someone (refunds): retried without bound, never ending anything. Idempotent at the bank. */
+export const refunds = proxyActivities<Pick<Activities, 'refundTransfer'>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** Notifications: tried for an hour, then given up; the caller logs it and the outcome stands. */
+export const notifications = proxyActivities<Pick<Activities, 'notifyEnterprise'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** Calls to a provider (QR codes, the registry) and payouts: bounded by PROVIDER_CALL_TIMEOUT. */
+export type ProviderCallType = 'issueQr' | 'revokeQr' | 'checkRegistry' | 'requestPayout';
+export const PROVIDER_CALL_TYPES: readonly string[] = ['issueQr', 'revokeQr', 'checkRegistry', 'requestPayout'] satisfies ProviderCallType[];
+
+/** The provider calls of one run, bounded by its PROVIDER_CALL_TIMEOUT: past it the call fails and the run closes PROVIDER_UNAVAILABLE. */
+export function providerCalls(boundMs: number | undefined) {
+  const scheduleToCloseTimeout = boundMs ?? DEFAULT_PROVIDER_CALL_TIMEOUT_MS;
+  const providers = proxyActivities<Pick<Activities, 'issueQr' | 'revokeQr' | 'checkRegistry'>>({
+    startToCloseTimeout: '20 seconds',
+    scheduleToCloseTimeout,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes },
+  });
+  // Money out: a payout is idempotent by request id at the bank, so a retry never pays twice.
+  const payouts = proxyActivities<Pick<Activities, 'requestPayout'>>({
+    startToCloseTimeout: '15 seconds',
+    scheduleToCloseTimeout,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+  });
+  // (Activity proxies resolve names on access: spreading one copies nothing.)
+  return { issueQr: providers.issueQr, revokeQr: providers.revokeQr, checkRegistry: providers.checkRegistry, requestPayout: payouts.requestPayout };
+}
+export type ProviderCalls = ReturnType<typeof providerCalls>;

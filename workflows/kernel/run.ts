@@ -1,0 +1,219 @@
+/**
+ * A verification run's state and its read-model writes: status and step, the
+ * user-visible next action, revisions, search attributes, the provider-event
+ * inbox, and closing. Message handlers are methods here; each workflow
+ * registers them itself (see `setRunHandlers`). Deterministic code only.
+ */
+import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { TemporalFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { FailureReason, VerificationStatus, VerificationStep } from '../../domain/constants';
+import {
+  awaitOpenedUpdate,
+  cancelUpdate,
+  eventHandledQuery,
+  FailureType,
+  providerEventSignal,
+  SearchAttributes,
+  snapshotQuery,
+  type NextAction,
+  type OpenResult,
+  type ProviderEvent,
+  type VerificationOutcome,
+  type VerificationSnapshot,
+} from '../messages';
+import { database, providerCalls, type ProviderCalls } from './activities';
+
+/** How a step ends the process: 'verify' completes it through the atomic quota check; anything else finishes it as given. */
+export type Outcome = { status: 'failed' | 'expired' | 'cancelled'; failureReason: FailureReason | null } | 'verify';
+export const EXPIRED: Outcome = { status: 'expired', failureReason: null };
+export const CANCELLED: Outcome = { status: 'cancelled', failureReason: null };
+export const failed = (failureReason: FailureReason): Outcome => ({ status: 'failed', failureReason });
+
+/** What a step returns when the process ended inside it (the caller closes with `outcome`). */
+export type Ended = { kind: 'ended'; outcome: Outcome };
+export const ended = (outcome: Outcome): Ended => ({ kind: 'ended', outcome });
+
+export const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+type Hook = () => Promise<void>;
+
+export class VerificationRun {
+  status: VerificationStatus = 'in_progress';
+  step: VerificationStep | null = null;
+  failureReason: FailureReason | null = null;
+  opened: OpenResult | undefined;
+  /** The open activity claimed the account's slot: from here on the run must close. */
+  claimed = false;
+  cancelRequested = false;
+  /** The process's next action for its current step; each process sets it. */
+  nextAction: () => NextAction | null = () => null;
+  /** This run's provider calls, bounded by its PROVIDER_CALL_TIMEOUT. */
+  readonly providers: ProviderCalls;
+  private revision = 0;
+  private readonly inbox: ProviderEvent[] = [];
+  private readonly seen = new Set<string>();
+  private readonly handled = new Set<string>();
+  private current: string | undefined;
+  private readonly beforeClose: Hook[] = [];
+  private readonly afterClose: Hook[] = [];
+
+  constructor(
+    readonly verificationId: string,
+    readonly method: string,
+    options: { providerCallTimeoutMs?: number | undefined; notify?: (run: VerificationRun) => Promise<void> } = {},
+  ) {
+    this.providers = providerCalls(options.providerCallTimeoutMs);
+    this.notify = options.notify;
+  }
+
+  private readonly notify: ((run: VerificationRun) => Promise<void>) | undefined;
+
+  // ---- message handlers
+
+  readonly snapshot = (): VerificationSnapshot => ({
+    verificationId: this.verificationId,
+    status: this.status,
+    step: this.step,
+    nextAction: this.status === 'in_progress' ? this.nextAction() : null,
+    failureReason: this.failureReason,
+  });
+
+  /** An event counts as handled once the process waits again (its consequences are written) or can no longer act on any. */
+  readonly eventHandled = (eventId: string): boolean => this.handled.has(eventId) || (this.opened !== undefined && !this.isOpen());
+
+  /** Providers retry their callbacks: an event is acted on once. */
+  readonly receive = (event: ProviderEvent): void => {
+    if (this.seen.has(event.eventId)) return;
+    this.seen.add(event.eventId);
+    this.inbox.push(event);
+  };
+
+  readonly awaitOpened = async (): Promise<OpenResult> => {
+    await condition(() => this.opened !== undefined);
+    return this.opened!;
+  };
+
+  readonly cancel = async (): Promise<VerificationSnapshot> => {
+    this.cancelRequested = true;
+    await condition(() => this.status !== 'in_progress');
+    return this.snapshot();
+  };
+
+  readonly validateCancel = (): void => {
+    if (!this.isOpen()) throw refuse(FailureType.processNotOpen, 'this verification is no longer open');
+  };
+
+  // ---- state
+
+  isOpen(): boolean {
+    return this.opened?.opened === true && this.status === 'in_progress';
+  }
+
+  get closed(): boolean {
+    return this.status !== 'in_progress';
+  }
+
+  /** The process function has returned: requests it never answered get their fallback answers (see Requests). */
+  finished = false;
+
+  /** The first step is visible: the caller who started the run gets its answer. */
+  markOpened(result: OpenResult = { opened: true, snapshot: this.snapshot() }): void {
+    this.opened ??= result;
+  }
+
+  outcome(): VerificationOutcome {
+    return { status: this.status as 'verified' | 'failed' | 'expired' | 'cancelled', failureReason: this.failureReason };
+  }
+
+  get hasEvents(): boolean {
+    return this.inbox.length > 0;
+  }
+
+  /** The next provider event; the previous one is handled by now. */
+  takeEvent(): ProviderEvent | undefined {
+    this.settleEvent();
+    const event = this.inbox.shift();
+    this.current = event?.eventId;
+    return event;
+  }
+
+  /** The event taken last has had its consequences written. */
+  settleEvent(): void {
+    if (this.current) this.handled.add(this.current);
+    this.current = undefined;
+  }
+
+  // ---- read-model writes
+
+  /** Operators filter by these in the Temporal UI. Only runs started with them carry them (the time-skipping test server has no custom attributes). */
+  private publishSearchAttributes(): void {
+    if (workflowInfo().typedSearchAttributes.get(SearchAttributes.accountId) === undefined) return;
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SearchAttributes.processStatus, value: this.status },
+      { key: SearchAttributes.step, value: this.step },
+    ];
+    upsertSearchAttributes(pairs);
+  }
+
+  /** Writes the current step and its next action (one call). */
+  async recordProgress(): Promise<void> {
+    this.publishSearchAttributes();
+    await database.recordVerificationProgress({
+      verificationId: this.verificationId,
+      revision: ++this.revision,
+      step: this.step,
+      nextAction: this.snapshot().nextAction,
+    });
+  }
+
+  /** Enters a step: the step and the user's next action in the read model, in one write. */
+  async enter(step: VerificationStep): Promise<void> {
+    this.step = step;
+    await this.recordProgress();
+  }
+
+  /** Work for closing: `before` runs ahead of the outcome's write (revoking a review), `after` behind it (revoking tickets). */
+  onClose(hooks: { before?: Hook; after?: Hook }): void {
+    if (hooks.before) this.beforeClose.push(hooks.before);
+    if (hooks.after) this.afterClose.push(hooks.after);
+  }
+
+  /** Ends the run in the read model (releasing the account's slot), cleans up, and tells the user. */
+  async close(outcome: Outcome, credit?: { amountFen: number; reference: string }): Promise<void> {
+    if (this.closed) return;
+    for (const hook of this.beforeClose) await hook();
+    const revision = ++this.revision;
+    const result =
+      outcome === 'verify'
+        ? await database.completeVerification({ verificationId: this.verificationId, revision, method: this.method, ...(credit ? { credit } : {}) })
+        : await database.finishVerification({ verificationId: this.verificationId, revision, method: this.method, outcome });
+    for (const hook of this.afterClose) await bestEffort('cleanup after closing', hook);
+    this.status = result.status;
+    this.failureReason = result.failureReason as FailureReason | null;
+    this.step = null;
+    this.settleEvent();
+    this.publishSearchAttributes();
+    log.info('verification closed', { status: this.status, failureReason: this.failureReason });
+    if (this.notify) await bestEffort('notifying the outcome', () => this.notify!(this));
+  }
+}
+
+/** Runs `work`; a failure is logged and changes nothing (cleanups and notifications never change an outcome). */
+export async function bestEffort(what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    // A bug (a plain error) still fails the workflow task, to be retried once fixed.
+    if (!(err instanceof TemporalFailure)) throw err;
+    log.warn(`${what} failed; the outcome stands`, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** The handlers every verification run answers; registered by each workflow function, first thing. */
+export function setRunHandlers(run: VerificationRun): void {
+  setHandler(snapshotQuery, run.snapshot);
+  setHandler(eventHandledQuery, run.eventHandled);
+  setHandler(providerEventSignal, run.receive);
+  setHandler(awaitOpenedUpdate, run.awaitOpened);
+  setHandler(cancelUpdate, run.cancel, { validator: run.validateCancel });
+}

@@ -1,0 +1,46 @@
+/**
+ * The one way a process waits. It races the step's deadline, the user's
+ * cancellation, fresh-QR requests and the QR's own expiry, provider events and
+ * callers' requests, and returns what woke it, first things first:
+ * cancel › refresh › request › event › QR expiry › deadline.
+ */
+import { condition } from '@temporalio/workflow';
+import type { ProviderEvent, VerificationSnapshot } from '../messages';
+import type { QrSession } from './qr';
+import type { Pending, Requests } from './requests';
+import type { VerificationRun } from './run';
+
+export type Wake<Q, A> =
+  | { kind: 'cancel' }
+  | { kind: 'deadline' }
+  | { kind: 'refresh'; request: Pending<void, VerificationSnapshot> }
+  | { kind: 'request'; request: Pending<Q, A> }
+  | { kind: 'event'; event: ProviderEvent }
+  | { kind: 'qr_expired' };
+
+export interface WaitFor<Q, A> {
+  /** Epoch ms at which the step ends; null: it has no deadline. */
+  until: number | null;
+  /** Whether this step acts on provider events (others keep them queued for a later step). */
+  events: boolean;
+  /** The QR code the user is looking at: its refresh requests and its expiry. */
+  qr?: QrSession;
+  requests?: Requests<Q, A>;
+}
+
+export async function wait<Q = never, A = never>(run: VerificationRun, on: WaitFor<Q, A>): Promise<Wake<Q, A>> {
+  run.settleEvent();
+  for (;;) {
+    if (on.until !== null && Date.now() >= on.until) return { kind: 'deadline' };
+    const ready = () => run.cancelRequested || !!on.qr?.refreshes.waiting || !!on.requests?.waiting || (on.events && run.hasEvents);
+    const wakeAt = on.qr && on.until !== null ? on.qr.wakeAt(on.until) : on.until;
+    if (wakeAt === null) await condition(ready);
+    else await condition(ready, Math.max(1, wakeAt - Date.now()));
+
+    if (run.cancelRequested) return { kind: 'cancel' };
+    if (on.qr?.refreshes.waiting) return { kind: 'refresh', request: on.qr.refreshes.take() };
+    if (on.requests?.waiting) return { kind: 'request', request: on.requests.take() };
+    if (on.events && run.hasEvents) return { kind: 'event', event: run.takeEvent()! };
+    if (on.qr?.expiryDue()) return { kind: 'qr_expired' };
+  }
+}
