@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { log, sleep } from '@temporalio/activity';
 import { bankAccountHash } from '../adapters/sandbox/bank';
-import type { FileStorage, OcrReading, Providers } from '../adapters/types';
+import { ProviderUnavailableError, type FileStorage, type OcrReading, type Providers } from '../adapters/types';
 import { sameIndividual } from '../domain/identity-match';
 import { maskedEnterprise, revealEnterprise, sealedFields, type EnterpriseApplication, type SealedEnterpriseFields } from '../domain/enterprise-subject';
 import type { RegistryCheck } from '../domain/enterprise-rules';
@@ -49,9 +49,16 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     const upload = await db<{ id: string; sha256: string; storage_key: string; ocr: OcrReading | null }>('uploads').where({ id: uploadId }).first();
     if (!upload) return null;
     if (upload.ocr) return upload.ocr;
-    const reading = await providers.ocr.readBusinessLicense({ sha256: upload.sha256, bytes: await deps.storage.get(upload.storage_key) });
-    await db('uploads').where({ id: uploadId }).update({ ocr: JSON.stringify(reading) });
-    return reading;
+    try {
+      const reading = await providers.ocr.readBusinessLicense({ sha256: upload.sha256, bytes: await deps.storage.get(upload.storage_key) });
+      await db('uploads').where({ id: uploadId }).update({ ocr: JSON.stringify(reading) });
+      return reading;
+    } catch (err) {
+      // The reading only pre-fills and informs the reviewer: an OCR outage never holds up opening.
+      if (!(err instanceof ProviderUnavailableError)) throw err;
+      log.warn('OCR unavailable; opening without a reading', { uploadId });
+      return null;
+    }
   }
 
   return {

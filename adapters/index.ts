@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { PiiCipher } from '../platform/crypto';
 import { SandboxBank } from './sandbox/bank';
 import { SandboxFaceProvider } from './sandbox/face';
+import { behindFaultSwitch, SandboxFaults } from './sandbox/faults';
 import { SandboxNotifier } from './sandbox/notifier';
 import { SandboxOcrProvider } from './sandbox/ocr';
 import type { SandboxCallbackOutbox } from './sandbox/outbox';
@@ -17,6 +18,9 @@ export interface SandboxProviders extends Providers {
   registry: SandboxRegistry;
   bank: SandboxBank;
   notifier: SandboxNotifier;
+  faults: SandboxFaults;
+  /** The providers as the service calls them: behind the sandbox's fault switch. */
+  service: Providers;
 }
 
 /**
@@ -32,7 +36,8 @@ export function createSandboxProviders(deps: {
 }): SandboxProviders {
   const { db, cipher } = deps;
   const tickets = new SandboxTicketStore(db);
-  return {
+  const faults = new SandboxFaults(db);
+  const providers = {
     tickets,
     wechat: new SandboxWechatProvider(tickets),
     qq: new SandboxQqProvider(tickets),
@@ -42,4 +47,5 @@ export function createSandboxProviders(deps: {
     bank: new SandboxBank({ db, cipher, outbox: deps.outbox, payoutDelayMs: deps.payoutDelayMs, platformAccount: deps.platformAccount }),
     notifier: new SandboxNotifier(db),
   };
+  return { ...providers, faults, service: behindFaultSwitch(providers, faults) };
 }

@@ -120,3 +120,15 @@ export interface Providers {
   bank: BankProvider;
   notifier: Notifier;
 }
+
+/**
+ * A provider could not be reached (or answered that it is unavailable). Retryable:
+ * workflows retry the call until PROVIDER_CALL_TIMEOUT; a synchronous API call
+ * answers 503 PROVIDER_UNAVAILABLE.
+ */
+export class ProviderUnavailableError extends Error {
+  override name = 'ProviderUnavailableError';
+  constructor(readonly provider: string) {
+    super(`the ${provider} provider is unavailable`);
+  }
+}

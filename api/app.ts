@@ -21,6 +21,7 @@ import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
 import { opsRoutes, type ReadinessCheck } from './routes/ops';
 import { sandboxRoutes } from './routes/sandbox';
+import { sandboxFaultRoutes } from './routes/sandbox-faults';
 import { sandboxEnterpriseRoutes } from './routes/sandbox-enterprise';
 import { uploadRoutes } from './routes/uploads';
 import { verificationRoutes } from './routes/verifications';
@@ -95,7 +96,7 @@ export function buildApp(deps: AppDeps): Express {
   const routeDeps: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db), logger };
   const readModel = createReadModel(db);
   const { providers } = deps;
-  const uploads = buildUploadService({ db, storage: deps.storage, ocr: providers.ocr });
+  const uploads = buildUploadService({ db, storage: deps.storage, ocr: providers.service.ocr });
   const verifications = buildVerificationService({
     temporal: deps.temporal,
     readModel,
@@ -119,6 +120,7 @@ export function buildApp(deps: AppDeps): Express {
     sandboxRoutes(routeDeps, { tickets: providers.tickets, outbox: deps.outbox, client });
     sandboxEnterpriseRoutes(routeDeps, { ocr: providers.ocr, registry: providers.registry });
     sandboxBankRoutes(routeDeps, { bank: providers.bank, notifier: providers.notifier, client });
+    sandboxFaultRoutes(routeDeps, { faults: providers.faults });
   }
 
   let document: object | undefined;

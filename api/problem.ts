@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { ProviderUnavailableError } from '../adapters/types';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 
@@ -36,6 +37,7 @@ const STATUS: Record<string, number> = {
   TICKET_REVOKED: 410,
   MALFORMED_REQUEST: 400,
   SERVICE_UNAVAILABLE: 503,
+  PROVIDER_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -67,6 +69,7 @@ const TITLES: Record<string, string> = {
   TICKET_EXPIRED: 'The ticket has expired',
   TICKET_REVOKED: 'The ticket is no longer valid',
   SERVICE_UNAVAILABLE: 'A dependency is unavailable',
+  PROVIDER_UNAVAILABLE: 'A provider is unavailable',
   INTERNAL: 'Internal error',
 };
 
@@ -136,6 +139,9 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     const expressType = (err as { type?: string }).type;
     if (err instanceof AppError) {
       problem = problemOf(err.code, err.detail, err.extras, correlationId);
+    } else if (err instanceof ProviderUnavailableError) {
+      logger.warn({ provider: err.provider, correlationId }, 'a provider is unavailable');
+      problem = problemOf('PROVIDER_UNAVAILABLE', `The ${err.provider} provider cannot be reached right now; try again later.`, {}, correlationId);
     } else if (expressType === 'entity.parse.failed') {
       problem = problemOf('MALFORMED_REQUEST', 'The body is not valid JSON.', {}, correlationId);
       problem.code = 'VALIDATION_FAILED';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as foundation from './20261127_0001_foundation';
 import * as enterprise from './20261127_0002_enterprise';
 import * as reviewSealedApplicant from './20261127_0003_review_sealed_applicant';
+import * as sandboxFaults from './20261202_0004_sandbox_faults';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0001_foundation': foundation,
   '20261127_0002_enterprise': enterprise,
   '20261127_0003_review_sealed_applicant': reviewSealedApplicant,
+  '20261202_0004_sandbox_faults': sandboxFaults,
 };

@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   CHANGE_COOLDOWN: duration('30d'),
   FACE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RESUBMIT_WINDOW: duration('7d'),
+  // How long a provider call may keep failing before its process ends failed PROVIDER_UNAVAILABLE.
+  PROVIDER_CALL_TIMEOUT: duration('10m'),
 
   // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
@@ -125,6 +127,7 @@ export interface ProcessTimings {
   changeCooldownMs: number;
   faceMaxAttempts: number;
   resubmitWindowMs: number;
+  providerCallTimeoutMs: number;
 }
 
 export interface Config {
@@ -299,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       changeCooldownMs: e.CHANGE_COOLDOWN,
       faceMaxAttempts: e.FACE_MAX_ATTEMPTS,
       resubmitWindowMs: e.RESUBMIT_WINDOW,
+      providerCallTimeoutMs: e.PROVIDER_CALL_TIMEOUT,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfterPayoutMs: e.TEST_FAULT_PAUSE_AFTER_PAYOUT },

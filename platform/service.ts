@@ -125,7 +125,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         taskQueue: config.temporal.taskQueue,
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-        activityDeps: { db, cipher, providers, storage, metrics, faults: config.faults },
+        activityDeps: { db, cipher, providers: providers.service, storage, metrics, faults: config.faults },
       });
       const running = worker.run();
       running.catch((err: Error) => {

@@ -181,6 +181,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         qrRefreshLimit: deps.timings.qrRefreshLimit,
         instantMethodTtlMs: deps.timings.instantMethodTtlMs,
         faceMaxAttempts: deps.timings.faceMaxAttempts,
+        providerCallTimeoutMs: deps.timings.providerCallTimeoutMs,
       },
     };
     return startWorkflow(principal, verificationId, WorkflowTypes.individualVerification, input);
@@ -257,6 +258,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         transferWindowMs: timings.transferWindowMs,
         amountEntryWindowMs: timings.amountEntryWindowMs,
         resubmitWindowMs: timings.resubmitWindowMs,
+        providerCallTimeoutMs: timings.providerCallTimeoutMs,
       },
       collectionAccount: deps.collectionAccount,
       calendar: deps.calendar,

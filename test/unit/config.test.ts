@@ -20,6 +20,7 @@ describe('configuration', () => {
       changeCooldownMs: 30 * 24 * 3600_000,
       faceMaxAttempts: 3,
       resubmitWindowMs: 7 * 24 * 3600_000,
+      providerCallTimeoutMs: 10 * 60_000,
     });
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });
