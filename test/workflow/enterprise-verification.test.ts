@@ -23,6 +23,7 @@ import {
   type VerificationSnapshot,
 } from '../../workflows/messages';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
+import { enterpriseInput } from '../support/workflow-inputs';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -98,39 +99,7 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
 }
 
 
-function input(method: EnterpriseVerificationInput['method'], overrides: Partial<EnterpriseVerificationInput> = {}): EnterpriseVerificationInput {
-  return {
-    verificationId: `ver_${randomUUID().replace(/-/g, '')}`,
-    accountId: 'acct-e',
-    subjectType: 'enterprise',
-    method,
-    applicant: {
-      licenseType: 'business_license',
-      licenseUploadId: 'upl_1',
-      name: '北京某某科技有限公司',
-      creditCode: '91350100M000100Y43',
-      industrialCommercial: true,
-      address: { region: '北京', detail: '1 号' },
-      contact: { name: '联系人', idNumber: '11010519491231002X', mobile: '+8613812345678' },
-      legalPerson: { name: '法人甲', idNumber: '11010519491231002X' },
-      payerAccount: { accountName: '北京某某科技有限公司', accountNumber: '6222000011112222', bankName: '工商银行' },
-      bankAccount: { accountNumber: '6222000011112222', bankName: '工商银行', bankLocation: '北京', branchName: '朝阳支行', idPhotoEmblemUploadId: 'upl_2', idPhotoPortraitUploadId: 'upl_3' },
-      handler: { name: '经办人', idNumber: '11010519491231002X' },
-    },
-    identityHash: 'hash-e',
-    timings: {
-      qrTtlMs: 10 * MINUTE,
-      qrRefreshLimit: 5,
-      instantMethodTtlMs: DAY,
-      faceMaxAttempts: 3,
-      transferWindowMs: 7 * DAY,
-      amountEntryWindowMs: 7 * DAY,
-      resubmitWindowMs: 7 * DAY,
-    },
-    collectionAccount: { accountName: '云平台科技有限公司', accountNumber: '110501880000009999', bankName: '建设银行' },
-    ...overrides,
-  };
-}
+const input = enterpriseInput;
 
 async function start(taskQueue: string, args: EnterpriseVerificationInput) {
   const handle = await harness.env.client.workflow.start(enterpriseVerification, { args: [args], taskQueue, workflowId: `verification/${args.verificationId}` });

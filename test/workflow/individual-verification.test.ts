@@ -14,12 +14,12 @@ import {
   providerEventSignal,
   refreshQrUpdate,
   snapshotQuery,
-  type IndividualVerificationInput,
   type ProviderEvent,
   type RealNameRecord,
   type VerificationSnapshot,
 } from '../../workflows/messages';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
+import { individualInput } from '../support/workflow-inputs';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -62,25 +62,7 @@ function fakeActivities(options: { open?: Awaited<ReturnType<Activities['openInd
   return { calls, activities };
 }
 
-function input(overrides: Partial<IndividualVerificationInput['applicant']> = {}, method: IndividualVerificationInput['method'] = 'wechat_qr'): IndividualVerificationInput {
-  return {
-    verificationId: `ver_${randomUUID().replace(/-/g, '')}`,
-    accountId: 'acct-1',
-    subjectType: 'individual',
-    method,
-    applicant: {
-      realName: '张三',
-      idType: 'mainland_id',
-      idNumber: '11010519491231002X',
-      birthDate: '1949-12-31',
-      industry: 'internet',
-      address: { region: '北京市', detail: '朝阳区 1 号' },
-      ...overrides,
-    },
-    identityHash: 'hash-1',
-    timings: { qrTtlMs: 10 * MINUTE, qrRefreshLimit: 5, instantMethodTtlMs: 24 * HOUR, faceMaxAttempts: 3 },
-  };
-}
+const input = individualInput;
 
 const scan = (ticket: string, record: Partial<RealNameRecord> = {}, provider: 'wechat' | 'qq' = 'wechat', bankCardTicket?: string): ProviderEvent => ({
   eventId: `evt_${randomUUID()}`,

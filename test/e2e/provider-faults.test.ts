@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import knex from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { enterprise, enterpriseBody, register } from '../support/enterprise';
+import { uploadFile } from '../support/files';
+import { http, individualBody, uniqueAccount } from '../support/http';
+import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+
+/**
+ * The sandbox's fault switch through HTTP, on a stack of its own (the switch is
+ * global: flipping it on the shared stack would break the tests running beside
+ * this one): its own database and task queue, a worker and an API, with
+ * PROVIDER_CALL_TIMEOUT short enough to wait out.
+ */
+const ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const env = inject('serviceEnv');
+const processes: ServiceProcess[] = [];
+const dbName = `rnv_faults_${process.pid}_${randomBytes(3).toString('hex')}`;
+const admin = knex({ client: 'pg', connection: ADMIN_URL });
+let api: ReturnType<typeof http>;
+let baseUrl: string;
+
+beforeAll(async () => {
+  await admin.raw(`create database ${dbName}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const apiPort = await freePort();
+  const own = { ...env, DATABASE_URL: url.toString(), TEMPORAL_TASK_QUEUE: dbName, PROVIDER_CALL_TIMEOUT: '4s', CALLBACK_BASE_URL: `http://127.0.0.1:${apiPort}` };
+  const log = (name: string) => path.join(env.DATA_DIR!, `${dbName}-${name}.log`);
+  processes.push(await startServiceProcess({ entry: 'worker/main.ts', port: await freePort(), logFile: log('worker'), env: own, readyLogLine: 'Worker polling on' }));
+  processes.push(await startServiceProcess({ entry: 'api/main.ts', port: apiPort, logFile: log('api'), env: { ...own, MIGRATE_ON_START: 'false' } }));
+  baseUrl = processes[1]!.baseUrl;
+  api = http(baseUrl);
+});
+
+afterAll(async () => {
+  for (const p of processes) await p.stop('SIGKILL');
+  await admin.raw(`drop database if exists ${dbName} with (force)`);
+  await admin.destroy();
+});
+
+const fault = (provider: string, down: unknown) => api.put(`/sandbox/faults/${provider}`, { down }, { token: null });
+
+describe('PUT /sandbox/faults/{provider}', () => {
+  it('sets the switch, and refuses unknown providers and bodies', async () => {
+    expect(await fault('registry', false)).toMatchObject({ status: 200, body: { provider: 'registry', down: false } });
+    expect((await fault('telegraph', true)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await fault('bank', 'yes')).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('OCR down: the synchronous reading answers 503 PROVIDER_UNAVAILABLE, and works again once it is back', async () => {
+    const accountId = uniqueAccount('ocr');
+    const license = await uploadFile(baseUrl, accountId, 'business_license');
+    expect(await fault('ocr', true)).toMatchObject({ status: 200, body: { provider: 'ocr', down: true } });
+    const refused = await api.post('/v1/ocr/business-license', { uploadId: license.id });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+    expect(refused.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    await fault('ocr', false);
+    expect((await api.post('/v1/ocr/business-license', { uploadId: license.id })).status).toBe(200);
+  });
+
+  it('registry down past PROVIDER_CALL_TIMEOUT: the verification fails PROVIDER_UNAVAILABLE and the account is free at once', async () => {
+    const e = enterprise();
+    await register(baseUrl, e);
+    const accountId = uniqueAccount('reg');
+    await fault('registry', true);
+    try {
+      const failed = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'legal_person_face', e));
+      expect(failed.status, JSON.stringify(failed.body)).toBe(201);
+      expect(failed.body).toMatchObject({ status: 'failed', failureReason: 'PROVIDER_UNAVAILABLE', nextAction: null });
+      // While it is still down, the user may start again (and it fails again, cleanly).
+    } finally {
+      await fault('registry', false);
+    }
+    const again = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'legal_person_face', e));
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body).toMatchObject({ status: 'in_progress', step: 'awaiting_face' });
+  });
+
+  it('WeChat down: the QR cannot be issued, the verification fails PROVIDER_UNAVAILABLE; the user scans once it is back', async () => {
+    const accountId = uniqueAccount('wx');
+    await fault('wechat', true);
+    let failed;
+    try {
+      failed = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody());
+    } finally {
+      await fault('wechat', false);
+    }
+    expect(failed.body).toMatchObject({ status: 'failed', failureReason: 'PROVIDER_UNAVAILABLE' });
+    const body = individualBody();
+    const v = (await api.post(`/v1/accounts/${accountId}/verifications`, body)).body;
+    expect(v).toMatchObject({ status: 'in_progress', nextAction: { type: 'scan_qr', provider: 'wechat' } });
+    const scan = await api.post(
+      '/sandbox/wechat/scans',
+      { ticket: v.nextAction.ticket, realName: body.individual.realName, idNumber: body.individual.idNumber, bankCardLinked: true },
+      { token: null },
+    );
+    expect(scan.body).toMatchObject({ delivered: true, processed: true });
+    expect((await api.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'verified' });
+  });
+
+  it('notifications down: the outcome stands, nothing is sent', async () => {
+    const e = enterprise();
+    await register(baseUrl, e);
+    const accountId = uniqueAccount('ntf');
+    await fault('notify', true);
+    try {
+      const v = (await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'wechat_official_account', e))).body;
+      const scan = await api.post('/sandbox/wechat/official-account-scans', { ticket: v.nextAction.ticket, certified: true, enterpriseName: e.name }, { token: null });
+      expect(scan.body).toMatchObject({ delivered: true, processed: true });
+      expect((await api.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'verified' });
+      expect((await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items).toEqual([]);
+    } finally {
+      await fault('notify', false);
+    }
+  });
+});
