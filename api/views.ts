@@ -1,3 +1,4 @@
+import { earliestChangeFrom } from '../domain/change-rules';
 import type { VerificationRow } from '../platform/tables';
 import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
@@ -59,7 +60,13 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
       method: verified && row ? row.verified_method : null,
       verifiedAt: iso(verifiedAt),
     },
-    changeAllowedFrom: verifiedAt ? new Date(verifiedAt.getTime() + changeCooldownMs).toISOString() : null,
+    // SPEC §5: 30 days after the last completion, except individual → enterprise, which has no wait.
+    changeAllowedFrom: iso(
+      earliestChangeFrom(
+        { verified, subjectType: row?.subject_type ?? null, creditCode: (row?.subject as { creditCode?: string } | null)?.creditCode ?? null, lastCompletedAt: verifiedAt },
+        changeCooldownMs,
+      ),
+    ),
     capabilities: {
       // SPEC §2: VAT special invoices and enterprise-level activities are for enterprise-verified accounts only.
       vatSpecialInvoice: enterprise,

@@ -44,6 +44,8 @@ describe('WeChat Official Account', () => {
       verification: { status: 'verified', subjectType: 'enterprise', method: 'wechat_official_account' },
       capabilities: { vatSpecialInvoice: true, enterpriseActivities: true },
     });
+    // An enterprise's subject may change 30 days after its verification (SPEC §5).
+    expect(Date.parse(account.changeAllowedFrom) - Date.parse(account.verification.verifiedAt)).toBe(30 * 24 * 3600_000);
     expect((await api.post(`/v1/accounts/${accountId}/icp-name-check`, { filingEntityName: e.name })).body.match).toBe(true);
     // Admins see the personal fields in full.
     const asAdmin = await get(v.id, KEYS.admin);
