@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Activities } from '../../activities';
 import type { RegistryCheck } from '../../activities/enterprise';
 import { addBusinessDays, isBusinessDay } from '../../domain/business-days';
@@ -22,6 +19,7 @@ import {
   type ProviderEvent,
   type VerificationSnapshot,
 } from '../../workflows/messages';
+import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { enterpriseInput } from '../support/workflow-inputs';
 
@@ -142,11 +140,6 @@ const transfer = (transferId: string, amountFen: number, fromAccountName = 'åŒ—ä
 const face = (ticket: string, passed: boolean): ProviderEvent => ({ eventId: evt(), provider: 'face', type: 'face.completed', ticket, passed, occurredAt: now() });
 const settled = (requestId: string): ProviderEvent => ({ eventId: evt(), provider: 'bank', type: 'payout.settled', occurredAt: now(), requestId });
 
-async function recordHistory(name: string, handle: WorkflowHandle) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
-  writeFileSync(path.join(__dirname, 'histories', `enterprise-verification.${name}.json`), JSON.stringify({ workflowId: handle.workflowId, history }) + '\n');
-}
 
 describe('registry check', () => {
   it.each([
@@ -283,7 +276,7 @@ describe('platform recharge', () => {
       expect(calls.completed).toEqual([{ credit: { amountFen: fen, reference: 'trf-1' } }]);
       expect(calls.refunds).toEqual([]);
       expect(calls.notices).toEqual(['verified']);
-      await recordHistory('recharge-verified', handle);
+      await recordHistory('enterprise-verification.recharge-verified', handle);
     });
   });
 
@@ -377,7 +370,7 @@ describe('corporate public remittance', () => {
       expect(right).toEqual({ result: 'matched', attemptsLeft: 1 });
       expect(await resultOf(handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.notices).toEqual(['review_approved', 'verified']);
-      await recordHistory('remittance-verified', handle);
+      await recordHistory('enterprise-verification.remittance-verified', handle);
     });
   });
 
@@ -511,7 +504,7 @@ describe('corporate public remittance', () => {
       expect(calls.reviews.map((r) => r.round)).toEqual([1, 2]);
       await handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: 'rev-2', decision: 'approve', reason: null, reviewer: 'r1' }] });
       await until(handle, (s) => expect(s.step).toBe('awaiting_payout'));
-      await recordHistory('remittance-rejected-resubmitted', handle);
+      await recordHistory('enterprise-verification.remittance-rejected-resubmitted', handle);
     });
   });
 

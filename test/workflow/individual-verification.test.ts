@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Activities } from '../../activities';
@@ -18,6 +14,7 @@ import {
   type RealNameRecord,
   type VerificationSnapshot,
 } from '../../workflows/messages';
+import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { individualInput } from '../support/workflow-inputs';
 
@@ -86,18 +83,6 @@ async function start(taskQueue: string, args = input()) {
   return { handle, opened };
 }
 
-/**
- * `npm run record-histories` saves these runs' histories as fixtures; replay.test.ts
- * replays every fixture against today's workflow code, so a change that breaks
- * running workflows fails CI (use `patched()` for such changes).
- */
-async function recordHistory(name: string, handle: WorkflowHandle) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const file = path.join(__dirname, 'histories', `individual-verification.${name}.json`);
-  // The workflow id is part of the run (idempotency keys derive from it): replay under the same one.
-  const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
-  writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history }) + '\n');
-}
 
 const liveTicket = (s: VerificationSnapshot) => {
   if (s.nextAction?.type !== 'scan_qr') throw new Error(`no scan_qr action: ${JSON.stringify(s.nextAction)}`);
@@ -140,7 +125,7 @@ describe('individual WeChat QR verification workflow', () => {
       await handle.signal(providerEventSignal, scan('ticket-2'));
       expect(await resultWithoutSkipping(harness.env, handle)).toMatchObject({ status: 'verified' });
       expect(calls.completed).toBe(1);
-      await recordHistory('refreshed-then-verified', handle);
+      await recordHistory('individual-verification.refreshed-then-verified', handle);
     });
   });
 
@@ -175,7 +160,7 @@ describe('individual WeChat QR verification workflow', () => {
       await harness.env.sleep(24 * HOUR);
       const result = await resultWithoutSkipping(harness.env, handle);
       expect(result).toEqual({ status: 'expired', failureReason: null });
-      await recordHistory('expired', handle);
+      await recordHistory('individual-verification.expired', handle);
       expect(calls.finished).toEqual([{ status: 'expired', failureReason: null }]);
       expect(calls.completed).toBe(0);
     });
@@ -189,7 +174,7 @@ describe('individual WeChat QR verification workflow', () => {
       expect((await handle.query(snapshotQuery)).status).toBe('in_progress');
       await handle.executeUpdate(cancelUpdate);
       expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'cancelled', failureReason: null });
-      await recordHistory('cancelled', handle);
+      await recordHistory('individual-verification.cancelled', handle);
     });
   });
 
@@ -205,7 +190,7 @@ describe('individual WeChat QR verification workflow', () => {
       await handle.signal(providerEventSignal, scan('ticket-1', record as Partial<RealNameRecord>));
       expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: reason });
       expect(calls.completed).toBe(0);
-      if (reason === 'BANK_CARD_REQUIRED') await recordHistory('failed-no-bank-card', handle);
+      if (reason === 'BANK_CARD_REQUIRED') await recordHistory('individual-verification.failed-no-bank-card', handle);
     });
   });
 
@@ -302,7 +287,7 @@ describe('individual QQ QR verification workflow', () => {
       await handle.signal(providerEventSignal, linked('card-ticket'));
       expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toBe(1);
-      await recordHistory('qq-bank-card-wait', handle);
+      await recordHistory('individual-verification.qq-bank-card-wait', handle);
     });
   });
 
@@ -361,7 +346,7 @@ describe('individual face recognition workflow', () => {
       expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
       expect(calls.qrRequests).toHaveLength(3);
       expect(calls.qrRequests[1]?.replaces).toBe('ticket-1');
-      await recordHistory('face-three-failures', handle);
+      await recordHistory('individual-verification.face-three-failures', handle);
     });
   });
 

@@ -5,6 +5,7 @@ import { recordMissing } from '../../activities/failures';
 import { ProviderUnavailableError } from '../../adapters/types';
 import { enterpriseVerification, individualVerification } from '../../workflows';
 import { decideReviewUpdate, providerEventSignal, snapshotQuery, type VerificationSnapshot } from '../../workflows/messages';
+import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { enterpriseInput, individualInput } from '../support/workflow-inputs';
 
@@ -89,6 +90,7 @@ describe('a provider down past PROVIDER_CALL_TIMEOUT', () => {
       expect(await resultOf(handle)).toEqual(UNAVAILABLE);
       expect(calls.finished).toEqual([UNAVAILABLE]);
       expect(calls.notices).toEqual(['failed']);
+      await recordHistory('enterprise-verification.registry-unavailable', handle);
     });
   });
 
@@ -114,6 +116,7 @@ describe('a provider down past PROVIDER_CALL_TIMEOUT', () => {
       await harness.env.sleep(BOUND + MINUTE);
       expect(await resultOf(handle)).toEqual(UNAVAILABLE);
       expect(calls.notices).toEqual(['review_approved', 'failed']);
+      await recordHistory('enterprise-verification.payout-unavailable', handle);
     });
   });
 

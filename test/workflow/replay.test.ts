@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 describe('replaying recorded histories', () => {
   it('has fixtures to replay', () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(9);
+    expect(fixtures.length).toBeGreaterThanOrEqual(11);
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {
