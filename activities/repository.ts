@@ -27,7 +27,8 @@ export interface NewVerification {
   expiresAt: Date | null;
 }
 
-async function ensureAccount(trx: Knex.Transaction, accountId: string) {
+/** The account's row, created when first seen, locked for the rest of the transaction. */
+export async function ensureAccount(trx: Knex.Transaction, accountId: string) {
   await trx('accounts').insert({ id: accountId }).onConflict('id').ignore();
   const account = await trx<AccountRow>('accounts').where({ id: accountId }).forUpdate().first();
   if (!account) throw new Error(`account ${accountId} vanished inside its transaction`);
@@ -181,6 +182,7 @@ export async function completeVerification(
         identity_hash: v.identity_hash,
         verified_method: v.method,
         verified_at: trx.fn.now(),
+        last_completed_at: trx.fn.now(),
         verification_id: v.id,
       });
     const outcome: TerminalRecord = { status: 'verified', failureReason: null };

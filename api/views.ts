@@ -47,6 +47,9 @@ export function verificationView(row: VerificationRow, options: { revealPii: boo
   };
 }
 
+/** The last verification or change that completed (before changes existed: the verification). */
+const lastCompletedAt = (row: AccountRow | undefined, verifiedAt: Date | null) => (row?.last_completed_at ? new Date(row.last_completed_at) : verifiedAt);
+
 export function accountView(accountId: string, row: AccountRow | undefined, changeCooldownMs: number) {
   const verified = row?.verification_status === 'verified';
   const enterprise = verified && row?.subject_type === 'enterprise';
@@ -63,7 +66,7 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
     // SPEC §5: 30 days after the last completion, except individual → enterprise, which has no wait.
     changeAllowedFrom: iso(
       earliestChangeFrom(
-        { verified, subjectType: row?.subject_type ?? null, creditCode: (row?.subject as { creditCode?: string } | null)?.creditCode ?? null, lastCompletedAt: verifiedAt },
+        { verified, subjectType: row?.subject_type ?? null, creditCode: (row?.subject as { creditCode?: string } | null)?.creditCode ?? null, lastCompletedAt: lastCompletedAt(row, verifiedAt) },
         changeCooldownMs,
       ),
     ),

@@ -3,6 +3,7 @@ import * as foundation from './20261127_0001_foundation';
 import * as enterprise from './20261127_0002_enterprise';
 import * as reviewSealedApplicant from './20261127_0003_review_sealed_applicant';
 import * as sandboxFaults from './20261202_0004_sandbox_faults';
+import * as changes from './20261202_0005_changes';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0002_enterprise': enterprise,
   '20261127_0003_review_sealed_applicant': reviewSealedApplicant,
   '20261202_0004_sandbox_faults': sandboxFaults,
+  '20261202_0005_changes': changes,
 };

@@ -12,6 +12,8 @@ export interface AccountRow {
   identity_hash: string | null;
   verified_method: string | null;
   verified_at: Date | null;
+  /** The last verification or change that completed (SPEC §5's cooling-off runs from it). */
+  last_completed_at: Date | null;
   verification_id: string | null;
   open_process_kind: 'verification' | 'change' | null;
   open_process_id: string | null;

@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import { changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
+import type { AccountRow } from '../platform/tables';
+import { recordMissing } from './failures';
+import { ensureAccount, postMessage, type AccountMessage } from './repository';
+
+/**
+ * The read model of changes of subject (SPEC §5): opening one claims the
+ * account's single open-process slot — so a change and a verification never
+ * run side by side — after the refusals of API.md in their order, checked in
+ * the same transaction that claims the slot.
+ */
+
+export interface NewChange {
+  id: string;
+  accountId: string;
+  workflowId: string;
+  type: ChangeType;
+  /** The request with personal fields masked, and sealed in full. */
+  request: Record<string, unknown>;
+  requestEnc: string | null;
+  expiresAt: Date;
+  cooldownMs: number;
+}
+
+export interface ChangeRow {
+  id: string;
+  account_id: string;
+  workflow_id: string;
+  type: ChangeType;
+  status: 'in_progress' | 'completed' | 'revoked' | 'expired' | 'failed';
+  step: string | null;
+  next_action: unknown;
+  failure_reason: string | null;
+  request: Record<string, unknown>;
+  request_enc: string | null;
+  rejection: { reason: string; at: string } | null;
+  review_id: string | null;
+  verification_id: string | null;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date | null;
+  completed_at: Date | null;
+}
+
+export type ChangeOpenResult = { opened: true } | { opened: false; refusal: ChangeRefusal };
+
+/** What the creation refusals look at, from the locked account row. */
+function standingOf(account: AccountRow) {
+  const verified = account.verification_status === 'verified';
+  return {
+    verified,
+    subjectType: verified ? account.subject_type : null,
+    creditCode: (account.subject as { creditCode?: string } | null)?.creditCode ?? null,
+    lastCompletedAt: account.last_completed_at ?? account.verified_at,
+    hasOpenProcess: account.open_process_id !== null,
+  };
+}
+
+/** Opens a change, or names the first refusal. Idempotent: a retry after the row was written reports it opened. */
+export async function openChange(db: Knex, c: NewChange, now = new Date()): Promise<ChangeOpenResult> {
+  return db.transaction(async (trx) => {
+    const account = await ensureAccount(trx, c.accountId);
+    if (await trx<ChangeRow>('changes').where({ id: c.id }).first('id')) return { opened: true };
+    const refusal = changeRefusal(c.type, standingOf(account), now, c.cooldownMs);
+    if (refusal) return { opened: false, refusal };
+    await trx('accounts').where({ id: c.accountId }).update({ open_process_kind: 'change', open_process_id: c.id, updated_at: trx.fn.now() });
+    await trx('changes').insert({
+      id: c.id,
+      account_id: c.accountId,
+      workflow_id: c.workflowId,
+      type: c.type,
+      status: 'in_progress',
+      request: JSON.stringify(c.request),
+      request_enc: c.requestEnc,
+      expires_at: c.expiresAt,
+    });
+    return { opened: true };
+  });
+}
+
+/** The change's step and next action; a stale revision (a retried older write) changes nothing. */
+export async function recordChangeProgress(db: Knex, args: { changeId: string; revision: number; step: string | null; nextAction: unknown }): Promise<boolean> {
+  const updated = await db('changes')
+    .where({ id: args.changeId, status: 'in_progress' })
+    .andWhere('revision', '<', args.revision)
+    .update({
+      step: args.step,
+      next_action: args.nextAction === null ? null : JSON.stringify(args.nextAction),
+      revision: args.revision,
+      updated_at: db.fn.now(),
+    });
+  return updated > 0;
+}
+
+export interface ChangeEnd {
+  status: 'revoked' | 'expired' | 'failed';
+  failureReason: string | null;
+}
+
+/** Ends a change that did not complete: the subject stays the original, the account's slot is free. Idempotent. */
+export async function finishChange(db: Knex, args: { changeId: string; revision: number; outcome: ChangeEnd; message: AccountMessage }): Promise<ChangeEnd | { status: 'completed'; failureReason: null }> {
+  return db.transaction(async (trx) => {
+    const c = await trx<ChangeRow>('changes').where({ id: args.changeId }).forUpdate().first();
+    if (!c) throw recordMissing(`change ${args.changeId}`);
+    if (c.status !== 'in_progress') return { status: c.status, failureReason: c.failure_reason } as ChangeEnd;
+    await trx('changes')
+      .where({ id: c.id })
+      .update({
+        status: args.outcome.status,
+        failure_reason: args.outcome.failureReason,
+        step: null,
+        next_action: null,
+        revision: Math.max(args.revision, c.revision + 1),
+        completed_at: trx.fn.now(),
+        updated_at: trx.fn.now(),
+      });
+    await trx('accounts').where({ id: c.account_id, open_process_id: c.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+    await postMessage(trx, c.account_id, `change/${c.id}/${args.outcome.status}`, args.message);
+    return args.outcome;
+  });
+}
