@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
 import type { AccountRow } from '../platform/tables';
 import { recordMissing } from './failures';
-import { ensureAccount, postMessage, type AccountMessage } from './repository';
+import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 
 /**
  * The read model of changes of subject (SPEC §5): opening one claims the

@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { IDENTITY_QUOTA, type SubjectType } from '../domain/constants';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
-import { newId } from '../platform/ids';
-import type { AccountRow, IdentityRow, VerificationRow } from '../platform/tables';
+import type { IdentityRow, VerificationRow } from '../platform/tables';
+import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { recordMissing } from './failures';
 
 export type { VerificationRow };
+export { postMessage, type AccountMessage };
 
 /**
  * The read model's writes, one named function per transition. Only activities
@@ -25,14 +26,6 @@ export interface NewVerification {
   piiEnc?: string | null;
   identityHash: string;
   expiresAt: Date | null;
-}
-
-/** The account's row, created when first seen, locked for the rest of the transaction. */
-export async function ensureAccount(trx: Knex.Transaction, accountId: string) {
-  await trx('accounts').insert({ id: accountId }).onConflict('id').ignore();
-  const account = await trx<AccountRow>('accounts').where({ id: accountId }).forUpdate().first();
-  if (!account) throw new Error(`account ${accountId} vanished inside its transaction`);
-  return account;
 }
 
 /** Locks the identity row: completions for one identity are serialized here, so the last slot is taken once. */
@@ -99,18 +92,6 @@ export async function recordVerificationProgress(
 export interface TerminalRecord {
   status: 'verified' | 'failed' | 'expired' | 'cancelled';
   failureReason: string | null;
-}
-
-export interface AccountMessage {
-  title: string;
-  body: string;
-}
-
-export async function postMessage(trx: Knex, accountId: string, dedupeKey: string, message: AccountMessage) {
-  await trx('messages')
-    .insert({ id: newId('msg'), account_id: accountId, dedupe_key: dedupeKey, ...message })
-    .onConflict('dedupe_key')
-    .ignore();
 }
 
 async function closeVerification(
