@@ -44,6 +44,8 @@ export class VerificationRun {
   opened: OpenResult | undefined;
   /** The open activity claimed the account's slot: from here on the run must close. */
   claimed = false;
+  /** The process function has returned: requests it never answered get their fallback answers (see Requests). */
+  finished = false;
   cancelRequested = false;
   /** The process's next action for its current step; each process sets it. */
   nextAction: () => NextAction | null = () => null;
@@ -56,6 +58,8 @@ export class VerificationRun {
   private current: string | undefined;
   private readonly beforeClose: Hook[] = [];
   private readonly afterClose: Hook[] = [];
+  /** Tells the user the outcome (enterprise processes: SPEC §7's channels). */
+  private readonly notify: ((run: VerificationRun) => Promise<void>) | undefined;
 
   constructor(
     readonly verificationId: string,
@@ -65,8 +69,6 @@ export class VerificationRun {
     this.providers = providerCalls(options.providerCallTimeoutMs);
     this.notify = options.notify;
   }
-
-  private readonly notify: ((run: VerificationRun) => Promise<void>) | undefined;
 
   // ---- message handlers
 
@@ -112,9 +114,6 @@ export class VerificationRun {
   get closed(): boolean {
     return this.status !== 'in_progress';
   }
-
-  /** The process function has returned: requests it never answered get their fallback answers (see Requests). */
-  finished = false;
 
   /** The first step is visible: the caller who started the run gets its answer. */
   markOpened(result: OpenResult = { opened: true, snapshot: this.snapshot() }): void {
