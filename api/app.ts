@@ -22,6 +22,8 @@ import { callbackRoutes } from './routes/callbacks';
 import { opsRoutes, type ReadinessCheck } from './routes/ops';
 import { sandboxRoutes } from './routes/sandbox';
 import { sandboxFaultRoutes } from './routes/sandbox-faults';
+import { changeRoutes } from './routes/changes';
+import { buildChangeService } from './services/changes';
 import { sandboxEnterpriseRoutes } from './routes/sandbox-enterprise';
 import { uploadRoutes } from './routes/uploads';
 import { verificationRoutes } from './routes/verifications';
@@ -112,6 +114,7 @@ export function buildApp(deps: AppDeps): Express {
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);
+  changeRoutes(routeDeps, buildChangeService(readModel));
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });

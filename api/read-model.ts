@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ChangeRow } from '../activities/change-repository';
 import type { AccountRow, IdentityRow, MessageRow, ReviewRow, VerificationRow } from '../platform/tables';
 
 export type { AccountRow, MessageRow };
@@ -46,6 +47,8 @@ export function createReadModel(db: Knex) {
   return {
     account: (id: string): Promise<AccountRow | undefined> => db<AccountRow>('accounts').where({ id }).first(),
     verification: (id: string): Promise<VerificationRow | undefined> => db<VerificationRow>('verifications').where({ id }).first(),
+    change: (id: string): Promise<ChangeRow | undefined> => db<ChangeRow>('changes').where({ id }).first(),
+    changes: (accountId: string, limit: number, cursor?: string) => newestFirst<ChangeRow>(db('changes').where({ account_id: accountId }), limit, cursor),
     verifications: (accountId: string, limit: number, cursor?: string) =>
       newestFirst<VerificationRow>(db('verifications').where({ account_id: accountId }), limit, cursor),
     review: (id: string): Promise<ReviewRow | undefined> => db<ReviewRow>('reviews').where({ id }).first(),

@@ -1,4 +1,7 @@
+import type { z } from 'zod';
+import type { ChangeRow } from '../activities/change-repository';
 import { earliestChangeFrom } from '../domain/change-rules';
+import type { ChangeSchema } from './schemas';
 import type { VerificationRow } from '../platform/tables';
 import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
@@ -7,6 +10,8 @@ import { verificationSteps } from '../domain/steps';
 import type { VerificationStatus } from '../domain/constants';
 import type { PiiCipher } from '../platform/crypto';
 import type { AccountRow, MessageRow } from './read-model';
+
+type ChangeView = z.infer<typeof ChangeSchema>;
 
 /** Rows → API representations. Personal data stays masked unless the caller may see it in full (admins). */
 
@@ -82,4 +87,23 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
 
 export function messageView(row: MessageRow) {
   return { id: row.id, title: row.title, body: row.body, createdAt: iso(row.created_at)!, read: row.read_at !== null };
+}
+
+/** A change of subject (API.md "Changes of subject"). */
+export function changeView(row: ChangeRow): ChangeView {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type,
+    status: row.status,
+    step: row.step,
+    nextAction: (row.next_action ?? null) as ChangeView['nextAction'],
+    ...(row.review_id ? { reviewId: row.review_id } : {}),
+    ...(row.verification_id ? { verificationId: row.verification_id } : {}),
+    ...(row.rejection ? { rejection: row.rejection } : {}),
+    failureReason: row.failure_reason,
+    createdAt: iso(row.created_at)!,
+    expiresAt: iso(row.expires_at),
+    completedAt: iso(row.completed_at),
+  };
 }

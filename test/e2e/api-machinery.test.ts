@@ -179,10 +179,11 @@ describe('operations', () => {
     const doc = (await api.get('/openapi.json', { token: null })).body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/accounts/{accountId}/verifications', '/v1/verifications/{id}/qr', '/v1/callbacks/{provider}', '/sandbox/wechat/scans']),
+      expect.arrayContaining(['/v1/accounts/{accountId}/verifications', '/v1/verifications/{id}/qr', '/v1/callbacks/{provider}', '/sandbox/wechat/scans', '/sandbox/faults/{provider}', '/v1/changes/{id}', '/v1/accounts/{accountId}/changes']),
     );
     // The request schema in the document is the one that validates requests.
     expect(JSON.stringify(doc.components.schemas.IndividualInfo)).toContain('real_estate');
+    expect(JSON.stringify(doc.components.schemas.Change)).toContain('legal_representative_update');
     const docs = await fetch(`${baseUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');

@@ -6,7 +6,7 @@ import * as repo from '../../activities/repository';
 import type { ChangeType } from '../../domain/change-rules';
 import type { SubjectType } from '../../domain/constants';
 import { newId } from '../../platform/ids';
-import { uniqueAccount } from '../support/http';
+import { http, KEYS, uniqueAccount } from '../support/http';
 
 /**
  * Opening a change against the real PostgreSQL: the refusals of API.md in
@@ -106,5 +106,45 @@ describe('recordChangeProgress and finishChange', () => {
     expect(await db('changes').where({ id: c.id }).first('status', 'step')).toEqual({ status: 'revoked', step: null });
     expect(await slot(accountId)).toEqual({ open_process_kind: null, open_process_id: null });
     expect(await openChange(db, change(accountId, 'individual_to_enterprise'))).toEqual({ opened: true });
+  });
+});
+
+describe('GET /v1/changes/{id} and GET /v1/accounts/{id}/changes', () => {
+  const api = http(inject('baseUrl'));
+
+  it('show a change as API.md has it, newest first, and only to its own account', async () => {
+    const accountId = await verifiedAccount('individual');
+    const first = change(accountId, 'individual_to_enterprise');
+    await openChange(db, first);
+    await recordChangeProgress(db, { changeId: first.id, revision: 1, step: 'awaiting_holder_face', nextAction: { type: 'scan_qr', provider: 'face' } });
+    const shown = await api.get(`/v1/changes/${first.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toEqual({
+      id: first.id,
+      accountId,
+      type: 'individual_to_enterprise',
+      status: 'in_progress',
+      step: 'awaiting_holder_face',
+      nextAction: { type: 'scan_qr', provider: 'face' },
+      failureReason: null,
+      createdAt: expect.any(String),
+      expiresAt: first.expiresAt.toISOString(),
+      completedAt: null,
+    });
+    await finishChange(db, { changeId: first.id, revision: 2, outcome: { status: 'revoked', failureReason: null }, message: MESSAGE });
+    const second = change(accountId, 'individual_to_enterprise');
+    await openChange(db, second);
+
+    const listed = await api.get(`/v1/accounts/${accountId}/changes`);
+    expect(listed.body.items.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
+      [second.id, 'in_progress'],
+      [first.id, 'revoked'],
+    ]);
+    expect((await api.get(`/v1/accounts/${accountId}`)).body.openProcess).toEqual({ kind: 'change', id: second.id });
+
+    const token = (await api.post('/v1/admin/account-tokens', { accountId: uniqueAccount('other'), ttlSeconds: 600 }, { token: KEYS.admin })).body.token as string;
+    expect((await api.get(`/v1/changes/${first.id}`, { token })).status).toBe(404);
+    expect((await api.get(`/v1/changes/chg_doesnotexist1`)).body).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await api.get('/v1/changes/ver_notachange1')).body).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
