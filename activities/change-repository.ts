@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
 import type { AccountRow } from '../platform/tables';
 import { recordMissing } from './failures';
+import { recordProgress } from './repository';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 
 /**
@@ -81,18 +82,8 @@ export async function openChange(db: Knex, c: NewChange, now = new Date()): Prom
 }
 
 /** The change's step and next action; a stale revision (a retried older write) changes nothing. */
-export async function recordChangeProgress(db: Knex, args: { changeId: string; revision: number; step: string | null; nextAction: unknown }): Promise<boolean> {
-  const updated = await db('changes')
-    .where({ id: args.changeId, status: 'in_progress' })
-    .andWhere('revision', '<', args.revision)
-    .update({
-      step: args.step,
-      next_action: args.nextAction === null ? null : JSON.stringify(args.nextAction),
-      revision: args.revision,
-      updated_at: db.fn.now(),
-    });
-  return updated > 0;
-}
+export const recordChangeProgress = (db: Knex, args: { changeId: string; revision: number; step: string | null; nextAction: unknown }) =>
+  recordProgress(db, 'changes', { id: args.changeId, revision: args.revision, step: args.step, nextAction: args.nextAction });
 
 export interface ChangeEnd {
   status: 'revoked' | 'expired' | 'failed';

@@ -73,12 +73,14 @@ export async function openVerification(db: Knex, v: NewVerification): Promise<{ 
   });
 }
 
-export async function recordVerificationProgress(
+/** A process's step and next action (verifications, changes); a stale revision (a retried older write) changes nothing. */
+export async function recordProgress(
   db: Knex,
-  args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null },
+  table: 'verifications' | 'changes',
+  args: { id: string; revision: number; step: string | null; nextAction: unknown },
 ): Promise<boolean> {
-  const updated = await db('verifications')
-    .where({ id: args.verificationId, status: 'in_progress' })
+  const updated = await db(table)
+    .where({ id: args.id, status: 'in_progress' })
     .andWhere('revision', '<', args.revision)
     .update({
       step: args.step,
@@ -88,6 +90,9 @@ export async function recordVerificationProgress(
     });
   return updated > 0;
 }
+
+export const recordVerificationProgress = (db: Knex, args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null }) =>
+  recordProgress(db, 'verifications', { id: args.verificationId, revision: args.revision, step: args.step, nextAction: args.nextAction });
 
 export interface TerminalRecord {
   status: 'verified' | 'failed' | 'expired' | 'cancelled';

@@ -16,8 +16,6 @@ import { publicRemittance } from './public-remittance';
 import { recharge } from './recharge';
 import type { EnterpriseVerificationInput, EnterpriseVerificationWorkflow } from './messages';
 
-export { randomFen } from './recharge';
-
 export const enterpriseVerification: EnterpriseVerificationWorkflow = async (input) => {
   const { verificationId, timings, method } = input;
   const run = new VerificationRun(verificationId, method, {

@@ -8,7 +8,7 @@ import type { ReadModel } from '../read-model';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { AccountTokenRequest, AccountTokenResponse } from '../schemas';
-import { enterpriseIdentityHash, individualIdentityHash } from '../services/verifications';
+import { enterpriseIdentityHash, individualIdentityHash } from '../services/verification-inputs';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
 
 const IdentityLookupRequest = z

@@ -7,7 +7,7 @@ import { classifyEnterpriseCode } from '../../domain/enterprise';
 import { enterpriseMethodEligible } from '../../domain/enterprise-rules';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
-import { classifyIndividualId, parseMainlandId } from '../../domain/id-number';
+import { classifyIndividualId } from '../../domain/id-number';
 import { parseYuan } from '../../domain/money';
 import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
@@ -34,6 +34,7 @@ import type { ReadModel } from '../read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../schemas';
 import { verificationView } from '../views';
 import { translateTemporalError } from './temporal-errors';
+import { enterpriseIdentityHash, enterpriseTimings, individualIdentityHash, mainlandPerson, verificationTimings } from './verification-inputs';
 
 export interface VerificationServiceDeps {
   temporal: { client: Client; taskQueue: string };
@@ -47,25 +48,11 @@ export interface VerificationServiceDeps {
   now?: () => Date;
 }
 
-/** The identity the quota counts: a keyed hash, never the number itself. */
-export const individualIdentityHash = (cipher: PiiCipher, idType: string, normalizedIdNumber: string) =>
-  cipher.keyedHash(`individual:${idType}:${normalizedIdNumber}`);
-export const enterpriseIdentityHash = (cipher: PiiCipher, normalizedCode: string) => cipher.keyedHash(`enterprise:${normalizedCode}`);
-
 const REFUSALS: Record<Extract<OpenResult, { opened: false }>['code'], string> = {
   PROCESS_ALREADY_OPEN: 'The account already has a verification or change in progress.',
   IDENTITY_QUOTA_EXCEEDED: 'This identity has already verified the maximum number of accounts.',
   ALREADY_VERIFIED: 'This account is verified; a different subject goes through a change of subject.',
 };
-
-/** A mainland ID number of a person named in an application (18 characters, check digit, birth date). */
-function mainlandPerson(person: { name: string; idNumber: string }, path: string): Person {
-  const parsed = parseMainlandId(person.idNumber);
-  if (!parsed.ok) {
-    throw appError('ID_NUMBER_INVALID', 'Only mainland ID card numbers are accepted here.', { errors: [{ path: `${path}.idNumber`, message: `invalid (${parsed.problem})` }] });
-  }
-  return { name: person.name, idNumber: parsed.normalized };
-}
 
 export function buildVerificationService(deps: VerificationServiceDeps) {
   const { temporal, readModel, cipher } = deps;
@@ -176,13 +163,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         address: applicant.address,
       },
       identityHash,
-      timings: {
-        qrTtlMs: deps.timings.qrTtlMs,
-        qrRefreshLimit: deps.timings.qrRefreshLimit,
-        instantMethodTtlMs: deps.timings.instantMethodTtlMs,
-        faceMaxAttempts: deps.timings.faceMaxAttempts,
-        providerCallTimeoutMs: deps.timings.providerCallTimeoutMs,
-      },
+      timings: verificationTimings(deps.timings),
     };
     return startWorkflow(principal, verificationId, WorkflowTypes.individualVerification, input);
   }
@@ -231,7 +212,6 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     const identityHash = enterpriseIdentityHash(cipher, code.normalized);
     const verificationId = idFromSeed('ver', seed);
     await precheck(accountId, verificationId, identityHash, 'enterprise');
-    const { timings } = deps;
     const input: EnterpriseVerificationInput = {
       verificationId,
       accountId,
@@ -250,16 +230,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         ...(body.method === 'public_remittance' ? { bankAccount: body.bankAccount!, handler: handler! } : {}),
       },
       identityHash,
-      timings: {
-        qrTtlMs: timings.qrTtlMs,
-        qrRefreshLimit: timings.qrRefreshLimit,
-        instantMethodTtlMs: timings.instantMethodTtlMs,
-        faceMaxAttempts: timings.faceMaxAttempts,
-        transferWindowMs: timings.transferWindowMs,
-        amountEntryWindowMs: timings.amountEntryWindowMs,
-        resubmitWindowMs: timings.resubmitWindowMs,
-        providerCallTimeoutMs: timings.providerCallTimeoutMs,
-      },
+      timings: enterpriseTimings(deps.timings),
       collectionAccount: deps.collectionAccount,
       calendar: deps.calendar,
     };

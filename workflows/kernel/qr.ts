@@ -177,8 +177,6 @@ export async function awaitQrEvent(run: VerificationRun, qr: QrSession, deadline
         if (qr.isLive(wake.event)) return { kind: 'event', event: wake.event };
         log.info('ignored a provider event that is not for the current QR', { eventId: wake.event.eventId, type: wake.event.type });
         break;
-      case 'request':
-        break;
     }
   }
 }

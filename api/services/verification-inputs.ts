@@ -1,0 +1,38 @@
+import { appError } from '../../domain/errors';
+import { parseMainlandId } from '../../domain/id-number';
+import type { ProcessTimings } from '../../platform/config';
+import type { PiiCipher } from '../../platform/crypto';
+import type { EnterpriseTimings, Person, VerificationTimings } from '../../workflows/messages';
+
+/** Pieces of a workflow's input, fixed at start so a configuration change never alters a running process. */
+
+/** The identity the quota counts: a keyed hash, never the number itself. */
+export const individualIdentityHash = (cipher: PiiCipher, idType: string, normalizedIdNumber: string) =>
+  cipher.keyedHash(`individual:${idType}:${normalizedIdNumber}`);
+export const enterpriseIdentityHash = (cipher: PiiCipher, normalizedCode: string) => cipher.keyedHash(`enterprise:${normalizedCode}`);
+
+/** A mainland ID number of a person named in an application (18 characters, check digit, birth date). */
+export function mainlandPerson(person: { name: string; idNumber: string }, path: string): Person {
+  const parsed = parseMainlandId(person.idNumber);
+  if (!parsed.ok) {
+    throw appError('ID_NUMBER_INVALID', 'Only mainland ID card numbers are accepted here.', { errors: [{ path: `${path}.idNumber`, message: `invalid (${parsed.problem})` }] });
+  }
+  return { name: person.name, idNumber: parsed.normalized };
+}
+
+/** The timings every verification runs under. */
+export const verificationTimings = (t: ProcessTimings): VerificationTimings => ({
+  qrTtlMs: t.qrTtlMs,
+  qrRefreshLimit: t.qrRefreshLimit,
+  instantMethodTtlMs: t.instantMethodTtlMs,
+  faceMaxAttempts: t.faceMaxAttempts,
+  providerCallTimeoutMs: t.providerCallTimeoutMs,
+});
+
+/** An enterprise verification's: those, and the windows of recharge and public remittance. */
+export const enterpriseTimings = (t: ProcessTimings): EnterpriseTimings => ({
+  ...verificationTimings(t),
+  transferWindowMs: t.transferWindowMs,
+  amountEntryWindowMs: t.amountEntryWindowMs,
+  resubmitWindowMs: t.resubmitWindowMs,
+});
