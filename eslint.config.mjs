@@ -59,12 +59,12 @@ export default tseslint.config(
     },
   },
   {
-    // The API reaches workflows only through workflows/messages.ts and the Temporal client.
+    // The API reaches workflows only through their message definitions (workflows/messages.ts, change-messages.ts) and the Temporal client.
     files: ['api/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+workflows/(?!messages$)', message: 'Import workflow definitions from workflows/messages.ts only.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+workflows/(?!(change-)?messages$)', message: 'Import workflow definitions from workflows/messages.ts or change-messages.ts only.' }] },
       ],
     },
   },

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
-import type { AccountRow } from '../platform/tables';
+import { accountStanding, changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
 import { recordMissing } from './failures';
 import { recordProgress } from './repository';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
@@ -47,24 +46,12 @@ export interface ChangeRow {
 
 export type ChangeOpenResult = { opened: true } | { opened: false; refusal: ChangeRefusal };
 
-/** What the creation refusals look at, from the locked account row. */
-function standingOf(account: AccountRow) {
-  const verified = account.verification_status === 'verified';
-  return {
-    verified,
-    subjectType: verified ? account.subject_type : null,
-    creditCode: (account.subject as { creditCode?: string } | null)?.creditCode ?? null,
-    lastCompletedAt: account.last_completed_at ?? account.verified_at,
-    hasOpenProcess: account.open_process_id !== null,
-  };
-}
-
 /** Opens a change, or names the first refusal. Idempotent: a retry after the row was written reports it opened. */
 export async function openChange(db: Knex, c: NewChange, now = new Date()): Promise<ChangeOpenResult> {
   return db.transaction(async (trx) => {
     const account = await ensureAccount(trx, c.accountId);
     if (await trx<ChangeRow>('changes').where({ id: c.id }).first('id')) return { opened: true };
-    const refusal = changeRefusal(c.type, standingOf(account), now, c.cooldownMs);
+    const refusal = changeRefusal(c.type, accountStanding(account), now, c.cooldownMs);
     if (refusal) return { opened: false, refusal };
     await trx('accounts').where({ id: c.accountId }).update({ open_process_kind: 'change', open_process_id: c.id, updated_at: trx.fn.now() });
     await trx('changes').insert({
@@ -91,24 +78,39 @@ export interface ChangeEnd {
 }
 
 /** Ends a change that did not complete: the subject stays the original, the account's slot is free. Idempotent. */
-export async function finishChange(db: Knex, args: { changeId: string; revision: number; outcome: ChangeEnd; message: AccountMessage }): Promise<ChangeEnd | { status: 'completed'; failureReason: null }> {
+export async function finishChange(db: Knex, args: { changeId: string; revision: number; outcome: ChangeEnd; message: AccountMessage }): Promise<ChangeTerminal> {
   return db.transaction(async (trx) => {
-    const c = await trx<ChangeRow>('changes').where({ id: args.changeId }).forUpdate().first();
-    if (!c) throw recordMissing(`change ${args.changeId}`);
-    if (c.status !== 'in_progress') return { status: c.status, failureReason: c.failure_reason } as ChangeEnd;
-    await trx('changes')
-      .where({ id: c.id })
-      .update({
-        status: args.outcome.status,
-        failure_reason: args.outcome.failureReason,
-        step: null,
-        next_action: null,
-        revision: Math.max(args.revision, c.revision + 1),
-        completed_at: trx.fn.now(),
-        updated_at: trx.fn.now(),
-      });
-    await trx('accounts').where({ id: c.account_id, open_process_id: c.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
-    await postMessage(trx, c.account_id, `change/${c.id}/${args.outcome.status}`, args.message);
+    const c = await lockChange(trx, args.changeId);
+    if (c.status !== 'in_progress') return terminalOf(c);
+    await closeChange(trx, c, args.revision, args.outcome, args.message);
     return args.outcome;
   });
+}
+
+export type ChangeTerminal = ChangeEnd | { status: 'completed'; failureReason: null };
+
+export const terminalOf = (c: ChangeRow) => ({ status: c.status, failureReason: c.failure_reason }) as ChangeTerminal;
+
+/** The change's row, locked for the rest of the transaction. */
+export async function lockChange(trx: Knex.Transaction, changeId: string): Promise<ChangeRow> {
+  const c = await trx<ChangeRow>('changes').where({ id: changeId }).forUpdate().first();
+  if (!c) throw recordMissing(`change ${changeId}`);
+  return c;
+}
+
+/** Writes the change's outcome, frees the account's slot and posts the outcome to the message centre. */
+export async function closeChange(trx: Knex.Transaction, c: ChangeRow, revision: number, outcome: ChangeTerminal, message: AccountMessage): Promise<void> {
+  await trx('changes')
+    .where({ id: c.id })
+    .update({
+      status: outcome.status,
+      failure_reason: outcome.failureReason,
+      step: null,
+      next_action: null,
+      revision: Math.max(revision, c.revision + 1),
+      completed_at: trx.fn.now(),
+      updated_at: trx.fn.now(),
+    });
+  await trx('accounts').where({ id: c.account_id, open_process_id: c.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+  await postMessage(trx, c.account_id, `change/${c.id}/${outcome.status}`, message);
 }

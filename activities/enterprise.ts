@@ -14,6 +14,7 @@ import type { VerificationRow } from '../platform/tables';
 import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../workflows/messages';
 import { invalidRequest, recordMissing } from './failures';
 import * as repo from './repository';
+import * as reviews from './review-repository';
 import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
 
 export interface EnterpriseActivityDeps {
@@ -70,6 +71,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       applicant: EnterpriseApplicant;
       identityHash: string;
       expiresAt: string | null;
+      changeId?: string;
     }): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const ocr = await ocrReadingOf(args.applicant.licenseUploadId);
       const result = await repo.openVerification(db, {
@@ -83,6 +85,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         piiEnc: cipher.encrypt(JSON.stringify(sealedFields(args.applicant))),
         identityHash: args.identityHash,
         expiresAt: args.expiresAt ? new Date(args.expiresAt) : null,
+        changeId: args.changeId ?? null,
       });
       if (!result.opened) log.info('verification refused at open', { code: result.code });
       return result;
@@ -148,7 +151,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       const row = await loadVerification(args.verificationId);
       const subject = row.subject as { licenseUploadId?: string; bankAccount?: { idPhotoEmblemUploadId: string; idPhotoPortraitUploadId: string } };
       const reviewId = idFromSeed('rev', `${args.workflowId}/review/${args.round}`);
-      await repo.openReview(db, {
+      await reviews.openReview(db, {
         reviewId,
         kind: args.kind,
         accountId: row.account_id,
@@ -171,11 +174,11 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     },
 
     async recordReviewDecision(args: { reviewId: string; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string }): Promise<void> {
-      await repo.decideReview(db, args);
+      await reviews.decideReview(db, args);
     },
 
     async revokeReview(args: { reviewId: string }): Promise<void> {
-      await repo.revokeReview(db, args.reviewId);
+      await reviews.revokeReview(db, args.reviewId);
     },
 
     /** Corrections after a rejection replace the bank account and/or handler, masked and sealed like the original. */

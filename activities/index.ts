@@ -5,6 +5,7 @@ import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
 import type { Metrics } from '../platform/metrics';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
+import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
 import { invalidRequest } from './failures';
 import * as repo from './repository';
@@ -56,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     ...createEnterpriseActivities(deps),
+    ...createChangeActivities(deps),
 
     async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const result = await repo.openVerification(db, {

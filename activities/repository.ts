@@ -26,10 +26,12 @@ export interface NewVerification {
   piiEnc?: string | null;
   identityHash: string;
   expiresAt: Date | null;
+  /** The change whose new subject this verifies: no slot, no quota, nothing written to the account. */
+  changeId?: string | null;
 }
 
 /** Locks the identity row: completions for one identity are serialized here, so the last slot is taken once. */
-async function lockIdentity(trx: Knex.Transaction, identityHash: string, subjectType: SubjectType) {
+export async function lockIdentity(trx: Knex.Transaction, identityHash: string, subjectType: SubjectType) {
   await trx('identities').insert({ identity_hash: identityHash, subject_type: subjectType }).onConflict('identity_hash').ignore();
   const identity = await trx<IdentityRow>('identities').where({ identity_hash: identityHash }).forUpdate().first();
   const limit = identity?.quota_limit ?? IDENTITY_QUOTA[subjectType];
@@ -49,6 +51,11 @@ export async function openVerification(db: Knex, v: NewVerification): Promise<{ 
     const account = await ensureAccount(trx, v.accountId);
     const existing = await trx<VerificationRow>('verifications').where({ id: v.id }).first('id');
     if (existing) return { opened: true };
+    if (v.changeId) {
+      await insertVerification(trx, v);
+      await trx('changes').where({ id: v.changeId }).update({ verification_id: v.id, updated_at: trx.fn.now() });
+      return { opened: true };
+    }
     if (account.verification_status === 'verified') return { opened: false, code: 'ALREADY_VERIFIED' };
     if (account.open_process_id) return { opened: false, code: 'PROCESS_ALREADY_OPEN' };
     const quota = await lockIdentity(trx, v.identityHash, v.subjectType);
@@ -56,22 +63,26 @@ export async function openVerification(db: Knex, v: NewVerification): Promise<{ 
     await trx('accounts')
       .where({ id: v.accountId })
       .update({ open_process_kind: 'verification', open_process_id: v.id, updated_at: trx.fn.now() });
-    await trx('verifications').insert({
-      id: v.id,
-      account_id: v.accountId,
-      workflow_id: v.workflowId,
-      subject_type: v.subjectType,
-      method: v.method,
-      status: 'in_progress',
-      subject: JSON.stringify(v.subject),
-      id_number_enc: v.idNumberEnc,
-      pii_enc: v.piiEnc ?? null,
-      identity_hash: v.identityHash,
-      expires_at: v.expiresAt,
-    });
+    await insertVerification(trx, v);
     return { opened: true };
   });
 }
+
+const insertVerification = (trx: Knex.Transaction, v: NewVerification) =>
+  trx('verifications').insert({
+    id: v.id,
+    account_id: v.accountId,
+    workflow_id: v.workflowId,
+    subject_type: v.subjectType,
+    method: v.method,
+    status: 'in_progress',
+    subject: JSON.stringify(v.subject),
+    id_number_enc: v.idNumberEnc,
+    pii_enc: v.piiEnc ?? null,
+    identity_hash: v.identityHash,
+    expires_at: v.expiresAt,
+    change_id: v.changeId ?? null,
+  });
 
 /** A process's step and next action (verifications, changes); a stale revision (a retried older write) changes nothing. */
 export async function recordProgress(
@@ -122,7 +133,8 @@ async function closeVerification(
     .update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
   // From now on a transfer from the payer account is not this process's: it is refunded.
   await trx('expected_transfers').where({ verification_id: v.id }).update({ status: 'closed' });
-  await postMessage(trx, v.account_id, `verification/${v.id}/${outcome.status}`, message);
+  // A change's verification of its new subject: the change tells the user its own outcome.
+  if (!v.change_id) await postMessage(trx, v.account_id, `verification/${v.id}/${outcome.status}`, message);
 }
 
 /**
@@ -143,6 +155,13 @@ export async function completeVerification(
     const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
     if (!v) throw recordMissing(`verification ${args.verificationId}`);
     if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };
+    if (v.change_id) {
+      // The change's switch binds the identity, writes the account and credits the transfer, in one transaction.
+      if (args.credit) await trx('verifications').where({ id: v.id }).update({ pending_credit: JSON.stringify(args.credit) });
+      const outcome: TerminalRecord = { status: 'verified', failureReason: null };
+      await closeVerification(trx, v, args.revision, outcome, args.messages.verified);
+      return outcome;
+    }
     const quota = await lockIdentity(trx, v.identity_hash, v.subject_type);
     if (quota.used >= quota.limit) {
       const outcome: TerminalRecord = { status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' };
@@ -178,7 +197,7 @@ export async function completeVerification(
 }
 
 /** A person's or an enterprise's name: what ICP filings are compared with. */
-const shownName = (subject: Record<string, unknown>) => {
+export const shownName = (subject: Record<string, unknown>) => {
   const { realName, name } = subject as { realName?: string; name?: string };
   return realName ?? name ?? null;
 };
@@ -212,71 +231,6 @@ export async function expectTransfer(
     })
     .onConflict('verification_id')
     .ignore();
-}
-
-export interface ReviewMaterial {
-  purpose: string;
-  uploadId: string;
-}
-
-/** A review task; its id derives from the workflow and round, so a retried open creates it once. */
-export async function openReview(
-  db: Knex,
-  args: {
-    reviewId: string;
-    kind: string;
-    accountId: string;
-    processId: string;
-    workflowId: string;
-    applicant: Record<string, unknown>;
-    /** The applicant's sealed personal fields (already encrypted). */
-    applicantPiiEnc: string | null;
-    materials: ReviewMaterial[];
-    dueAt: Date;
-  },
-): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('reviews')
-      .insert({
-        id: args.reviewId,
-        kind: args.kind,
-        account_id: args.accountId,
-        process_id: args.processId,
-        workflow_id: args.workflowId,
-        status: 'open',
-        applicant: JSON.stringify(args.applicant),
-        applicant_pii_enc: args.applicantPiiEnc,
-        materials: JSON.stringify(args.materials),
-        due_at: args.dueAt,
-      })
-      .onConflict('id')
-      .ignore();
-    await trx('verifications').where({ id: args.processId }).update({ review_id: args.reviewId, rejection: null, updated_at: trx.fn.now() });
-  });
-}
-
-/** Records a reviewer's decision on an open review (a retry finds it decided and changes nothing). */
-export async function decideReview(
-  db: Knex,
-  args: { reviewId: string; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string },
-): Promise<void> {
-  await db.transaction(async (trx) => {
-    const updated = await trx('reviews')
-      .where({ id: args.reviewId, status: 'open' })
-      .update({ status: args.decision, reason: args.reason, decided_by: args.reviewer, decided_at: trx.fn.now() })
-      .returning(['process_id', 'decided_at']);
-    const row = updated[0] as { process_id: string; decided_at: Date } | undefined;
-    if (row && args.decision === 'rejected') {
-      await trx('verifications')
-        .where({ id: row.process_id })
-        .update({ rejection: JSON.stringify({ reason: args.reason, at: new Date(row.decided_at).toISOString() }), updated_at: trx.fn.now() });
-    }
-  });
-}
-
-/** The requester revoked while the review was open (SPEC §4.1: revoke and pick another method). */
-export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
-  await db('reviews').where({ id: reviewId, status: 'open' }).update({ status: 'revoked', decided_at: db.fn.now() });
 }
 
 /** Corrected materials after a rejection: the sealed personal data and the masked display form. */

@@ -13,7 +13,7 @@ const METHOD_NAMES: Record<string, string> = {
   public_remittance: '对公打款 (corporate public remittance)',
 };
 
-const REASON_TEXTS: Record<string, string> = {
+export const REASON_TEXTS: Record<string, string> = {
   IDENTITY_MISMATCH: '姓名或证件号与实名信息不一致 (name or ID number does not match the real-name record)',
   BANK_CARD_REQUIRED: '需绑定银行卡 (a linked bank card is required)',
   FACE_MISMATCH: '人脸识别未通过 (face recognition failed)',

@@ -114,7 +114,18 @@ export function buildApp(deps: AppDeps): Express {
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);
-  changeRoutes(routeDeps, buildChangeService(readModel));
+  changeRoutes(
+    routeDeps,
+    buildChangeService({
+      temporal: deps.temporal,
+      readModel,
+      cipher: deps.cipher,
+      timings: config.timings,
+      assertUploadOf: uploads.assertUploadOf,
+      collectionAccount: config.platformAccount,
+      calendar: config.calendar,
+    }),
+  );
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });

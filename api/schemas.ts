@@ -1,4 +1,3 @@
-import { CHANGE_TYPES } from '../domain/change-rules';
 import { z } from 'zod';
 import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
 
@@ -59,8 +58,8 @@ export const StartIndividualVerification = z
   })
   .meta({ id: 'StartIndividualVerification' });
 
-const EnterpriseName = z.string().trim().min(2).max(100);
-const UploadIdRef = z.string().regex(/^upl_[A-Za-z0-9]{8,64}$/, 'an upload id looks like upl_…');
+export const EnterpriseName = z.string().trim().min(2).max(100);
+export const UploadIdRef = z.string().regex(/^upl_[A-Za-z0-9]{8,64}$/, 'an upload id looks like upl_…');
 export const Mobile = z
   .string()
   .trim()
@@ -255,25 +254,3 @@ export const AccountTokenRequest = z
   .meta({ id: 'AccountTokenRequest' });
 
 export const AccountTokenResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() }).meta({ id: 'AccountToken' });
-
-// ---------------------------------------------------------------- changes of subject (API.md)
-
-export const ChangeParams = z.object({ id: z.string().regex(/^chg_[A-Za-z0-9]{8,64}$/, 'a change id looks like chg_…') });
-
-export const ChangeSchema = z
-  .object({
-    id: z.string(),
-    accountId: z.string(),
-    type: z.enum(CHANGE_TYPES),
-    status: z.enum(['in_progress', 'completed', 'revoked', 'expired', 'failed']),
-    step: z.string().nullable(),
-    nextAction: NextActionSchema.or(z.looseObject({ type: z.string() })).nullable(),
-    reviewId: z.string().optional(),
-    verificationId: z.string().optional().meta({ description: 'The verification of the new subject (GET /v1/verifications/{id})' }),
-    rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
-    failureReason: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime().nullable(),
-    completedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'Change' });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ChangeRow } from '../activities/change-repository';
 import { earliestChangeFrom } from '../domain/change-rules';
-import type { ChangeSchema } from './schemas';
+import type { ChangeSchema } from './change-schemas';
 import type { VerificationRow } from '../platform/tables';
 import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
@@ -89,15 +89,19 @@ export function messageView(row: MessageRow) {
   return { id: row.id, title: row.title, body: row.body, createdAt: iso(row.created_at)!, read: row.read_at !== null };
 }
 
-/** A change of subject (API.md "Changes of subject"). */
-export function changeView(row: ChangeRow): ChangeView {
+/**
+ * A change of subject (API.md "Changes of subject"). While it verifies its new
+ * subject, its next action is that verification's (`newSubject`), so a client polls one resource.
+ */
+export function changeView(row: ChangeRow, newSubject?: Pick<VerificationRow, 'next_action'>): ChangeView {
+  const mirrored = row.status === 'in_progress' && row.step === 'verifying_new_subject';
   return {
     id: row.id,
     accountId: row.account_id,
     type: row.type,
     status: row.status,
-    step: row.step,
-    nextAction: (row.next_action ?? null) as ChangeView['nextAction'],
+    step: row.step as ChangeView['step'],
+    nextAction: ((mirrored ? newSubject?.next_action : row.next_action) ?? null) as ChangeView['nextAction'],
     ...(row.review_id ? { reviewId: row.review_id } : {}),
     ...(row.verification_id ? { verificationId: row.verification_id } : {}),
     ...(row.rejection ? { rejection: row.rejection } : {}),

@@ -17,6 +17,22 @@ export const ChangeType = {
 export type ChangeType = (typeof ChangeType)[keyof typeof ChangeType];
 export const CHANGE_TYPES = Object.values(ChangeType) as [ChangeType, ...ChangeType[]];
 
+export const CHANGE_STATUSES = ['in_progress', 'completed', 'revoked', 'expired', 'failed'] as const;
+export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+
+/** The steps a change shows (API.md "Changes of subject"). */
+export const CHANGE_STEPS = [
+  'awaiting_holder_face',
+  'awaiting_holder_scan',
+  'awaiting_new_person_face',
+  'awaiting_new_person_scan',
+  'awaiting_materials',
+  'awaiting_review',
+  'awaiting_new_subject',
+  'verifying_new_subject',
+] as const;
+export type ChangeStep = (typeof CHANGE_STEPS)[number];
+
 /** The subject an account must have for each change type; enterprise → individual exists for none. */
 const FROM: Record<ChangeType, SubjectType> = {
   individual_to_enterprise: 'individual',
@@ -44,6 +60,25 @@ export interface AccountStanding {
   /** When the last verification or change completed. */
   lastCompletedAt: Date | null;
   hasOpenProcess: boolean;
+}
+
+/** The standing of an account as its row holds it (the read model's accounts table). */
+export function accountStanding(account: {
+  verification_status: string;
+  subject_type: SubjectType | null;
+  subject: Record<string, unknown> | null;
+  last_completed_at: Date | null;
+  verified_at: Date | null;
+  open_process_id: string | null;
+} | undefined): AccountStanding {
+  const verified = account?.verification_status === 'verified';
+  return {
+    verified,
+    subjectType: verified ? (account?.subject_type ?? null) : null,
+    creditCode: (account?.subject as { creditCode?: string } | null)?.creditCode ?? null,
+    lastCompletedAt: account?.last_completed_at ?? account?.verified_at ?? null,
+    hasOpenProcess: Boolean(account?.open_process_id),
+  };
 }
 
 export type ChangeRefusal =

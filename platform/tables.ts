@@ -15,6 +15,9 @@ export interface AccountRow {
   /** The last verification or change that completed (SPEC §5's cooling-off runs from it). */
   last_completed_at: Date | null;
   verification_id: string | null;
+  /** The current subject's sealed personal fields, when a change set it (else the verification's row holds them). */
+  id_number_enc: string | null;
+  pii_enc: string | null;
   open_process_kind: 'verification' | 'change' | null;
   open_process_id: string | null;
   balance_fen: string | number;
@@ -38,6 +41,10 @@ export interface VerificationRow {
   review_id: string | null;
   rejection: { reason: string; at: string } | null;
   identity_hash: string;
+  /** The change whose new subject this verifies (it then takes no slot and writes nothing to the account). */
+  change_id: string | null;
+  /** Recharge as a change's method: the matched transfer, credited by the change's switch. */
+  pending_credit: { amountFen: number; reference: string } | null;
   revision: number;
   created_at: Date;
   updated_at: Date;

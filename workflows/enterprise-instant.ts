@@ -10,10 +10,10 @@ import { setHandler } from '@temporalio/workflow';
 import { sameEntityName } from '../domain/entity-name';
 import { sameIndividual } from '../domain/identity-match';
 import { awaitQrEvent, QrSession, type QrSessionOptions } from './kernel/qr';
-import { failed, type Outcome, type VerificationRun } from './kernel/run';
+import { failed, type Outcome, type ProcessRun } from './kernel/run';
 import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent } from './messages';
 
-export async function instantMethod(input: EnterpriseVerificationInput, run: VerificationRun, deadline: number): Promise<void> {
+export async function instantMethod(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
   const qr = new QrSession(run, qrFor(input));
   run.nextAction = () => qr.action();
   setHandler(refreshQrUpdate, qr.refreshes.ask, { validator: qr.validateRefresh });
@@ -32,7 +32,7 @@ function qrFor(input: EnterpriseVerificationInput): QrSessionOptions {
   return { provider: 'face', waitingStep: 'awaiting_face', timings, purpose: 'legal_person', subject: { realName: legalPerson.name, idNumber: legalPerson.idNumber } };
 }
 
-async function scanToOutcome(input: EnterpriseVerificationInput, run: VerificationRun, qr: QrSession, deadline: number): Promise<Outcome> {
+async function scanToOutcome(input: EnterpriseVerificationInput, run: ProcessRun, qr: QrSession, deadline: number): Promise<Outcome> {
   for (;;) {
     const scan = await awaitQrEvent(run, qr, deadline);
     if (scan.kind === 'ended') return scan.outcome;

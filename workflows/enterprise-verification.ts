@@ -11,17 +11,19 @@ import { registryVerdict } from '../domain/enterprise-rules';
 import { instantMethod } from './enterprise-instant';
 import { database, notifications } from './kernel/activities';
 import { runToClose } from './kernel/closing';
-import { failed, setRunHandlers, VerificationRun } from './kernel/run';
+import { failed, setRunHandlers, ProcessRun } from './kernel/run';
 import { publicRemittance } from './public-remittance';
 import { recharge } from './recharge';
 import type { EnterpriseVerificationInput, EnterpriseVerificationWorkflow } from './messages';
 
 export const enterpriseVerification: EnterpriseVerificationWorkflow = async (input) => {
   const { verificationId, timings, method } = input;
-  const run = new VerificationRun(verificationId, method, {
+  const notify = (closed: ProcessRun) =>
+    notifications.notifyEnterprise({ verificationId, event: closed.status as 'verified' | 'failed' | 'expired' | 'cancelled', round: 0, reason: closed.failureReason });
+  // A change's verification of its new subject: the change notifies its own outcome, and only the change may end it.
+  const run = new ProcessRun(verificationId, method, {
     providerCallTimeoutMs: timings.providerCallTimeoutMs,
-    notify: (closed) =>
-      notifications.notifyEnterprise({ verificationId, event: closed.status as 'verified' | 'failed' | 'expired' | 'cancelled', round: 0, reason: closed.failureReason }),
+    ...(input.change ? { ownedBy: 'this verification belongs to a change of subject: revoke the change instead' } : { notify }),
   });
   setRunHandlers(run);
 
@@ -35,6 +37,7 @@ export const enterpriseVerification: EnterpriseVerificationWorkflow = async (inp
       applicant: input.applicant,
       identityHash: input.identityHash,
       expiresAt: deadline === null ? null : new Date(deadline).toISOString(),
+      ...(input.change ? { changeId: input.change.changeId } : {}),
     });
     if (!open.opened) {
       run.markOpened(open);
@@ -65,7 +68,7 @@ function deadlineOf(input: EnterpriseVerificationInput, startedAt: number): numb
   return input.method === 'recharge' ? startedAt + input.timings.transferWindowMs : null;
 }
 
-async function checkRegistry(input: EnterpriseVerificationInput, run: VerificationRun) {
+async function checkRegistry(input: EnterpriseVerificationInput, run: ProcessRun) {
   const { applicant, method } = input;
   const check = await run.providers.checkRegistry({
     creditCode: applicant.creditCode,

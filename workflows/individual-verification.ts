@@ -12,7 +12,7 @@ import { evaluateRealNameRecord } from '../domain/real-name-record';
 import { database } from './kernel/activities';
 import { runToClose } from './kernel/closing';
 import { awaitQrEvent, QrSession } from './kernel/qr';
-import { CANCELLED, ended, EXPIRED, failed, setRunHandlers, VerificationRun, type Ended, type Outcome } from './kernel/run';
+import { CANCELLED, ended, EXPIRED, failed, setRunHandlers, ProcessRun, type Ended, type Outcome } from './kernel/run';
 import { wait } from './kernel/wait';
 import { refreshQrUpdate, type IndividualVerificationInput, type IndividualVerificationWorkflow, type ProviderEvent, type QrProvider } from './messages';
 
@@ -27,7 +27,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   const { verificationId, applicant, timings } = input;
   const { qrProvider, waitingStep } = METHOD[input.method];
   const deadline = Date.now() + timings.instantMethodTtlMs;
-  const run = new VerificationRun(verificationId, input.method, { providerCallTimeoutMs: timings.providerCallTimeoutMs });
+  const run = new ProcessRun(verificationId, input.method, { providerCallTimeoutMs: timings.providerCallTimeoutMs });
   const qr = new QrSession(run, {
     provider: qrProvider,
     waitingStep,
@@ -72,7 +72,7 @@ function openVerification(input: IndividualVerificationInput, deadline: number) 
 }
 
 /** The QR step until its outcome: each live event is judged; face failures bring the next attempt's QR. */
-async function scanToOutcome(input: IndividualVerificationInput, run: VerificationRun, qr: QrSession, bankCard: BankCardLink, deadline: number): Promise<Outcome> {
+async function scanToOutcome(input: IndividualVerificationInput, run: ProcessRun, qr: QrSession, bankCard: BankCardLink, deadline: number): Promise<Outcome> {
   for (;;) {
     const scan = await awaitQrEvent(run, qr, deadline);
     if (scan.kind === 'ended') return scan.outcome;
@@ -108,7 +108,7 @@ function judgeScan(input: IndividualVerificationInput, event: ProviderEvent): Ve
 class BankCardLink {
   private ticket: string | undefined;
 
-  constructor(private readonly run: VerificationRun) {
+  constructor(private readonly run: ProcessRun) {
     run.onClose({ after: () => this.revoke() });
   }
 

@@ -79,6 +79,7 @@ export interface IndividualVerificationInput {
 }
 
 export type QrProvider = 'wechat' | 'qq' | 'face';
+export type QrPurpose = 'official_account' | 'legal_person' | 'handler' | 'holder' | 'new_person';
 
 export type NextAction =
   | {
@@ -92,8 +93,8 @@ export type NextAction =
       refreshesLeft: number;
       /** Face recognition: attempts left including this one. */
       attemptsLeft?: number;
-      /** Whose QR it is when it is not the applicant's own (official account administrator, legal person, handler). */
-      purpose?: 'official_account' | 'legal_person' | 'handler';
+      /** Whose QR it is when it is not the applicant's own (official account administrator, legal person, handler; in a change: the holder, the new person). */
+      purpose?: QrPurpose;
     }
   | { type: 'link_bank_card'; ticket: string }
   | {
@@ -155,6 +156,8 @@ export interface EnterpriseVerificationInput {
   collectionAccount: PayerAccount;
   /** Business-calendar days the operator added (holidays announced before the calendar package carries them). */
   calendar?: { holidays?: string[]; workdays?: string[] };
+  /** Set when this verifies a change's new subject: it takes no slot, writes nothing to the account, and only the change may end it. */
+  change?: { changeId: string };
 }
 
 export interface RefundInput {
@@ -213,6 +216,8 @@ export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent'
 export const awaitOpenedUpdate = defineUpdate<OpenResult>('awaitOpened');
 export const refreshQrUpdate = defineUpdate<VerificationSnapshot>('refreshQr');
 export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
+/** From a change to the verification of its new subject: the change was revoked, so this verification ends cancelled. */
+export const changeRevokedSignal = defineSignal('changeRevoked');
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
 

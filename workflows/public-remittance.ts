@@ -12,7 +12,7 @@ import { addBusinessDays } from '../domain/business-days';
 import { database, notifications } from './kernel/activities';
 import { awaitQrEvent, QrSession } from './kernel/qr';
 import { Requests, type Pending } from './kernel/requests';
-import { bestEffort, CANCELLED, ended, EXPIRED, failed, refuse, type Ended, type Outcome, type VerificationRun } from './kernel/run';
+import { bestEffort, CANCELLED, ended, EXPIRED, failed, refuse, type Ended, type Outcome, type ProcessRun } from './kernel/run';
 import { wait } from './kernel/wait';
 import {
   decideReviewUpdate,
@@ -49,7 +49,7 @@ class Remittance {
 
   constructor(
     readonly input: EnterpriseVerificationInput,
-    readonly run: VerificationRun,
+    readonly run: ProcessRun,
     readonly qr: QrSession,
   ) {
     const closed = () => run.finished;
@@ -92,7 +92,7 @@ class Remittance {
   };
 }
 
-export async function publicRemittance(input: EnterpriseVerificationInput, run: VerificationRun): Promise<void> {
+export async function publicRemittance(input: EnterpriseVerificationInput, run: ProcessRun): Promise<void> {
   const handler = input.applicant.handler!;
   const qr = new QrSession(run, {
     provider: 'face',

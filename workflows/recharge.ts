@@ -10,7 +10,7 @@ import { log, patched, workflowInfo } from '@temporalio/workflow';
 import { sameEntityName } from '../domain/entity-name';
 import { fenToYuan } from '../domain/money';
 import { database, refunds } from './kernel/activities';
-import { CANCELLED, ended, EXPIRED, failed, type Ended, type VerificationRun } from './kernel/run';
+import { CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from './kernel/run';
 import { wait } from './kernel/wait';
 import type { BankEvent, EnterpriseVerificationInput } from './messages';
 
@@ -23,7 +23,7 @@ export const randomFen = () => 1 + Math.floor(Math.random() * 99);
 
 type Transfer = Extract<BankEvent, { type: 'transfer.received' }>;
 
-export async function recharge(input: EnterpriseVerificationInput, run: VerificationRun, deadline: number): Promise<void> {
+export async function recharge(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
   const { verificationId } = input;
   const workflowId = workflowInfo().workflowId;
   const amountFen = randomFen();
@@ -67,7 +67,7 @@ export async function recharge(input: EnterpriseVerificationInput, run: Verifica
 }
 
 /** Waits for a transfer from the confirmed account until TRANSFER_WINDOW ends or the user cancels. */
-async function awaitTransfer(run: VerificationRun, deadline: number): Promise<{ kind: 'transfer'; transfer: Transfer } | Ended> {
+async function awaitTransfer(run: ProcessRun, deadline: number): Promise<{ kind: 'transfer'; transfer: Transfer } | Ended> {
   for (;;) {
     const wake = await wait(run, { until: deadline, events: true });
     if (wake.kind === 'deadline') return ended(EXPIRED);

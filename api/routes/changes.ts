@@ -1,14 +1,32 @@
-import { AccountParams, ChangeParams, ChangeSchema, ListQuery, page } from '../schemas';
+import { ChangeMaterialsBody, ChangeParams, ChangeSchema, CreateChangeBody, NewSubjectBody } from '../change-schemas';
+import { AccountParams, ListQuery, page } from '../schemas';
 import type { ChangeService } from '../services/changes';
 import { defineRoute, type RouteDeps } from '../route';
 
+const AUTH = ['service', 'account', 'admin'] as const;
+
 export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/accounts/{accountId}/changes',
+    summary: 'Request a change of the verified subject',
+    description:
+      'Starts workflow change/<id>. Refusals in this order: 422 VALIDATION_FAILED → 409 NOT_VERIFIED → 409 CHANGE_NOT_ALLOWED → 409 PROCESS_ALREADY_OPEN → 409 CHANGE_COOLDOWN (with allowedFrom) → the new person’s ID and age rules (UNDERAGE, ID_NUMBER_INVALID, INTERNATIONAL_SITE_REQUIRED) or the new enterprise’s (CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE). Answers once the first step is shown; an automatic name change may answer already completed.',
+    tags: ['changes'],
+    auth: [...AUTH],
+    params: AccountParams,
+    body: CreateChangeBody,
+    idempotent: true,
+    responses: { 201: { description: 'The change', schema: ChangeSchema } },
+    handler: async ({ principal, params, body, seed }) => ({ status: 201, body: await changes.create(principal, params.accountId, body, seed) }),
+  });
+
   defineRoute(deps, {
     method: 'get',
     path: '/v1/changes/{id}',
     summary: 'A change of subject',
     tags: ['changes'],
-    auth: ['service', 'account', 'admin'],
+    auth: [...AUTH],
     params: ChangeParams,
     responses: { 200: { description: 'The change', schema: ChangeSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.get(principal, params.id) }),
@@ -19,10 +37,60 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     path: '/v1/accounts/{accountId}/changes',
     summary: "An account's changes of subject, newest first",
     tags: ['changes'],
-    auth: ['service', 'account', 'admin'],
+    auth: [...AUTH],
     params: AccountParams,
     query: ListQuery,
     responses: { 200: { description: 'A page of changes', schema: page(ChangeSchema, 'ChangePage') } },
     handler: async ({ principal, params, query }) => ({ status: 200, body: await changes.list(principal, params.accountId, query.limit, query.cursor) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/changes/{id}/materials',
+    summary: 'Materials for review (entity change, name change by materials)',
+    description: 'Every purpose of nextAction.required, each an upload of this account with that purpose (deregistration_proof stands in for current_license); else 422. At another step: 409 PROCESS_NOT_OPEN.',
+    tags: ['changes'],
+    auth: [...AUTH],
+    params: ChangeParams,
+    body: ChangeMaterialsBody,
+    responses: { 200: { description: 'The change, awaiting_review', schema: ChangeSchema } },
+    handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitMaterials(principal, params.id, body) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/changes/{id}/new-subject',
+    summary: 'The new enterprise and its verification method, after approval (entity change)',
+    description: 'Name and credit code must be the declared newEnterprise’s (else 422). Starts the new subject’s verification; the change then mirrors its next action.',
+    tags: ['changes'],
+    auth: [...AUTH],
+    params: ChangeParams,
+    body: NewSubjectBody,
+    responses: { 200: { description: 'The change, verifying_new_subject', schema: ChangeSchema } },
+    handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitNewSubject(principal, params.id, body) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/changes/{id}/revoke',
+    summary: 'Revoke a change',
+    description: 'Until the review decision (types with a review) or the switch (types without); then 409 PROCESS_NOT_OPEN. The subject stays the original.',
+    tags: ['changes'],
+    auth: [...AUTH],
+    params: ChangeParams,
+    responses: { 200: { description: 'The change, revoked', schema: ChangeSchema } },
+    handler: async ({ principal, params }) => ({ status: 200, body: await changes.revoke(principal, params.id) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/changes/{id}/qr',
+    summary: 'A fresh QR code for the current face or WeChat step',
+    description: 'Like POST /v1/verifications/{id}/qr: the old ticket stops working; at most QR_REFRESH_LIMIT times per step.',
+    tags: ['changes'],
+    auth: [...AUTH],
+    params: ChangeParams,
+    responses: { 200: { description: 'The change with a fresh scan_qr action', schema: ChangeSchema } },
+    handler: async ({ principal, params }) => ({ status: 200, body: await changes.refreshQr(principal, params.id) }),
   });
 }

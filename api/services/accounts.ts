@@ -16,9 +16,13 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
       assertAccountAccess(principal, accountId);
       const row = await readModel.account(accountId);
       const view = accountView(accountId, row, deps.changeCooldownMs);
-      if (seesPlainPii(principal) && view.verification.subject && row?.verification_id) {
-        const verification = await readModel.verification(row.verification_id);
-        if (verification) view.verification.subject = subjectView(verification, true, cipher);
+      if (seesPlainPii(principal) && view.verification.subject && row) {
+        // A change that set the subject sealed its fields on the account; before any change the verification holds them.
+        if (row.id_number_enc || row.pii_enc) view.verification.subject = subjectView({ subject: row.subject ?? {}, id_number_enc: row.id_number_enc, pii_enc: row.pii_enc }, true, cipher);
+        else if (row.verification_id) {
+          const verification = await readModel.verification(row.verification_id);
+          if (verification) view.verification.subject = subjectView(verification, true, cipher);
+        }
       }
       return view;
     },

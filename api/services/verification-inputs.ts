@@ -2,6 +2,7 @@ import { appError } from '../../domain/errors';
 import { parseMainlandId } from '../../domain/id-number';
 import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
+import type { ChangeTimings } from '../../workflows/change-messages';
 import type { EnterpriseTimings, Person, VerificationTimings } from '../../workflows/messages';
 
 /** Pieces of a workflow's input, fixed at start so a configuration change never alters a running process. */
@@ -35,4 +36,11 @@ export const enterpriseTimings = (t: ProcessTimings): EnterpriseTimings => ({
   transferWindowMs: t.transferWindowMs,
   amountEntryWindowMs: t.amountEntryWindowMs,
   resubmitWindowMs: t.resubmitWindowMs,
+});
+
+/** A change of subject's: the QR timings of its face and WeChat steps, CHANGE_VALIDITY and CHANGE_COOLDOWN. */
+export const changeTimings = (t: ProcessTimings): ChangeTimings => ({
+  ...verificationTimings(t),
+  changeValidityMs: t.changeValidityMs,
+  changeCooldownMs: t.changeCooldownMs,
 });

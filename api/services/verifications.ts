@@ -1,13 +1,7 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { isAdult } from '../../domain/age';
 import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
-import { checkIndividualEligibility } from '../../domain/eligibility';
-import { classifyEnterpriseCode } from '../../domain/enterprise';
-import { enterpriseMethodEligible } from '../../domain/enterprise-rules';
-import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
-import { classifyIndividualId } from '../../domain/id-number';
 import { parseYuan } from '../../domain/money';
 import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
@@ -25,7 +19,6 @@ import {
   type EnterpriseVerificationInput,
   type IndividualVerificationInput,
   type OpenResult,
-  type Person,
   type VerificationOutcome,
 } from '../../workflows/messages';
 import { assertAccountAccess, seesPlainPii, type Principal } from '../auth';
@@ -33,8 +26,10 @@ import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../schemas';
 import { verificationView } from '../views';
+import { startAndAwaitOpened } from './process-start';
 import { translateTemporalError } from './temporal-errors';
-import { enterpriseIdentityHash, enterpriseTimings, individualIdentityHash, mainlandPerson, verificationTimings } from './verification-inputs';
+import { individualIdentityHash, mainlandPerson, verificationTimings } from './verification-inputs';
+import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './verification-requests';
 
 export interface VerificationServiceDeps {
   temporal: { client: Client; taskQueue: string };
@@ -68,12 +63,6 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     verificationView(row, { revealPii: seesPlainPii(principal), cipher, calendar: deps.calendar });
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
-  /** The legal person holding the ID card, both sides: uploads of this account with those purposes. */
-  async function assertIdPhotos(accountId: string, bankAccount: { idPhotoEmblemUploadId: string; idPhotoPortraitUploadId: string }) {
-    await deps.assertUploadOf(accountId, bankAccount.idPhotoEmblemUploadId, ['id_photo_emblem'], 'bankAccount.idPhotoEmblemUploadId');
-    await deps.assertUploadOf(accountId, bankAccount.idPhotoPortraitUploadId, ['id_photo_portrait'], 'bankAccount.idPhotoPortraitUploadId');
-  }
-
   /** Early answers for the user; the workflow re-checks all of them atomically when it opens. */
   async function precheck(accountId: string, verificationId: string, identityHash: string, subjectType: SubjectType) {
     const account = await readModel.account(accountId);
@@ -87,41 +76,29 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) throw appError('IDENTITY_QUOTA_EXCEEDED', REFUSALS.IDENTITY_QUOTA_EXCEEDED);
   }
 
-  /**
-   * Starts workflow verification/<id> and answers once it opened, with its first
-   * step. A retried request (same Idempotency-Key, so the same id) joins the run it started.
-   */
-  async function startWorkflow(
-    principal: Principal,
-    verificationId: string,
-    workflowType: string,
-    input: IndividualVerificationInput | EnterpriseVerificationInput,
-  ) {
-    const workflowId = verificationWorkflowId(verificationId);
-    let opened: OpenResult | undefined;
-    try {
-      opened = await temporal.client.workflow.executeUpdateWithStart(awaitOpenedUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, {
-          workflowId,
-          taskQueue: temporal.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: SearchAttributes.accountId, value: input.accountId },
-            { key: SearchAttributes.processKind, value: 'verification' },
-            { key: SearchAttributes.method, value: input.method },
-            { key: SearchAttributes.processStatus, value: 'in_progress' },
-          ],
-        }),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translateTemporalError(err);
+  /** Starts workflow verification/<id> and answers once it opened, with its first step. */
+  async function startWorkflow(principal: Principal, workflowType: string, input: IndividualVerificationInput | EnterpriseVerificationInput) {
+    const { verificationId } = input;
+    await precheck(input.accountId, verificationId, input.identityHash, input.subjectType);
+    const started = await startAndAwaitOpened(temporal, awaitOpenedUpdate, {
+      workflowId: verificationWorkflowId(verificationId),
+      workflowType,
+      input,
+      searchAttributes: [
+        { key: SearchAttributes.accountId, value: input.accountId },
+        { key: SearchAttributes.processKind, value: 'verification' },
+        { key: SearchAttributes.method, value: input.method },
+        { key: SearchAttributes.processStatus, value: 'in_progress' },
+      ],
+    });
+    let opened: OpenResult;
+    if (started.kind === 'opened') opened = started.result;
+    else {
       // The run with this id already ended: answer what it became.
       const row = await readModel.verification(verificationId);
       if (row) return view(principal, row);
-      const outcome = (await temporal.client.workflow.getHandle(workflowId).result()) as VerificationOutcome;
-      if (outcome.status !== 'rejected') throw err;
+      const outcome = (await started.result()) as VerificationOutcome;
+      if (outcome.status !== 'rejected') throw new Error(`verification ${verificationId} ended but is not in the read model`);
       opened = { opened: false, code: outcome.code };
     }
     if (!opened.opened) throw appError(opened.code, REFUSALS[opened.code]);
@@ -131,110 +108,22 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   }
 
   async function startIndividual(principal: Principal, accountId: string, body: z.infer<typeof StartIndividualVerification>, seed: string) {
-    const applicant = body.individual;
-    const id = classifyIndividualId(applicant.idType, applicant.idNumber);
-    if (id.kind === 'international') {
-      throw appError('INTERNATIONAL_SITE_REQUIRED', 'Only mainland ID cards and Hong Kong/Macao/Taiwan permits verify here; other documents verify on the international site.');
-    }
-    if (id.kind === 'invalid') {
-      throw appError('ID_NUMBER_INVALID', `This is not a valid ${applicant.idType} number.`, {
-        errors: [{ path: 'individual.idNumber', message: 'invalid number, check digit or birth date' }],
-      });
-    }
-    if (checkIndividualEligibility(id.idType, body.method)) {
-      throw appError('METHOD_NOT_ELIGIBLE', `${body.method} is not available for ${id.idType}; permit holders verify by WeChat QR.`);
-    }
-    if (id.birthDate && !isAdult(id.birthDate, now())) throw appError('UNDERAGE', 'The person must be at least 18 years old.');
-
-    const identityHash = individualIdentityHash(cipher, id.idType, id.normalized);
-    const verificationId = idFromSeed('ver', seed);
-    await precheck(accountId, verificationId, identityHash, 'individual');
+    const applicant = individualApplicant(body.individual, body.method, now());
     const input: IndividualVerificationInput = {
-      verificationId,
+      verificationId: idFromSeed('ver', seed),
       accountId,
       subjectType: 'individual',
       method: body.method,
-      applicant: {
-        realName: applicant.realName,
-        idType: id.idType,
-        idNumber: id.normalized,
-        ...(id.birthDate ? { birthDate: id.birthDate } : {}),
-        industry: applicant.industry,
-        address: applicant.address,
-      },
-      identityHash,
+      applicant,
+      identityHash: individualIdentityHash(cipher, applicant.idType, applicant.idNumber),
       timings: verificationTimings(deps.timings),
     };
-    return startWorkflow(principal, verificationId, WorkflowTypes.individualVerification, input);
+    return startWorkflow(principal, WorkflowTypes.individualVerification, input);
   }
 
   async function startEnterprise(principal: Principal, accountId: string, body: z.infer<typeof StartEnterpriseVerification>, seed: string) {
-    const e = body.enterprise;
-    if (e.registeredIn !== 'mainland') {
-      throw appError('INTERNATIONAL_SITE_REQUIRED', 'Enterprises registered in Hong Kong, Macao, Taiwan or overseas verify on the international site.');
-    }
-    const code = classifyEnterpriseCode(e.licenseType, e.creditCode);
-    if (!code.ok) {
-      throw appError('CREDIT_CODE_INVALID', e.licenseType === 'business_license' ? 'A business licence carries an 18-character unified social credit code (GB 32100).' : 'Not a valid credit code, organisation code or registration number.', {
-        errors: [{ path: 'enterprise.creditCode', message: 'invalid code or check character' }],
-      });
-    }
-    if (!enterpriseMethodEligible(body.method, code.industrialCommercial)) {
-      throw appError('METHOD_NOT_ELIGIBLE', 'Legal-person WeChat verification is for enterprises and individual businesses whose credit code starts 91 or 92.');
-    }
-    const contact = { ...mainlandPerson(e.contact, 'enterprise.contact'), mobile: e.contact.mobile };
-
-    const needs = (field: 'legalPerson' | 'payerAccount' | 'bankAccount' | 'handler') => {
-      if (!body[field]) throw validationError([{ path: field, message: `required for ${body.method}` }]);
-    };
-    let legalPerson: Person | undefined;
-    if (body.method === 'legal_person_wechat' || body.method === 'legal_person_face' || body.method === 'public_remittance') {
-      needs('legalPerson');
-      legalPerson = mainlandPerson(body.legalPerson!, 'legalPerson');
-    }
-    if (body.method === 'recharge') {
-      needs('payerAccount');
-      if (!sameEntityName(body.payerAccount!.accountName, e.name)) {
-        throw appError('PAYER_ACCOUNT_NAME_MISMATCH', 'The paying corporate account must be in the enterprise’s own name.', {
-          errors: [{ path: 'payerAccount.accountName', message: 'differs from enterprise.name' }],
-        });
-      }
-    }
-    let handler: Person | undefined;
-    if (body.method === 'public_remittance') {
-      needs('bankAccount');
-      needs('handler');
-      handler = mainlandPerson(body.handler!, 'handler');
-      await assertIdPhotos(accountId, body.bankAccount!);
-    }
-    await deps.assertUploadOf(accountId, e.licenseUploadId, ['business_license'], 'enterprise.licenseUploadId');
-
-    const identityHash = enterpriseIdentityHash(cipher, code.normalized);
-    const verificationId = idFromSeed('ver', seed);
-    await precheck(accountId, verificationId, identityHash, 'enterprise');
-    const input: EnterpriseVerificationInput = {
-      verificationId,
-      accountId,
-      subjectType: 'enterprise',
-      method: body.method,
-      applicant: {
-        licenseType: e.licenseType,
-        licenseUploadId: e.licenseUploadId,
-        name: e.name,
-        creditCode: code.normalized,
-        industrialCommercial: code.industrialCommercial,
-        address: e.address,
-        contact,
-        ...(legalPerson ? { legalPerson } : {}),
-        ...(body.method === 'recharge' ? { payerAccount: body.payerAccount! } : {}),
-        ...(body.method === 'public_remittance' ? { bankAccount: body.bankAccount!, handler: handler! } : {}),
-      },
-      identityHash,
-      timings: enterpriseTimings(deps.timings),
-      collectionAccount: deps.collectionAccount,
-      calendar: deps.calendar,
-    };
-    return startWorkflow(principal, verificationId, WorkflowTypes.enterpriseVerification, input);
+    const input = await enterpriseVerificationInput(deps, accountId, body, idFromSeed('ver', seed));
+    return startWorkflow(principal, WorkflowTypes.enterpriseVerification, input);
   }
 
   /** Runs an update on the verification's workflow, translating refusals into problems. */
@@ -287,7 +176,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
       if (row.method !== 'public_remittance') throw appError('PROCESS_NOT_OPEN', 'Only a corporate public remittance takes corrected materials.');
       const corrections: CorrectedMaterials = {};
       if (body.bankAccount) {
-        await assertIdPhotos(row.account_id, body.bankAccount);
+        await assertIdPhotos(deps, row.account_id, body.bankAccount);
         corrections.bankAccount = body.bankAccount;
       }
       if (body.handler) corrections.handler = mainlandPerson(body.handler, 'handler');

@@ -71,6 +71,8 @@ export default async function setup(project: TestProject) {
     PII_HASH_KEY: secrets.piiHashKey,
     CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
     SANDBOX_PAYOUT_DELAY: '1s',
+    // Changes of subject: a cooling-off tests can wait out (the rule itself is the same at 30 days).
+    CHANGE_COOLDOWN: '8s',
   };
   // The worker applies the migrations; the API starts after it, without migrating.
   const worker = await startServiceProcess({

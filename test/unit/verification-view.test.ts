@@ -28,6 +28,8 @@ function row(overrides: Partial<VerificationRow>): VerificationRow {
     step: null,
     next_action: null,
     failure_reason: 'ENTERPRISE_NOT_IN_REGISTRY',
+    change_id: null,
+    pending_credit: null,
     subject: { name: '北京某某科技有限公司' },
     id_number_enc: null,
     pii_enc: null,

@@ -26,6 +26,11 @@ export const database = proxyActivities<
     | 'recordReviewDecision'
     | 'revokeReview'
     | 'replaceRemittanceMaterials'
+    | 'openChange'
+    | 'recordChangeProgress'
+    | 'completeChange'
+    | 'finishChange'
+    | 'openChangeReview'
   >
 >({
   startToCloseTimeout: '30 seconds',
@@ -39,7 +44,7 @@ export const refunds = proxyActivities<Pick<Activities, 'refundTransfer'>>({
 });
 
 /** Notifications: tried for an hour, then given up; the caller logs it and the outcome stands. */
-export const notifications = proxyActivities<Pick<Activities, 'notifyEnterprise'>>({
+export const notifications = proxyActivities<Pick<Activities, 'notifyEnterprise' | 'notifyChange'>>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },

@@ -10,10 +10,10 @@ import { ActivityFailure, CancellationScope, isCancellation, log } from '@tempor
 import { RetryState, TemporalFailure } from '@temporalio/common';
 import type { VerificationOutcome } from '../messages';
 import { PROVIDER_CALL_TYPES } from './activities';
-import { CANCELLED, failed, type Outcome, type VerificationRun } from './run';
+import { CANCELLED, failed, type Outcome, type ProcessRun } from './run';
 
 /** Runs the process `body`; if it throws a Temporal failure while the run holds its slot, closes the run for it. */
-export async function runToClose(run: VerificationRun, body: () => Promise<VerificationOutcome>): Promise<VerificationOutcome> {
+export async function runToClose<T = VerificationOutcome>(run: ProcessRun, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
@@ -23,7 +23,7 @@ export async function runToClose(run: VerificationRun, body: () => Promise<Verif
     // An operator's cancellation must not cancel the closing itself.
     await CancellationScope.nonCancellable(() => run.close(outcome));
     run.markOpened();
-    return run.outcome();
+    return run.outcome() as T;
   } finally {
     run.finished = true;
   }

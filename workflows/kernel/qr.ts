@@ -5,10 +5,9 @@
  * of waiting for the user to scan it.
  */
 import { log, workflowInfo } from '@temporalio/workflow';
-import type { VerificationStep } from '../../domain/constants';
-import { FailureType, type NextAction, type ProviderEvent, type QrProvider, type VerificationSnapshot } from '../messages';
+import { FailureType, type NextAction, type ProviderEvent, type QrProvider, type QrPurpose, type VerificationSnapshot } from '../messages';
 import { Requests, type Pending } from './requests';
-import { CANCELLED, ended, EXPIRED, refuse, type Ended, type VerificationRun } from './run';
+import { CANCELLED, ended, EXPIRED, refuse, type Ended, type ProcessRun, type ProcessStep } from './run';
 import { wait } from './wait';
 
 interface LiveQr {
@@ -22,11 +21,13 @@ export interface QrSessionOptions {
   provider: QrProvider;
   /** WeChat's official-account authorisation QR instead of the personal one. */
   kind?: 'authorization' | 'official_account';
-  waitingStep: VerificationStep;
+  waitingStep: ProcessStep;
   timings: { qrTtlMs: number; qrRefreshLimit: number; faceMaxAttempts: number };
   /** Face sessions: whom to compare the face with. */
   subject?: { realName: string; idNumber: string };
-  purpose?: 'official_account' | 'legal_person' | 'handler';
+  purpose?: QrPurpose;
+  /** Distinguishes the QR requests of several sessions in one run (a change's holder and new-person steps); default: the run's only session. */
+  sessionKey?: string;
 }
 
 export class QrSession {
@@ -38,7 +39,7 @@ export class QrSession {
   private faceFailures = 0;
 
   constructor(
-    private readonly run: VerificationRun,
+    private readonly run: ProcessRun,
     readonly options: QrSessionOptions,
   ) {
     this.refreshes = new Requests(() => run.finished, () => run.snapshot());
@@ -98,7 +99,7 @@ export class QrSession {
       provider: options.provider,
       ...(options.kind && options.kind !== 'authorization' ? { kind: options.kind } : {}),
       reference: workflowId,
-      requestId: `${workflowId}/qr/${this.generation}`,
+      requestId: `${workflowId}${options.sessionKey ? `/${options.sessionKey}` : ''}/qr/${this.generation}`,
       ttlSeconds: Math.ceil(options.timings.qrTtlMs / 1000),
       replaces: this.qr?.ticket,
       ...(options.provider === 'face' && options.subject ? { subject: options.subject } : {}),
@@ -159,7 +160,7 @@ export class QrSession {
  * ignored, until an event about the live QR arrives or the step ends
  * (`deadline`: expired; the user's cancellation: cancelled).
  */
-export async function awaitQrEvent(run: VerificationRun, qr: QrSession, deadline: number): Promise<{ kind: 'event'; event: ProviderEvent } | Ended> {
+export async function awaitQrEvent(run: ProcessRun, qr: QrSession, deadline: number): Promise<{ kind: 'event'; event: ProviderEvent } | Ended> {
   for (;;) {
     const wake = await wait(run, { until: deadline, events: true, qr });
     switch (wake.kind) {

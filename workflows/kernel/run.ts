@@ -1,15 +1,19 @@
 /**
- * A verification run's state and its read-model writes: status and step, the
+ * A process run's state and its read-model writes: status and step, the
  * user-visible next action, revisions, search attributes, the provider-event
- * inbox, and closing. Message handlers are methods here; each workflow
- * registers them itself (see `setRunHandlers`). Deterministic code only.
+ * inbox, and closing. Verifications and changes of subject both run on it;
+ * where the state is written is the run's ledger (the verifications table by
+ * default). Message handlers are methods here; each workflow registers them
+ * itself (see `setRunHandlers`). Deterministic code only.
  */
 import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { TemporalFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { ChangeStatus, ChangeStep } from '../../domain/change-rules';
 import type { FailureReason, VerificationStatus, VerificationStep } from '../../domain/constants';
 import {
   awaitOpenedUpdate,
   cancelUpdate,
+  changeRevokedSignal,
   eventHandledQuery,
   FailureType,
   providerEventSignal,
@@ -37,11 +41,45 @@ export const refuse = (type: string, message: string) => ApplicationFailure.crea
 
 type Hook = () => Promise<void>;
 
-export class VerificationRun {
-  status: VerificationStatus = 'in_progress';
-  step: VerificationStep | null = null;
+export type ProcessStatus = VerificationStatus | ChangeStatus;
+export type ProcessStep = VerificationStep | ChangeStep;
+export interface Credit {
+  amountFen: number;
+  reference: string;
+}
+
+/** Where a run's progress and outcome are written. */
+export interface RunLedger {
+  progress(revision: number, step: ProcessStep | null, nextAction: NextAction | null): Promise<void>;
+  close(revision: number, outcome: Outcome, credit?: Credit): Promise<{ status: ProcessStatus; failureReason: string | null }>;
+}
+
+/** A verification's ledger: its row in `verifications`; 'verify' completes it through the atomic quota check. */
+export const verificationLedger = (verificationId: string, method: string): RunLedger => ({
+  progress: async (revision, step, nextAction) => {
+    await database.recordVerificationProgress({ verificationId, revision, step, nextAction });
+  },
+  close: (revision, outcome, credit) =>
+    outcome === 'verify'
+      ? database.completeVerification({ verificationId, revision, method, ...(credit ? { credit } : {}) })
+      : database.finishVerification({ verificationId, revision, method, outcome }),
+});
+
+export interface RunOptions {
+  providerCallTimeoutMs?: number | undefined;
+  /** Tells the user the outcome (enterprise processes: SPEC §7's channels). */
+  notify?: (run: ProcessRun) => Promise<void>;
+  /** Default: the verification's own row. */
+  ledger?: RunLedger;
+  /** A run that belongs to another process (a change's verification of its new subject): its own cancel is refused with this, the parent revokes it. */
+  ownedBy?: string;
+}
+
+export class ProcessRun {
+  status: ProcessStatus = 'in_progress';
+  step: ProcessStep | null = null;
   failureReason: FailureReason | null = null;
-  opened: OpenResult | undefined;
+  opened: OpenResult | { opened: boolean } | undefined;
   /** The open activity claimed the account's slot: from here on the run must close. */
   claimed = false;
   /** The process function has returned: requests it never answered get their fallback answers (see Requests). */
@@ -58,24 +96,24 @@ export class VerificationRun {
   private current: string | undefined;
   private readonly beforeClose: Hook[] = [];
   private readonly afterClose: Hook[] = [];
-  /** Tells the user the outcome (enterprise processes: SPEC §7's channels). */
-  private readonly notify: ((run: VerificationRun) => Promise<void>) | undefined;
+  private readonly ledger: RunLedger;
 
   constructor(
-    readonly verificationId: string,
+    /** The process's id (ver_…, chg_…). */
+    readonly id: string,
     readonly method: string,
-    options: { providerCallTimeoutMs?: number | undefined; notify?: (run: VerificationRun) => Promise<void> } = {},
+    private readonly options: RunOptions = {},
   ) {
     this.providers = providerCalls(options.providerCallTimeoutMs);
-    this.notify = options.notify;
+    this.ledger = options.ledger ?? verificationLedger(id, method);
   }
 
   // ---- message handlers
 
   readonly snapshot = (): VerificationSnapshot => ({
-    verificationId: this.verificationId,
-    status: this.status,
-    step: this.step,
+    verificationId: this.id,
+    status: this.status as VerificationStatus,
+    step: this.step as VerificationStep | null,
     nextAction: this.status === 'in_progress' ? this.nextAction() : null,
     failureReason: this.failureReason,
   });
@@ -92,7 +130,7 @@ export class VerificationRun {
 
   readonly awaitOpened = async (): Promise<OpenResult> => {
     await condition(() => this.opened !== undefined);
-    return this.opened!;
+    return this.opened as OpenResult;
   };
 
   readonly cancel = async (): Promise<VerificationSnapshot> => {
@@ -102,8 +140,19 @@ export class VerificationRun {
   };
 
   readonly validateCancel = (): void => {
+    if (this.options.ownedBy) throw refuse(FailureType.processNotOpen, this.options.ownedBy);
     if (!this.isOpen()) throw refuse(FailureType.processNotOpen, 'this verification is no longer open');
   };
+
+  /** The owning process was revoked: this run ends as if its user had cancelled it. */
+  readonly revokedByOwner = (): void => {
+    this.cancelRequested = true;
+  };
+
+  /** Whether another process owns this run (see RunOptions.ownedBy). */
+  get owned(): boolean {
+    return this.options.ownedBy !== undefined;
+  }
 
   // ---- state
 
@@ -116,7 +165,7 @@ export class VerificationRun {
   }
 
   /** The first step is visible: the caller who started the run gets its answer. */
-  markOpened(result: OpenResult = { opened: true, snapshot: this.snapshot() }): void {
+  markOpened(result: OpenResult | { opened: boolean } = { opened: true, snapshot: this.snapshot() }): void {
     this.opened ??= result;
   }
 
@@ -157,16 +206,11 @@ export class VerificationRun {
   /** Writes the current step and its next action (one call). */
   async recordProgress(): Promise<void> {
     this.publishSearchAttributes();
-    await database.recordVerificationProgress({
-      verificationId: this.verificationId,
-      revision: ++this.revision,
-      step: this.step,
-      nextAction: this.snapshot().nextAction,
-    });
+    await this.ledger.progress(++this.revision, this.step, this.snapshot().nextAction);
   }
 
   /** Enters a step: the step and the user's next action in the read model, in one write. */
-  async enter(step: VerificationStep): Promise<void> {
+  async enter(step: ProcessStep): Promise<void> {
     this.step = step;
     await this.recordProgress();
   }
@@ -178,22 +222,19 @@ export class VerificationRun {
   }
 
   /** Ends the run in the read model (releasing the account's slot), cleans up, and tells the user. */
-  async close(outcome: Outcome, credit?: { amountFen: number; reference: string }): Promise<void> {
+  async close(outcome: Outcome, credit?: Credit): Promise<void> {
     if (this.closed) return;
     for (const hook of this.beforeClose) await hook();
-    const revision = ++this.revision;
-    const result =
-      outcome === 'verify'
-        ? await database.completeVerification({ verificationId: this.verificationId, revision, method: this.method, ...(credit ? { credit } : {}) })
-        : await database.finishVerification({ verificationId: this.verificationId, revision, method: this.method, outcome });
+    const result = await this.ledger.close(++this.revision, outcome, credit);
     for (const hook of this.afterClose) await bestEffort('cleanup after closing', hook);
     this.status = result.status;
     this.failureReason = result.failureReason as FailureReason | null;
     this.step = null;
     this.settleEvent();
     this.publishSearchAttributes();
-    log.info('verification closed', { status: this.status, failureReason: this.failureReason });
-    if (this.notify) await bestEffort('notifying the outcome', () => this.notify!(this));
+    log.info('process closed', { status: this.status, failureReason: this.failureReason });
+    const { notify } = this.options;
+    if (notify) await bestEffort('notifying the outcome', () => notify(this));
   }
 }
 
@@ -209,10 +250,16 @@ export async function bestEffort(what: string, work: () => Promise<void>): Promi
 }
 
 /** The handlers every verification run answers; registered by each workflow function, first thing. */
-export function setRunHandlers(run: VerificationRun): void {
+export function setRunHandlers(run: ProcessRun): void {
   setHandler(snapshotQuery, run.snapshot);
-  setHandler(eventHandledQuery, run.eventHandled);
-  setHandler(providerEventSignal, run.receive);
+  setEventHandlers(run);
   setHandler(awaitOpenedUpdate, run.awaitOpened);
   setHandler(cancelUpdate, run.cancel, { validator: run.validateCancel });
+  if (run.owned) setHandler(changeRevokedSignal, run.revokedByOwner);
+}
+
+/** Provider callbacks and the sandbox's question whether one was acted on: every process that shows QR codes or waits for money. */
+export function setEventHandlers(run: ProcessRun): void {
+  setHandler(eventHandledQuery, run.eventHandled);
+  setHandler(providerEventSignal, run.receive);
 }

@@ -8,7 +8,7 @@ import { condition } from '@temporalio/workflow';
 import type { ProviderEvent, VerificationSnapshot } from '../messages';
 import type { QrSession } from './qr';
 import type { Pending, Requests } from './requests';
-import type { VerificationRun } from './run';
+import type { ProcessRun } from './run';
 
 export type Wake<Q, A> =
   | { kind: 'cancel' }
@@ -28,7 +28,7 @@ export interface WaitFor<Q, A> {
   requests?: Requests<Q, A>;
 }
 
-export async function wait<Q = never, A = never>(run: VerificationRun, on: WaitFor<Q, A>): Promise<Wake<Q, A>> {
+export async function wait<Q = never, A = never>(run: ProcessRun, on: WaitFor<Q, A>): Promise<Wake<Q, A>> {
   run.settleEvent();
   for (;;) {
     if (on.until !== null && Date.now() >= on.until) return { kind: 'deadline' };

@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+
+/** The review queue's writes (SPEC §6): tasks opened by processes, decisions, withdrawals. */
+
+/** A review belongs to a verification (ver_…) or a change of subject (chg_…). */
+const processTable = (processId: string) => (processId.startsWith('chg_') ? 'changes' : 'verifications');
+
+export interface ReviewMaterial {
+  purpose: string;
+  uploadId: string;
+}
+
+/** A review task; its id derives from the workflow and round, so a retried open creates it once. */
+export async function openReview(
+  db: Knex,
+  args: {
+    reviewId: string;
+    kind: string;
+    accountId: string;
+    processId: string;
+    workflowId: string;
+    applicant: Record<string, unknown>;
+    /** The applicant's sealed personal fields (already encrypted). */
+    applicantPiiEnc: string | null;
+    materials: ReviewMaterial[];
+    dueAt: Date;
+  },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('reviews')
+      .insert({
+        id: args.reviewId,
+        kind: args.kind,
+        account_id: args.accountId,
+        process_id: args.processId,
+        workflow_id: args.workflowId,
+        status: 'open',
+        applicant: JSON.stringify(args.applicant),
+        applicant_pii_enc: args.applicantPiiEnc,
+        materials: JSON.stringify(args.materials),
+        due_at: args.dueAt,
+      })
+      .onConflict('id')
+      .ignore();
+    await trx(processTable(args.processId)).where({ id: args.processId }).update({ review_id: args.reviewId, rejection: null, updated_at: trx.fn.now() });
+  });
+}
+
+/** Records a reviewer's decision on an open review (a retry finds it decided and changes nothing). */
+export async function decideReview(
+  db: Knex,
+  args: { reviewId: string; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const updated = await trx('reviews')
+      .where({ id: args.reviewId, status: 'open' })
+      .update({ status: args.decision, reason: args.reason, decided_by: args.reviewer, decided_at: trx.fn.now() })
+      .returning(['process_id', 'decided_at']);
+    const row = updated[0] as { process_id: string; decided_at: Date } | undefined;
+    if (row && args.decision === 'rejected') {
+      await trx(processTable(row.process_id))
+        .where({ id: row.process_id })
+        .update({ rejection: JSON.stringify({ reason: args.reason, at: new Date(row.decided_at).toISOString() }), updated_at: trx.fn.now() });
+    }
+  });
+}
+
+/** The requester revoked while the review was open (SPEC §4.1: revoke and pick another method). */
+export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
+  await db('reviews').where({ id: reviewId, status: 'open' }).update({ status: 'revoked', decided_at: db.fn.now() });
+}

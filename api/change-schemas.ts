@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CHANGE_STATUSES, CHANGE_STEPS, CHANGE_TYPES } from '../domain/change-rules';
+import { AddressSchema, EnterpriseName, IndividualInfo, NextActionSchema, PersonSchema, StartEnterpriseVerification, UploadIdRef } from './schemas';
+
+/** Changes of subject (API.md "Changes of subject"): requests and the Change resource. */
+
+export const ChangeParams = z.object({ id: z.string().regex(/^chg_[A-Za-z0-9]{8,64}$/, 'a change id looks like chg_…') });
+
+const Agreement = z.literal(true, { error: 'the change agreement must be accepted (agreementAccepted: true)' }).meta({ description: 'The change agreement, accepted' });
+
+/** The new enterprise and its method, as for an enterprise verification (`subjectType` aside). */
+export const NewSubjectBody = StartEnterpriseVerification.omit({ subjectType: true }).meta({ id: 'NewSubject' });
+
+export const CreateChangeBody = z
+  .discriminatedUnion(
+    'type',
+    [
+      NewSubjectBody.extend({ type: z.literal('individual_to_enterprise'), agreementAccepted: Agreement }).meta({ id: 'IndividualToEnterpriseChange' }),
+      z.object({ type: z.literal('individual_to_individual'), agreementAccepted: Agreement, individual: IndividualInfo }).meta({ id: 'IndividualToIndividualChange' }),
+      z
+        .object({
+          type: z.literal('enterprise_entity_change'),
+          agreementAccepted: Agreement,
+          formerLegalPerson: PersonSchema.meta({ description: 'The legal person before the change; passes face recognition' }),
+          newEnterprise: z.object({ name: EnterpriseName, creditCode: z.string().trim().min(1).max(40), address: AddressSchema }),
+        })
+        .meta({ id: 'EnterpriseEntityChange' }),
+      z.object({ type: z.literal('enterprise_name_change'), newName: EnterpriseName }).meta({ id: 'EnterpriseNameChange' }),
+      z
+        .object({
+          type: z.literal('legal_representative_update'),
+          newLegalPerson: PersonSchema.meta({ description: 'Mainland ID only' }),
+          method: z.enum(['wechat_qr', 'face']),
+        })
+        .meta({ id: 'LegalRepresentativeUpdate' }),
+    ],
+    { error: (issue) => (issue.code === 'invalid_union' ? `type must be one of ${CHANGE_TYPES.join(', ')}` : undefined) },
+  )
+  .meta({ id: 'CreateChange' });
+
+export const CHANGE_MATERIAL_PURPOSES = ['change_application_form', 'current_license', 'deregistration_proof', 'id_photo_emblem', 'id_photo_portrait', 'name_change_proof'] as const;
+
+export const ChangeMaterialsBody = z
+  .object({
+    materials: z
+      .partialRecord(z.enum(CHANGE_MATERIAL_PURPOSES), UploadIdRef)
+      .meta({ description: 'Purpose → upload id (uploads of this account with that purpose); the step’s nextAction.required lists the purposes' }),
+  })
+  .meta({ id: 'ChangeMaterials' });
+
+export const ChangeNextActionSchema = z
+  .union([
+    NextActionSchema,
+    z.object({ type: z.literal('submit_materials'), required: z.array(z.string()) }),
+    z.object({ type: z.literal('submit_new_subject') }),
+  ])
+  .meta({ id: 'ChangeNextAction', description: 'While verifying_new_subject: the next action of that verification' });
+
+export const ChangeSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    type: z.enum(CHANGE_TYPES),
+    status: z.enum(CHANGE_STATUSES),
+    step: z.enum(CHANGE_STEPS).nullable(),
+    nextAction: ChangeNextActionSchema.nullable(),
+    reviewId: z.string().optional(),
+    verificationId: z.string().optional().meta({ description: 'The verification of the new subject (GET /v1/verifications/{id})' }),
+    rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
+    failureReason: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable(),
+    completedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Change' });

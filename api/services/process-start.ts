@@ -1,0 +1,33 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
+import { translateTemporalError } from './temporal-errors';
+
+/**
+ * Starts a process's workflow and answers once it opened (its opening Update):
+ * the one way the API starts verifications and changes. A retried request
+ * (same Idempotency-Key, so the same workflow id) joins the run it started;
+ * a run with that id that already ended answers `ended` with its result, for
+ * the caller to show what it became.
+ */
+export async function startAndAwaitOpened<R>(
+  temporal: { client: Client; taskQueue: string },
+  opened: UpdateDefinition<R, []>,
+  options: { workflowId: string; workflowType: string; input: unknown; searchAttributes: SearchAttributePair[] },
+): Promise<{ kind: 'opened'; result: R } | { kind: 'ended'; result: () => Promise<unknown> }> {
+  try {
+    const result = await temporal.client.workflow.executeUpdateWithStart(opened, {
+      startWorkflowOperation: new WithStartWorkflowOperation(options.workflowType, {
+        workflowId: options.workflowId,
+        taskQueue: temporal.taskQueue,
+        args: [options.input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: options.searchAttributes,
+      }),
+    });
+    return { kind: 'opened', result };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translateTemporalError(err);
+    return { kind: 'ended', result: () => temporal.client.workflow.getHandle(options.workflowId).result() };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * A change of subject's state on the kernel run: where it is written (the
+ * changes table, the switch at completion), what the user is shown, and which
+ * requests it takes at which step. Revocation and a reviewer's approval are
+ * decided by the validators: whichever is accepted first wins, the other is
+ * refused. Deterministic code only.
+ */
+import { condition, workflowInfo } from '@temporalio/workflow';
+import { sameEntityName } from '../domain/entity-name';
+import { missingMaterials } from '../domain/change-rules';
+import { database, notifications, refunds } from './kernel/activities';
+import type { QrSession } from './kernel/qr';
+import { Requests } from './kernel/requests';
+import { ProcessRun, refuse, type RunLedger } from './kernel/run';
+import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot } from './change-messages';
+import { FailureType, type EnterpriseVerificationInput, type ReviewDecision, type VerificationSnapshot } from './messages';
+
+/** A change's ledger: its row in `changes`; 'verify' is the switch, the user's cancellation a revocation. */
+export const changeLedger = (changeId: string): RunLedger => ({
+  progress: async (revision, step, nextAction) => {
+    await database.recordChangeProgress({ changeId, revision, step, nextAction });
+  },
+  close: async (revision, outcome) => {
+    if (outcome !== 'verify') {
+      const status = outcome.status === 'cancelled' ? 'revoked' : outcome.status;
+      return database.finishChange({ changeId, revision, outcome: { status, failureReason: outcome.failureReason } });
+    }
+    const result = await database.completeChange({ changeId, revision });
+    // The switch failed on the quota after a recharge was matched: the money goes back.
+    if (result.refund) await refunds.refundTransfer(result.refund);
+    return result;
+  },
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class ChangeProcess {
+  readonly run: ProcessRun;
+  /** CHANGE_VALIDITY: the steps before the new subject's verification must be done by then. */
+  readonly deadline: number;
+  /** The QR of the current face or WeChat step. */
+  qr: QrSession | undefined;
+  round = 0;
+  review: { id: string; dueAt: number } | undefined;
+  required: string[] = [];
+  /** A reviewer approved, or the switch began: from then on the change cannot be revoked. */
+  committed = false;
+  readonly materials: Requests<ChangeMaterials, ChangeSnapshot>;
+  readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;
+  readonly newSubjects: Requests<EnterpriseVerificationInput, ChangeSnapshot>;
+
+  constructor(readonly input: ChangeInput) {
+    const { changeId, timings } = input;
+    this.run = new ProcessRun(changeId, input.request.type, {
+      providerCallTimeoutMs: timings.providerCallTimeoutMs,
+      ledger: changeLedger(changeId),
+      notify: (closed) => notifications.notifyChange({ changeId, event: closed.status as 'completed' | 'revoked' | 'expired' | 'failed', round: 0, reason: closed.failureReason }),
+    });
+    this.deadline = Date.now() + timings.changeValidityMs;
+    this.run.nextAction = () => this.nextAction() as never;
+    const closed = () => this.run.finished;
+    this.materials = new Requests(closed, () => this.snapshot());
+    this.decisions = new Requests(closed, (d) => ({ status: d.decision === 'approve' ? 'approved' : 'rejected' }));
+    this.newSubjects = new Requests(closed, () => this.snapshot());
+    // A review waiting for its decision when the change ends (revoked, expired) is withdrawn from the queue.
+    this.run.onClose({ before: async () => (this.review ? database.revokeReview({ reviewId: this.review.id }) : undefined) });
+  }
+
+  get workflowId(): string {
+    return workflowInfo().workflowId;
+  }
+
+  /** The first step is visible: the caller who asked for the change gets its answer. */
+  shown(): void {
+    this.run.markOpened({ opened: true });
+  }
+
+  readonly snapshot = (): ChangeSnapshot => ({
+    changeId: this.input.changeId,
+    status: this.run.status as ChangeSnapshot['status'],
+    step: this.run.step as ChangeSnapshot['step'],
+    nextAction: this.run.isOpen() ? this.nextAction() : null,
+    failureReason: this.run.failureReason,
+  });
+
+  /** While verifying_new_subject the API shows that verification's next action (null here). */
+  nextAction(): ChangeNextAction | null {
+    switch (this.run.step) {
+      case 'awaiting_materials':
+        return { type: 'submit_materials', required: this.required };
+      case 'awaiting_review':
+        return this.review ? { type: 'await_review', reviewId: this.review.id, dueAt: iso(this.review.dueAt) } : null;
+      case 'awaiting_new_subject':
+        return { type: 'submit_new_subject' };
+      case 'verifying_new_subject':
+        return null;
+      default:
+        return this.qr?.action() ?? null;
+    }
+  }
+
+  // ---- revocation
+
+  get revocable(): boolean {
+    return this.run.isOpen() && !this.run.cancelRequested && !this.committed && !this.decisions.busy;
+  }
+
+  readonly validateRevoke = (): void => {
+    if (!this.revocable) throw refuse(FailureType.processNotOpen, 'this change is decided or over: it can no longer be revoked');
+  };
+
+  readonly revoke = async (): Promise<ChangeSnapshot> => {
+    this.run.cancelRequested = true;
+    await condition(() => this.run.closed);
+    return this.snapshot();
+  };
+
+  // ---- requests by step
+
+  private open(step: string): boolean {
+    return this.run.isOpen() && !this.run.cancelRequested && this.run.step === step;
+  }
+
+  readonly validateMaterials = (materials: ChangeMaterials): void => {
+    if (!this.open('awaiting_materials') || this.materials.busy) throw refuse(FailureType.processNotOpen, 'this change is not waiting for materials');
+    const missing = missingMaterials(this.required, materials);
+    if (missing.length > 0) throw refuse(FailureType.validationFailed, `materials missing: ${missing.join(', ')}`);
+  };
+
+  readonly validateDecision = (decision: ReviewDecision): void => {
+    const waiting = this.open('awaiting_review') && this.review?.id === decision.reviewId && !this.decisions.busy;
+    if (!waiting) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
+    if (decision.decision === 'reject' && !decision.reason?.trim()) throw refuse(FailureType.validationFailed, 'a rejection needs a reason');
+  };
+
+  readonly validateNewSubject = (subject: EnterpriseVerificationInput): void => {
+    if (!this.open('awaiting_new_subject') || this.newSubjects.busy) throw refuse(FailureType.processNotOpen, 'this change is not waiting for the new subject');
+    const declared = this.input.request.type === 'enterprise_entity_change' ? this.input.request.newEnterprise : undefined;
+    const same = declared && subject.applicant.creditCode === declared.creditCode && sameEntityName(subject.applicant.name, declared.name);
+    if (!same) throw refuse(FailureType.validationFailed, 'the new subject must be the enterprise the change declared (name and credit code)');
+  };
+
+  readonly validateRefresh = (): void => {
+    if (!this.qr) throw refuse(FailureType.processNotOpen, 'this change is not waiting for a QR scan');
+    this.qr.validateRefresh();
+  };
+
+  readonly refreshQr = (): Promise<VerificationSnapshot> => this.qr!.refreshes.ask();
+}

@@ -1,0 +1,119 @@
+/**
+ * A change of the verified subject (SPEC §5), workflow change/<id>, one
+ * sequence per type:
+ * - individual → enterprise: the holder's face (WeChat for a permit holder) → the new enterprise's verification → switched;
+ * - individual → individual: the holder's step → the new person's step → switched at once;
+ * - enterprise entity A → B: the former legal person's face → materials → review → the new subject → its verification → switched;
+ * - enterprise name: automatic when the record holds name and a 91/92 code and the registry confirms the new name, else materials → review → updated;
+ * - legal representative: the registry names the new legal person → their face or WeChat step → updated.
+ * Steps before the new subject's verification expire after CHANGE_VALIDITY; the
+ * requester may revoke until the decision (or the switch); nothing of the
+ * account changes until the switch, which changes all of it at once.
+ */
+import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { database } from './kernel/activities';
+import { runToClose } from './kernel/closing';
+import { failed, setEventHandlers, type Outcome } from './kernel/run';
+import { ChangeProcess } from './change-run';
+import { awaitNewSubject, materialsAndReview, personStep, verifyNewSubject, viaFor } from './change-steps';
+import {
+  awaitChangeOpenedUpdate,
+  changeSnapshotQuery,
+  revokeChangeUpdate,
+  submitChangeMaterialsUpdate,
+  submitNewSubjectUpdate,
+  type ChangeOpenResult,
+  type ChangeOutcome,
+  type ChangeRequest,
+  type SubjectChangeWorkflow,
+} from './change-messages';
+import { decideReviewUpdate, refreshQrUpdate } from './messages';
+
+export const subjectChange: SubjectChangeWorkflow = async (input) => {
+  const c = new ChangeProcess(input);
+  setEventHandlers(c.run);
+  setHandler(changeSnapshotQuery, c.snapshot);
+  setHandler(awaitChangeOpenedUpdate, c.run.awaitOpened as unknown as () => Promise<ChangeOpenResult>);
+  setHandler(revokeChangeUpdate, c.revoke, { validator: c.validateRevoke });
+  setHandler(refreshQrUpdate, c.refreshQr, { validator: c.validateRefresh });
+  setHandler(submitChangeMaterialsUpdate, c.materials.ask, { validator: c.validateMaterials });
+  setHandler(decideReviewUpdate, c.decisions.ask, { validator: c.validateDecision });
+  setHandler(submitNewSubjectUpdate, c.newSubjects.ask, { validator: c.validateNewSubject });
+
+  return runToClose<ChangeOutcome>(c.run, async () => {
+    const open = await database.openChange({
+      changeId: input.changeId,
+      workflowId: workflowInfo().workflowId,
+      accountId: input.accountId,
+      request: input.request,
+      expiresAt: new Date(c.deadline).toISOString(),
+      cooldownMs: input.timings.changeCooldownMs,
+    });
+    if (!open.opened) {
+      c.run.markOpened(open);
+      return { status: 'rejected', refusal: open.refusal };
+    }
+    c.run.claimed = true;
+    await c.run.close(await stepsOf(c, input.request));
+    c.shown();
+    return c.run.outcome() as ChangeOutcome;
+  });
+};
+
+/** The type's steps, to the outcome the run closes with ('verify': the switch). */
+async function stepsOf(c: ChangeProcess, request: ChangeRequest): Promise<Outcome> {
+  switch (request.type) {
+    case 'individual_to_enterprise': {
+      const holder = await personStep(c, 'holder', request.holder, viaFor(request.holder), 'IDENTITY_MISMATCH');
+      if (holder.kind === 'ended') return holder.outcome;
+      return commitOn(c, await verifyNewSubject(c, request.newSubject));
+    }
+    case 'individual_to_individual': {
+      const holder = await personStep(c, 'holder', request.holder, viaFor(request.holder), 'IDENTITY_MISMATCH');
+      if (holder.kind === 'ended') return holder.outcome;
+      const newPerson = await personStep(c, 'new_person', request.newPerson, viaFor(request.newPerson), 'IDENTITY_MISMATCH');
+      return newPerson.kind === 'ended' ? newPerson.outcome : commitOn(c, 'verify');
+    }
+    case 'enterprise_entity_change': {
+      const formerLegalPerson = { realName: request.formerLegalPerson.name, idType: 'mainland_id', idNumber: request.formerLegalPerson.idNumber };
+      const face = await personStep(c, 'holder', formerLegalPerson, 'face', 'LEGAL_PERSON_MISMATCH');
+      if (face.kind === 'ended') return face.outcome;
+      const review = await materialsAndReview(c, 'enterprise_entity_change');
+      if (review.kind === 'ended') return review.outcome;
+      const subject = await awaitNewSubject(c, review);
+      if (subject.kind === 'ended') return subject.outcome;
+      return verifyNewSubject(c, subject.request.request, subject.request);
+    }
+    case 'enterprise_name_change':
+      return nameChange(c, request);
+    case 'legal_representative_update': {
+      const { enterprise, newLegalPerson } = request;
+      const check = await c.run.providers.checkRegistry({ creditCode: enterprise.creditCode, enterpriseName: enterprise.name, legalPerson: newLegalPerson });
+      if (!check.known) return failed('ENTERPRISE_NOT_IN_REGISTRY');
+      if (!check.legalPersonMatches) return failed('LEGAL_PERSON_MISMATCH');
+      const person = { realName: newLegalPerson.name, idType: 'mainland_id', idNumber: newLegalPerson.idNumber };
+      const step = await personStep(c, 'new_person', person, request.method === 'face' ? 'face' : 'wechat', 'LEGAL_PERSON_MISMATCH');
+      return step.kind === 'ended' ? step.outcome : commitOn(c, 'verify');
+    }
+  }
+}
+
+/** Automatic when the registry confirms the new name for the code; otherwise (or when it does not yet) by materials and review. */
+async function nameChange(c: ChangeProcess, request: Extract<ChangeRequest, { type: 'enterprise_name_change' }>): Promise<Outcome> {
+  if (request.automatic) {
+    const check = await c.run.providers.checkRegistry({ creditCode: request.enterprise.creditCode, enterpriseName: request.newName });
+    if (check.known && check.nameMatches) return commitOn(c, 'verify');
+  }
+  const review = await materialsAndReview(c, 'enterprise_name_change');
+  if (review.kind === 'ended') return review.outcome;
+  // The reviewer's answer comes once the switch is written.
+  await c.run.close('verify');
+  c.decisions.answer(review.decision, { status: 'approved' });
+  return 'verify';
+}
+
+/** The switch is next: from here on the change can no longer be revoked. */
+function commitOn(c: ChangeProcess, outcome: Outcome): Outcome {
+  if (outcome === 'verify') c.committed = true;
+  return outcome;
+}
