@@ -181,6 +181,9 @@ describe('operations', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/accounts/{accountId}/verifications', '/v1/verifications/{id}/qr', '/v1/callbacks/{provider}', '/sandbox/wechat/scans', '/sandbox/faults/{provider}', '/v1/changes/{id}', '/v1/accounts/{accountId}/changes']),
     );
+    expect(Object.keys(doc.paths['/v1/accounts/{accountId}/changes'])).toEqual(expect.arrayContaining(['get', 'post']));
+    for (const action of ['materials', 'new-subject', 'revoke', 'qr']) expect(doc.paths[`/v1/changes/{id}/${action}`]?.post).toBeDefined();
+    expect(JSON.stringify(doc.components.schemas.IndividualToIndividualChange)).toContain('agreementAccepted');
     // The request schema in the document is the one that validates requests.
     expect(JSON.stringify(doc.components.schemas.IndividualInfo)).toContain('real_estate');
     expect(JSON.stringify(doc.components.schemas.Change)).toContain('legal_representative_update');

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import knex, { type Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openChange } from '../../activities/change-repository';
+import * as repo from '../../activities/repository';
+import { switchSubject } from '../../activities/subject-switch';
+import { createPiiCipher } from '../../platform/crypto';
+import { newId } from '../../platform/ids';
+import type { AccountRow } from '../../platform/tables';
+import type { ChangeRequest } from '../../workflows/change-messages';
+import { uniqueAccount } from '../support/http';
+
+/**
+ * The switch that completes a change, against the real PostgreSQL: one
+ * transaction moves the quota slot, the subject and its sealed fields; a quota
+ * that no longer fits changes nothing; a retry (a crash after the commit) finds
+ * it done.
+ */
+const MESSAGES = { completed: { title: 'done', body: 'b' }, quotaExceeded: { title: 'quota', body: 'b' } };
+const cipher = createPiiCipher(randomBytes(32), randomBytes(32));
+let db: Knex;
+
+beforeAll(() => {
+  db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 4 } });
+});
+afterAll(async () => {
+  await db?.destroy();
+});
+
+async function verifiedIndividual(identityHash: string) {
+  const accountId = uniqueAccount('sw');
+  const verificationId = newId('ver');
+  await repo.openVerification(db, {
+    id: verificationId,
+    accountId,
+    workflowId: `verification/${verificationId}`,
+    subjectType: 'individual',
+    method: 'wechat_qr',
+    subject: { realName: '张三', idType: 'mainland_id', idNumber: '1101**********002X' },
+    idNumberEnc: cipher.encrypt('11010519491231002X'),
+    identityHash,
+    expiresAt: null,
+  });
+  await repo.completeVerification(db, { verificationId, revision: 1, messages: { verified: MESSAGES.completed, quotaExceeded: MESSAGES.quotaExceeded } });
+  // Long enough ago for any change.
+  await db('accounts').where({ id: accountId }).update({ last_completed_at: new Date(Date.now() - 31 * 24 * 3600_000) });
+  return accountId;
+}
+
+/** An open individual → individual change of the account to the person with `newIdentityHash`. */
+async function openPersonChange(accountId: string, newIdentityHash: string) {
+  const changeId = newId('chg');
+  const request: ChangeRequest = {
+    type: 'individual_to_individual',
+    holder: { realName: '张三', idType: 'mainland_id', idNumber: '11010519491231002X' },
+    newPerson: { realName: '李四', idType: 'mainland_id', idNumber: '110105199202020011', industry: 'internet', address: { region: '北京市', detail: '1 号' } },
+    newIdentityHash,
+  };
+  const opened = await openChange(db, {
+    id: changeId,
+    accountId,
+    workflowId: `change/${changeId}`,
+    type: request.type,
+    request: { type: request.type },
+    requestEnc: cipher.encrypt(JSON.stringify(request)),
+    expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
+    cooldownMs: 30 * 24 * 3600_000,
+  });
+  expect(opened).toEqual({ opened: true });
+  return changeId;
+}
+
+const account = (id: string) => db<AccountRow>('accounts').where({ id }).first();
+const activeBindings = (identityHash: string) => db('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').select('account_id');
+
+describe('switchSubject', () => {
+  it('moves the slot from the old identity to the new one with the subject, in one transaction; a retry finds it done', async () => {
+    const oldHash = randomBytes(16).toString('hex');
+    const newHash = randomBytes(16).toString('hex');
+    const accountId = await verifiedIndividual(oldHash);
+    const before = await account(accountId);
+    const changeId = await openPersonChange(accountId, newHash);
+
+    expect(await switchSubject(db, cipher, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
+    const after = (await account(accountId))!;
+    expect(after).toMatchObject({ subject_type: 'individual', subject_name: '李四', identity_hash: newHash, open_process_id: null, verification_id: null });
+    expect(after.subject).toMatchObject({ realName: '李四', idNumber: '1101**********0011' });
+    expect(cipher.decrypt(after.id_number_enc!)).toBe('110105199202020011');
+    expect(new Date(after.last_completed_at!).getTime()).toBeGreaterThan(new Date(before!.last_completed_at!).getTime());
+    expect(await activeBindings(oldHash)).toEqual([]);
+    expect(await activeBindings(newHash)).toEqual([{ account_id: accountId }]);
+
+    // The activity retried after its commit (a crash before Temporal heard back): nothing happens twice.
+    expect(await switchSubject(db, cipher, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
+    expect(await activeBindings(newHash)).toEqual([{ account_id: accountId }]);
+    expect(await db('messages').where({ account_id: accountId, title: 'done' }).count({ n: '*' })).toEqual([{ n: '2' }]);
+  });
+
+  it('a new identity whose quota filled meanwhile fails the change and leaves the account exactly as it was', async () => {
+    const newHash = randomBytes(16).toString('hex');
+    // Three accounts already hold the new person's slots.
+    for (let i = 0; i < 3; i++) await verifiedIndividual(newHash);
+    const oldHash = randomBytes(16).toString('hex');
+    const accountId = await verifiedIndividual(oldHash);
+    const changeId = await openPersonChange(accountId, newHash);
+    const before = (await account(accountId))!;
+
+    expect(await switchSubject(db, cipher, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
+    const after = (await account(accountId))!;
+    expect({ ...after, updated_at: null }).toEqual({ ...before, open_process_kind: null, open_process_id: null, updated_at: null });
+    expect(await activeBindings(oldHash)).toEqual([{ account_id: accountId }]);
+    expect((await activeBindings(newHash)).length).toBe(3);
+    expect(await db('changes').where({ id: changeId }).first('status', 'failure_reason')).toEqual({ status: 'failed', failure_reason: 'IDENTITY_QUOTA_EXCEEDED' });
+  });
+});
