@@ -133,10 +133,10 @@ async function nextSubjectOf(trx: Knex.Transaction, cipher: PiiCipher, c: Change
 async function fromVerification(trx: Knex.Transaction, c: ChangeRow): Promise<NextSubject> {
   const v = c.verification_id ? await trx<VerificationRow>('verifications').where({ id: c.verification_id }).first() : undefined;
   if (!v || v.status !== 'verified') throw invalidRequest(`change ${c.id} has no verified new subject`);
-  const { ocr: _ocr, ...subject } = v.subject;
   return {
     subjectType: v.subject_type,
-    subject,
+    // As a verification's completion writes it: the account view shows it in the same shape.
+    subject: v.subject,
     idNumberEnc: v.id_number_enc,
     piiEnc: v.pii_enc,
     identityHash: v.identity_hash,

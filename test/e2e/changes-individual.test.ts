@@ -125,7 +125,13 @@ describe('individual → enterprise', () => {
     await verifiedIndividual(baseUrl, accountId, permit);
     const change = await requestChange(baseUrl, accountId, await individualToEnterpriseBody(accountId, 'legal_person_face'));
     expect(change).toMatchObject({ step: 'awaiting_holder_scan', nextAction: { type: 'scan_qr', provider: 'wechat', purpose: 'holder' } });
-    await scanWechat(baseUrl, change.nextAction.ticket, { realName: '别人', idNumber: mainlandId() });
+    // A fresh QR on request, as for a verification; the replaced ticket stops working.
+    const fresh = await api.post(`/v1/changes/${change.id}/qr`);
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+    expect(fresh.body.nextAction).toMatchObject({ type: 'scan_qr', provider: 'wechat', refreshesLeft: change.nextAction.refreshesLeft - 1 });
+    expect(fresh.body.nextAction.ticket).not.toBe(change.nextAction.ticket);
+    expect((await api.post('/sandbox/wechat/scans', { ticket: change.nextAction.ticket, realName: permit.realName, idNumber: permit.idNumber, bankCardLinked: true }, { token: null })).status).toBe(410);
+    await scanWechat(baseUrl, fresh.body.nextAction.ticket, { realName: '别人', idNumber: mainlandId() });
     expect(await settledChange(baseUrl, change.id)).toMatchObject({ status: 'failed', failureReason: 'IDENTITY_MISMATCH' });
     expect((await api.get(`/v1/accounts/${accountId}`)).body).toMatchObject({ verification: { subjectType: 'individual' }, openProcess: null });
   });
