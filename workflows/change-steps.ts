@@ -54,7 +54,9 @@ export async function personStep(c: ChangeProcess, who: 'holder' | 'new_person',
       if (event.passed) return used(qr, { kind: 'passed' });
       if (await qr.failedAttempt()) return used(qr, ended(failed('FACE_MISMATCH')));
     } else if (event.type === 'authorization.scanned') {
-      return used(qr, sameIndividual(person, event.record) ? { kind: 'passed' } : ended(failed(mismatch)));
+      // SPEC §3: the WeChat record must be the person's own document (type, name and number).
+      const theirs = event.record.idType === person.idType && sameIndividual(person, event.record);
+      return used(qr, theirs ? { kind: 'passed' } : ended(failed(mismatch)));
     }
   }
 }

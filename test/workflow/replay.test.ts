@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 describe('replaying recorded histories', () => {
   it('has fixtures to replay', () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(11);
+    expect(fixtures.length).toBeGreaterThanOrEqual(15);
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {
