@@ -119,8 +119,17 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       });
     },
 
-    /** Sends an incoming transfer back. The bank refunds a transfer at most once. */
+    /**
+     * Sends an incoming transfer back, by one request id per transfer (the bank
+     * refunds it at most once). Money credited to a balance is the account's:
+     * whoever orders a refund of it (a redelivered callback, a late transfer), it stays.
+     */
     async refundTransfer(args: { transferId: string; requestId: string }): Promise<void> {
+      const credited: unknown = await db('ledger_entries').where({ reference: args.transferId }).first('id');
+      if (credited) {
+        log.warn('refund skipped: the transfer was credited to a balance', { transferId: args.transferId });
+        return;
+      }
       await providers.bank.refund(args);
       log.info('transfer refunded', { transferId: args.transferId });
     },

@@ -5,6 +5,7 @@ import { maskIdNumber } from '../domain/masking';
 import type { PiiCipher } from '../platform/crypto';
 import type { AccountRow, VerificationRow } from '../platform/tables';
 import type { ChangeRequest } from '../workflows/change-messages';
+import { refundRequestId } from '../workflows/messages';
 import { ensureAccount, type AccountMessage } from './accounts';
 import { closeChange, lockChange, terminalOf, type ChangeRow, type ChangeTerminal } from './change-repository';
 import { invalidRequest, recordMissing } from './failures';
@@ -143,7 +144,7 @@ async function fromVerification(trx: Knex.Transaction, c: ChangeRow): Promise<Ne
     method: v.method,
     verificationId: v.id,
     credit: v.pending_credit,
-    refundRequestId: v.pending_credit ? `${v.workflow_id}/refund/${v.pending_credit.reference}` : null,
+    refundRequestId: v.pending_credit ? refundRequestId(v.pending_credit.reference) : null,
   };
 }
 

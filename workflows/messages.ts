@@ -21,6 +21,8 @@ export const DEFAULT_TASK_QUEUE = 'realname-verification';
 
 export const verificationWorkflowId = (verificationId: string) => `verification/${verificationId}`;
 export const refundWorkflowId = (transferId: string) => `refund/${transferId}`;
+/** The bank request id of a transfer's refund: one per transfer, whoever orders it, so the bank returns it at most once. */
+export const refundRequestId = (transferId: string) => `refund/${transferId}`;
 export const WORKFLOW_REFERENCE_PATTERN = /^(verification\/ver|change\/chg)_[A-Za-z0-9]{8,64}$/;
 
 // ---------------------------------------------------------------- search attributes

@@ -12,7 +12,7 @@ import { fenToYuan } from '../domain/money';
 import { database, refunds } from './kernel/activities';
 import { CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from './kernel/run';
 import { wait } from './kernel/wait';
-import type { BankEvent, EnterpriseVerificationInput } from './messages';
+import { refundRequestId, type BankEvent, type EnterpriseVerificationInput } from './messages';
 
 /** Patch id: a recharge transfer is refused unless the bank reports the enterprise as the payer. */
 const PAYER_NAME_CHECK = 'recharge-payer-name-check';
@@ -28,7 +28,7 @@ export async function recharge(input: EnterpriseVerificationInput, run: ProcessR
   const workflowId = workflowInfo().workflowId;
   const amountFen = randomFen();
   let wrongTransfers = 0;
-  const refund = (transfer: Transfer) => refunds.refundTransfer({ transferId: transfer.transferId, requestId: `${workflowId}/refund/${transfer.transferId}` });
+  const refund = (transfer: Transfer) => refunds.refundTransfer({ transferId: transfer.transferId, requestId: refundRequestId(transfer.transferId) });
 
   await database.expectTransfer({ verificationId, workflowId, amountFen });
   run.nextAction = () => ({

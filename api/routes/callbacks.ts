@@ -104,11 +104,14 @@ export interface CallbackDeps {
   metrics: Metrics;
 }
 
+/** A recorded event whose decision was not carried out yet (a crash or a failure in between). */
+const PENDING = 'pending';
+
 /**
  * POST /v1/callbacks/{provider}: the signature is checked over the raw bytes,
- * the event id deduplicated, and the event delivered to its workflow as a
- * signal. The event is recorded only after that succeeded, so a failure answers
- * 5xx and the provider's retry is not mistaken for a duplicate.
+ * the event id deduplicated, its destination decided and recorded, then the
+ * event delivered to its workflow as a signal. A failure answers 5xx and the
+ * provider's retry carries out the recorded decision.
  */
 export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: CallbackDeps): void {
   registry.registerPath({
@@ -118,6 +121,8 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     description:
       'Header `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`; missing, wrong or older than 5 minutes → 401. A repeated eventId is acknowledged and has no further effect. Incoming bank transfers are routed by the paying account; money no open process waits for is refunded.',
     tags: ['callbacks'],
+    // Authenticated by the provider's signature, not a bearer token.
+    'x-roles': ['public'],
     request: {
       params: z.object({ provider: z.enum(PROVIDERS_WITH_CALLBACKS) }),
       headers: z.object({ [SIGNATURE_HEADER]: z.string() }),
@@ -157,32 +162,47 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     }
   }
 
-  /** Where an event goes: its reference, or (incoming transfers) the recharge verification expecting money from that account. */
-  async function route(provider: CallbackProvider, event: ParsedEvent): Promise<{ outcome: string; routedTo: string | null }> {
-    if (event.type !== 'transfer.received') {
-      const delivered = await signal(event.reference, toSignal(provider, event));
-      // The process already ended: acknowledge, so the provider stops retrying.
-      return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? event.reference : null };
-    }
-    if (event.toAccountNumber.replace(/[\s-]/g, '') !== deps.platformAccountNumber) return { outcome: 'not_our_account', routedTo: null };
+  /** A transfer as the recharge workflow's signal carries it. */
+  const transferSignal = (event: Extract<ParsedEvent, { type: 'transfer.received' }>, amountFen: number): ProviderEvent => ({
+    eventId: event.eventId,
+    provider: 'bank',
+    type: 'transfer.received',
+    occurredAt: event.occurredAt,
+    transferId: event.transferId,
+    amountFen,
+    fromAccountName: event.fromAccountName,
+  });
+
+  /**
+   * Where an event goes (decided once, then recorded): its reference, or for an
+   * incoming transfer the recharge verification expecting money from that
+   * account, else a refund.
+   */
+  async function decide(event: ParsedEvent): Promise<string | null> {
+    if (event.type !== 'transfer.received') return event.reference;
+    if (event.toAccountNumber.replace(/[\s-]/g, '') !== deps.platformAccountNumber) return null;
     const amountFen = parseYuan(event.amount);
     const expected = await deps.db<{ workflow_id: string; amount_fen: number; from_account_hash: string; status: string }>('expected_transfers')
       .where({ from_account_hash: bankAccountHash(deps.cipher, event.fromAccountNumber), status: 'open' })
       .orderByRaw('(amount_fen = ?) desc, created_at asc', [amountFen ?? -1])
-      .first('workflow_id', 'amount_fen');
-    if (expected && amountFen !== null) {
-      const delivered = await signal(expected.workflow_id, {
-        eventId: event.eventId,
-        provider: 'bank',
-        type: 'transfer.received',
-        occurredAt: event.occurredAt,
-        transferId: event.transferId,
-        amountFen,
-        fromAccountName: event.fromAccountName,
-      });
-      if (delivered) return { outcome: 'signalled', routedTo: expected.workflow_id };
+      .first('workflow_id');
+    return expected && amountFen !== null ? expected.workflow_id : refundWorkflowId(event.transferId);
+  }
+
+  /** Carries out a recorded decision. Idempotent (workflows act on an event id once; one refund workflow per transfer), so a redelivery may repeat it. */
+  async function carryOut(provider: CallbackProvider, event: ParsedEvent, target: string | null): Promise<{ outcome: string; routedTo: string | null }> {
+    if (target === null) return { outcome: 'not_our_account', routedTo: null };
+    if (event.type !== 'transfer.received') {
+      const delivered = await signal(target, toSignal(provider, event));
+      // The process already ended: acknowledge, so the provider stops retrying.
+      return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? target : null };
     }
-    return { outcome: 'refunding', routedTo: await refund(event.transferId, expected ? 'the recharge verification had ended' : 'no process expects money from this account') };
+    if (target !== refundWorkflowId(event.transferId) && (await signal(target, transferSignal(event, parseYuan(event.amount)!)))) {
+      return { outcome: 'signalled', routedTo: target };
+    }
+    // Nobody (any longer) waits for this money: it goes back, unless it was credited (the refund checks the ledger).
+    const reason = target === refundWorkflowId(event.transferId) ? 'no process expects money from this account' : 'the recharge verification had ended';
+    return { outcome: 'refunding', routedTo: await refund(event.transferId, reason) };
   }
 
   app.post('/v1/callbacks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
@@ -205,20 +225,23 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     if (!parsed.success) throw validationError(fieldErrors(parsed.error, 'body'));
     const event = parsed.data;
 
-    const seen = await deps.db<{ provider: string; event_id: string; reference: string | null }>('provider_events')
-      .where({ provider, event_id: event.eventId })
-      .first('reference');
-    if (seen) {
+    // The decision is recorded before its effect: a redelivery (after a crash or a lost answer) carries out the
+    // same decision again, never a new one — a transfer a workflow credited is never re-routed to a refund.
+    const events = () => deps.db<{ provider: string; event_id: string; type: string; reference: string | null; outcome: string }>('provider_events');
+    const seen = await events().where({ provider, event_id: event.eventId }).first('reference', 'outcome');
+    if (seen && seen.outcome !== PENDING) {
       deps.metrics.callbacks.inc({ provider, outcome: 'duplicate' });
       res.status(200).json({ received: true, duplicate: true, routedTo: seen.reference });
       return;
     }
-
-    const { outcome, routedTo } = await route(provider, event);
-    await deps.db('provider_events')
-      .insert({ provider, event_id: event.eventId, type: event.type, reference: routedTo, outcome })
-      .onConflict(['provider', 'event_id'])
-      .ignore();
+    let target = seen ? seen.reference : await decide(event);
+    if (!seen) {
+      const recorded = await events().insert({ provider, event_id: event.eventId, type: event.type, reference: target, outcome: PENDING }).onConflict(['provider', 'event_id']).ignore().returning('event_id');
+      // Delivered twice at once: follow the decision the other delivery recorded.
+      if (recorded.length === 0) target = (await events().where({ provider, event_id: event.eventId }).first('reference'))?.reference ?? null;
+    }
+    const { outcome, routedTo } = await carryOut(provider, event, target);
+    await events().where({ provider, event_id: event.eventId }).update({ reference: routedTo, outcome });
     deps.metrics.callbacks.inc({ provider, outcome });
     (res.locals.log as Logger | undefined)?.info({ provider, eventId: event.eventId, type: event.type, routedTo, outcome }, 'provider callback');
     res.status(200).json({ received: true, duplicate: false, routedTo });

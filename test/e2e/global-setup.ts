@@ -22,7 +22,7 @@ declare module 'vitest' {
     baseUrl: string;
     databaseUrl: string;
     temporalAddress: string;
-    secrets: { wechatCallback: string; codecKey: string; piiEncryptionKey: string; piiHashKey: string };
+    secrets: { wechatCallback: string; bankCallback: string; codecKey: string; piiEncryptionKey: string; piiHashKey: string };
     /** The environment the service processes run with (for a test that starts its own). */
     serviceEnv: Record<string, string>;
   }
@@ -53,6 +53,7 @@ export default async function setup(project: TestProject) {
 
   const secrets = {
     wechatCallback: randomBytes(24).toString('hex'),
+    bankCallback: randomBytes(24).toString('hex'),
     codecKey: randomBytes(32).toString('base64'),
     piiEncryptionKey: randomBytes(32).toString('base64'),
     piiHashKey: randomBytes(32).toString('base64'),
@@ -66,6 +67,7 @@ export default async function setup(project: TestProject) {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: `e2e-${dbName}`,
     WECHAT_CALLBACK_SECRET: secrets.wechatCallback,
+    BANK_CALLBACK_SECRET: secrets.bankCallback,
     TEMPORAL_CODEC_KEY: secrets.codecKey,
     PII_ENCRYPTION_KEY: secrets.piiEncryptionKey,
     PII_HASH_KEY: secrets.piiHashKey,

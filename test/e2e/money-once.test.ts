@@ -1,0 +1,97 @@
+import { createHmac } from 'node:crypto';
+import knex, { type Knex } from 'knex';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bankAccountNumber, enterprise, enterpriseBody, register } from '../support/enterprise';
+import { http, uniqueAccount } from '../support/http';
+import { eventually } from '../support/temporal-test-env';
+
+/**
+ * Money exactly once (issue 9): a provider's callback is decided and recorded
+ * before its effect, so a redelivery repeats the decision instead of making a
+ * new one, and a transfer credited to a balance is never refunded, whoever
+ * orders it. Reconciled against the sandbox bank's statement and the ledger.
+ */
+const baseUrl = inject('baseUrl');
+const api = http(baseUrl);
+let db: Knex;
+let temporal: Client;
+
+beforeAll(async () => {
+  db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
+  temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+});
+afterAll(async () => {
+  await db?.destroy();
+  await temporal?.connection.close();
+});
+
+/** Redelivers a bank callback exactly as the bank signs it. */
+async function redeliver(body: Record<string, unknown>) {
+  const raw = JSON.stringify(body);
+  const at = Math.floor(Date.now() / 1000);
+  const mac = createHmac('sha256', inject('secrets').bankCallback).update(`${at}.${raw}`).digest('hex');
+  return api.call('POST', '/v1/callbacks/bank', { rawBody: raw, token: null, headers: { 'content-type': 'application/json', 'x-signature': `t=${at},v1=${mac}` } });
+}
+
+/** A recharge verification completed by its exact transfer, credited to the balance. */
+async function rechargedAccount() {
+  const e = enterprise();
+  await register(baseUrl, e);
+  const accountId = uniqueAccount('money');
+  const payer = bankAccountNumber();
+  const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'recharge', e, { payerAccount: payer }));
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const { amount, payee } = started.body.nextAction as { amount: string; payee: { accountNumber: string } };
+  const transfer = { fromAccountNumber: payer, fromAccountName: e.name, toAccountNumber: payee.accountNumber, amount };
+  const sent = await api.post('/sandbox/bank/transfers', transfer, { token: null });
+  expect(sent.body).toMatchObject({ delivered: true, processed: true });
+  expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified');
+  const callback = { ...transfer, eventId: sent.body.eventId, type: 'transfer.received', transferId: sent.body.transferId, occurredAt: new Date().toISOString() };
+  return { accountId, payer, amount, callback, transferId: sent.body.transferId as string };
+}
+
+/** The refund workflow for the transfer ran to its end (its payloads are encrypted: only its status is read). */
+const refundDone = (transferId: string) =>
+  eventually(async () => expect((await temporal.workflow.getHandle(`refund/${transferId}`).describe()).status.name).toBe('COMPLETED'));
+
+/** The bank, the ledger and the account agree: the credited transfer is on the balance and was never sent back. */
+async function reconciled(r: Awaited<ReturnType<typeof rechargedAccount>>) {
+  const statement = (await api.get(`/sandbox/bank/accounts/${r.payer}/statement`, { token: null })).body.items;
+  expect(statement).toEqual([]);
+  const ledger = await db('ledger_entries').where({ account_id: r.accountId }).select('amount_fen', 'reference');
+  expect(ledger).toHaveLength(1);
+  expect(ledger[0].reference).toBe(r.transferId);
+  const account = (await api.get(`/v1/accounts/${r.accountId}`)).body;
+  expect(account.balance).toBe(r.amount);
+}
+
+describe('money exactly once', () => {
+  it('a redelivered transfer callback is acknowledged as a duplicate and changes nothing', async () => {
+    const r = await rechargedAccount();
+    const again = await redeliver(r.callback);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ received: true, duplicate: true });
+    await reconciled(r);
+  });
+
+  it('a crash between recording the decision and finishing it: the redelivery carries out the same decision, and the credited money stays', async () => {
+    const r = await rechargedAccount();
+    // As if the service died after recording the event and signalling the workflow, before noting the outcome.
+    await db('provider_events').where({ provider: 'bank', event_id: r.callback.eventId }).update({ outcome: 'pending' });
+    const again = await redeliver(r.callback);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    // The recorded destination had closed: the money would go back unless it was credited.
+    await refundDone(r.transferId);
+    await reconciled(r);
+  });
+
+  it('an event whose record was lost is decided again: the closed verification cannot take it, and a refund of credited money is refused', async () => {
+    const r = await rechargedAccount();
+    await db('provider_events').where({ provider: 'bank', event_id: r.callback.eventId }).delete();
+    const again = await redeliver(r.callback);
+    expect(again.status).toBe(200);
+    await refundDone(r.transferId);
+    await reconciled(r);
+  });
+});
