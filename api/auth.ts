@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { appError } from '../domain/errors';
@@ -60,6 +60,8 @@ export function createAuthenticator(secrets: Secrets): Authenticator {
       const token = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(accountId)
+        // Every token is distinct, even two minted in the same second.
+        .setJti(randomUUID())
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt(now)

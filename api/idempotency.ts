@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, appError } from '../domain/errors';
+import type { PiiCipher } from '../platform/crypto';
 import { problemOf, statusOf } from './problem';
 import type { IdempotencyRow } from '../platform/tables';
 
@@ -8,7 +9,9 @@ import type { IdempotencyRow } from '../platform/tables';
  * Idempotency-Key on creating POSTs, kept in Postgres. The first request with a
  * key reserves it with a seed from which the new resource's id derives; a retry
  * after a crash therefore reaches the same resource (the same workflow id)
- * instead of creating a second one.
+ * instead of creating a second one. Stored answers are sealed with the PII
+ * cipher (they hold personal data); answers that must never be replayed (an
+ * access token) are not stored at all: a retry runs the request again.
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -43,8 +46,24 @@ export function validateKey(key: string): void {
   }
 }
 
+/** How a retry is answered: with the stored answer, or (secrets such as tokens) by running the request again under the same seed. */
+export type ReplayMode = 'stored' | 'rerun';
+
 export class IdempotencyStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  private seal(body: unknown): string {
+    return JSON.stringify({ sealed: this.cipher.encrypt(JSON.stringify(body ?? null)) });
+  }
+
+  private unseal(stored: unknown): unknown {
+    const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+    // Rows written before answers were sealed hold the answer itself.
+    return typeof sealed === 'string' ? JSON.parse(this.cipher.decrypt(sealed)) : stored;
+  }
 
   async reserve(principal: string, key: string, hash: string): Promise<Reservation> {
     const seed = randomUUID();
@@ -60,7 +79,8 @@ export class IdempotencyStore {
     if (row.request_hash !== hash) {
       throw appError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request.');
     }
-    if (row.state === 'completed') return { kind: 'replay', status: row.response_status ?? 200, body: row.response_body };
+    if (row.state === 'completed' && row.response_body !== null) return { kind: 'replay', status: row.response_status ?? 200, body: this.unseal(row.response_body) };
+    if (row.state === 'completed') return { kind: 'new', seed: row.seed };
     // Still processing: take over only a reservation whose holder has gone quiet.
     const takenOver = await this.db('idempotency_keys')
       .where({ principal, key, state: 'processing' })
@@ -82,12 +102,13 @@ export class IdempotencyStore {
     key: string,
     hash: string,
     work: (seed: string) => Promise<{ status: number; body: unknown }>,
+    mode: ReplayMode = 'stored',
   ): Promise<{ status: number; body: unknown; replayed: boolean }> {
     const reservation = await this.reserve(principal, key, hash);
     if (reservation.kind === 'replay') return { status: reservation.status, body: reservation.body, replayed: true };
     try {
       const answer = await work(reservation.seed);
-      await this.complete(principal, key, answer.status, answer.body);
+      await this.complete(principal, key, answer.status, mode === 'stored' ? answer.body : undefined);
       return { ...answer, replayed: false };
     } catch (err) {
       if (err instanceof AppError && statusOf(err.code) < 500) {
@@ -99,10 +120,11 @@ export class IdempotencyStore {
     }
   }
 
+  /** Records the answer (sealed); without a body (`rerun`), a retry runs the request again. */
   async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
     await this.db('idempotency_keys')
       .where({ principal, key })
-      .update({ state: 'completed', response_status: status, response_body: JSON.stringify(body), updated_at: this.db.fn.now() });
+      .update({ state: 'completed', response_status: status, response_body: body === undefined ? null : this.seal(body), updated_at: this.db.fn.now() });
   }
 
   /** The request failed on our side: let the next retry take over at once, with the same seed. */

@@ -45,7 +45,13 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   params?: P;
   query?: Q;
   body?: B;
-  idempotent?: boolean;
+  /** Idempotency-Key accepted: a retry gets the stored answer; 'rerun' (answers that hold a secret) runs again instead. */
+  idempotent?: boolean | 'rerun';
+  /**
+   * The account the addressed resource belongs to (paths with {accountId}: that one). An account token
+   * for another account is answered 404 before the request is read, as if the resource did not exist.
+   */
+  owner?: (params: Record<string, string>) => Promise<string | undefined>;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<Reply | undefined>;
 }
@@ -89,6 +95,8 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
     ...(spec.description ? { description: spec.description } : {}),
     tags: spec.tags,
     ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
+    // Who may call it: clients and the access-matrix test read this.
+    'x-roles': spec.auth === 'public' ? ['public'] : spec.auth,
     request: {
       ...(spec.params ? { params: spec.params as never } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),
@@ -107,6 +115,11 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       const authenticated = await deps.auth.authenticate(req);
       if (!spec.auth.includes(authenticated.role)) throw appError('FORBIDDEN', `This endpoint is for: ${spec.auth.join(', ')}.`);
       principal = authenticated;
+      if (principal.role === 'account') {
+        const params = req.params as Record<string, string>;
+        const owner = params.accountId ?? (spec.owner ? await spec.owner(params) : undefined);
+        if (owner !== undefined && owner !== principal.accountId) throw appError('NOT_FOUND', 'No such resource.');
+      }
     }
     if (spec.body && req.body === undefined) {
       throw validationError([{ path: '', message: 'expected a JSON body (Content-Type: application/json)' }]);
@@ -134,7 +147,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       const reply = await spec.handler(ctx);
       if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
       return { status: reply.status, body: reply.body ?? null };
-    });
+    }, spec.idempotent === 'rerun' ? 'rerun' : 'stored');
     send(res, { status: answer.status, body: answer.body, ...(answer.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}) });
   });
 }

@@ -56,7 +56,7 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
     tags: ['admin'],
     auth: ['service', 'admin'],
     body: AccountTokenRequest,
-    idempotent: true,
+    idempotent: 'rerun',
     responses: { 201: { description: 'The token', schema: AccountTokenResponse } },
     handler: async ({ body }) => ({ status: 201, body: await services.auth.mintAccountToken(body.accountId, body.ttlSeconds) }),
   });

@@ -28,6 +28,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     tags: ['changes'],
     auth: [...AUTH],
     params: ChangeParams,
+    owner: ({ id }) => changes.ownerOf(id!),
     responses: { 200: { description: 'The change', schema: ChangeSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.get(principal, params.id) }),
   });
@@ -52,6 +53,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     tags: ['changes'],
     auth: [...AUTH],
     params: ChangeParams,
+    owner: ({ id }) => changes.ownerOf(id!),
     body: ChangeMaterialsBody,
     responses: { 200: { description: 'The change, awaiting_review', schema: ChangeSchema } },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitMaterials(principal, params.id, body) }),
@@ -65,6 +67,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     tags: ['changes'],
     auth: [...AUTH],
     params: ChangeParams,
+    owner: ({ id }) => changes.ownerOf(id!),
     body: NewSubjectBody,
     responses: { 200: { description: 'The change, verifying_new_subject', schema: ChangeSchema } },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitNewSubject(principal, params.id, body) }),
@@ -78,6 +81,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     tags: ['changes'],
     auth: [...AUTH],
     params: ChangeParams,
+    owner: ({ id }) => changes.ownerOf(id!),
     responses: { 200: { description: 'The change, revoked', schema: ChangeSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.revoke(principal, params.id) }),
   });
@@ -90,6 +94,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     tags: ['changes'],
     auth: [...AUTH],
     params: ChangeParams,
+    owner: ({ id }) => changes.ownerOf(id!),
     responses: { 200: { description: 'The change with a fresh scan_qr action', schema: ChangeSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.refreshQr(principal, params.id) }),
   });

@@ -149,6 +149,7 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
       'multipart/form-data. The type is decided by the bytes, never the file name: JPG or PNG for every purpose, PDF too for change_application_form (else 415 UPLOAD_TYPE_NOT_ALLOWED). At most 5 MB (else 413 UPLOAD_TOO_LARGE).',
     tags: ['uploads'],
     security: [{ bearer: [] }],
+    'x-roles': UPLOAD_ROLES,
     request: {
       headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().max(255).optional() }),
       body: {

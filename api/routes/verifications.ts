@@ -45,6 +45,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     tags: ['verifications'],
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
+    owner: ({ id }) => verifications.ownerOf(id!),
     responses: { 200: { description: 'The verification', schema: VerificationSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.get(principal, params.id) }),
   });
@@ -57,6 +58,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     tags: ['verifications'],
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
+    owner: ({ id }) => verifications.ownerOf(id!),
     responses: { 200: { description: 'The verification with a fresh scan_qr action', schema: VerificationSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.refreshQr(principal, params.id) }),
   });
@@ -70,6 +72,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     tags: ['verifications'],
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
+    owner: ({ id }) => verifications.ownerOf(id!),
     body: RemittanceAmountBody,
     idempotent: true,
     responses: {
@@ -89,6 +92,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     tags: ['verifications'],
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
+    owner: ({ id }) => verifications.ownerOf(id!),
     body: MaterialsBody,
     responses: { 200: { description: 'The verification', schema: VerificationSchema } },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.resubmitMaterials(principal, params.id, body) }),
@@ -101,6 +105,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     tags: ['verifications'],
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
+    owner: ({ id }) => verifications.ownerOf(id!),
     responses: { 200: { description: 'The verification, cancelled', schema: VerificationSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.cancel(principal, params.id) }),
   });

@@ -113,6 +113,9 @@ export function buildChangeService(deps: ChangeServiceDeps) {
   }
 
   return {
+    /** The account a change belongs to (undefined: no such change). */
+    ownerOf: async (id: string) => (await readModel.change(id))?.account_id,
+
     async create(principal: Principal, accountId: string, body: z.infer<typeof CreateChangeBody>, seed: string) {
       assertAccountAccess(principal, accountId);
       const changeId = idFromSeed('chg', seed);

@@ -137,6 +137,9 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   }
 
   return {
+    /** The account a verification belongs to (undefined: no such verification). */
+    ownerOf: async (id: string) => (await readModel.verification(id))?.account_id,
+
     async start(principal: Principal, accountId: string, body: z.infer<typeof StartVerificationBody>, seed: string) {
       assertAccountAccess(principal, accountId);
       return body.subjectType === 'individual' ? startIndividual(principal, accountId, body, seed) : startEnterprise(principal, accountId, body, seed);

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 
@@ -130,6 +131,38 @@ describe('idempotency keys', () => {
 
     const different = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody(), { headers: { 'idempotency-key': key } });
     expectProblem(different, 409, 'IDEMPOTENCY_CONFLICT');
+  });
+
+  it('keeps stored answers sealed, and never stores a token: a retried token request mints a fresh one', async () => {
+    const admin = { token: KEYS.admin };
+    const accountId = uniqueAccount();
+    const idNumber = mainlandId();
+    const key = randomUUID();
+    // Admins see ID numbers in full: the stored answer would hold one.
+    const started = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody({ idNumber }), { ...admin, headers: { 'idempotency-key': key } });
+    expect(started.body.subject.idNumber).toBe(idNumber);
+    const tokenKey = randomUUID();
+    const first = await api.post('/v1/admin/account-tokens', { accountId }, { headers: { 'idempotency-key': tokenKey } });
+    const again = await api.post('/v1/admin/account-tokens', { accountId }, { headers: { 'idempotency-key': tokenKey } });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.token).not.toBe(first.body.token);
+    expect((await api.get(`/v1/accounts/${accountId}`, { token: again.body.token })).status).toBe(200);
+
+    const db = knex({ client: 'pg', connection: inject('databaseUrl') });
+    try {
+      const rows = await db('idempotency_keys').whereIn('key', [key, tokenKey]).select(db.raw('response_body::text as body'));
+      expect(rows).toHaveLength(2);
+      const stored = rows.map((r: { body: string | null }) => r.body ?? '').join('\n');
+      expect(stored).not.toContain(idNumber);
+      expect(stored).not.toContain(idNumber.slice(-4) + '"');
+      for (const token of [first.body.token, again.body.token]) expect(stored).not.toContain(token);
+    } finally {
+      await db.destroy();
+    }
+    // The sealed answer still replays.
+    const replay = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody({ idNumber }), { ...admin, headers: { 'idempotency-key': key } });
+    expect(replay.body).toEqual(started.body);
   });
 });
 
