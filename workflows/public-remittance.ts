@@ -73,8 +73,9 @@ class Remittance {
       : { type: 'await_review', reviewId: review.id, dueAt: iso(review.dueAt) };
   }
 
+  /** A decision and a cancellation exclude each other: whichever is accepted first wins, the other is refused. */
   readonly validateDecision = (decision: ReviewDecision): void => {
-    const waiting = this.run.isOpen() && this.awaitingDecision && this.review?.id === decision.reviewId && !this.decisions.busy;
+    const waiting = this.run.isOpen() && !this.run.cancelRequested && this.awaitingDecision && this.review?.id === decision.reviewId && !this.decisions.busy;
     if (!waiting) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
     if (decision.decision === 'reject' && !decision.reason?.trim()) throw refuse(FailureType.validationFailed, 'a rejection needs a reason');
   };
@@ -107,6 +108,9 @@ export async function publicRemittance(input: EnterpriseVerificationInput, run: 
   setHandler(decideReviewUpdate, r.decisions.ask, { validator: r.validateDecision });
   setHandler(resubmitMaterialsUpdate, r.corrections.ask, { validator: r.validateCorrection });
   setHandler(submitAmountUpdate, r.amounts.ask, { validator: r.validateAmount });
+  run.cancelGuard = () => {
+    if (r.decisions.busy) throw refuse(FailureType.processNotOpen, 'a reviewer’s decision is being recorded; cancel again once it shows');
+  };
   // A review waiting for its decision when the process ends is withdrawn from the queue.
   run.onClose({
     before: async () => {

@@ -139,9 +139,13 @@ export class ProcessRun {
     return this.snapshot();
   };
 
+  /** Set by a process whose step must finish before a cancellation is taken (a reviewer's decision being recorded): throws to refuse. */
+  cancelGuard: (() => void) | undefined;
+
   readonly validateCancel = (): void => {
     if (this.options.ownedBy) throw refuse(FailureType.processNotOpen, this.options.ownedBy);
     if (!this.isOpen()) throw refuse(FailureType.processNotOpen, 'this verification is no longer open');
+    this.cancelGuard?.();
   };
 
   /** The owning process was revoked: this run ends as if its user had cancelled it. */
