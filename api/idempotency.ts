@@ -15,8 +15,10 @@ import type { IdempotencyRow } from '../platform/tables';
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-/** A reservation not finished within this time is taken over by the next retry. */
-const LEASE_MS = 60_000;
+/** A reservation not renewed within this time (its holder crashed) is taken over by the next retry. */
+const LEASE_MS = 15_000;
+/** While a request is being answered, its holder renews the lease this often. */
+const RENEW_MS = 5_000;
 
 export type Reservation =
   | { kind: 'new'; seed: string }
@@ -87,7 +89,9 @@ export class IdempotencyStore {
       .andWhere('updated_at', '<', new Date(Date.now() - LEASE_MS))
       .update({ updated_at: this.db.fn.now() });
     if (takenOver === 0) {
-      throw appError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+      const lapsesIn = new Date(row.updated_at).getTime() + LEASE_MS - Date.now();
+      const retryAfterSeconds = Math.min(Math.ceil(LEASE_MS / 1000), Math.max(1, Math.ceil(lapsesIn / 1000)));
+      throw appError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being answered; retry after Retry-After seconds.', { retryAfterSeconds });
     }
     return { kind: 'new', seed: row.seed };
   }
@@ -106,6 +110,8 @@ export class IdempotencyStore {
   ): Promise<{ status: number; body: unknown; replayed: boolean }> {
     const reservation = await this.reserve(principal, key, hash);
     if (reservation.kind === 'replay') return { status: reservation.status, body: reservation.body, replayed: true };
+    // A long answer (a workflow that takes a while to open) keeps its reservation; a crashed one lets go within LEASE_MS.
+    const renewal = setInterval(() => void this.renew(principal, key).catch(() => undefined), RENEW_MS);
     try {
       const answer = await work(reservation.seed);
       await this.complete(principal, key, answer.status, mode === 'stored' ? answer.body : undefined);
@@ -117,7 +123,13 @@ export class IdempotencyStore {
         await this.abandon(principal, key).catch(() => undefined);
       }
       throw err;
+    } finally {
+      clearInterval(renewal);
     }
+  }
+
+  private async renew(principal: string, key: string): Promise<void> {
+    await this.db('idempotency_keys').where({ principal, key, state: 'processing' }).update({ updated_at: this.db.fn.now() });
   }
 
   /** Records the answer (sealed); without a body (`rerun`), a retry runs the request again. */

@@ -27,6 +27,7 @@ const STATUS: Record<string, number> = {
   PROCESS_NOT_OPEN: 409,
   QR_REFRESH_LIMIT: 409,
   IDEMPOTENCY_CONFLICT: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
   UPLOAD_TOO_LARGE: 413,
   UPLOAD_TYPE_NOT_ALLOWED: 415,
   NOT_FOUND: 404,
@@ -60,6 +61,7 @@ const TITLES: Record<string, string> = {
   PROCESS_NOT_OPEN: 'The process is not waiting for this action',
   QR_REFRESH_LIMIT: 'No fresh QR code is left',
   IDEMPOTENCY_CONFLICT: 'The idempotency key was used for another request',
+  IDEMPOTENCY_IN_PROGRESS: 'A request with this idempotency key is still being answered',
   UPLOAD_TOO_LARGE: 'The upload is too large',
   UPLOAD_TYPE_NOT_ALLOWED: 'This file type is not allowed',
   NOT_FOUND: 'Not found',
@@ -158,6 +160,7 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     }
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     if (problem.status === 503) res.setHeader('Retry-After', '5');
+    if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 }

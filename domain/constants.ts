@@ -93,6 +93,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  // a request with the same key is still being answered: retry after the Retry-After header's seconds
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
   QR_REFRESH_LIMIT: 'QR_REFRESH_LIMIT',
   // the account already has a verified subject: a different subject goes through a change (SPEC §5)
   ALREADY_VERIFIED: 'ALREADY_VERIFIED',

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
+import { requestHash } from '../../api/idempotency';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 
 const baseUrl = inject('baseUrl');
@@ -131,6 +132,29 @@ describe('idempotency keys', () => {
 
     const different = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody(), { headers: { 'idempotency-key': key } });
     expectProblem(different, 409, 'IDEMPOTENCY_CONFLICT');
+  });
+
+  it('a key whose first request is still being answered: 409 IDEMPOTENCY_IN_PROGRESS with Retry-After; once its holder has gone quiet, a retry takes over', async () => {
+    const accountId = uniqueAccount();
+    const key = randomUUID();
+    const body = individualBody();
+    const path = `/v1/accounts/${accountId}/verifications`;
+    const db = knex({ client: 'pg', connection: inject('databaseUrl') });
+    try {
+      // As if another API process had reserved the key and were still at work.
+      await db('idempotency_keys').insert({ principal: 'service', key, request_hash: requestHash('POST', path, body), seed: randomUUID(), state: 'processing' });
+      const busy = await api.post(path, body, { headers: { 'idempotency-key': key } });
+      expectProblem(busy, 409, 'IDEMPOTENCY_IN_PROGRESS');
+      const retryAfter = Number(busy.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(15);
+      // That process crashed: its lease is not renewed any more.
+      await db('idempotency_keys').where({ principal: 'service', key }).update({ updated_at: new Date(Date.now() - 16_000) });
+      const taken = await api.post(path, body, { headers: { 'idempotency-key': key } });
+      expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('keeps stored answers sealed, and never stores a token: a retried token request mints a fresh one', async () => {
