@@ -30,6 +30,13 @@ export interface NewVerification {
   changeId?: string | null;
 }
 
+/**
+ * The quota transactions count under the identity row's lock, which is only
+ * right when the count sees what the lock's previous holder committed: they
+ * ask for READ COMMITTED themselves rather than rely on the database's default.
+ */
+export const quotaTransaction = <T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => db.transaction(work, { isolationLevel: 'read committed' });
+
 /** Locks the identity row: completions for one identity are serialized here, so the last slot is taken once. */
 export async function lockIdentity(trx: Knex.Transaction, identityHash: string, subjectType: SubjectType) {
   await trx('identities').insert({ identity_hash: identityHash, subject_type: subjectType }).onConflict('identity_hash').ignore();
@@ -47,7 +54,7 @@ export async function lockIdentity(trx: Knex.Transaction, identityHash: string, 
  * Idempotent: a retry after the row was written reports it opened.
  */
 export async function openVerification(db: Knex, v: NewVerification): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
-  return db.transaction(async (trx) => {
+  return quotaTransaction(db, async (trx) => {
     const account = await ensureAccount(trx, v.accountId);
     const existing = await trx<VerificationRow>('verifications').where({ id: v.id }).first('id');
     if (existing) return { opened: true };
@@ -151,7 +158,7 @@ export async function completeVerification(
     credit?: { amountFen: number; reference: string };
   },
 ): Promise<TerminalRecord> {
-  return db.transaction(async (trx) => {
+  return quotaTransaction(db, async (trx) => {
     const v = await trx<VerificationRow>('verifications').where({ id: args.verificationId }).forUpdate().first();
     if (!v) throw recordMissing(`verification ${args.verificationId}`);
     if (v.status !== 'in_progress') return { status: v.status as TerminalRecord['status'], failureReason: v.failure_reason };

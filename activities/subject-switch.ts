@@ -9,7 +9,7 @@ import { refundRequestId } from '../workflows/messages';
 import { ensureAccount, type AccountMessage } from './accounts';
 import { closeChange, lockChange, terminalOf, type ChangeRow, type ChangeTerminal } from './change-repository';
 import { invalidRequest, recordMissing } from './failures';
-import { lockIdentity, shownName } from './repository';
+import { lockIdentity, quotaTransaction, shownName } from './repository';
 
 /**
  * The switch that completes a change of subject (SPEC §5), in one transaction:
@@ -41,7 +41,7 @@ export async function switchSubject(
   cipher: PiiCipher,
   args: { changeId: string; revision: number; messages: { completed: AccountMessage; quotaExceeded: AccountMessage } },
 ): Promise<SwitchResult> {
-  return db.transaction(async (trx) => {
+  return quotaTransaction(db, async (trx) => {
     const c = await lockChange(trx, args.changeId);
     if (c.status !== 'in_progress') return terminalOf(c);
     const account = await ensureAccount(trx, c.account_id);
