@@ -105,6 +105,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
       callbackBaseUrl: config.callbackBaseUrl,
       secrets: config.secrets.callbackSecrets,
       logger: logger.child({ component: 'sandbox' }),
+      cipher,
     });
     const providers = createSandboxProviders({
       db,

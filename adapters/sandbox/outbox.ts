@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { PiiCipher } from '../../platform/crypto';
 import type { CallbackProvider } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
 import { SIGNATURE_HEADER, signBody } from '../signature';
@@ -24,7 +25,8 @@ export interface DeliveryResult {
 interface OutboxRow {
   event_id: string;
   provider: CallbackProvider;
-  payload: CallbackEvent;
+  /** Sealed with the PII cipher: callbacks carry real-name records and account numbers. */
+  payload: CallbackEvent | { sealed: string };
   attempts: number;
 }
 
@@ -47,9 +49,15 @@ export class SandboxCallbackOutbox {
       callbackBaseUrl: string;
       secrets: Record<CallbackProvider, string>;
       logger: Logger;
+      /** Seals stored payloads (a real provider keeps them on its side; here they are in our database). */
+      cipher: Pick<PiiCipher, 'encrypt' | 'decrypt'>;
       fetch?: typeof fetch;
     },
   ) {}
+
+  private unseal(payload: OutboxRow['payload']): CallbackEvent {
+    return 'sealed' in payload && typeof payload.sealed === 'string' ? (JSON.parse(this.deps.cipher.decrypt(payload.sealed)) as CallbackEvent) : (payload as CallbackEvent);
+  }
 
   /** Stores the event and, unless it is scheduled for later, delivers it now. */
   async emit(provider: CallbackProvider, event: CallbackEvent, notBefore?: Date): Promise<DeliveryResult> {
@@ -58,7 +66,7 @@ export class SandboxCallbackOutbox {
       .insert({
         event_id: event.eventId,
         provider,
-        payload: JSON.stringify(event),
+        payload: JSON.stringify({ sealed: this.deps.cipher.encrypt(JSON.stringify(event)) }),
         next_attempt_at: due ? this.deps.db.fn.now() : notBefore,
       })
       .onConflict('event_id')
@@ -84,7 +92,10 @@ export class SandboxCallbackOutbox {
       )
       .update({ next_attempt_at: new Date(Date.now() + LEASE_MS) })
       .returning(['event_id', 'provider', 'payload', 'attempts']);
-    for (const row of rows) await this.deliver(row);
+    for (const row of rows) {
+      // One event that cannot be sent (sealed under another key) never holds up the others; it waits for its lease again.
+      await this.deliver(row).catch((err: unknown) => this.deps.logger.warn({ err, eventId: row.event_id }, 'sandbox callback could not be prepared'));
+    }
     return rows.length;
   }
 
@@ -110,7 +121,7 @@ export class SandboxCallbackOutbox {
 
   private async deliver(row: OutboxRow): Promise<DeliveryResult> {
     const { db, logger } = this.deps;
-    const body = JSON.stringify(row.payload);
+    const body = JSON.stringify(this.unseal(row.payload));
     const signature = signBody(this.deps.secrets[row.provider], body, Math.floor(Date.now() / 1000));
     let status: number | null = null;
     let error: string | null = null;

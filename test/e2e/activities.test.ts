@@ -24,7 +24,7 @@ let acts: Activities;
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 4 } });
   const cipher = createPiiCipher(randomBytes(32), randomBytes(32));
-  const outbox = new SandboxCallbackOutbox({ db, callbackBaseUrl: 'http://127.0.0.1:9', secrets: { wechat: 'x', qq: 'x', face: 'x', bank: 'x' }, logger: createLogger('silent') });
+  const outbox = new SandboxCallbackOutbox({ db, callbackBaseUrl: 'http://127.0.0.1:9', secrets: { wechat: 'x', qq: 'x', face: 'x', bank: 'x' }, logger: createLogger('silent'), cipher });
   const providers = createSandboxProviders({ db, cipher, outbox, payoutDelayMs: 1000, platformAccount: { accountName: '平台', accountNumber: '1234567890' } });
   const real = createActivities({ db, cipher, providers, storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-'))) });
   // Each call runs inside an activity context, as on a worker.

@@ -40,7 +40,7 @@ export default async function setup(project: TestProject) {
     uiPort: await freePort(),
     namespace: 'default',
     logger,
-    ephemeral: true,
+    // Persisted (DATA_DIR/temporal.db) as `npm start` does, so the secrets-at-rest test can search the store.
     headless: true,
   });
 
