@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { log, sleep } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { bankAccountHash } from '../adapters/sandbox/bank';
 import { ProviderUnavailableError, type FileStorage, type OcrReading, type Providers } from '../adapters/types';
 import { sameIndividual } from '../domain/identity-match';
@@ -22,7 +22,6 @@ export interface EnterpriseActivityDeps {
   cipher: PiiCipher;
   providers: Providers;
   storage: FileStorage;
-  faults?: { pauseAfterPayoutMs: number };
 }
 
 
@@ -147,11 +146,6 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         amountFen: args.amountFen,
       });
       log.info('payout ordered', { requestId: args.requestId, status: result.status });
-      if (deps.faults?.pauseAfterPayoutMs) {
-        // Test-only: a window in which the test kills this worker after the bank took the order.
-        log.warn('test fault: pausing after the payout order', { ms: deps.faults.pauseAfterPayoutMs });
-        await sleep(deps.faults.pauseAfterPayoutMs);
-      }
       return { status: result.status };
     },
 

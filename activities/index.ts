@@ -17,7 +17,8 @@ export interface ActivityDeps {
   providers: Providers;
   storage: FileStorage;
   metrics?: Metrics;
-  faults?: { pauseAfterPayoutMs: number };
+  /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */
+  faults?: { pauseAfter: string[] };
 }
 
 export interface OpenIndividualVerificationArgs {

@@ -87,19 +87,11 @@ const EnvSchema = z.object({
   PLATFORM_ACCOUNT_NUMBER: z.string().regex(/^\d{8,30}$/).default('110501880000009999'),
   PLATFORM_BANK_NAME: z.string().min(2).default('中国建设银行北京分行'),
 
-  // Test-only fault injection (refused outside NODE_ENV=test): the payout activity pauses after the bank accepted the order.
-  TEST_FAULT_PAUSE_AFTER_PAYOUT: z
+  // Test-only fault injection (refused outside NODE_ENV=test): the named activities pause after their effect, before reporting back.
+  TEST_FAULT_PAUSE_AFTER: z
     .string()
     .optional()
-    .transform((text, ctx) => {
-      if (!text) return 0;
-      try {
-        return parseDuration(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+    .transform((text) => (text ? text.split(',').map((name) => name.trim()).filter(Boolean) : [])),
 });
 
 export const PROVIDERS_WITH_CALLBACKS = ['wechat', 'qq', 'face', 'bank'] as const;
@@ -153,7 +145,8 @@ export interface Config {
   timings: ProcessTimings;
   /** The platform's collection account, shown for recharge verification and paying out remittances. */
   platformAccount: { accountName: string; accountNumber: string; bankName: string };
-  faults: { pauseAfterPayoutMs: number };
+  /** Test-only: activity types that pause after their effect (a window to kill the worker in). */
+  faults: { pauseAfter: string[] };
   /** Additions to the mainland business-day calendar. */
   calendar: { holidays: string[]; workdays: string[] };
   secrets: Secrets;
@@ -244,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
   const dataDir = path.resolve(e.DATA_DIR);
 
-  if (e.TEST_FAULT_PAUSE_AFTER_PAYOUT > 0 && e.NODE_ENV !== 'test') {
+  if (e.TEST_FAULT_PAUSE_AFTER.length > 0 && e.NODE_ENV !== 'test') {
     throw new ConfigError('TEST_FAULT_* settings are for tests only (NODE_ENV=test)');
   }
   if (production) {
@@ -305,7 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       providerCallTimeoutMs: e.PROVIDER_CALL_TIMEOUT,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
-    faults: { pauseAfterPayoutMs: e.TEST_FAULT_PAUSE_AFTER_PAYOUT },
+    faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },
     calendar: { holidays: isoDates('BUSINESS_CALENDAR_HOLIDAYS', e.BUSINESS_CALENDAR_HOLIDAYS), workdays: isoDates('BUSINESS_CALENDAR_WORKDAYS', e.BUSINESS_CALENDAR_WORKDAYS) },
     secrets: {
       serviceApiKey: apiKey('SERVICE_API_KEY'),

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { withPauses } from '../activities/test-faults';
 import { dataConverter } from '../platform/temporal';
 
 export interface WorkerOptions {
@@ -20,7 +21,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(options.activityDeps),
+    activities: withPauses(createActivities(options.activityDeps), options.activityDeps.faults?.pauseAfter ?? []),
     dataConverter: dataConverter(options.codecKey),
     // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.
     maxCachedWorkflows: options.maxCachedWorkflows,

@@ -27,7 +27,7 @@ async function worker(faulty: boolean, name: string) {
     entry: 'worker/main.ts',
     port: await freePort(),
     logFile,
-    env: { ...env, TEMPORAL_TASK_QUEUE: taskQueue, MIGRATE_ON_START: 'false', ...(faulty ? { TEST_FAULT_PAUSE_AFTER_PAYOUT: '10m' } : {}) },
+    env: { ...env, TEMPORAL_TASK_QUEUE: taskQueue, MIGRATE_ON_START: 'false', ...(faulty ? { TEST_FAULT_PAUSE_AFTER: 'requestPayout' } : {}) },
     readyLogLine: 'Worker polling on',
   });
   processes.push(proc);
@@ -56,7 +56,7 @@ describe('a worker crash during the payout', () => {
     expect((await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, { token: KEYS.reviewer })).body.status).toBe('approved');
 
     // The bank has the order; the activity is paused before reporting back. Kill the worker there.
-    await eventually(async () => expect(readFileSync(first.logFile, 'utf8')).toContain('test fault: pausing after the payout order'), { timeoutMs: 30_000 });
+    await eventually(async () => expect(readFileSync(first.logFile, 'utf8')).toContain('test fault: pausing after requestPayout'), { timeoutMs: 30_000 });
     await first.proc.stop('SIGKILL');
     const second = await worker(false, 'second');
 
