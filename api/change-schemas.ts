@@ -43,7 +43,7 @@ export const CHANGE_MATERIAL_PURPOSES = ['change_application_form', 'current_lic
 export const ChangeMaterialsBody = z
   .object({
     materials: z
-      .partialRecord(z.enum(CHANGE_MATERIAL_PURPOSES), UploadIdRef)
+      .strictObject(Object.fromEntries(CHANGE_MATERIAL_PURPOSES.map((purpose) => [purpose, UploadIdRef.optional()])) as Record<(typeof CHANGE_MATERIAL_PURPOSES)[number], z.ZodOptional<typeof UploadIdRef>>)
       .meta({ description: 'Purpose → upload id (uploads of this account with that purpose); the step’s nextAction.required lists the purposes' }),
   })
   .meta({ id: 'ChangeMaterials' });

@@ -15,6 +15,8 @@ import type { IdempotencyRow } from '../platform/tables';
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** What a key may be: 1-255 visible ASCII characters (declared in the OpenAPI document as this pattern). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A reservation not renewed within this time (its holder crashed) is taken over by the next retry. */
 const LEASE_MS = 15_000;
 /** While a request is being answered, its holder renews the lease this often. */
@@ -41,7 +43,7 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 export function validateKey(key: string): void {
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw appError('VALIDATION_FAILED', `${IDEMPOTENCY_HEADER} must be 1-255 visible ASCII characters.`, {
       errors: [{ path: `header.${IDEMPOTENCY_HEADER}`, message: 'invalid idempotency key' }],
     });

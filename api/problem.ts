@@ -28,6 +28,7 @@ const STATUS: Record<string, number> = {
   QR_REFRESH_LIMIT: 409,
   IDEMPOTENCY_CONFLICT: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  METHOD_NOT_ALLOWED: 405,
   UPLOAD_TOO_LARGE: 413,
   UPLOAD_TYPE_NOT_ALLOWED: 415,
   NOT_FOUND: 404,
@@ -62,6 +63,7 @@ const TITLES: Record<string, string> = {
   QR_REFRESH_LIMIT: 'No fresh QR code is left',
   IDEMPOTENCY_CONFLICT: 'The idempotency key was used for another request',
   IDEMPOTENCY_IN_PROGRESS: 'A request with this idempotency key is still being answered',
+  METHOD_NOT_ALLOWED: 'This method is not allowed on this path',
   UPLOAD_TOO_LARGE: 'The upload is too large',
   UPLOAD_TYPE_NOT_ALLOWED: 'This file type is not allowed',
   NOT_FOUND: 'Not found',
@@ -161,6 +163,7 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     if (problem.status === 503) res.setHeader('Retry-After', '5');
     if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    if (Array.isArray(problem.allow)) res.setHeader('Allow', problem.allow.join(', '));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 }

@@ -4,7 +4,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { appError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
-import { IDEMPOTENCY_HEADER, requestHash, validateKey, type IdempotencyStore } from './idempotency';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey, type IdempotencyStore } from './idempotency';
 import { fieldErrors, ProblemSchema, validationError } from './problem';
 
 /**
@@ -102,7 +102,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       ...(spec.query ? { query: spec.query as never } : {}),
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       ...(spec.idempotent
-        ? { headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().max(255).optional() }) as never }
+        ? { headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional() }) as never }
         : {}),
     },
     responses: responses as never,

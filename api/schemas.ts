@@ -66,11 +66,11 @@ export const Mobile = z
   .regex(/^\+861[3-9]\d{9}$/, 'a mainland mobile: +86 then 11 digits starting 13-19')
   .meta({ example: '+8613812345678' });
 const IdNumber = z.string().trim().min(1).max(40);
+/** 8-30 digits, optionally grouped by single spaces or dashes (as printed on statements); stored as the digits. */
 const BankAccountNumber = z
   .string()
-  .trim()
-  .transform((v) => v.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^\d{8,30}$/, 'a bank account number: 8-30 digits'));
+  .regex(/^\s*\d(?:[ -]?\d){7,29}\s*$/, 'a bank account number: 8-30 digits')
+  .transform((v) => v.replace(/[\s-]/g, ''));
 
 export const PersonSchema = z.object({ name: PersonName, idNumber: IdNumber }).meta({ id: 'Person' });
 

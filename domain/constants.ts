@@ -95,6 +95,8 @@ export const ErrorCode = {
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   // a request with the same key is still being answered: retry after the Retry-After header's seconds
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  // a path that exists, with a method it does not take (the Allow header lists those it does)
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   QR_REFRESH_LIMIT: 'QR_REFRESH_LIMIT',
   // the account already has a verified subject: a different subject goes through a change (SPEC §5)
   ALREADY_VERIFIED: 'ALREADY_VERIFIED',

@@ -117,6 +117,18 @@ describe('problem documents', () => {
   });
 });
 
+describe('methods', () => {
+  it('answers a method a path does not take with 405 METHOD_NOT_ALLOWED and the Allow header; an unknown path stays 404', async () => {
+    const wrong = await api.call('DELETE', '/v1/accounts/acct-1');
+    expectProblem(wrong, 405, 'METHOD_NOT_ALLOWED');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD');
+    const put = await api.call('PUT', '/v1/accounts/acct-1/verifications');
+    expectProblem(put, 405, 'METHOD_NOT_ALLOWED');
+    expect(put.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+    expectProblem(await api.call('DELETE', '/v1/nothing-here'), 404, 'NOT_FOUND');
+  });
+});
+
 describe('idempotency keys', () => {
   it('replays the original answer for the same key and body, and refuses a different body', async () => {
     const accountId = uniqueAccount();
