@@ -29,6 +29,9 @@ import { startAndAwaitOpened } from './process-start';
 import { translateTemporalError } from './temporal-errors';
 import { changeTimings } from './verification-inputs';
 
+/** How long a read of a change waits for its new subject's verification to show its first step. */
+const NEW_SUBJECT_WAIT_MS = 3_000;
+
 export interface ChangeServiceDeps extends Omit<ChangeRequestDeps, 'now'> {
   temporal: { client: Client; taskQueue: string };
   readModel: ReadModel;
@@ -75,7 +78,11 @@ export function buildChangeService(deps: ChangeServiceDeps) {
     const verificationId = row.verification_id ?? newSubjectVerificationId(row.id);
     let verification = await readModel.verification(verificationId);
     if (!verification || (verification.status === 'in_progress' && !verification.next_action)) {
-      await temporal.client.workflow.getHandle(verificationWorkflowId(verificationId)).executeUpdate(awaitOpenedUpdate).catch(() => undefined);
+      // Briefly: a read never hangs on a verification whose first step is slow (a provider retried for minutes).
+      const opened = temporal.client.workflow.getHandle(verificationWorkflowId(verificationId)).executeUpdate(awaitOpenedUpdate).catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([opened, new Promise((resolve) => (timer = setTimeout(resolve, NEW_SUBJECT_WAIT_MS)))]);
+      clearTimeout(timer);
       verification = await readModel.verification(verificationId);
     }
     return changeView({ ...row, verification_id: verificationId }, verification);
