@@ -20,7 +20,7 @@ import {
   type ProviderEvent,
   type RefundTransferWorkflow,
 } from '../../workflows/messages';
-import { fieldErrors, validationError } from '../problem';
+import { fieldErrors, ProblemSchema, validationError } from '../problem';
 import { translateTemporalError } from '../services/temporal-errors';
 
 const Reference = z.string().regex(WORKFLOW_REFERENCE_PATTERN, 'reference must be a workflow id this service handed out');
@@ -132,6 +132,8 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
         description: 'Acknowledged',
         content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean(), routedTo: z.string().nullable().optional() }) } },
       },
+      401: { description: 'UNAUTHENTICATED: the signature is missing, wrong or older than 5 minutes', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      default: { description: 'A problem document', content: { 'application/problem+json': { schema: ProblemSchema } } },
     },
   });
 
