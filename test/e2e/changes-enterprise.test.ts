@@ -13,6 +13,7 @@ import {
 } from '../support/changes';
 import { uploadFile } from '../support/files';
 import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
+import { eventually } from '../support/temporal-test-env';
 
 /** Changes of an enterprise account's subject (SPEC §5), through HTTP and the sandbox only. */
 
@@ -85,9 +86,11 @@ describe('enterprise entity change A → B', () => {
     const messages = (await api.get(`/v1/accounts/${accountId}/messages`)).body.items.map((m: { body: string }) => m.body);
     expect(messages.some((body: string) => body.includes('the form is not stamped'))).toBe(true);
     // SPEC §7: by email and SMS too, with the reason.
-    const sent = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items;
-    const rejection = sent.filter((n: { title: string; body: string }) => n.title.startsWith('变更资料审核未通过') && n.body.includes('the form is not stamped'));
-    expect(rejection.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+    await eventually(async () => {
+      const sent = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items;
+      const rejection = sent.filter((n: { title: string; body: string }) => n.title.startsWith('变更资料审核未通过') && n.body.includes('the form is not stamped'));
+      expect(rejection.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+    });
 
     const second = await api.post(`/v1/changes/${change.id}/materials`, { materials });
     expect(second.body.reviewId).not.toBe(reviewId);
@@ -118,8 +121,11 @@ describe('enterprise entity change A → B', () => {
     const byCode = (code: string) => api.post('/v1/admin/identity-lookups', { creditCode: code }, { token: KEYS.admin });
     expect((await byCode(a.code)).body.accounts).toEqual([]);
     expect((await byCode(b.code)).body.accounts).toEqual([accountId]);
-    const outcome = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items.filter((n: { title: string }) => n.title.startsWith('认证主体变更成功'));
-    expect(outcome.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+    // Notified once the outcome is written (the notification follows the switch).
+    await eventually(async () => {
+      const outcome = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items.filter((n: { title: string }) => n.title.startsWith('认证主体变更成功'));
+      expect(outcome.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+    }, { timeoutMs: 30_000 });
   });
 
   it('revoke racing an approval: exactly one wins, and the outcome is the winner’s', async () => {

@@ -48,12 +48,12 @@ async function rechargedAccount() {
   expect(sent.body).toMatchObject({ delivered: true, processed: true });
   expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified');
   const callback = { ...transfer, eventId: sent.body.eventId, type: 'transfer.received', transferId: sent.body.transferId, occurredAt: new Date().toISOString() };
-  return { accountId, payer, amount, callback, transferId: sent.body.transferId as string };
+  return { accountId, payer, amount, callback, transferId: sent.body.transferId as string, verificationId: started.body.id as string };
 }
 
 /** The refund workflow for the transfer ran to its end (its payloads are encrypted: only its status is read). */
 const refundDone = (transferId: string) =>
-  eventually(async () => expect((await temporal.workflow.getHandle(`refund/${transferId}`).describe()).status.name).toBe('COMPLETED'));
+  eventually(async () => expect((await temporal.workflow.getHandle(`refund/${transferId}`).describe()).status.name).toBe('COMPLETED'), { timeoutMs: 30_000 });
 
 /** The bank, the ledger and the account agree: the credited transfer is on the balance and was never sent back. */
 async function reconciled(r: Awaited<ReturnType<typeof rechargedAccount>>) {
@@ -77,6 +77,8 @@ describe('money exactly once', () => {
 
   it('a crash between recording the decision and finishing it: the redelivery carries out the same decision, and the credited money stays', async () => {
     const r = await rechargedAccount();
+    // The recorded destination has ended (its run closes a moment after the read model shows it verified).
+    await eventually(async () => expect((await temporal.workflow.getHandle(`verification/${r.verificationId}`).describe()).status.name).toBe('COMPLETED'), { timeoutMs: 30_000 });
     // As if the service died after recording the event and signalling the workflow, before noting the outcome.
     await db('provider_events').where({ provider: 'bank', event_id: r.callback.eventId }).update({ outcome: 'pending' });
     const again = await redeliver(r.callback);
