@@ -34,7 +34,7 @@ describe('WeChat Official Account', () => {
     expect(v).toMatchObject({ subjectType: 'enterprise', status: 'in_progress', step: 'awaiting_scan', nextAction: { provider: 'wechat', purpose: 'official_account' } });
     // Masked personal data, the OCR reading kept beside the submitted values.
     expect(v.subject).toMatchObject({ name: e.name, creditCode: e.code, contact: { mobile: '139****5678' }, ocr: { enterpriseName: e.name, creditCode: e.code } });
-    expect(v.subject.contact.idNumber).toMatch(/^\d{4}\*{10}\d{4}$/);
+    expect(v.subject.contact.idNumber).toMatch(/^\d{4}\*{10}\d{3}[\dX]$/);
 
     const scan = await sandbox('/sandbox/wechat/official-account-scans', { ticket: v.nextAction.ticket, certified: true, enterpriseName: e.name });
     expect(scan.body).toMatchObject({ delivered: true, processed: true });
