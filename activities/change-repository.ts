@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { accountStanding, changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
 import { recordMissing } from './failures';
-import { recordProgress } from './repository';
+import { endProcessRow, recordProgress } from './repository';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 
 /**
@@ -100,17 +100,6 @@ export async function lockChange(trx: Knex.Transaction, changeId: string): Promi
 
 /** Writes the change's outcome, frees the account's slot and posts the outcome to the message centre. */
 export async function closeChange(trx: Knex.Transaction, c: ChangeRow, revision: number, outcome: ChangeTerminal, message: AccountMessage): Promise<void> {
-  await trx('changes')
-    .where({ id: c.id })
-    .update({
-      status: outcome.status,
-      failure_reason: outcome.failureReason,
-      step: null,
-      next_action: null,
-      revision: Math.max(revision, c.revision + 1),
-      completed_at: trx.fn.now(),
-      updated_at: trx.fn.now(),
-    });
-  await trx('accounts').where({ id: c.account_id, open_process_id: c.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+  await endProcessRow(trx, 'changes', c, revision, outcome);
   await postMessage(trx, c.account_id, `change/${c.id}/${outcome.status}`, message);
 }

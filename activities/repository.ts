@@ -109,6 +109,32 @@ export async function recordProgress(
   return updated > 0;
 }
 
+/**
+ * A process's terminal write, for verifications and changes alike: its row
+ * (status, reason, no step, a revision past any retried older write) and the
+ * account's slot, released if this process holds it.
+ */
+export async function endProcessRow(
+  trx: Knex.Transaction,
+  table: 'verifications' | 'changes',
+  row: { id: string; account_id: string; revision: number },
+  revision: number,
+  outcome: { status: string; failureReason: string | null },
+): Promise<void> {
+  await trx(table)
+    .where({ id: row.id })
+    .update({
+      status: outcome.status,
+      failure_reason: outcome.failureReason,
+      step: null,
+      next_action: null,
+      revision: Math.max(revision, row.revision + 1),
+      completed_at: trx.fn.now(),
+      updated_at: trx.fn.now(),
+    });
+  await trx('accounts').where({ id: row.account_id, open_process_id: row.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+}
+
 export const recordVerificationProgress = (db: Knex, args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null }) =>
   recordProgress(db, 'verifications', { id: args.verificationId, revision: args.revision, step: args.step, nextAction: args.nextAction });
 
@@ -124,20 +150,7 @@ async function closeVerification(
   outcome: TerminalRecord,
   message: AccountMessage,
 ) {
-  await trx('verifications')
-    .where({ id: v.id })
-    .update({
-      status: outcome.status,
-      failure_reason: outcome.failureReason,
-      step: null,
-      next_action: null,
-      revision: Math.max(revision, v.revision + 1),
-      completed_at: trx.fn.now(),
-      updated_at: trx.fn.now(),
-    });
-  await trx('accounts')
-    .where({ id: v.account_id, open_process_id: v.id })
-    .update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+  await endProcessRow(trx, 'verifications', v, revision, outcome);
   // From now on a transfer from the payer account is not this process's: it is refunded.
   await trx('expected_transfers').where({ verification_id: v.id }).update({ status: 'closed' });
   // A change's verification of its new subject: the change tells the user its own outcome.

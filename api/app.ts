@@ -99,7 +99,8 @@ export function buildApp(deps: AppDeps): Express {
   const readModel = createReadModel(db);
   const { providers } = deps;
   const uploads = buildUploadService({ db, storage: deps.storage, ocr: providers.service.ocr });
-  const verifications = buildVerificationService({
+  // Verifications and changes start workflows from the same inputs (a change's new subject is an enterprise verification).
+  const processDeps = {
     temporal: deps.temporal,
     readModel,
     cipher: deps.cipher,
@@ -107,25 +108,15 @@ export function buildApp(deps: AppDeps): Express {
     assertUploadOf: uploads.assertUploadOf,
     collectionAccount: config.platformAccount,
     calendar: config.calendar,
-  });
+  };
+  const verifications = buildVerificationService(processDeps);
   const accounts = buildAccountService({ readModel, cipher: deps.cipher, changeCooldownMs: config.timings.changeCooldownMs });
   const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl });
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);
-  changeRoutes(
-    routeDeps,
-    buildChangeService({
-      temporal: deps.temporal,
-      readModel,
-      cipher: deps.cipher,
-      timings: config.timings,
-      assertUploadOf: uploads.assertUploadOf,
-      collectionAccount: config.platformAccount,
-      calendar: config.calendar,
-    }),
-  );
+  changeRoutes(routeDeps, buildChangeService(processDeps));
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });

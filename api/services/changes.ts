@@ -25,8 +25,7 @@ import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
 import { changeView } from '../views';
 import { buildChangeRequest, newSubjectInput, newSubjectVerificationId, type ChangeRequestDeps } from './change-requests';
-import { startAndAwaitOpened } from './process-start';
-import { translateTemporalError } from './temporal-errors';
+import { startAndAwaitOpened, updateProcess } from './process-start';
 import { changeTimings } from './verification-inputs';
 
 /** How long a read of a change waits for its new subject's verification to show its first step. */
@@ -89,15 +88,7 @@ export function buildChangeService(deps: ChangeServiceDeps) {
   }
   const reload = async (id: string) => view((await readModel.change(id))!);
 
-  /** Runs an update on the change's workflow, translating refusals into problems. */
-  async function update<T>(row: ChangeRow, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
-    if (row.status !== 'in_progress') throw appError('PROCESS_NOT_OPEN', `This change is ${row.status}.`);
-    try {
-      return await run(temporal.client.workflow.getHandle(row.workflow_id));
-    } catch (err) {
-      throw translateTemporalError(err);
-    }
-  }
+  const update = <T>(row: ChangeRow, run: Parameters<typeof updateProcess<T>>[3]) => updateProcess(temporal.client, row, `This change is ${row.status}.`, run);
 
   async function start(input: ChangeInput): Promise<ChangeOpenResult> {
     const started = await startAndAwaitOpened(temporal, awaitChangeOpenedUpdate, {

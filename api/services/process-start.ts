@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
+import { appError } from '../../domain/errors';
 import { translateTemporalError } from './temporal-errors';
 
 /**
@@ -29,5 +30,24 @@ export async function startAndAwaitOpened<R>(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translateTemporalError(err);
     return { kind: 'ended', result: () => temporal.client.workflow.getHandle(options.workflowId).result() };
+  }
+}
+
+/**
+ * Runs an Update on an open process's workflow (a verification's, a change's):
+ * a process the read model shows closed is refused at once with `closedMessage`,
+ * and the workflow's refusals become problems.
+ */
+export async function updateProcess<T>(
+  client: Client,
+  row: { workflow_id: string; status: string },
+  closedMessage: string,
+  run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>,
+): Promise<T> {
+  if (row.status !== 'in_progress') throw appError('PROCESS_NOT_OPEN', closedMessage);
+  try {
+    return await run(client.workflow.getHandle(row.workflow_id));
+  } catch (err) {
+    throw translateTemporalError(err);
   }
 }

@@ -26,8 +26,7 @@ import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../schemas';
 import { verificationView } from '../views';
-import { startAndAwaitOpened } from './process-start';
-import { translateTemporalError } from './temporal-errors';
+import { startAndAwaitOpened, updateProcess } from './process-start';
 import { individualIdentityHash, mainlandPerson, verificationTimings } from './verification-inputs';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './verification-requests';
 
@@ -126,15 +125,8 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     return startWorkflow(principal, WorkflowTypes.enterpriseVerification, input);
   }
 
-  /** Runs an update on the verification's workflow, translating refusals into problems. */
-  async function update<T>(row: { workflow_id: string; status: string }, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
-    if (row.status !== 'in_progress') throw appError('PROCESS_NOT_OPEN', 'This verification is no longer open.');
-    try {
-      return await run(temporal.client.workflow.getHandle(row.workflow_id));
-    } catch (err) {
-      throw translateTemporalError(err);
-    }
-  }
+  const update = <T>(row: { workflow_id: string; status: string }, run: Parameters<typeof updateProcess<T>>[3]) =>
+    updateProcess(temporal.client, row, 'This verification is no longer open.', run);
 
   return {
     /** The account a verification belongs to (undefined: no such verification). */
