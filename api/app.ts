@@ -12,6 +12,7 @@ import type { PiiCipher } from '../platform/crypto';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { createAuthenticator } from './auth';
+import { securityHeaders, unauthenticatedRateLimit } from './hardening';
 import { IdempotencyStore } from './idempotency';
 import { problemMiddleware } from './problem';
 import { createReadModel } from './read-model';
@@ -72,6 +73,10 @@ export function buildApp(deps: AppDeps): Express {
     });
     next();
   });
+
+  app.use(securityHeaders());
+  // Routes without a bearer token are limited per client address.
+  app.use(['/v1/callbacks', '/sandbox'], unauthenticatedRateLimit(config.rateLimit));
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {

@@ -97,6 +97,8 @@ export const ErrorCode = {
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
   // a path that exists, with a method it does not take (the Allow header lists those it does)
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  // too many requests from one client address on an unauthenticated route: retry after Retry-After seconds
+  RATE_LIMITED: 'RATE_LIMITED',
   QR_REFRESH_LIMIT: 'QR_REFRESH_LIMIT',
   // the account already has a verified subject: a different subject goes through a change (SPEC §5)
   ALREADY_VERIFIED: 'ALREADY_VERIFIED',

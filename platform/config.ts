@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseIsoDate } from '../domain/calendar-date';
 import { parseDuration } from '../domain/duration';
+import { ConfigError, resolveSecrets, type Secrets } from './config-secrets';
+
+export { ConfigError, type Secrets };
 
 /**
  * Configuration is read once from the environment, validated here and passed down.
@@ -83,6 +84,10 @@ const EnvSchema = z.object({
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
   BUSINESS_CALENDAR_WORKDAYS: z.string().default(''),
 
+  // Requests per client address and window on the unauthenticated routes (callbacks, sandbox); 429 RATE_LIMITED beyond.
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW: duration('1m'),
+
   PLATFORM_ACCOUNT_NAME: z.string().min(2).default('云平台科技有限公司'),
   PLATFORM_ACCOUNT_NUMBER: z.string().regex(/^\d{8,30}$/).default('110501880000009999'),
   PLATFORM_BANK_NAME: z.string().min(2).default('中国建设银行北京分行'),
@@ -97,16 +102,6 @@ const EnvSchema = z.object({
 export const PROVIDERS_WITH_CALLBACKS = ['wechat', 'qq', 'face', 'bank'] as const;
 export type CallbackProvider = (typeof PROVIDERS_WITH_CALLBACKS)[number];
 
-export interface Secrets {
-  serviceApiKey: string;
-  reviewerApiKey: string;
-  adminApiKey: string;
-  accountTokenSecret: string;
-  piiEncryptionKey: Buffer;
-  piiHashKey: Buffer;
-  temporalCodecKey: Buffer;
-  callbackSecrets: Record<CallbackProvider, string>;
-}
 
 /** The process timings of SPEC.md, in milliseconds; workflows receive them as input. */
 export interface ProcessTimings {
@@ -142,6 +137,8 @@ export interface Config {
     maxCachedWorkflows: number;
   };
   sandbox: { enabled: boolean; payoutDelayMs: number };
+  /** Per client address on the unauthenticated routes. */
+  rateLimit: { max: number; windowMs: number };
   timings: ProcessTimings;
   /** The platform's collection account, shown for recharge verification and paying out remittances. */
   platformAccount: { accountName: string; accountNumber: string; bankName: string };
@@ -152,71 +149,6 @@ export interface Config {
   secrets: Secrets;
   /** Human-readable notes about defaults taken (dev keys, generated secrets). */
   warnings: string[];
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-const DEV_KEYS = {
-  SERVICE_API_KEY: 'dev-service-key',
-  REVIEWER_API_KEY: 'dev-reviewer-key',
-  ADMIN_API_KEY: 'dev-admin-key',
-} as const;
-
-type GeneratedSecretName =
-  | 'ACCOUNT_TOKEN_SECRET'
-  | 'PII_ENCRYPTION_KEY'
-  | 'PII_HASH_KEY'
-  | 'TEMPORAL_CODEC_KEY'
-  | 'WECHAT_CALLBACK_SECRET'
-  | 'QQ_CALLBACK_SECRET'
-  | 'FACE_CALLBACK_SECRET'
-  | 'BANK_CALLBACK_SECRET';
-
-const GENERATED_SECRETS: GeneratedSecretName[] = [
-  'ACCOUNT_TOKEN_SECRET',
-  'PII_ENCRYPTION_KEY',
-  'PII_HASH_KEY',
-  'TEMPORAL_CODEC_KEY',
-  'WECHAT_CALLBACK_SECRET',
-  'QQ_CALLBACK_SECRET',
-  'FACE_CALLBACK_SECRET',
-  'BANK_CALLBACK_SECRET',
-];
-
-/** Shared secrets compared as given (API keys, callback HMAC secrets): production wants them long. */
-const SHARED_SECRETS = [
-  'SERVICE_API_KEY',
-  'REVIEWER_API_KEY',
-  'ADMIN_API_KEY',
-  'WECHAT_CALLBACK_SECRET',
-  'QQ_CALLBACK_SECRET',
-  'FACE_CALLBACK_SECRET',
-  'BANK_CALLBACK_SECRET',
-] as const;
-
-/**
- * Outside production a missing secret is generated once and kept in
- * <DATA_DIR>/secrets.json, so encrypted data and histories stay readable across
- * restarts and between the api and worker processes of one machine.
- */
-function loadOrCreateDevSecrets(dataDir: string): Record<GeneratedSecretName, string> {
-  const file = path.join(dataDir, 'secrets.json');
-  let stored: Partial<Record<GeneratedSecretName, string>> = {};
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
-  let changed = false;
-  for (const name of GENERATED_SECRETS) {
-    if (!stored[name]) {
-      stored[name] = randomBytes(32).toString('base64');
-      changed = true;
-    }
-  }
-  if (changed) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
-  }
-  return stored as Record<GeneratedSecretName, string>;
 }
 
 function isoDates(name: string, list: string): string[] {
@@ -240,28 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TEST_FAULT_PAUSE_AFTER.length > 0 && e.NODE_ENV !== 'test') {
     throw new ConfigError('TEST_FAULT_* settings are for tests only (NODE_ENV=test)');
   }
-  if (production) {
-    const missing = [...Object.keys(DEV_KEYS), ...GENERATED_SECRETS].filter(
-      (name) => !e[name as keyof typeof e],
-    );
-    if (missing.length > 0) {
-      throw new ConfigError(`production requires these settings: ${missing.join(', ')}`);
-    }
-    const weak = SHARED_SECRETS.filter((name) => (e[name]?.length ?? 0) < 16);
-    if (weak.length > 0) throw new ConfigError(`production requires at least 16 characters in: ${weak.join(', ')}`);
-  }
-
-  const apiKey = (name: keyof typeof DEV_KEYS): string => {
-    const value = e[name];
-    if (value) return value;
-    warnings.push(`${name} is not set: using the development key "${DEV_KEYS[name]}"`);
-    return DEV_KEYS[name];
-  };
-
-  const needGenerated = GENERATED_SECRETS.some((name) => !e[name]);
-  const dev = needGenerated && !production ? loadOrCreateDevSecrets(dataDir) : undefined;
-  if (dev) warnings.push(`secrets not set in the environment are read from ${path.join(dataDir, 'secrets.json')}`);
-  const secret = (name: GeneratedSecretName): string => (e[name] ?? dev?.[name]) as string;
+  const secrets = resolveSecrets(e, { production, dataDir, warnings });
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, '');
   return {
@@ -285,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     // The sandbox imitates the outside world: never in production.
     sandbox: { enabled: e.SANDBOX_ENABLED && !production, payoutDelayMs: e.SANDBOX_PAYOUT_DELAY },
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },
     timings: {
       qrTtlMs: e.QR_TTL,
       qrRefreshLimit: e.QR_REFRESH_LIMIT,
@@ -300,21 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },
     calendar: { holidays: isoDates('BUSINESS_CALENDAR_HOLIDAYS', e.BUSINESS_CALENDAR_HOLIDAYS), workdays: isoDates('BUSINESS_CALENDAR_WORKDAYS', e.BUSINESS_CALENDAR_WORKDAYS) },
-    secrets: {
-      serviceApiKey: apiKey('SERVICE_API_KEY'),
-      reviewerApiKey: apiKey('REVIEWER_API_KEY'),
-      adminApiKey: apiKey('ADMIN_API_KEY'),
-      accountTokenSecret: secret('ACCOUNT_TOKEN_SECRET'),
-      piiEncryptionKey: Buffer.from(secret('PII_ENCRYPTION_KEY'), 'base64'),
-      piiHashKey: Buffer.from(secret('PII_HASH_KEY'), 'base64'),
-      temporalCodecKey: Buffer.from(secret('TEMPORAL_CODEC_KEY'), 'base64'),
-      callbackSecrets: {
-        wechat: secret('WECHAT_CALLBACK_SECRET'),
-        qq: secret('QQ_CALLBACK_SECRET'),
-        face: secret('FACE_CALLBACK_SECRET'),
-        bank: secret('BANK_CALLBACK_SECRET'),
-      },
-    },
+    secrets,
     warnings,
   };
 }

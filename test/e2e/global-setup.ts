@@ -75,6 +75,8 @@ export default async function setup(project: TestProject) {
     SANDBOX_PAYOUT_DELAY: '1s',
     // Changes of subject: a cooling-off tests can wait out (the rule itself is the same at 30 days).
     CHANGE_COOLDOWN: '8s',
+    // Tests drive the sandbox hard from one address; hardening.test.ts tries the limit itself.
+    RATE_LIMIT_MAX: '1000000',
   };
   // The worker applies the migrations; the API starts after it, without migrating.
   const worker = await startServiceProcess({
