@@ -110,6 +110,10 @@ export async function publicRemittance(input: EnterpriseVerificationInput, run: 
   setHandler(submitAmountUpdate, r.amounts.ask, { validator: r.validateAmount });
   run.cancelGuard = () => {
     if (r.decisions.busy) throw refuse(FailureType.processNotOpen, 'a reviewer’s decision is being recorded; cancel again once it shows');
+    // After approval the payout is ordered, and a payout cannot be recalled: the process ends with the amount or its window.
+    if (run.step === 'awaiting_payout' || run.step === 'awaiting_amount') {
+      throw refuse(FailureType.processNotOpen, 'the payout has been ordered and cannot be recalled; enter the amount, or let the entry window pass');
+    }
   };
   // A review waiting for its decision when the process ends is withdrawn from the queue.
   run.onClose({

@@ -105,4 +105,22 @@ describe('public remittance: a decision and a cancellation', () => {
       expect(calls.finished).toEqual([{ status: 'cancelled', failureReason: null }]);
     });
   });
+
+  it('once approved, the payout is ordered and cannot be recalled: cancel is refused (PROCESS_NOT_OPEN) while the payout and the amount are awaited', async () => {
+    const { calls, activities } = fakes({});
+    await withWorker(activities, async (tq) => {
+      const handle = await inReview(tq);
+      expect(await handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: 'rev-1', decision: 'approve', reason: null, reviewer: 'reviewer' }] })).toEqual({ status: 'approved' });
+      await eventually(async () => expect(calls.payouts).toBe(1));
+      const [whilePaying] = await Promise.allSettled([handle.executeUpdate(cancelUpdate)]);
+      expect(refusal(whilePaying)).toBe('PROCESS_NOT_OPEN');
+
+      await handle.signal(providerEventSignal, { eventId: `evt_${randomUUID()}`, provider: 'bank', type: 'payout.settled', requestId: `${handle.workflowId}/payout`, occurredAt: new Date().toISOString() });
+      await eventually(async () => expect(await handle.query(snapshotQuery)).toMatchObject({ step: 'awaiting_amount' }));
+      const [whileEntering] = await Promise.allSettled([handle.executeUpdate(cancelUpdate)]);
+      expect(refusal(whileEntering)).toBe('PROCESS_NOT_OPEN');
+      expect(await handle.query(snapshotQuery)).toMatchObject({ status: 'in_progress', step: 'awaiting_amount' });
+      expect(calls.finished).toEqual([]);
+    });
+  });
 });
