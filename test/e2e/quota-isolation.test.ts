@@ -20,7 +20,7 @@ beforeAll(() => {
     connection: inject('databaseUrl'),
     pool: {
       min: 0,
-      max: 6,
+      max: 21,
       afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) =>
         conn.query('set session characteristics as transaction isolation level repeatable read', (err) => done(err, conn)),
     },
@@ -47,14 +47,14 @@ async function openOne(identityHash: string) {
 }
 
 describe('quota under REPEATABLE READ sessions', () => {
-  it('five accounts completing at once on one identity: exactly three verify', async () => {
+  it('twenty accounts completing at once on one identity: exactly three verify', async () => {
     const [level] = (await db.raw('show transaction isolation level')).rows as { transaction_isolation: string }[];
     expect(level!.transaction_isolation).toBe('repeatable read');
     const identityHash = randomBytes(16).toString('hex');
-    const ids = await Promise.all([1, 2, 3, 4, 5].map(() => openOne(identityHash)));
+    const ids = await Promise.all(Array.from({ length: 20 }, () => openOne(identityHash)));
     const outcomes = await Promise.all(ids.map((verificationId) => repo.completeVerification(db, { verificationId, revision: 1, messages: MESSAGES })));
     expect(outcomes.filter((o) => o.status === 'verified')).toHaveLength(3);
-    expect(outcomes.filter((o) => o.failureReason === 'IDENTITY_QUOTA_EXCEEDED')).toHaveLength(2);
+    expect(outcomes.filter((o) => o.failureReason === 'IDENTITY_QUOTA_EXCEEDED')).toHaveLength(17);
     const [row] = await db('identity_bindings').where({ identity_hash: identityHash }).whereNull('released_at').count<{ count: string }[]>({ count: '*' });
     expect(Number(row!.count)).toBe(3);
   });
