@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bankAccountNumber, enterprise, enterpriseBody, register } from '../support/enterprise';
 import { http, uniqueAccount } from '../support/http';
+import { expectMoneyReconciled, gatherMoneyFacts } from '../support/reconcile';
+import { moneyDiscrepancies } from '../support/reconcile-rules';
 import { eventually } from '../support/temporal-test-env';
 
 /**
@@ -64,6 +66,10 @@ async function reconciled(r: Awaited<ReturnType<typeof rechargedAccount>>) {
   expect(ledger[0].reference).toBe(r.transferId);
   const account = (await api.get(`/v1/accounts/${r.accountId}`)).body;
   expect(account.balance).toBe(r.amount);
+  const facts = await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [r.accountId] });
+  // It read what it reconciled: the payer's statement (found from the sealed application) and the credit.
+  expect(facts.statements).toHaveLength(1);
+  expect(facts.ledger).toEqual([expect.objectContaining({ reference: r.transferId })]);
 }
 
 describe('money exactly once', () => {
@@ -95,5 +101,12 @@ describe('money exactly once', () => {
     expect(again.status).toBe(200);
     await refundDone(r.transferId);
     await reconciled(r);
+  });
+
+  it('the reconciliation fails on real rows where money moved twice: a credited transfer the bank also sent back', async () => {
+    const r = await rechargedAccount();
+    await db('sandbox_bank_transfers').where({ id: r.transferId }).update({ refund_request_id: `refund/${r.transferId}`, refunded_at: db.fn.now() });
+    const found = moneyDiscrepancies(await gatherMoneyFacts(db, { baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [r.accountId] }));
+    expect(found).toEqual([`transfer ${r.transferId} is both credited and refunded`]);
   });
 });
