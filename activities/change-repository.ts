@@ -3,6 +3,7 @@ import { accountStanding, changeRefusal, type ChangeRefusal, type ChangeType } f
 import { recordMissing } from './failures';
 import { endProcessRow, recordProgress } from './repository';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
+import { processEvent, recordAudit } from '../platform/audit';
 
 /**
  * The read model of changes of subject (SPEC §5): opening one claims the
@@ -64,6 +65,7 @@ export async function openChange(db: Knex, c: NewChange, now = new Date()): Prom
       request_enc: c.requestEnc,
       expires_at: c.expiresAt,
     });
+    await recordAudit(trx, processEvent({ id: c.id, account_id: c.accountId, workflow_id: c.workflowId }, 'change.opened', { type: c.type }, `${c.id}/opened`));
     return { opened: true };
   });
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { IDENTITY_QUOTA, type SubjectType } from '../domain/constants';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
 import type { IdentityRow, VerificationRow } from '../platform/tables';
+import { processEvent, recordAudit } from '../platform/audit';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { recordMissing } from './failures';
 
@@ -61,6 +62,7 @@ export async function openVerification(db: Knex, v: NewVerification): Promise<{ 
     if (v.changeId) {
       await insertVerification(trx, v);
       await trx('changes').where({ id: v.changeId }).update({ verification_id: v.id, updated_at: trx.fn.now() });
+      await auditOpened(trx, v);
       return { opened: true };
     }
     if (account.verification_status === 'verified') return { opened: false, code: 'ALREADY_VERIFIED' };
@@ -71,9 +73,16 @@ export async function openVerification(db: Knex, v: NewVerification): Promise<{ 
       .where({ id: v.accountId })
       .update({ open_process_kind: 'verification', open_process_id: v.id, updated_at: trx.fn.now() });
     await insertVerification(trx, v);
+    await auditOpened(trx, v);
     return { opened: true };
   });
 }
+
+const auditOpened = (trx: Knex.Transaction, v: NewVerification) =>
+  recordAudit(
+    trx,
+    processEvent({ id: v.id, account_id: v.accountId, workflow_id: v.workflowId }, 'verification.opened', { method: v.method, subjectType: v.subjectType, changeId: v.changeId ?? null }, `${v.id}/opened`),
+  );
 
 const insertVerification = (trx: Knex.Transaction, v: NewVerification) =>
   trx('verifications').insert({
@@ -97,16 +106,23 @@ export async function recordProgress(
   table: 'verifications' | 'changes',
   args: { id: string; revision: number; step: string | null; nextAction: unknown },
 ): Promise<boolean> {
-  const updated = await db(table)
-    .where({ id: args.id, status: 'in_progress' })
-    .andWhere('revision', '<', args.revision)
-    .update({
-      step: args.step,
-      next_action: args.nextAction === null ? null : JSON.stringify(args.nextAction),
-      revision: args.revision,
-      updated_at: db.fn.now(),
-    });
-  return updated > 0;
+  return db.transaction(async (trx) => {
+    const updated: { id: string; account_id: string; workflow_id: string }[] = await trx(table)
+      .where({ id: args.id, status: 'in_progress' })
+      .andWhere('revision', '<', args.revision)
+      .update({
+        step: args.step,
+        next_action: args.nextAction === null ? null : JSON.stringify(args.nextAction),
+        revision: args.revision,
+        updated_at: trx.fn.now(),
+      })
+      .returning(['id', 'account_id', 'workflow_id']);
+    const row = updated[0];
+    if (!row) return false;
+    const kind = table === 'changes' ? 'change' : 'verification';
+    await recordAudit(trx, processEvent(row, `${kind}.step`, { step: args.step }, `${row.id}/r${args.revision}`));
+    return true;
+  });
 }
 
 /**
@@ -117,7 +133,7 @@ export async function recordProgress(
 export async function endProcessRow(
   trx: Knex.Transaction,
   table: 'verifications' | 'changes',
-  row: { id: string; account_id: string; revision: number },
+  row: { id: string; account_id: string; workflow_id: string; revision: number },
   revision: number,
   outcome: { status: string; failureReason: string | null },
 ): Promise<void> {
@@ -133,6 +149,8 @@ export async function endProcessRow(
       updated_at: trx.fn.now(),
     });
   await trx('accounts').where({ id: row.account_id, open_process_id: row.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
+  const kind = table === 'changes' ? 'change' : 'verification';
+  await recordAudit(trx, processEvent(row, `${kind}.closed`, { status: outcome.status, failureReason: outcome.failureReason }, `${row.id}/closed`));
 }
 
 export const recordVerificationProgress = (db: Knex, args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null }) =>

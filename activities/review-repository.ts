@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit, type AuditEvent } from '../platform/audit';
 
 /** The review queue's writes (SPEC §6): tasks opened by processes, decisions, withdrawals. */
 
@@ -42,6 +43,7 @@ export async function openReview(
       })
       .onConflict('id')
       .ignore();
+    await recordAudit(trx, reviewEvent(args, { role: 'workflow', name: args.workflowId }, 'review.opened', { kind: args.kind }));
     await trx(processTable(args.processId)).where({ id: args.processId }).update({ review_id: args.reviewId, rejection: null, updated_at: trx.fn.now() });
   });
 }
@@ -55,8 +57,13 @@ export async function decideReview(
     const updated = await trx('reviews')
       .where({ id: args.reviewId, status: 'open' })
       .update({ status: args.decision, reason: args.reason, decided_by: args.reviewer, decided_at: trx.fn.now() })
-      .returning(['process_id', 'decided_at']);
-    const row = updated[0] as { process_id: string; decided_at: Date } | undefined;
+      .returning(['process_id', 'account_id', 'decided_at']);
+    const row = updated[0] as { process_id: string; account_id: string; decided_at: Date } | undefined;
+    if (row) {
+      const review = { reviewId: args.reviewId, accountId: row.account_id, processId: row.process_id };
+      // The reason is the reviewer's free text: it stays on the review, the log holds the decision.
+      await recordAudit(trx, reviewEvent(review, { role: 'reviewer', name: args.reviewer }, 'review.decided', { decision: args.decision }));
+    }
     if (row && args.decision === 'rejected') {
       await trx(processTable(row.process_id))
         .where({ id: row.process_id })
@@ -67,5 +74,24 @@ export async function decideReview(
 
 /** The requester revoked while the review was open (SPEC §4.1: revoke and pick another method). */
 export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
-  await db('reviews').where({ id: reviewId, status: 'open' }).update({ status: 'revoked', decided_at: db.fn.now() });
+  await db.transaction(async (trx) => {
+    const updated: { account_id: string; process_id: string; workflow_id: string }[] = await trx('reviews')
+      .where({ id: reviewId, status: 'open' })
+      .update({ status: 'revoked', decided_at: trx.fn.now() })
+      .returning(['account_id', 'process_id', 'workflow_id']);
+    const row = updated[0];
+    if (row) {
+      await recordAudit(trx, reviewEvent({ reviewId, accountId: row.account_id, processId: row.process_id }, { role: 'workflow', name: row.workflow_id }, 'review.revoked', {}));
+    }
+  });
+}
+
+function reviewEvent(
+  review: { reviewId: string; accountId: string; processId: string },
+  actor: AuditEvent['actor'],
+  action: string,
+  detail: AuditEvent['detail'],
+): AuditEvent {
+  const what = action.slice('review.'.length);
+  return { actor, action, resource: { kind: 'review', id: review.reviewId }, accountId: review.accountId, processId: review.processId, detail, dedupeKey: `${review.reviewId}/${what}` };
 }

@@ -10,6 +10,7 @@ import { ensureAccount, type AccountMessage } from './accounts';
 import { closeChange, lockChange, terminalOf, type ChangeRow, type ChangeTerminal } from './change-repository';
 import { invalidRequest, recordMissing } from './failures';
 import { lockIdentity, quotaTransaction, shownName } from './repository';
+import { processEvent, recordAudit } from '../platform/audit';
 
 /**
  * The switch that completes a change of subject (SPEC §5), in one transaction:
@@ -75,6 +76,10 @@ export async function switchSubject(
         last_completed_at: trx.fn.now(),
         updated_at: trx.fn.now(),
       });
+    await recordAudit(trx, {
+      ...processEvent(c, 'account.subject_changed', { changeId: c.id, subjectType: next.subjectType, newIdentity }, `${c.id}/switched`),
+      resource: { kind: 'account', id: c.account_id },
+    });
     const outcome = { status: 'completed', failureReason: null } as const;
     await closeChange(trx, c, args.revision, outcome, args.messages.completed);
     return outcome;

@@ -100,7 +100,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   const auth = createAuthenticator(config.secrets);
-  const routeDeps: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db, deps.cipher), logger };
+  const routeDeps: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db, deps.cipher), logger, db };
   const readModel = createReadModel(db);
   const { providers } = deps;
   const uploads = buildUploadService({ db, storage: deps.storage, ocr: providers.service.ocr });

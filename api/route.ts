@@ -1,8 +1,10 @@
 import type { Express, Request, Response } from 'express';
+import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { appError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
+import { auditRequest, type AuditSpec } from './audit';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey, type IdempotencyStore } from './idempotency';
 import { fieldErrors, ProblemSchema, validationError } from './problem';
@@ -52,6 +54,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
    * for another account is answered 404 before the request is read, as if the resource did not exist.
    */
   owner?: (params: Record<string, string>) => Promise<string | undefined>;
+  /** What an accepted request records in the audit log; required on routes with a bearer token that change something (`false`: it only reads). */
+  audit?: AuditSpec | false;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<Reply | undefined>;
 }
@@ -62,6 +66,8 @@ export interface RouteDeps {
   auth: Authenticator;
   idempotency: IdempotencyStore;
   logger: Logger;
+  /** Where accepted requests are audited. */
+  db: Knex;
 }
 
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
@@ -81,6 +87,9 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
   deps: RouteDeps,
   spec: RouteSpec<P, Q, B>,
 ): void {
+  if (spec.method !== 'get' && spec.auth !== 'public' && spec.audit === undefined) {
+    throw new Error(`${spec.method.toUpperCase()} ${spec.path}: say what it records in the audit log (audit: { action }), or audit: false if it changes nothing`);
+  }
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     responses[status] = r.schema
@@ -135,21 +144,38 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       log: (res.locals.log as Logger | undefined) ?? deps.logger,
     };
 
+    const run = async () => {
+      const reply = await spec.handler(ctx);
+      if (reply && reply.status < 400 && spec.audit) await audit(deps.db, spec, req, ctx, reply);
+      return reply;
+    };
     const key = spec.idempotent ? req.get(IDEMPOTENCY_HEADER) : undefined;
     if (key === undefined) {
-      const reply = await spec.handler(ctx);
+      const reply = await run();
       if (reply) send(res, reply);
       return;
     }
     validateKey(key);
     const answer = await deps.idempotency.execute(principalKey(principal), key, requestHash(req.method, req.path, req.body), async (seed) => {
       ctx.seed = seed;
-      const reply = await spec.handler(ctx);
+      const reply = await run();
       if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
       return { status: reply.status, body: reply.body ?? null };
     }, spec.idempotent === 'rerun' ? 'rerun' : 'stored');
     send(res, { status: answer.status, body: answer.body, ...(answer.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}) });
   });
+}
+
+/** Recorded when the handler accepted the request: an idempotent replay records nothing again. */
+function audit(db: Knex, spec: RouteSpec<AnyObject, AnyObject, z.ZodType>, req: Request, ctx: RouteContext<unknown, unknown, unknown>, reply: Reply) {
+  const params = req.params as Record<string, string>;
+  return auditRequest(db, spec.audit as AuditSpec, {
+    principal: ctx.principal,
+    params,
+    body: ctx.body,
+    requestId: ctx.res.locals.correlationId as string | undefined,
+    owner: async () => (spec.owner ? spec.owner(params) : undefined),
+  }, reply.body);
 }
 
 function send(res: Response, reply: Reply): void {

@@ -5,6 +5,7 @@ import * as reviewSealedApplicant from './20261127_0003_review_sealed_applicant'
 import * as sandboxFaults from './20261202_0004_sandbox_faults';
 import * as changes from './20261202_0005_changes';
 import * as changeSwitch from './20261203_0006_change_switch';
+import * as auditEvents from './20261203_0007_audit_events';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261202_0004_sandbox_faults': sandboxFaults,
   '20261202_0005_changes': changes,
   '20261203_0006_change_switch': changeSwitch,
+  '20261203_0007_audit_events': auditEvents,
 };

@@ -43,6 +43,7 @@ export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/accounts/{accountId}/icp-name-check',
+    audit: false,
     summary: "Whether an ICP filing entity's name equals the verified name",
     description: 'Full-width and half-width forms and whitespace runs compare equal. An unverified account answers 409 NOT_VERIFIED.',
     tags: ['accounts'],

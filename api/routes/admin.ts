@@ -7,7 +7,8 @@ import type { Authenticator } from '../auth';
 import type { ReadModel } from '../read-model';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { AccountTokenRequest, AccountTokenResponse } from '../schemas';
+import { AccountId, AccountTokenRequest, AccountTokenResponse, ListQuery, page } from '../schemas';
+import { AUDIT_CURSOR, AuditEventView, listAuditEvents } from '../audit';
 import { enterpriseIdentityHash, individualIdentityHash } from '../services/verification-inputs';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
 
@@ -27,10 +28,33 @@ function enterpriseCode(raw: string, path: string): string {
   return code.normalized;
 }
 
+const AuditQuery = ListQuery.extend({
+  accountId: AccountId.optional(),
+  processId: z.string().regex(/^(ver|chg)_[A-Za-z0-9]{8,64}$/, 'a verification (ver_…) or change (chg_…) id').optional(),
+  cursor: z.string().regex(AUDIT_CURSOR, 'a cursor this API returned').optional(),
+});
+
 export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; db: Knex }): void {
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/admin/audit-events',
+    summary: 'The audit log: every state change and decision, newest first',
+    description:
+      'Who (actor role and name: the caller, or the workflow, or the reviewer whose decision it records), when, what (action, resource), from which request (the X-Request-Id of the request that made it). Details hold ids, steps, statuses and codes, never personal data.',
+    tags: ['admin'],
+    auth: ['admin'],
+    query: AuditQuery,
+    responses: { 200: { description: 'A page of events', schema: page(AuditEventView, 'AuditEventPage') } },
+    handler: async ({ query }) => ({
+      status: 200,
+      body: await listAuditEvents(services.db, { accountId: query.accountId, processId: query.processId }, query.limit, query.cursor),
+    }),
+  });
+
   defineRoute(deps, {
     method: 'put',
     path: '/v1/admin/enterprise-quotas/{creditCode}',
+    audit: { action: 'enterprise_quota.set', resource: ({ params }) => ({ kind: 'enterprise-quota', id: params.creditCode! }) },
     summary: 'Set how many accounts an enterprise may verify (default 10)',
     description: 'For an account manager raising an enterprise’s quota. Enforced atomically when a verification completes.',
     tags: ['admin'],
@@ -51,6 +75,7 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
   defineRoute(deps, {
     method: 'post',
     path: '/v1/admin/account-tokens',
+    audit: { action: 'account_token.minted', resource: ({ body }) => ({ kind: 'account', id: (body as { accountId: string }).accountId }) },
     summary: 'Mint a token scoped to one account',
     description: 'For a browser acting on one account: the token reads and acts on that account only (anything else answers 404).',
     tags: ['admin'],
@@ -64,6 +89,7 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
   defineRoute(deps, {
     method: 'post',
     path: '/v1/admin/identity-lookups',
+    audit: false,
     summary: 'Which accounts an identity verified ("find my accounts")',
     description: 'Answered through the keyed hash of the identity; plaintext ID numbers are never scanned.',
     tags: ['admin'],

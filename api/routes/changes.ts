@@ -9,6 +9,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/accounts/{accountId}/changes',
+    audit: { action: 'change.requested' },
     summary: 'Request a change of the verified subject',
     description:
       'Starts workflow change/<id>. Refusals in this order: 422 VALIDATION_FAILED → 409 NOT_VERIFIED → 409 CHANGE_NOT_ALLOWED → 409 PROCESS_ALREADY_OPEN → 409 CHANGE_COOLDOWN (with allowedFrom) → the new person’s ID and age rules (UNDERAGE, ID_NUMBER_INVALID, INTERNATIONAL_SITE_REQUIRED) or the new enterprise’s (CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE). Answers once the first step is shown; an automatic name change may answer already completed.',
@@ -48,6 +49,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/changes/{id}/materials',
+    audit: { action: 'change.materials_submitted' },
     summary: 'Materials for review (entity change, name change by materials)',
     description: 'Every purpose of nextAction.required, each an upload of this account with that purpose (deregistration_proof stands in for current_license); else 422. At another step: 409 PROCESS_NOT_OPEN.',
     tags: ['changes'],
@@ -62,6 +64,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/changes/{id}/new-subject',
+    audit: { action: 'change.new_subject_chosen' },
     summary: 'The new enterprise and its verification method, after approval (entity change)',
     description: 'Name and credit code must be the declared newEnterprise’s (else 422). Starts the new subject’s verification; the change then mirrors its next action.',
     tags: ['changes'],
@@ -76,6 +79,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/changes/{id}/revoke',
+    audit: { action: 'change.revoke_requested' },
     summary: 'Revoke a change',
     description: 'Until the review decision (types with a review) or the switch (types without); then 409 PROCESS_NOT_OPEN. The subject stays the original.',
     tags: ['changes'],
@@ -89,6 +93,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/changes/{id}/qr',
+    audit: { action: 'change.qr_refreshed' },
     summary: 'A fresh QR code for the current face or WeChat step',
     description: 'Like POST /v1/verifications/{id}/qr: the old ticket stops working; at most QR_REFRESH_LIMIT times per step.',
     tags: ['changes'],

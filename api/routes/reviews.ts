@@ -56,6 +56,7 @@ export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/reviews/{id}/decision',
+    audit: { action: 'review.decision_submitted' },
     summary: 'Approve, or reject with a reason',
     description:
       'A review that is no longer open (revoked, expired, decided) answers 409 REVIEW_NOT_OPEN. The answer comes once the process shows the outcome: after an approval the verification is in awaiting_payout, after a rejection it carries the rejection.',

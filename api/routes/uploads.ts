@@ -8,6 +8,7 @@ import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey }
 import { fieldErrors, ProblemSchema, validationError, type FieldError } from '../problem';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
+import { auditRequest } from '../audit';
 import { AccountId } from '../schemas';
 import { MAX_UPLOAD_BYTES, UPLOAD_PURPOSES, type UploadService } from '../services/uploads';
 
@@ -183,15 +184,21 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
     if (!form.file) errors.push({ path: 'file', message: 'a file is required' });
     if (errors.length > 0 || !fields.success || !form.file) throw validationError(errors);
     const input = { ...fields.data, filename: form.file.filename, bytes: form.file.bytes };
+    const create = async (seed?: string) => {
+      const upload = await uploads.create(principal, seed === undefined ? input : { ...input, seed });
+      const request = { principal, params: {}, body: fields.data, requestId: res.locals.correlationId as string | undefined, owner: async () => fields.data.accountId };
+      await auditRequest(deps.db, { action: 'upload.created' }, request, upload);
+      return upload;
+    };
 
     if (key === undefined) {
-      sendJson(res, 201, await uploads.create(principal, input));
+      sendJson(res, 201, await create());
       return;
     }
     const scope = principalKey(principal);
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
     const hash = requestHash(req.method, req.path, { purpose: input.purpose, accountId: input.accountId, sha256 });
-    const answer = await deps.idempotency.execute(scope, key, hash, async (seed) => ({ status: 201, body: await uploads.create(principal, { ...input, seed }) }));
+    const answer = await deps.idempotency.execute(scope, key, hash, async (seed) => ({ status: 201, body: await create(seed) }));
     sendJson(res, answer.status, answer.body, answer.replayed ? { 'Idempotent-Replayed': 'true' } : undefined);
   });
 

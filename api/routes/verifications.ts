@@ -8,6 +8,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
   defineRoute(deps, {
     method: 'post',
     path: '/v1/accounts/{accountId}/verifications',
+    audit: { action: 'verification.requested' },
     summary: 'Start a verification',
     description:
       'Starts workflow verification/<id>. Answers once the process is open, with its first next action (a QR code to scan). An account never seen is created on first use.',
@@ -53,6 +54,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
   defineRoute(deps, {
     method: 'post',
     path: '/v1/verifications/{id}/qr',
+    audit: { action: 'verification.qr_refreshed' },
     summary: 'A fresh QR code',
     description: 'Replaces the QR code (the old ticket stops working). At most QR_REFRESH_LIMIT (5) times: then 409 QR_REFRESH_LIMIT.',
     tags: ['verifications'],
@@ -66,6 +68,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
   defineRoute(deps, {
     method: 'post',
     path: '/v1/verifications/{id}/remittance-amount',
+    audit: { action: 'verification.remittance_amount_submitted' },
     summary: 'Enter the amount received (corporate public remittance)',
     description:
       'Answered at once by the workflow: matched (the verification completes) or mismatch with the attempts left; two mismatches in a row fail it. 409 PROCESS_NOT_OPEN when no amount is awaited.',
@@ -87,6 +90,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
   defineRoute(deps, {
     method: 'post',
     path: '/v1/verifications/{id}/materials',
+    audit: { action: 'verification.materials_submitted' },
     summary: 'Corrected bank account and/or handler after a rejected review',
     description: 'A new handler passes face recognition before the materials go back to review.',
     tags: ['verifications'],
@@ -101,6 +105,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
   defineRoute(deps, {
     method: 'post',
     path: '/v1/verifications/{id}/cancel',
+    audit: { action: 'verification.cancel_requested' },
     summary: 'Cancel a verification in progress',
     tags: ['verifications'],
     auth: ['service', 'account', 'admin'],

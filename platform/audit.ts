@@ -1,0 +1,76 @@
+import type { Knex } from 'knex';
+import { newId } from './ids';
+
+/**
+ * The audit log: every state change and decision, who made it, when, and from
+ * which request. The API writes one event per accepted request that changes
+ * something (the caller as actor); activities write the processes' own state
+ * changes in the transaction that makes them (the workflow, or the reviewer
+ * whose decision it records, as actor). Details hold ids, steps, statuses and
+ * codes only: never personal data or free text a person typed.
+ */
+
+export type AuditActorRole = 'service' | 'account' | 'reviewer' | 'admin' | 'workflow';
+export type AuditResourceKind = 'account' | 'verification' | 'change' | 'review' | 'upload' | 'account-token' | 'enterprise-quota';
+
+export interface AuditEvent {
+  actor: { role: AuditActorRole; name: string };
+  action: string;
+  resource: { kind: AuditResourceKind; id: string };
+  accountId?: string | null;
+  processId?: string | null;
+  requestId?: string | null;
+  detail?: Record<string, string | number | boolean | null>;
+  /** Events written by a retried activity: the same key is written once. */
+  dedupeKey?: string;
+}
+
+export interface AuditRow {
+  seq: string;
+  id: string;
+  at: Date;
+  actor_role: string;
+  actor_name: string;
+  action: string;
+  resource_kind: string;
+  resource_id: string;
+  account_id: string | null;
+  process_id: string | null;
+  request_id: string | null;
+  detail: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent): Promise<void> {
+  const insert = db('audit_events').insert({
+    id: newId('aud'),
+    actor_role: event.actor.role,
+    actor_name: event.actor.name,
+    action: event.action,
+    resource_kind: event.resource.kind,
+    resource_id: event.resource.id,
+    account_id: event.accountId ?? null,
+    process_id: event.processId ?? null,
+    request_id: event.requestId ?? null,
+    detail: JSON.stringify(event.detail ?? {}),
+    dedupe_key: event.dedupeKey ?? null,
+  });
+  await (event.dedupeKey ? insert.onConflict('dedupe_key').ignore() : insert);
+}
+
+/** A process's own state change (verification ver_… or change chg_…), written by its workflow's activity. */
+export function processEvent(
+  process: { id: string; account_id: string; workflow_id: string },
+  action: string,
+  detail: AuditEvent['detail'],
+  dedupeKey: string,
+): AuditEvent {
+  return {
+    actor: { role: 'workflow', name: process.workflow_id },
+    action,
+    resource: { kind: process.id.startsWith('chg_') ? 'change' : 'verification', id: process.id },
+    accountId: process.account_id,
+    processId: process.id,
+    detail,
+    dedupeKey,
+  };
+}
