@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
 import { KEYS, uniqueAccount } from '../support/http';
 
@@ -7,7 +8,9 @@ import { KEYS, uniqueAccount } from '../support/http';
  * document, requests with odd path values (traversal, encodings, very long),
  * odd bodies (any JSON, wrong types, deep nesting, oversized, not JSON at all,
  * wrong content types) are never answered 5xx, every refusal is a problem
- * document, and a refused create leaves the account as it was.
+ * document, and a refused request wrote nothing: no row in any table that
+ * belongs to an account (processes, uploads, reviews, messages, money, the
+ * audit log) names an account only refused requests used.
  * The sandbox's fault switch is left out: flipping it would fail the other
  * test files sharing this stack (its own test covers it).
  */
@@ -50,6 +53,24 @@ async function send(op: Operation, url: string, token: string, payload: { raw: s
   return { status: res.status, type: res.headers.get('content-type') ?? '', text };
 }
 
+const ACCOUNT_TABLES = ['accounts', 'verifications', 'changes', 'uploads', 'reviews', 'messages', 'ledger_entries', 'identity_bindings', 'notifications', 'audit_events'] as const;
+
+/** The tables (with a count) holding rows of these accounts; empty when nothing was written for them. */
+async function rowsOf(accountIds: string[]): Promise<Record<string, number>> {
+  const db = knex({ client: 'pg', connection: inject('databaseUrl') });
+  try {
+    const found: Record<string, number> = {};
+    for (const table of ACCOUNT_TABLES) {
+      const column = table === 'accounts' ? 'id' : 'account_id';
+      const [row] = await db(table).whereIn(column, accountIds).count<{ count: string }[]>({ count: '*' });
+      if (Number(row!.count) > 0) found[table] = Number(row!.count);
+    }
+    return found;
+  } finally {
+    await db.destroy();
+  }
+}
+
 describe('generated bad input', () => {
   it(`${RUNS} requests across every operation: never a 5xx, always a problem document, never a partial write`, async () => {
     const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
@@ -59,6 +80,7 @@ describe('generated bad input', () => {
     expect(operations.length).toBeGreaterThan(35);
 
     const failures: string[] = [];
+    const refusedAccounts: string[] = [];
     let sent = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...operations), fc.array(pathValue, { minLength: 1, maxLength: 3 }), body, fc.constantFrom(KEYS.service, KEYS.admin), async (op, values, payload, token) => {
@@ -69,6 +91,7 @@ describe('generated bad input', () => {
         const where = `${op.method.toUpperCase()} ${url.slice(0, 120)} (${payload.type}, ${payload.raw.length} bytes)`;
         if (res.status >= 500) failures.push(`${where}: ${res.status} ${res.text.slice(0, 200)}`);
         if (res.status >= 400) {
+          refusedAccounts.push(accountId);
           const problem = (() => {
             try {
               return JSON.parse(res.text) as { code?: unknown; status?: unknown };
@@ -90,5 +113,7 @@ describe('generated bad input', () => {
     );
     expect(sent).toBeGreaterThanOrEqual(500);
     expect(failures).toEqual([]);
+    expect(refusedAccounts.length).toBeGreaterThan(RUNS / 2);
+    expect(await rowsOf(refusedAccounts)).toEqual({});
   }, 240_000);
 });
