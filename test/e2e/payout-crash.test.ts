@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
+import { expectMoneyReconciled } from '../support/reconcile';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
 import { eventually } from '../support/temporal-test-env';
 
@@ -51,7 +52,8 @@ describe('a worker crash during the payout', () => {
     const e = enterprise();
     await register(baseUrl, e);
     const bankAccount = bankAccountNumber();
-    const v = await remittanceInReview(baseUrl, uniqueAccount('crash'), e, { bankAccount });
+    const accountId = uniqueAccount('crash');
+    const v = await remittanceInReview(baseUrl, accountId, e, { bankAccount });
     const reviewId = v.nextAction.reviewId as string;
     expect((await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, { token: KEYS.reviewer })).body.status).toBe('approved');
 
@@ -78,5 +80,7 @@ describe('a worker crash during the payout', () => {
     const answer = await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: statement[0].amount });
     expect(answer.body).toMatchObject({ result: 'matched', verification: { status: 'verified' } });
     expect((await api.get(`/sandbox/bank/accounts/${bankAccount}/statement`, { token: null })).body.items).toHaveLength(1);
+    const money = await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [accountId] });
+    expect(money.payouts).toEqual([expect.objectContaining({ reference: `verification/${v.id}`, due: true })]);
   });
 });

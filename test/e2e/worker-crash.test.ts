@@ -7,6 +7,7 @@ import { passFace, requestAfterCooldown, scanWechat, verifiedIndividual } from '
 import { bankAccountNumber, enterprise, enterpriseBody, register } from '../support/enterprise';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 
 /**
@@ -127,5 +128,8 @@ describe('a worker killed after an effect, before reporting it', () => {
     expect((await shared.get(`/v1/accounts/${changing}`)).body.verification.subject.realName).toBe('李四');
     const messages = (await api.get(`/v1/accounts/${individual}/messages`)).body.items;
     expect(messages).toHaveLength(1);
+    // The bank, the ledger and the processes agree: the wrong amount refunded once, the exact one credited once, nothing else moved.
+    const money = await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [individual, recharging, notified, changing] });
+    expect(money.transfers.map((t) => t.refundRequestId === null).sort()).toEqual([false, true]);
   }, 240_000);
 });
