@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ProviderUnavailableError } from '../adapters/types';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
+import { unavailableDependency } from './unavailable';
 
 /**
  * RFC 9457 problem documents. Every refusal leaves through here: the one place
@@ -74,10 +75,13 @@ const TITLES: Record<string, string> = {
   TICKET_ALREADY_USED: 'The ticket was already used',
   TICKET_EXPIRED: 'The ticket has expired',
   TICKET_REVOKED: 'The ticket is no longer valid',
-  SERVICE_UNAVAILABLE: 'A dependency is unavailable',
+  SERVICE_UNAVAILABLE: 'The service is temporarily unavailable',
   PROVIDER_UNAVAILABLE: 'A provider is unavailable',
   INTERNAL: 'Internal error',
 };
+
+/** A dependency or provider that is down: the client may retry after this many seconds. */
+export const RETRY_AFTER_UNAVAILABLE_S = 5;
 
 export const problemType = (code: string) => `urn:problem-type:realname:${code.toLowerCase().replace(/_/g, '-')}`;
 
@@ -137,33 +141,37 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem document with a stable code' });
 
+/** What was thrown, as the problem document it is answered with. */
+function problemFor(err: unknown, logger: Logger, context: { correlationId?: string; method: string; path: string }): Problem {
+  const { correlationId } = context;
+  const expressType = (err as { type?: string }).type;
+  if (err instanceof AppError) return problemOf(err.code, err.detail, err.extras, correlationId);
+  if (err instanceof ProviderUnavailableError) {
+    logger.warn({ provider: err.provider, correlationId }, 'a provider is unavailable');
+    return problemOf('PROVIDER_UNAVAILABLE', `The ${err.provider} provider cannot be reached right now; try again later.`, {}, correlationId);
+  }
+  const dependency = unavailableDependency(err);
+  if (dependency) {
+    logger.warn({ dependency, correlationId, method: context.method, path: context.path, error: String((err as Error).message) }, 'a dependency is unavailable');
+    return problemOf('SERVICE_UNAVAILABLE', `The ${dependency} cannot be reached right now; retry after Retry-After seconds.`, {}, correlationId);
+  }
+  if (expressType === 'entity.parse.failed') {
+    return { ...problemOf('MALFORMED_REQUEST', 'The body is not valid JSON.', {}, correlationId), code: 'VALIDATION_FAILED', errors: [{ path: '', message: 'malformed JSON' }] };
+  }
+  if (expressType === 'entity.too.large') return { ...problemOf('VALIDATION_FAILED', 'The request body is too large.', {}, correlationId), status: 413 };
+  if (expressType === 'encoding.unsupported' || expressType === 'charset.unsupported') {
+    return { ...problemOf('MALFORMED_REQUEST', 'Unsupported body encoding.', {}, correlationId), code: 'VALIDATION_FAILED' };
+  }
+  logger.error({ err, correlationId, method: context.method, path: context.path }, 'unhandled error');
+  return problemOf('INTERNAL', 'Something went wrong on our side; the correlation id identifies it in our logs.', {}, correlationId);
+}
+
 /** The single error middleware: whatever was thrown leaves as application/problem+json. */
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const correlationId = res.locals.correlationId as string | undefined;
-    let problem: Problem;
-    const expressType = (err as { type?: string }).type;
-    if (err instanceof AppError) {
-      problem = problemOf(err.code, err.detail, err.extras, correlationId);
-    } else if (err instanceof ProviderUnavailableError) {
-      logger.warn({ provider: err.provider, correlationId }, 'a provider is unavailable');
-      problem = problemOf('PROVIDER_UNAVAILABLE', `The ${err.provider} provider cannot be reached right now; try again later.`, {}, correlationId);
-    } else if (expressType === 'entity.parse.failed') {
-      problem = problemOf('MALFORMED_REQUEST', 'The body is not valid JSON.', {}, correlationId);
-      problem.code = 'VALIDATION_FAILED';
-      problem.errors = [{ path: '', message: 'malformed JSON' }];
-    } else if (expressType === 'entity.too.large') {
-      problem = problemOf('VALIDATION_FAILED', 'The request body is too large.', {}, correlationId);
-      problem.status = 413;
-    } else if (expressType === 'encoding.unsupported' || expressType === 'charset.unsupported') {
-      problem = problemOf('MALFORMED_REQUEST', 'Unsupported body encoding.', {}, correlationId);
-      problem.code = 'VALIDATION_FAILED';
-    } else {
-      logger.error({ err, correlationId, method: req.method, path: req.path }, 'unhandled error');
-      problem = problemOf('INTERNAL', 'Something went wrong on our side; the correlation id identifies it in our logs.', {}, correlationId);
-    }
+    const problem = problemFor(err, logger, { correlationId: res.locals.correlationId as string | undefined, method: req.method, path: req.path });
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-    if (problem.status === 503) res.setHeader('Retry-After', '5');
+    if (problem.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_UNAVAILABLE_S));
     if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     if (Array.isArray(problem.allow)) res.setHeader('Allow', problem.allow.join(', '));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -102,6 +102,8 @@ export const ErrorCode = {
   QR_REFRESH_LIMIT: 'QR_REFRESH_LIMIT',
   // the account already has a verified subject: a different subject goes through a change (SPEC §5)
   ALREADY_VERIFIED: 'ALREADY_VERIFIED',
+  // 503 with Retry-After: PostgreSQL or the Temporal frontend cannot be reached (or not in time); retrying later is right
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // terminal failure reasons not already listed above
   IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
   BANK_CARD_REQUIRED: 'BANK_CARD_REQUIRED',

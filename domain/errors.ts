@@ -1,7 +1,7 @@
 import type { ErrorCode } from './constants';
 
-/** Codes beyond SPEC §9: the sandbox providers refusing bad calls, and the service's own conditions. */
-export type ServiceErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED' | 'SERVICE_UNAVAILABLE';
+/** Codes beyond SPEC §9 that only the sandbox providers use, refusing bad calls. */
+export type ServiceErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED';
 
 /**
  * A refusal with a stable code. Thrown by services, adapters and the sandbox;

@@ -14,6 +14,15 @@ export interface DbOptions {
 }
 
 /**
+ * Bounds on waiting for PostgreSQL, so a request during an outage is answered
+ * (503 SERVICE_UNAVAILABLE) instead of hanging: a connection attempt gives
+ * up after DB_CONNECT_TIMEOUT_MS, and a query waits at most
+ * DB_ACQUIRE_TIMEOUT_MS for a pooled connection (knex's default is 60 s).
+ */
+export const DB_CONNECT_TIMEOUT_MS = 5_000;
+export const DB_ACQUIRE_TIMEOUT_MS = 10_000;
+
+/**
  * PostgreSQL through `pg` when DATABASE_URL is set; otherwise an embedded
  * PGlite database in <dataDir>/pglite, which only one process may open.
  */
@@ -21,8 +30,10 @@ export function createDb(options: DbOptions): Db {
   if (options.databaseUrl) {
     return knex({
       client: 'pg',
-      connection: options.databaseUrl,
+      // keepAlive: a server that vanished without closing the socket is noticed, not waited on forever.
+      connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS, keepAlive: true },
       pool: { min: 0, max: options.poolMax ?? 10 },
+      acquireConnectionTimeout: DB_ACQUIRE_TIMEOUT_MS,
     });
   }
   const dir = path.join(options.dataDir, 'pglite');

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './temporal-codec';
 
@@ -7,8 +7,21 @@ export function dataConverter(codecKey: Buffer): DataConverter {
   return { payloadCodecs: [new AesGcmPayloadCodec(codecKey)] };
 }
 
+/**
+ * The API's RPCs retry an unreachable frontend for about 2 s (the SDK's default
+ * retries for about 20 s): a request during an outage is answered 503 with
+ * Retry-After, and the client's own retry is the better one.
+ */
+const RPC_ATTEMPTS = 5;
+/** gRPC backs off reconnecting up to 2 minutes; a frontend that came back is found within 5 s. */
+const MAX_RECONNECT_BACKOFF_MS = 5_000;
+
 export async function connectClient(options: { address: string; namespace: string; codecKey: Buffer }): Promise<Client> {
-  const connection = await Connection.connect({ address: options.address });
+  const connection = await Connection.connect({
+    address: options.address,
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: RPC_ATTEMPTS }))],
+  });
   return new Client({ connection, namespace: options.namespace, dataConverter: dataConverter(options.codecKey) });
 }
 

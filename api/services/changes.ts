@@ -25,7 +25,7 @@ import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
 import { changeView } from '../views';
 import { buildChangeRequest, newSubjectInput, newSubjectVerificationId, type ChangeRequestDeps } from './change-requests';
-import { startAndAwaitOpened, updateProcess } from './process-start';
+import { startAndAwaitOpened, updateProcess, withinDeadline } from './process-start';
 import { changeTimings } from './verification-inputs';
 
 /** How long a read of a change waits for its new subject's verification to show its first step. */
@@ -78,7 +78,9 @@ export function buildChangeService(deps: ChangeServiceDeps) {
     let verification = await readModel.verification(verificationId);
     if (!verification || (verification.status === 'in_progress' && !verification.next_action)) {
       // Briefly: a read never hangs on a verification whose first step is slow (a provider retried for minutes).
-      const opened = temporal.client.workflow.getHandle(verificationWorkflowId(verificationId)).executeUpdate(awaitOpenedUpdate).catch(() => undefined);
+      const handle = temporal.client.workflow.getHandle(verificationWorkflowId(verificationId));
+      // Bounded as well, so a worker that is down leaves no poll running behind the answered read.
+      const opened = withinDeadline(temporal.client, () => handle.executeUpdate(awaitOpenedUpdate)).catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([opened, new Promise((resolve) => (timer = setTimeout(resolve, NEW_SUBJECT_WAIT_MS)))]);
       clearTimeout(timer);

@@ -4,6 +4,23 @@ import { appError } from '../../domain/errors';
 import { translateTemporalError } from './temporal-errors';
 
 /**
+ * How long a request waits for a workflow to answer (open, take an update):
+ * past it the request is answered 503 SERVICE_UNAVAILABLE with Retry-After
+ * (a worker that is down, a cluster that is overloaded) instead of hanging.
+ * A retry with the same Idempotency-Key reaches the same workflow.
+ */
+export const TEMPORAL_CALL_DEADLINE_MS = 20_000;
+
+/** Runs `call` with every Temporal RPC it makes under one deadline; its failures become problems. */
+export async function withinDeadline<T>(client: Client, call: () => Promise<T>): Promise<T> {
+  try {
+    return await client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, call);
+  } catch (err) {
+    throw translateTemporalError(err);
+  }
+}
+
+/**
  * Starts a process's workflow and answers once it opened (its opening Update):
  * the one way the API starts verifications and changes. A retried request
  * (same Idempotency-Key, so the same workflow id) joins the run it started;
@@ -15,8 +32,8 @@ export async function startAndAwaitOpened<R>(
   opened: UpdateDefinition<R, []>,
   options: { workflowId: string; workflowType: string; input: unknown; searchAttributes: SearchAttributePair[] },
 ): Promise<{ kind: 'opened'; result: R } | { kind: 'ended'; result: () => Promise<unknown> }> {
-  try {
-    const result = await temporal.client.workflow.executeUpdateWithStart(opened, {
+  const start = () =>
+    temporal.client.workflow.executeUpdateWithStart(opened, {
       startWorkflowOperation: new WithStartWorkflowOperation(options.workflowType, {
         workflowId: options.workflowId,
         taskQueue: temporal.taskQueue,
@@ -26,10 +43,11 @@ export async function startAndAwaitOpened<R>(
         typedSearchAttributes: options.searchAttributes,
       }),
     });
-    return { kind: 'opened', result };
+  try {
+    return { kind: 'opened', result: await withinDeadline(temporal.client, start) };
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translateTemporalError(err);
-    return { kind: 'ended', result: () => temporal.client.workflow.getHandle(options.workflowId).result() };
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { kind: 'ended', result: () => withinDeadline(temporal.client, () => temporal.client.workflow.getHandle(options.workflowId).result()) };
   }
 }
 
@@ -45,9 +63,5 @@ export async function updateProcess<T>(
   run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>,
 ): Promise<T> {
   if (row.status !== 'in_progress') throw appError('PROCESS_NOT_OPEN', closedMessage);
-  try {
-    return await run(client.workflow.getHandle(row.workflow_id));
-  } catch (err) {
-    throw translateTemporalError(err);
-  }
+  return withinDeadline(client, () => run(client.workflow.getHandle(row.workflow_id)));
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../auth';
 import type { ReadModel } from '../read-model';
 import { subjectView } from '../views';
 import { translateTemporalError } from './temporal-errors';
+import { withinDeadline } from './process-start';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -63,9 +64,8 @@ export function buildReviewService(deps: { readModel: ReadModel; client: Client;
       const row = await load(id);
       if (row.status !== 'open') throw appError('REVIEW_NOT_OPEN', `This review is ${row.status}.`);
       try {
-        await deps.client.workflow
-          .getHandle(row.workflow_id)
-          .executeUpdate(decideReviewUpdate, { args: [{ reviewId: id, decision: body.decision, reason, reviewer: principal.role }] });
+        const handle = deps.client.workflow.getHandle(row.workflow_id);
+        await withinDeadline(deps.client, () => handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: id, decision: body.decision, reason, reviewer: principal.role }] }));
       } catch (err) {
         const problem = translateTemporalError(err);
         // The process ended (revoked, expired) between our read and the decision.

@@ -32,6 +32,8 @@ const SPEC_FAILURE_REASONS = [
   'LEGAL_PERSON_MISMATCH', 'ENTERPRISE_NOT_IN_REGISTRY', 'BANK_ACCOUNT_INVALID',
   'REMITTANCE_AMOUNT_MISMATCH', 'IDENTITY_QUOTA_EXCEEDED', 'UNDERAGE', 'PROVIDER_UNAVAILABLE',
 ];
+/** Refusals the service adds to SPEC §9's: no QR refresh left, already verified, a dependency out of reach (503). */
+const SERVICE_REQUEST_CODES = ['QR_REFRESH_LIMIT', 'ALREADY_VERIFIED', 'SERVICE_UNAVAILABLE'];
 /** Terminal reasons the service adds to SPEC §9's. */
 const SERVICE_FAILURE_REASONS = ['INTERNAL_ERROR'];
 
@@ -83,7 +85,7 @@ describe('ErrorCode', () => {
   });
 
   it('holds exactly the SPEC §9 codes plus the ones this service adds', () => {
-    const expected = new Set([...SPEC_REQUEST_CODES, ...SPEC_FAILURE_REASONS, ...SERVICE_FAILURE_REASONS, 'QR_REFRESH_LIMIT', 'ALREADY_VERIFIED']);
+    const expected = new Set([...SPEC_REQUEST_CODES, ...SPEC_FAILURE_REASONS, ...SERVICE_FAILURE_REASONS, ...SERVICE_REQUEST_CODES]);
     expect(new Set(Object.keys(ErrorCode))).toEqual(expected);
   });
 
