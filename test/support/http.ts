@@ -14,7 +14,7 @@ export function http(baseUrl: string) {
   async function call<T = any>(
     method: string,
     path: string,
-    options: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string> } = {},
+    options: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string>; timeoutMs?: number } = {},
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? KEYS.service : options.token;
@@ -23,7 +23,9 @@ export function http(baseUrl: string) {
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    // timeoutMs: no answer in that time fails the call (a request must never hang).
+    const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), ...(signal ? { signal } : {}) });
     const text = await res.text();
     let parsed: unknown = text;
     try {

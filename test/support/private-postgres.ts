@@ -11,7 +11,9 @@ export interface PrivatePostgres {
   url: string;
   /** Stops it the hard way (as a crash would) and starts it again on the same port and data. */
   restart(): void;
+  /** Stops it the hard way (as a crash would); `start` brings it back on the same port and data. */
   stop(): void;
+  start(): void;
 }
 
 function binDir(): string {
@@ -34,6 +36,7 @@ export function startPrivatePostgres(dir: string, port: number): PrivatePostgres
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
     restart() {
       run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       start();
