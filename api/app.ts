@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { SandboxProviders } from '../adapters';
 import type { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
@@ -12,6 +13,7 @@ import type { PiiCipher } from '../platform/crypto';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { createAuthenticator } from './auth';
+import { codecRoutes } from './codec';
 import { securityHeaders, unauthenticatedRateLimit } from './hardening';
 import { IdempotencyStore } from './idempotency';
 import { problemMiddleware } from './problem';
@@ -38,7 +40,7 @@ import { buildVerificationService } from './services/verifications';
 export interface AppDeps {
   config: Config;
   db: Knex;
-  temporal: { client: Client; taskQueue: string };
+  temporal: { client: Client; taskQueue: string; codec: PayloadCodec };
   cipher: PiiCipher;
   logger: Logger;
   metrics: Metrics;
@@ -85,6 +87,10 @@ export function buildApp(deps: AppDeps): Express {
     description: 'SERVICE_API_KEY, REVIEWER_API_KEY, ADMIN_API_KEY, or an account token from POST /v1/admin/account-tokens',
   });
 
+  const auth = createAuthenticator(config.secrets);
+  // The Temporal UI's codec endpoint: its own body size and CORS.
+  codecRoutes(app, { codec: deps.temporal.codec, auth, ...config.codec });
+
   // Signed callbacks read the raw body, so they come before the JSON parser.
   callbackRoutes(app, registry, {
     db,
@@ -99,7 +105,6 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
-  const auth = createAuthenticator(config.secrets);
   const routeDeps: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db, deps.cipher), logger, db };
   const readModel = createReadModel(db);
   const { providers } = deps;

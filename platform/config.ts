@@ -50,6 +50,10 @@ const EnvSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  // The Temporal UI's origins (comma-separated) the codec endpoint answers; default: the embedded UI.
+  TEMPORAL_UI_ORIGIN: z.string().optional(),
+  // Production: the codec also accepts the UI's access token (a JWT) verified against this JWKS.
+  CODEC_AUTH_JWKS_URL: z.url().optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
 
   // Keys and callback secrets: any non-empty value in development and tests; production requires 16+ characters.
@@ -136,6 +140,8 @@ export interface Config {
     uiPort: number;
     maxCachedWorkflows: number;
   };
+  /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
+  codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
   /** Per client address on the unauthenticated routes. */
   rateLimit: { max: number; windowMs: number };
@@ -193,6 +199,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    },
+    codec: {
+      allowedOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
+        .split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+      requireAuth: production,
+      jwksUrl: e.CODEC_AUTH_JWKS_URL,
     },
     // The sandbox imitates the outside world: never in production.
     sandbox: { enabled: e.SANDBOX_ENABLED && !production, payoutDelayMs: e.SANDBOX_PAYOUT_DELAY },

@@ -12,7 +12,7 @@ import { createPiiCipher } from './crypto';
 import { createDb, describeDb, migrateLatest, pingDb } from './db';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import { connectClient } from './temporal';
+import { connectClient, payloadCodec } from './temporal';
 import { startDevServer } from './temporal-dev-server';
 import { requireTool } from './tools';
 
@@ -83,6 +83,8 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         logger,
+        // The UI reads payloads through this service's codec endpoint (personal data masked).
+        ...(roles.api ? { codecEndpoint: `${config.publicBaseUrl}/codec` } : {}),
       });
       cleanups.push(() => dev.stop());
       temporalAddress = dev.address;
@@ -156,7 +158,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
       const app = buildApp({
         config,
         db,
-        temporal: { client, taskQueue: config.temporal.taskQueue },
+        temporal: { client, taskQueue: config.temporal.taskQueue, codec: payloadCodec(config.secrets.temporalCodecKey) },
         cipher,
         logger,
         metrics,

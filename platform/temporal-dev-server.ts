@@ -23,6 +23,8 @@ export interface DevServerOptions {
   /** In-memory (no SQLite file): for tests. */
   ephemeral?: boolean;
   headless?: boolean;
+  /** The remote codec the Web UI decodes payloads with. */
+  codecEndpoint?: string;
   startTimeoutMs?: number;
 }
 
@@ -45,6 +47,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  if (options.codecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.codecEndpoint);
   for (const sa of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.type}`);
   for (const flag of ['frontend.enableUpdateWorkflowExecution=true', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true']) {
     args.push('--dynamic-config-value', flag);

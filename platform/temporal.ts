@@ -1,10 +1,12 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './temporal-codec';
 
-/** Client and worker both encrypt payloads with the same codec key. */
+/** Client, worker and the codec endpoint all use the same codec key. */
+export const payloadCodec = (codecKey: Buffer): PayloadCodec => new AesGcmPayloadCodec(codecKey);
+
 export function dataConverter(codecKey: Buffer): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(codecKey)] };
+  return { payloadCodecs: [payloadCodec(codecKey)] };
 }
 
 /**

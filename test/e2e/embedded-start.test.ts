@@ -33,6 +33,11 @@ describe('the embedded one-machine default', () => {
     const api = http(running.baseUrl);
 
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // The Web UI decodes payloads through this service's codec endpoint, which answers the UI's origin.
+    const uiSettings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } };
+    expect(uiSettings.Codec.Endpoint).toBe(`${running.baseUrl}/codec`);
+    const preflight = await fetch(`${running.baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin: `http://127.0.0.1:${uiPort}`, 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${uiPort}`);
     expect(statSync(path.join(dataDir, 'temporal.db')).isFile()).toBe(true);
     expect(statSync(path.join(dataDir, 'pglite')).isDirectory()).toBe(true);
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
