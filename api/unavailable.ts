@@ -10,8 +10,8 @@ export type Dependency = 'database' | 'workflow engine';
 
 /** Socket errors of a server that is down or unreachable. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** PostgreSQL SQLSTATEs: class 08 (connection exception), shutdown and start-up (57P01-57P03), too many connections. */
-const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+/** PostgreSQL SQLSTATEs: connection exceptions (08xxx, not 08P01, a protocol violation of ours), shutdown and start-up (57P01-57P03), too many connections. */
+const PG_UNAVAILABLE = /^(08\d{3}|57P0[123]|53300)$/;
 /** What node-postgres says when the server went away under a connection (it sets no code). */
 const PG_CONNECTION_LOST = /^(Connection terminated|timeout expired$|Client has encountered a connection error|Client was closed)/;
 /** The Temporal client's errors for an RPC that did not get through. */

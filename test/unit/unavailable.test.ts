@@ -33,6 +33,7 @@ describe('unavailableDependency', () => {
   it.each([
     ['a unique violation', withCode('duplicate key value violates unique constraint', '23505')],
     ['a syntax error', withCode('syntax error at or near "selec"', '42601')],
+    ['a protocol violation of ours (08P01)', withCode('bind message supplies 1 parameters, but prepared statement requires 2', '08P01')],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a refusal', new AppError('NOT_FOUND', 'No such verification.')],
     ['an empty AggregateError', new AggregateError([])],
