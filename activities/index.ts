@@ -3,7 +3,6 @@ import { log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
-import type { Metrics } from '../platform/metrics';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
@@ -16,7 +15,6 @@ export interface ActivityDeps {
   cipher: PiiCipher;
   providers: Providers;
   storage: FileStorage;
-  metrics?: Metrics;
   /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */
   faults?: { pauseAfter: string[] };
 }
@@ -129,7 +127,6 @@ export function createActivities(deps: ActivityDeps) {
           quotaExceeded: outcomeMessage({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' }),
         },
       });
-      deps.metrics?.verificationOutcomes.inc({ method: args.method, status: outcome.status, reason: outcome.failureReason ?? '' });
       return outcome;
     },
 
@@ -145,7 +142,6 @@ export function createActivities(deps: ActivityDeps) {
         outcome: args.outcome,
         message: outcomeMessage(args.outcome),
       });
-      deps.metrics?.verificationOutcomes.inc({ method: args.method, status: outcome.status, reason: outcome.failureReason ?? '' });
       return outcome;
     },
   };

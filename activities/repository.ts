@@ -5,6 +5,7 @@ import type { IdentityRow, VerificationRow } from '../platform/tables';
 import { processEvent, recordAudit } from '../platform/audit';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { recordMissing } from './failures';
+import { announceClosed } from './process-closed';
 
 export type { VerificationRow };
 export { postMessage, type AccountMessage };
@@ -133,7 +134,7 @@ export async function recordProgress(
 export async function endProcessRow(
   trx: Knex.Transaction,
   table: 'verifications' | 'changes',
-  row: { id: string; account_id: string; workflow_id: string; revision: number },
+  row: { id: string; account_id: string; workflow_id: string; revision: number; method?: string; type?: string },
   revision: number,
   outcome: { status: string; failureReason: string | null },
 ): Promise<void> {
@@ -151,6 +152,7 @@ export async function endProcessRow(
   await trx('accounts').where({ id: row.account_id, open_process_id: row.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
   const kind = table === 'changes' ? 'change' : 'verification';
   await recordAudit(trx, processEvent(row, `${kind}.closed`, { status: outcome.status, failureReason: outcome.failureReason }, `${row.id}/closed`));
+  announceClosed(trx, { kind, method: row.method ?? row.type ?? '', ...outcome });
 }
 
 export const recordVerificationProgress = (db: Knex, args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null }) =>

@@ -16,6 +16,7 @@ import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
 import { securityHeaders, unauthenticatedRateLimit } from './hardening';
 import { IdempotencyStore } from './idempotency';
+import { openProcessCounts } from './open-processes';
 import { problemMiddleware } from './problem';
 import { createReadModel } from './read-model';
 import type { RouteDeps } from './route';
@@ -123,6 +124,7 @@ export function buildApp(deps: AppDeps): Express {
   const accounts = buildAccountService({ readModel, cipher: deps.cipher, changeCooldownMs: config.timings.changeCooldownMs });
   const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl });
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
+  metrics.registerOpenProcesses(() => openProcessCounts(db));
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);

@@ -54,6 +54,9 @@ const EnvSchema = z.object({
   TEMPORAL_UI_ORIGIN: z.string().optional(),
   // Production: the codec also accepts the UI's access token (a JWT) verified against this JWKS.
   CODEC_AUTH_JWKS_URL: z.url().optional(),
+  // A worker on its own serves /metrics here (0: not at all); the Temporal SDK's exporter listens on loopback (0: any free port).
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
 
   // Keys and callback secrets: any non-empty value in development and tests; production requires 16+ characters.
@@ -140,6 +143,7 @@ export interface Config {
     uiPort: number;
     maxCachedWorkflows: number;
   };
+  metrics: { workerPort: number; sdkPort: number };
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
+    metrics: { workerPort: e.WORKER_METRICS_PORT, sdkPort: e.TEMPORAL_SDK_METRICS_PORT },
     codec: {
       allowedOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
         .split(',')

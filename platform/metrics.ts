@@ -1,17 +1,50 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * The service's Prometheus metrics. One scrape of a process's `/metrics` has
+ * its own series and, appended, the Temporal SDK's (the core runtime's
+ * exporter, bound on loopback; see platform/sdk-metrics.ts).
+ */
+
+export interface OpenProcessCount {
+  kind: 'verification' | 'change';
+  /** A verification's method, a change's type. */
+  method: string;
+  step: string;
+  count: number;
+}
+
 export interface Metrics {
   registry: Registry;
   httpRequests: Histogram<'method' | 'route' | 'status'>;
+  /** Counted once per process, when its terminal write committed (not per activity attempt). */
   verificationOutcomes: Counter<'method' | 'status' | 'reason'>;
+  changeOutcomes: Counter<'type' | 'status' | 'reason'>;
   callbacks: Counter<'provider' | 'outcome'>;
   /** Open reviews past their due time (SPEC §6), counted when scraped. */
   registerOverdueReviews(count: () => Promise<number>): void;
+  /** Open processes by kind, method and step, from the read model when scraped. */
+  registerOpenProcesses(counts: () => Promise<OpenProcessCount[]>): void;
+  /** The Temporal SDK's exporter to append to every scrape. */
+  appendSdkMetrics(url: string): void;
+  /** The scrape: this process's series, then the SDK's. */
+  render(): Promise<string>;
+}
+
+const SDK_SCRAPE_TIMEOUT_MS = 1_000;
+
+/** A process that closed, counted once (activities/process-closed.ts tells). */
+export function countOutcome(metrics: Metrics, closed: { kind: 'verification' | 'change'; method: string; status: string; failureReason: string | null }): void {
+  const labels = { status: closed.status, reason: closed.failureReason ?? '' };
+  if (closed.kind === 'verification') metrics.verificationOutcomes.inc({ method: closed.method, ...labels });
+  else metrics.changeOutcomes.inc({ type: closed.method, ...labels });
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let sdkUrl: string | undefined;
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
     httpRequests: new Histogram({
@@ -21,18 +54,9 @@ export function createMetrics(): Metrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    verificationOutcomes: new Counter({
-      name: 'verification_outcomes_total',
-      help: 'Verifications that reached a terminal status',
-      labelNames: ['method', 'status', 'reason'],
-      registers: [registry],
-    }),
-    callbacks: new Counter({
-      name: 'provider_callbacks_total',
-      help: 'Provider callbacks received, by outcome',
-      labelNames: ['provider', 'outcome'],
-      registers: [registry],
-    }),
+    verificationOutcomes: counter('verification_outcomes_total', 'Verifications that reached a terminal status', ['method', 'status', 'reason']),
+    changeOutcomes: counter('change_outcomes_total', 'Changes of subject that reached a terminal status', ['type', 'status', 'reason']),
+    callbacks: counter('provider_callbacks_total', 'Provider callbacks received, by outcome', ['provider', 'outcome']),
     registerOverdueReviews(count) {
       new Gauge({
         name: 'reviews_overdue',
@@ -42,6 +66,31 @@ export function createMetrics(): Metrics {
           this.set(await count());
         },
       });
+    },
+    registerOpenProcesses(counts) {
+      new Gauge({
+        name: 'open_processes',
+        help: 'Verifications and changes in progress, by kind, method (a change: its type) and step',
+        labelNames: ['kind', 'method', 'step'],
+        registers: [registry],
+        async collect() {
+          const rows = await counts();
+          // Steps nobody is in any more disappear from the scrape.
+          this.reset();
+          for (const row of rows) this.set({ kind: row.kind, method: row.method, step: row.step }, row.count);
+        },
+      });
+    },
+    appendSdkMetrics(url) {
+      sdkUrl = url;
+    },
+    async render() {
+      const own = await registry.metrics();
+      if (!sdkUrl) return own;
+      const sdk = await fetch(sdkUrl, { signal: AbortSignal.timeout(SDK_SCRAPE_TIMEOUT_MS) })
+        .then((res) => (res.ok ? res.text() : ''))
+        .catch(() => '');
+      return sdk ? `${own}\n# The Temporal SDK's series (core runtime).\n${sdk}` : own;
     },
   };
 }

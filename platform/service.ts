@@ -11,7 +11,9 @@ import { ConfigError, type Config } from './config';
 import { createPiiCipher } from './crypto';
 import { createDb, describeDb, migrateLatest, pingDb } from './db';
 import type { Logger } from './logger';
-import { createMetrics } from './metrics';
+import { onProcessClosed } from '../activities/process-closed';
+import { countOutcome, createMetrics } from './metrics';
+import { loopbackPort, sdkMetricsTelemetry, serveWorkerMetrics } from './sdk-metrics';
 import { connectClient, payloadCodec } from './temporal';
 import { startDevServer } from './temporal-dev-server';
 import { requireTool } from './tools';
@@ -34,9 +36,10 @@ export interface RunningService {
 }
 
 let runtimeInstalled = false;
+let sdkMetricsPort: number | undefined;
 
 /** SDK and workflow logs go through pino, with the workflow id and run id they carry. */
-function installRuntime(logger: Logger): void {
+function installRuntime(logger: Logger, sdkMetricsPort: number): void {
   if (runtimeInstalled) return;
   const sdkLog = logger.child({ component: 'temporal' });
   Runtime.install({
@@ -46,7 +49,7 @@ function installRuntime(logger: Logger): void {
       sdkLog[method](entry.meta ?? {}, entry.message);
     }),
     // The native core's own logs join the same stream.
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } }, ...sdkMetricsTelemetry(sdkMetricsPort) },
   });
   runtimeInstalled = true;
 }
@@ -67,7 +70,9 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
   const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
 
   try {
-    installRuntime(logger);
+    // Once per process: the SDK's exporter port is the one the first start picked.
+    sdkMetricsPort ??= await loopbackPort(config.metrics.sdkPort);
+    installRuntime(logger, sdkMetricsPort);
     if (!config.databaseUrl && !(roles.api && roles.worker)) {
       throw new ConfigError('the embedded database can be opened by one process only: set DATABASE_URL to run the api and the worker separately');
     }
@@ -101,6 +106,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
 
     const cipher = createPiiCipher(config.secrets.piiEncryptionKey, config.secrets.piiHashKey);
     const metrics = createMetrics();
+    metrics.appendSdkMetrics(`http://127.0.0.1:${sdkMetricsPort}/metrics`);
     // The sandbox providers answer through this outbox; only an API process with the sandbox mounted runs its delivery loop.
     const outbox = new SandboxCallbackOutbox({
       db,
@@ -128,8 +134,10 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         taskQueue: config.temporal.taskQueue,
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-        activityDeps: { db, cipher, providers: providers.service, storage, metrics, faults: config.faults },
+        activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults },
       });
+      const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));
+      cleanups.push(async () => unsubscribe());
       const running = worker.run();
       running.catch((err: Error) => {
         logger.error({ err }, 'the worker stopped');
@@ -141,6 +149,8 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         await connection.close();
       });
       logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+      // On its own, the worker has no API to scrape: it serves its metrics itself.
+      if (!roles.api && config.metrics.workerPort > 0) cleanups.push(await serveWorkerMetrics(metrics, { host: config.host, port: config.metrics.workerPort, logger }));
     }
 
     let apiUrl: string | null = null;

@@ -31,7 +31,7 @@ export function opsRoutes(app: Express, deps: { checks: ReadinessCheck[]; metric
   });
 
   app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.render());
   });
 
   app.get('/openapi.json', (_req, res) => {

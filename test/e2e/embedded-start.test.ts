@@ -58,6 +58,12 @@ describe('the embedded one-machine default', () => {
     const scan = await api.post('/sandbox/wechat/scans', { ticket: started.body.nextAction.ticket, realName: '张三', idNumber, bankCardLinked: true }, { token: null });
     expect(scan.body).toMatchObject({ delivered: true });
     await eventually(async () => expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified'));
+    // All in one process: one scrape of the API's /metrics has the API's, the worker's and the Temporal SDK's series.
+    const scraped = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    expect(scraped).toContain('http_request_duration_seconds_bucket{');
+    expect(scraped).toContain('verification_outcomes_total{method="wechat_qr",status="verified",reason=""} 1');
+    expect(scraped).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
+    expect(scraped).toContain('# TYPE open_processes gauge');
     expect(await running.stop('SIGTERM')).toBe(0);
     expect(running.logTail(800)).not.toContain(idNumber);
   });

@@ -25,6 +25,8 @@ declare module 'vitest' {
     secrets: { wechatCallback: string; bankCallback: string; codecKey: string; piiEncryptionKey: string; piiHashKey: string };
     /** The environment the service processes run with (for a test that starts its own). */
     serviceEnv: Record<string, string>;
+    /** The stack's worker's own /metrics (split mode). */
+    workerMetricsUrl: string;
   }
 }
 
@@ -77,13 +79,16 @@ export default async function setup(project: TestProject) {
     CHANGE_COOLDOWN: '8s',
     // Tests drive the sandbox hard from one address; hardening.test.ts tries the limit itself.
     RATE_LIMIT_MAX: '1000000',
+    // Workers that tests start themselves serve no metrics; the stack's worker does (below).
+    WORKER_METRICS_PORT: '0',
   };
   // The worker applies the migrations; the API starts after it, without migrating.
+  const workerMetricsPort = await freePort();
   const worker = await startServiceProcess({
     entry: 'worker/main.ts',
     port: await freePort(),
     logFile: path.join(workDir, 'worker.log'),
-    env,
+    env: { ...env, WORKER_METRICS_PORT: String(workerMetricsPort) },
     readyLogLine: 'Worker polling on',
   });
   const service = await startServiceProcess({
@@ -98,6 +103,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporal.address);
   project.provide('secrets', secrets);
   project.provide('serviceEnv', env);
+  project.provide('workerMetricsUrl', `http://127.0.0.1:${workerMetricsPort}/metrics`);
 
   return async () => {
     for (const [name, proc] of [['api', service], ['worker', worker]] as const) {

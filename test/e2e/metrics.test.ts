@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import knex, { type Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { onProcessClosed, type ProcessClosed } from '../../activities/process-closed';
+import * as repo from '../../activities/repository';
+import { newId } from '../../platform/ids';
+import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
+import { eventually } from '../support/temporal-test-env';
+
+/**
+ * Metrics (issue 10): the worker on its own serves its series and the Temporal
+ * SDK's; the API's scrape has open processes by kind, method and step; an
+ * outcome is counted once per process, however often its activity ran.
+ */
+const api = http(inject('baseUrl'));
+const scrape = async (url: string) => (await fetch(url)).text();
+const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}()[\]|.*+?^$\\]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+
+let db: Knex;
+beforeAll(() => {
+  db = knex({ client: 'pg', connection: inject('databaseUrl') });
+});
+afterAll(() => db?.destroy());
+
+describe('metrics', () => {
+  it('the API counts open processes by kind, method and step; the worker counts the outcome and shows the SDK', async () => {
+    const idNumber = mainlandId();
+    const series = 'open_processes{kind="verification",method="wechat_qr",step="awaiting_scan"}';
+    const started = await api.post(`/v1/accounts/${uniqueAccount('metrics')}/verifications`, individualBody({ idNumber }));
+    expect(started.status).toBe(201);
+    expect(value(await scrape(`${inject('baseUrl')}/metrics`), series)).toBeGreaterThanOrEqual(1);
+
+    const verified = 'verification_outcomes_total{method="wechat_qr",status="verified",reason=""}';
+    const before = value(await scrape(inject('workerMetricsUrl')), verified);
+    await api.post('/sandbox/wechat/scans', { ticket: started.body.nextAction.ticket, realName: '张三', idNumber, bankCardLinked: true }, { token: null });
+    const worker = await eventually(async () => {
+      const text = await scrape(inject('workerMetricsUrl'));
+      expect(value(text, verified)).toBeGreaterThan(before);
+      return text;
+    });
+    // The SDK's own series, from the core runtime: task slots, polls, latencies.
+    expect(worker).toMatch(/^temporal_\w+/m);
+    expect(worker).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
+    expect(worker).toMatch(/^temporal_worker_task_slots_available\{/m);
+    expect(worker).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('an outcome is told once per process: a retried completion finds it written and tells nobody', async () => {
+    const heard: ProcessClosed[] = [];
+    const unsubscribe = onProcessClosed((closed) => heard.push(closed));
+    try {
+      const verificationId = newId('ver');
+      await repo.openVerification(db, {
+        id: verificationId,
+        accountId: uniqueAccount('metrics'),
+        workflowId: `verification/${verificationId}`,
+        subjectType: 'individual',
+        method: 'face',
+        subject: { realName: '张三' },
+        idNumberEnc: null,
+        identityHash: randomBytes(16).toString('hex'),
+        expiresAt: null,
+      });
+      const messages = { verified: { title: 'v', body: 'b' }, quotaExceeded: { title: 'q', body: 'b' } };
+      for (let attempt = 0; attempt < 3; attempt++) await repo.completeVerification(db, { verificationId, revision: 5, messages });
+      await eventually(async () => expect(heard).toEqual([{ kind: 'verification', method: 'face', status: 'verified', failureReason: null }]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).toHaveLength(1);
+    } finally {
+      unsubscribe();
+    }
+  });
+});
