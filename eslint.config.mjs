@@ -34,6 +34,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript that runs before node_modules exist (scripts/ensure-setup.mjs): no type information.
+    files: ['scripts/**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { parserOptions: { projectService: false }, globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', deterministicImports],
