@@ -7,7 +7,8 @@ import type { Logger } from '../platform/logger';
 import { auditRequest, type AuditSpec } from './audit';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey, type IdempotencyStore } from './idempotency';
-import { fieldErrors, ProblemSchema, validationError } from './problem';
+import { fieldErrors, validationError } from './problem';
+import { responsesOf, type ResponseSpec } from './responses';
 
 /**
  * One declaration per endpoint: the zod schemas that validate the request are
@@ -56,7 +57,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   owner?: (params: Record<string, string>) => Promise<string | undefined>;
   /** What an accepted request records in the audit log; required on routes with a bearer token that change something (`false`: it only reads). */
   audit?: AuditSpec | false;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Answers, and refusals beyond the common ones (a status of 400 and up without a schema: a problem document, described by its codes). */
+  responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<Reply | undefined>;
 }
 
@@ -90,13 +92,15 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
   if (spec.method !== 'get' && spec.auth !== 'public' && spec.audit === undefined) {
     throw new Error(`${spec.method.toUpperCase()} ${spec.path}: say what it records in the audit log (audit: { action }), or audit: false if it changes nothing`);
   }
-  const responses: Record<string, unknown> = {};
-  for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
-      : { description: r.description };
-  }
-  responses.default = { description: 'A problem document', content: { 'application/problem+json': { schema: ProblemSchema } } };
+  const responses = responsesOf(spec.responses, {
+    auth: spec.auth,
+    ...(spec.params ? { params: Object.keys((spec.params as unknown as z.ZodObject).shape) } : {}),
+    query: spec.query,
+    body: spec.body,
+    jsonBody: spec.body !== undefined,
+    idempotent: spec.idempotent,
+    owner: spec.owner,
+  });
   deps.registry.registerPath({
     method: spec.method,
     path: spec.path,
@@ -114,7 +118,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
         ? { headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional() }) as never }
         : {}),
     },
-    responses: responses as never,
+    responses,
   });
 
   const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');

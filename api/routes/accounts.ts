@@ -33,7 +33,10 @@ export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
     auth: ['service', 'account', 'admin'],
     params: AccountParams,
     query: VerificationOptionsQuery,
-    responses: { 200: { description: 'The methods', schema: VerificationOptionsSchema } },
+    responses: {
+      200: { description: 'The methods', schema: VerificationOptionsSchema },
+      422: { description: 'CREDIT_CODE_INVALID: the credit code is not one (its format or check character)' },
+    },
     handler: async ({ principal, params, query }) => ({
       status: 200,
       body: accounts.verificationOptions(principal, params.accountId, query),
@@ -50,7 +53,7 @@ export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
     auth: ['service', 'account', 'admin'],
     params: AccountParams,
     body: IcpNameCheckRequest,
-    responses: { 200: { description: 'The answer', schema: IcpNameCheckResponse } },
+    responses: { 200: { description: 'The answer', schema: IcpNameCheckResponse }, 409: { description: 'NOT_VERIFIED: the account has no verified name' } },
     handler: async ({ principal, params, body }) => ({
       status: 200,
       body: await accounts.icpNameCheck(principal, params.accountId, body.filingEntityName),

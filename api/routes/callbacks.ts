@@ -20,7 +20,8 @@ import {
   type ProviderEvent,
   type RefundTransferWorkflow,
 } from '../../workflows/messages';
-import { fieldErrors, ProblemSchema, validationError } from '../problem';
+import { fieldErrors, validationError } from '../problem';
+import { responsesOf } from '../responses';
 import { translateTemporalError } from '../services/temporal-errors';
 
 const Reference = z.string().regex(WORKFLOW_REFERENCE_PATTERN, 'reference must be a workflow id this service handed out');
@@ -127,14 +128,17 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
       params: z.object({ provider: z.enum(PROVIDERS_WITH_CALLBACKS) }),
       headers: z.object({ [SIGNATURE_HEADER]: z.string() }),
     },
-    responses: {
-      200: {
-        description: 'Acknowledged',
-        content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean(), routedTo: z.string().nullable().optional() }) } },
+    responses: responsesOf(
+      {
+        200: { description: 'Acknowledged', schema: z.object({ received: z.boolean(), duplicate: z.boolean(), routedTo: z.string().nullable().optional() }) },
+        400: { description: 'VALIDATION_FAILED: a Content-Encoding the service does not read' },
+        401: { description: 'UNAUTHENTICATED: the signature is missing, wrong or older than 5 minutes' },
+        404: { description: 'NOT_FOUND: no such provider' },
+        413: { description: 'the body is over 256 kB' },
+        422: { description: 'VALIDATION_FAILED: the body is not JSON, or not an event this provider sends' },
       },
-      401: { description: 'UNAUTHENTICATED: the signature is missing, wrong or older than 5 minutes', content: { 'application/problem+json': { schema: ProblemSchema } } },
-      default: { description: 'A problem document', content: { 'application/problem+json': { schema: ProblemSchema } } },
-    },
+      { auth: 'public' },
+    ),
   });
 
   /** Money no open process waits for goes back, durably: one refund workflow per transfer. */

@@ -18,7 +18,14 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     params: AccountParams,
     body: CreateChangeBody,
     idempotent: true,
-    responses: { 201: { description: 'The change', schema: ChangeSchema } },
+    responses: {
+      201: { description: 'The change', schema: ChangeSchema },
+      409: { description: 'NOT_VERIFIED; CHANGE_NOT_ALLOWED; PROCESS_ALREADY_OPEN; CHANGE_COOLDOWN (with allowedFrom); IDENTITY_QUOTA_EXCEEDED' },
+      422: {
+        description:
+          'UNDERAGE, ID_NUMBER_INVALID, INTERNATIONAL_SITE_REQUIRED for the new person; CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE, PAYER_ACCOUNT_NAME_MISMATCH for the new enterprise; VALIDATION_FAILED for a new subject that is the current one, or an upload id that is not an upload of this account with the purpose named',
+      },
+    },
     handler: async ({ principal, params, body, seed }) => ({ status: 201, body: await changes.create(principal, params.accountId, body, seed) }),
   });
 
@@ -57,7 +64,11 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
     body: ChangeMaterialsBody,
-    responses: { 200: { description: 'The change, awaiting_review', schema: ChangeSchema } },
+    responses: {
+      200: { description: 'The change, awaiting_review', schema: ChangeSchema },
+      409: { description: 'PROCESS_NOT_OPEN: the change is not awaiting materials' },
+      422: { description: 'VALIDATION_FAILED: a purpose of nextAction.required missing, or an upload that is not of this account with that purpose' },
+    },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitMaterials(principal, params.id, body) }),
   });
 
@@ -72,7 +83,11 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
     body: NewSubjectBody,
-    responses: { 200: { description: 'The change, verifying_new_subject', schema: ChangeSchema } },
+    responses: {
+      200: { description: 'The change, verifying_new_subject', schema: ChangeSchema },
+      409: { description: 'PROCESS_NOT_OPEN: the change is not awaiting its new subject' },
+      422: { description: 'CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE, ID_NUMBER_INVALID, PAYER_ACCOUNT_NAME_MISMATCH; VALIDATION_FAILED when the name or code is not the declared newEnterprise’s, or an upload id is not of this account' },
+    },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitNewSubject(principal, params.id, body) }),
   });
 
@@ -86,7 +101,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     auth: [...AUTH],
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
-    responses: { 200: { description: 'The change, revoked', schema: ChangeSchema } },
+    responses: { 200: { description: 'The change, revoked', schema: ChangeSchema }, 409: { description: 'PROCESS_NOT_OPEN: decided, switched or ended' } },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.revoke(principal, params.id) }),
   });
 
@@ -100,7 +115,10 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     auth: [...AUTH],
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
-    responses: { 200: { description: 'The change with a fresh scan_qr action', schema: ChangeSchema } },
+    responses: {
+      200: { description: 'The change with a fresh scan_qr action', schema: ChangeSchema },
+      409: { description: 'QR_REFRESH_LIMIT; PROCESS_NOT_OPEN: the change is not at a face or WeChat step' },
+    },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.refreshQr(principal, params.id) }),
   });
 }

@@ -17,7 +17,14 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     params: AccountParams,
     body: StartVerificationBody,
     idempotent: true,
-    responses: { 201: { description: 'The verification, in progress', schema: VerificationSchema } },
+    responses: {
+      201: { description: 'The verification, in progress', schema: VerificationSchema },
+      409: { description: 'ALREADY_VERIFIED; PROCESS_ALREADY_OPEN; IDENTITY_QUOTA_EXCEEDED' },
+      422: {
+        description:
+          'ID_NUMBER_INVALID, CREDIT_CODE_INVALID (a format or check character), UNDERAGE, INTERNATIONAL_SITE_REQUIRED, METHOD_NOT_ELIGIBLE, PAYER_ACCOUNT_NAME_MISMATCH; VALIDATION_FAILED for an upload id that is not an upload of this account with the purpose named',
+      },
+    },
     handler: async ({ principal, params, body, seed }) => ({
       status: 201,
       body: await verifications.start(principal, params.accountId, body, seed),
@@ -61,7 +68,10 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
     owner: ({ id }) => verifications.ownerOf(id!),
-    responses: { 200: { description: 'The verification with a fresh scan_qr action', schema: VerificationSchema } },
+    responses: {
+      200: { description: 'The verification with a fresh scan_qr action', schema: VerificationSchema },
+      409: { description: `QR_REFRESH_LIMIT; ${'PROCESS_NOT_OPEN: the process is not waiting for this (it ended, or is at another step)'}` },
+    },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.refreshQr(principal, params.id) }),
   });
 
@@ -83,6 +93,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
         description: 'The answer',
         schema: z.object({ result: z.enum(['matched', 'mismatch']), attemptsLeft: z.number().int(), verification: VerificationSchema }).meta({ id: 'RemittanceAmountAnswer' }),
       },
+      409: { description: 'PROCESS_NOT_OPEN: no amount is awaited' },
     },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.submitAmount(principal, params.id, body.amount) }),
   });
@@ -98,7 +109,11 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     params: VerificationParams,
     owner: ({ id }) => verifications.ownerOf(id!),
     body: MaterialsBody,
-    responses: { 200: { description: 'The verification', schema: VerificationSchema } },
+    responses: {
+      200: { description: 'The verification', schema: VerificationSchema },
+      409: { description: 'PROCESS_NOT_OPEN: not a public remittance awaiting corrections' },
+      422: { description: 'ID_NUMBER_INVALID for the handler; VALIDATION_FAILED for an ID photo that is not an upload of this account with that purpose' },
+    },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.resubmitMaterials(principal, params.id, body) }),
   });
 
@@ -111,7 +126,10 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
     owner: ({ id }) => verifications.ownerOf(id!),
-    responses: { 200: { description: 'The verification, cancelled', schema: VerificationSchema } },
+    responses: {
+      200: { description: 'The verification, cancelled', schema: VerificationSchema },
+      409: { description: 'PROCESS_NOT_OPEN: it has ended, its payout was ordered, or it verifies a change’s new subject (revoke the change)' },
+    },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.cancel(principal, params.id) }),
   });
 }
