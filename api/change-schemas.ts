@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANGE_STATUSES, CHANGE_STEPS, CHANGE_TYPES } from '../domain/change-rules';
-import { AddressSchema, EnterpriseName, IndividualInfo, NextActionSchema, PersonSchema, StartEnterpriseVerification, UploadIdRef } from './schemas';
+import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, NextActionSchema, PersonSchema, UploadIdRef, withMethodNeeds } from './schemas';
 
 /** Changes of subject (API.md "Changes of subject"): requests and the Change resource. */
 
@@ -9,20 +9,20 @@ export const ChangeParams = z.object({ id: z.string().regex(/^chg_[A-Za-z0-9]{8,
 const Agreement = z.literal(true, { error: 'the change agreement must be accepted (agreementAccepted: true)' }).meta({ description: 'The change agreement, accepted' });
 
 /** The new enterprise and its method, as for an enterprise verification (`subjectType` aside). */
-export const NewSubjectBody = StartEnterpriseVerification.omit({ subjectType: true }).meta({ id: 'NewSubject' });
+export const NewSubjectBody = withMethodNeeds(EnterpriseSubjectFields, 'NewSubject');
 
 export const CreateChangeBody = z
   .discriminatedUnion(
     'type',
     [
-      NewSubjectBody.extend({ type: z.literal('individual_to_enterprise'), agreementAccepted: Agreement }).meta({ id: 'IndividualToEnterpriseChange' }),
+      withMethodNeeds(EnterpriseSubjectFields.extend({ type: z.literal('individual_to_enterprise'), agreementAccepted: Agreement }), 'IndividualToEnterpriseChange'),
       z.object({ type: z.literal('individual_to_individual'), agreementAccepted: Agreement, individual: IndividualInfo }).meta({ id: 'IndividualToIndividualChange' }),
       z
         .object({
           type: z.literal('enterprise_entity_change'),
           agreementAccepted: Agreement,
           formerLegalPerson: PersonSchema.meta({ description: 'The legal person before the change; passes face recognition' }),
-          newEnterprise: z.object({ name: EnterpriseName, creditCode: z.string().trim().min(1).max(40), address: AddressSchema }),
+          newEnterprise: z.object({ name: EnterpriseName, creditCode: CreditCode, address: AddressSchema }),
         })
         .meta({ id: 'EnterpriseEntityChange' }),
       z.object({ type: z.literal('enterprise_name_change'), newName: EnterpriseName }).meta({ id: 'EnterpriseNameChange' }),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
+import { PAGE_CURSOR } from './read-model';
+import { matching, SPACE, trimmedMatching, trimmedText } from './text';
 
 /** Request and response schemas: validation, types and the OpenAPI document come from these. */
 
@@ -14,37 +16,36 @@ export const VerificationParams = z.object({
 });
 
 export const ListQuery = z.object({
-  /** At most 100: a larger limit is capped, not refused. */
-  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 100)),
-  cursor: z.string().max(200).optional(),
+  /** At most 100: a larger limit is capped, not refused (up to the largest integer a JSON number holds exactly). */
+  limit: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(20).transform((n) => Math.min(n, 100)),
+  cursor: z.string().regex(PAGE_CURSOR, 'a cursor this API returned (nextCursor)').optional(),
 });
 
 /** An optional query filter where `?kind=` (empty) means no filter, as clients that always send the parameter expect. */
-export const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+export const emptyAsAbsent = <T extends z.ZodType>(schema: T) =>
+  z
+    .union([schema, z.literal('')])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .meta({ description: 'Empty: no filter' });
 
-const PersonName = z.string().trim().min(2).max(50);
+const PersonName = trimmedText(2, 50);
 
 export const AddressSchema = z
   .object({
-    region: z.string().trim().min(1).max(100).meta({ example: '北京市/朝阳区' }),
-    detail: z.string().trim().min(1).max(200).meta({ example: '望京街 1 号' }),
+    region: trimmedText(1, 100).meta({ example: '北京市/朝阳区' }),
+    detail: trimmedText(1, 200).meta({ example: '望京街 1 号' }),
   })
   .meta({ id: 'Address' });
 
 export const IndividualInfo = z
   .object({
     realName: PersonName.meta({ example: '张三' }),
-    idType: z
-      .string()
-      .trim()
-      .min(1)
-      .max(40)
-      .meta({
-        description:
-          'mainland_id | hk_macao_permit | taiwan_permit. Any other document (passport, foreign ID) is refused with INTERNATIONAL_SITE_REQUIRED.',
-        example: 'mainland_id',
-      }),
-    idNumber: z.string().trim().min(1).max(40).meta({ example: '11010519491231002X' }),
+    idType: trimmedText(1, 40).meta({
+      description: 'mainland_id | hk_macao_permit | taiwan_permit. Any other document (passport, foreign ID) is refused with INTERNATIONAL_SITE_REQUIRED.',
+      example: 'mainland_id',
+    }),
+    idNumber: trimmedText(1, 40).meta({ example: '11010519491231002X' }),
     industry: z.enum(INDUSTRIES),
     address: AddressSchema,
   })
@@ -58,18 +59,15 @@ export const StartIndividualVerification = z
   })
   .meta({ id: 'StartIndividualVerification' });
 
-export const EnterpriseName = z.string().trim().min(2).max(100);
+export const EnterpriseName = trimmedText(2, 100);
 export const UploadIdRef = z.string().regex(/^upl_[A-Za-z0-9]{8,64}$/, 'an upload id looks like upl_…');
-export const Mobile = z
-  .string()
-  .trim()
-  .regex(/^\+861[3-9]\d{9}$/, 'a mainland mobile: +86 then 11 digits starting 13-19')
-  .meta({ example: '+8613812345678' });
-const IdNumber = z.string().trim().min(1).max(40);
+export const Mobile = trimmedMatching('\\+861[3-9][0-9]{9}', 'a mainland mobile: +86 then 11 digits starting 13-19').meta({ example: '+8613812345678' });
+const IdNumber = trimmedText(1, 40);
+/** Unified social credit code, or another certificate's registration number or organisation code. */
+export const CreditCode = trimmedText(1, 40);
+const BankText = trimmedText(2, 100);
 /** 8-30 digits, optionally grouped by single spaces or dashes (as printed on statements); stored as the digits. */
-const BankAccountNumber = z
-  .string()
-  .regex(/^\s*\d(?:[ -]?\d){7,29}\s*$/, 'a bank account number: 8-30 digits')
+const BankAccountNumber = matching(`^${SPACE}*[0-9](?:[ -]?[0-9]){7,29}${SPACE}*$`, 'a bank account number: 8-30 digits')
   .transform((v) => v.replace(/[\s-]/g, ''));
 
 export const PersonSchema = z.object({ name: PersonName, idNumber: IdNumber }).meta({ id: 'Person' });
@@ -79,12 +77,7 @@ export const EnterpriseInfo = z
     licenseType: z.enum(['business_license', 'non_business_license']),
     licenseUploadId: UploadIdRef.meta({ description: 'An upload of purpose business_license of the same account (the licence or other registration certificate)' }),
     name: EnterpriseName.meta({ example: '北京某某科技有限公司' }),
-    creditCode: z
-      .string()
-      .trim()
-      .min(1)
-      .max(40)
-      .meta({ description: 'Unified social credit code (GB 32100); other certificates may give a registration number or organisation code', example: '91350100M000100Y43' }),
+    creditCode: CreditCode.meta({ description: 'Unified social credit code (GB 32100); other certificates may give a registration number or organisation code', example: '91350100M000100Y43' }),
     address: AddressSchema,
     contact: z.object({ name: PersonName, idNumber: IdNumber, mobile: Mobile }),
     registeredIn: z
@@ -95,31 +88,53 @@ export const EnterpriseInfo = z
   .meta({ id: 'EnterpriseInfo' });
 
 export const PayerAccountSchema = z
-  .object({ accountName: EnterpriseName, accountNumber: BankAccountNumber, bankName: z.string().trim().min(2).max(100) })
+  .object({ accountName: EnterpriseName, accountNumber: BankAccountNumber, bankName: BankText })
   .meta({ id: 'PayerAccount' });
 
 export const RemittanceBankAccountSchema = z
   .object({
     accountNumber: BankAccountNumber,
-    bankName: z.string().trim().min(2).max(100),
-    bankLocation: z.string().trim().min(2).max(100),
-    branchName: z.string().trim().min(2).max(100),
+    bankName: BankText,
+    bankLocation: BankText,
+    branchName: BankText,
     idPhotoEmblemUploadId: UploadIdRef.meta({ description: 'The legal person holding the ID card, national-emblem side (purpose id_photo_emblem)' }),
     idPhotoPortraitUploadId: UploadIdRef.meta({ description: 'The legal person holding the ID card, portrait side (purpose id_photo_portrait)' }),
   })
   .meta({ id: 'RemittanceBankAccount' });
 
-export const StartEnterpriseVerification = z
-  .object({
-    subjectType: z.literal('enterprise'),
-    method: z.enum(ENTERPRISE_METHODS),
-    enterprise: EnterpriseInfo,
-    legalPerson: PersonSchema.optional().meta({ description: 'legal_person_wechat, legal_person_face, public_remittance' }),
-    payerAccount: PayerAccountSchema.optional().meta({ description: 'recharge: the paying corporate account; its name must be the enterprise name' }),
-    bankAccount: RemittanceBankAccountSchema.optional().meta({ description: 'public_remittance' }),
-    handler: PersonSchema.optional().meta({ description: 'public_remittance: the handler (经办人), who passes face recognition' }),
-  })
-  .meta({ id: 'StartEnterpriseVerification' });
+/** An enterprise, its method and the method's data: a verification's body, and a change's new subject. */
+export const EnterpriseSubjectFields = z.object({
+  method: z.enum(ENTERPRISE_METHODS),
+  enterprise: EnterpriseInfo,
+  legalPerson: PersonSchema.optional().meta({ description: 'legal_person_wechat, legal_person_face, public_remittance' }),
+  payerAccount: PayerAccountSchema.optional().meta({ description: 'recharge: the paying corporate account; its name must be the enterprise name' }),
+  bankAccount: RemittanceBankAccountSchema.optional().meta({ description: 'public_remittance' }),
+  handler: PersonSchema.optional().meta({ description: 'public_remittance: the handler (经办人), who passes face recognition' }),
+});
+
+/** Which fields each method needs (SPEC §4): checked by zod and declared to clients as JSON Schema conditions. */
+const METHOD_NEEDS: [readonly (typeof ENTERPRISE_METHODS)[number][], ('legalPerson' | 'payerAccount' | 'bankAccount' | 'handler')[]][] = [
+  [['legal_person_wechat', 'legal_person_face', 'public_remittance'], ['legalPerson']],
+  [['recharge'], ['payerAccount']],
+  [['public_remittance'], ['bankAccount', 'handler']],
+];
+
+/** `fields` with the method's needs enforced and declared (`allOf` of `if method … then required`). */
+export function withMethodNeeds<T extends z.ZodType<z.infer<typeof EnterpriseSubjectFields>>>(fields: T, id: string) {
+  return fields
+    .superRefine((body, ctx) => {
+      for (const [methods, needed] of METHOD_NEEDS) {
+        if (!methods.includes(body.method)) continue;
+        for (const field of needed) if (!body[field]) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${body.method}` });
+      }
+    })
+    .meta({
+      id,
+      allOf: METHOD_NEEDS.map(([methods, needed]) => ({ if: { properties: { method: { enum: methods } } }, then: { required: needed } })),
+    } as never);
+}
+
+export const StartEnterpriseVerification = withMethodNeeds(EnterpriseSubjectFields.extend({ subjectType: z.literal('enterprise') }), 'StartEnterpriseVerification');
 
 export const StartVerificationBody = z
   .discriminatedUnion('subjectType', [StartIndividualVerification, StartEnterpriseVerification], {
@@ -128,13 +143,18 @@ export const StartVerificationBody = z
   .meta({ id: 'StartVerification' });
 
 export const RemittanceAmountBody = z
-  .object({ amount: z.string().trim().meta({ description: 'Yuan with up to two decimals, as read on the bank statement', example: '0.37' }) })
+  .object({
+    amount: trimmedMatching('(?:[1-9][0-9]{0,12}(?:\\.[0-9]{1,2})?|0\\.(?:0[1-9]|[1-9][0-9]?))', 'yuan with at most two decimals, more than zero, like "0.37"').meta({
+      description: 'Yuan with up to two decimals, as read on the bank statement (no sign, exponent or leading zeros)',
+      example: '0.37',
+    }),
+  })
   .meta({ id: 'RemittanceAmount' });
 
 export const MaterialsBody = z
   .object({ bankAccount: RemittanceBankAccountSchema.optional(), handler: PersonSchema.optional() })
   .refine((b) => b.bankAccount || b.handler, { message: 'send a corrected bankAccount and/or handler' })
-  .meta({ id: 'CorrectedMaterials' });
+  .meta({ id: 'CorrectedMaterials', anyOf: [{ required: ['bankAccount'] }, { required: ['handler'] }] } as never);
 
 // ---------------------------------------------------------------- responses
 
@@ -223,8 +243,8 @@ export const MessageSchema = z
 
 export const VerificationOptionsQuery = z.object({
   subjectType: z.enum(['individual', 'enterprise']),
-  idType: z.string().trim().min(1).max(40).default('mainland_id').meta({ description: 'Individuals: the document the person verifies with' }),
-  creditCode: z.string().trim().max(40).optional().meta({ description: 'Enterprises: the unified social credit code (91/92 codes may use legal-person WeChat)' }),
+  idType: trimmedText(1, 40).default('mainland_id').meta({ description: 'Individuals: the document the person verifies with' }),
+  creditCode: trimmedText(0, 40).optional().meta({ description: 'Enterprises: the unified social credit code (91/92 codes may use legal-person WeChat)' }),
 });
 
 export const VerificationOptionsSchema = z
@@ -241,7 +261,7 @@ export const VerificationOptionsSchema = z
   })
   .meta({ id: 'VerificationOptions' });
 
-export const IcpNameCheckRequest = z.object({ filingEntityName: z.string().trim().min(1).max(200) }).meta({ id: 'IcpNameCheckRequest' });
+export const IcpNameCheckRequest = z.object({ filingEntityName: trimmedText(1, 200) }).meta({ id: 'IcpNameCheckRequest' });
 export const IcpNameCheckResponse = z
   .object({ match: z.boolean(), verifiedName: z.string().meta({ description: 'The name the account is verified under' }) })
   .meta({ id: 'IcpNameCheck' });

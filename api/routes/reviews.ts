@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { emptyAsAbsent, ListQuery, page } from '../schemas';
+import { nonBlankText, text } from '../text';
 import type { ReviewService } from '../services/reviews';
 
 const ReviewSummary = z
@@ -24,6 +25,14 @@ const ReviewDetail = ReviewSummary.extend({
   reason: z.string().nullable(),
   decidedAt: z.iso.datetime().nullable(),
 }).meta({ id: 'Review' });
+
+/** A rejection carries a reason the applicant can act on; an approval may carry a note. */
+const ReviewDecisionBody = z
+  .discriminatedUnion('decision', [
+    z.object({ decision: z.literal('approve'), reason: text(500).optional() }),
+    z.object({ decision: z.literal('reject'), reason: nonBlankText(500, 'required to reject: what the applicant should correct') }),
+  ])
+  .meta({ id: 'ReviewDecision' });
 
 const ReviewParams = z.object({ id: z.string().regex(/^rev_[A-Za-z0-9]{8,64}$/, 'a review id looks like rev_…') });
 
@@ -63,8 +72,11 @@ export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
     tags: ['reviews'],
     auth: ['reviewer', 'admin'],
     params: ReviewParams,
-    body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }).meta({ id: 'ReviewDecision' }),
-    responses: { 200: { description: 'The review, decided', schema: ReviewDetail } },
+    body: ReviewDecisionBody,
+    responses: {
+      200: { description: 'The review, decided', schema: ReviewDetail },
+      409: { description: 'REVIEW_NOT_OPEN: revoked, expired or decided; REVIEW_CLAIMED: another reviewer holds the claim' },
+    },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await reviews.decide(principal, params.id, body) }),
   });
 }

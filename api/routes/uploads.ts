@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { appError } from '../../domain/errors';
 import { principalKey, type Role } from '../auth';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey } from '../idempotency';
-import { fieldErrors, ProblemSchema, validationError, type FieldError } from '../problem';
+import { fieldErrors, validationError, type FieldError } from '../problem';
+import { responsesOf } from '../responses';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { auditRequest } from '../audit';
@@ -24,13 +25,16 @@ export const UploadSchema = z
   })
   .meta({ id: 'Upload' });
 
-const UploadFields = z.object({
+// Closed: the form carries these and the file, nothing else (the parser also caps the parts).
+const UploadFields = z.strictObject({
   purpose: z.enum(UPLOAD_PURPOSES),
   accountId: AccountId.optional().meta({ description: 'Required for service and admin tokens; an account token uploads to its own account' }),
 });
 
+// Declared required: service and admin tokens must name the account; an account token may leave it out (its own).
 const UploadForm = UploadFields.extend({
-  file: z.string().meta({ format: 'binary', description: 'JPG or PNG (PDF too for change_application_form), at most 5 MB' }),
+  accountId: AccountId.meta({ description: 'The account the file belongs to. An account token may leave it out: it uploads to its own account.' }),
+  file: z.string().meta({ format: 'binary', minLength: 1, description: 'JPG or PNG (PDF too for change_application_form), at most 5 MB; not empty' }),
 }).meta({ id: 'UploadForm' });
 
 const OcrRequest = z.object({ uploadId: UploadId }).meta({ id: 'OcrBusinessLicenseRequest' });
@@ -134,6 +138,13 @@ function readForm(req: Request): Promise<ParsedForm> {
   });
 }
 
+/** The form's field errors, an unknown field by its own name. */
+function formErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: key, message: 'unexpected field' })) : fieldErrors(new z.ZodError([issue]), 'body'),
+  );
+}
+
 function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   const isProblem = status >= 400 && !!body && typeof body === 'object' && 'code' in body;
@@ -141,7 +152,6 @@ function sendJson(res: Response, status: number, body: unknown, headers: Record<
 }
 
 export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
-  const problem = { description: 'A problem document', content: { 'application/problem+json': { schema: ProblemSchema } } };
   deps.registry.registerPath({
     method: 'post',
     path: '/v1/uploads',
@@ -158,13 +168,15 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
         content: { 'multipart/form-data': { schema: UploadForm, encoding: { file: { contentType: 'image/jpeg, image/png, application/pdf' } } } },
       },
     },
-    responses: {
-      201: { description: 'The upload', content: { 'application/json': { schema: UploadSchema } } },
-      413: { ...problem, description: 'UPLOAD_TOO_LARGE: the file is over 5 MB' },
-      415: { ...problem, description: 'UPLOAD_TYPE_NOT_ALLOWED: the bytes are not an allowed type for this purpose' },
-      422: { ...problem, description: 'VALIDATION_FAILED: not multipart, no file, unknown purpose, or accountId missing for a service token' },
-      default: problem,
-    },
+    responses: responsesOf(
+      {
+        201: { description: 'The upload', schema: UploadSchema },
+        413: { description: 'UPLOAD_TOO_LARGE: the file is over 5 MB' },
+        415: { description: 'UPLOAD_TYPE_NOT_ALLOWED: the bytes are not an allowed type for this purpose' },
+        422: { description: 'VALIDATION_FAILED: not multipart, no file, or accountId missing with a service or admin token' },
+      },
+      { auth: UPLOAD_ROLES, body: UploadForm, idempotent: true },
+    ),
   });
 
   deps.app.post('/v1/uploads', async (req, res) => {
@@ -179,8 +191,10 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
     }
 
     const form = await readForm(req);
-    const fields = UploadFields.safeParse(form.fields);
-    const errors = [...form.errors, ...(fields.success ? [] : fieldErrors(fields.error, 'body'))];
+    // A text part named `file` is reported below, as the missing file it should have been.
+    const { file: _textFile, ...texts } = form.fields;
+    const fields = UploadFields.safeParse(texts);
+    const errors = [...form.errors, ...(fields.success ? [] : formErrors(fields.error))];
     if (!form.file) errors.push({ path: 'file', message: 'a file is required' });
     if (errors.length > 0 || !fields.success || !form.file) throw validationError(errors);
     const input = { ...fields.data, filename: form.file.filename, bytes: form.file.bytes };
@@ -230,12 +244,18 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
   defineRoute(deps, {
     method: 'post',
     path: '/v1/ocr/business-license',
+    audit: false,
     summary: 'Read a business licence upload',
     description: 'Pre-fills the enterprise name and credit code; the values the user submits count. The reading is kept with the upload.',
     tags: ['uploads'],
     auth: ['service', 'account', 'admin'],
     body: OcrRequest,
-    responses: { 200: { description: 'What OCR read', schema: OcrReadingSchema } },
+    responses: {
+      200: { description: 'What OCR read', schema: OcrReadingSchema },
+      404: { description: 'NOT_FOUND: no such upload (or another account’s, for an account token)' },
+      422: { description: 'VALIDATION_FAILED: the upload’s purpose is not business_license' },
+      503: { description: 'PROVIDER_UNAVAILABLE: the OCR provider cannot be reached' },
+    },
     handler: async ({ principal, body }) => ({ status: 200, body: await uploads.readBusinessLicense(principal, body.uploadId) }),
   });
 }
