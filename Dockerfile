@@ -1,11 +1,33 @@
-# One image for every role: `npm start` (all in one), `npm run api`, `npm run worker`, `npm run migrate`.
-FROM node:20-bookworm-slim
+# One image for every production role, running the compiled build with plain node:
+#   node dist/api/main.js | node dist/worker/main.js | node dist/scripts/migrate.js   (npm run api:prod | worker:prod | migrate:prod)
+# docker-compose.yml picks the role with `command`; the default is the API.
+
+# ---- build: every dependency, `npm run build` → dist/ (JavaScript and the prebuilt workflow bundle)
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY workflows workflows
+COPY activities activities
+COPY domain domain
+COPY adapters adapters
+COPY api api
+COPY worker worker
+COPY migrations migrations
+COPY platform platform
+COPY scripts scripts
+RUN npm run build
+
+# ---- runtime: production dependencies and dist/ only (no TypeScript, no tsx, no sources)
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
-COPY . .
+COPY --from=build /app/dist dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/app/data
 EXPOSE 3000
-CMD ["npm", "run", "api"]
+CMD ["node", "dist/api/main.js"]

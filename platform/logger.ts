@@ -28,6 +28,8 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
     ...PII_FIELDS.map((f) => `*.*.${f}`),
     'req.headers.authorization',
     'req.headers["x-signature"]',
+    // The SDK puts an activity's task token (enough to complete it) on every activity log line, beside its workflowId.
+    'taskToken',
   ];
   return pino({
     level,

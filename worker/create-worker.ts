@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@tem
 import { createActivities, type ActivityDeps } from '../activities';
 import { withPauses } from '../activities/test-faults';
 import { dataConverter } from '../platform/temporal';
+import { workflowSource } from './workflow-bundle';
 
 export interface WorkerOptions {
   address: string;
@@ -10,7 +11,7 @@ export interface WorkerOptions {
   codecKey: Buffer;
   maxCachedWorkflows: number;
   activityDeps: ActivityDeps;
-  /** Pre-bundled workflows (tests bundle once); otherwise bundled from workflows/index.ts at start. */
+  /** Pre-bundled workflows (tests bundle once); otherwise the build's bundle when compiled, or bundled from source at start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
@@ -20,7 +21,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource()),
     activities: withPauses(createActivities(options.activityDeps), options.activityDeps.faults?.pauseAfter ?? []),
     dataConverter: dataConverter(options.codecKey),
     // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.

@@ -33,11 +33,13 @@ export async function startServiceProcess(options: {
   readyTimeoutMs?: number;
   /** Ready when the log shows this (for processes without HTTP, like a lone worker); default: GET /readyz answers 200. */
   readyLogLine?: string;
+  /** Node's arguments instead of `--import tsx <entry>`: the compiled build runs as `node dist/...`. */
+  nodeArgs?: string[];
 }): Promise<ServiceProcess> {
   const out = openSync(options.logFile, 'a');
   // One process, not the tsx launcher: the launcher forks the real node process, so a SIGKILL sent to it
   // would leave that child running (a "killed" worker that keeps polling).
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'platform/main.ts'], {
+  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', options.entry ?? 'platform/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env, PORT: String(options.port) },
     stdio: ['ignore', out, out],

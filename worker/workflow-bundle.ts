@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Where `npm run build` writes the prebuilt workflow bundle: `dist/workflow-bundle.js`, beside the compiled code. */
+export const PREBUILT_WORKFLOW_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+/**
+ * Compiled code (`node dist/...`) loads the bundle made at build time, so a
+ * production worker runs no webpack at start; under tsx (development) there is
+ * none and the workflows are bundled from source when the worker is created.
+ */
+export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  if (__filename.endsWith('.js') && existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
+  return { workflowsPath: require.resolve('../workflows') };
+}
