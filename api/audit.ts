@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { recordAudit, type AuditEvent, type AuditResourceKind, type AuditRow } from '../platform/audit';
-import type { Principal } from './auth';
+import { actorName, type Principal } from './auth';
 
 /**
  * The API's side of the audit log: one event per accepted request that changes
@@ -51,7 +51,7 @@ export async function auditRequest(db: Knex, spec: AuditSpec, request: AuditedRe
       ? resource.id
       : (request.params.accountId ?? (principal.role === 'account' ? principal.accountId : (stringOr(answered.accountId) ?? (await request.owner()))));
   const event: AuditEvent = {
-    actor: { role: principal.role, name: principal.role === 'account' ? principal.accountId : principal.role },
+    actor: { role: principal.role, name: actorName(principal) },
     action: spec.action,
     resource,
     accountId: accountId ?? null,

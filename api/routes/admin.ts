@@ -8,6 +8,7 @@ import type { ReadModel } from '../read-model';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { AccountId, AccountTokenRequest, AccountTokenResponse, ListQuery, page } from '../schemas';
+import { matching } from '../text';
 import { AUDIT_CURSOR, AuditEventView, listAuditEvents } from '../audit';
 import { enterpriseIdentityHash, individualIdentityHash } from '../services/verification-inputs';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
@@ -27,6 +28,16 @@ function enterpriseCode(raw: string, path: string): string {
   if (!code.ok) throw appError('CREDIT_CODE_INVALID', 'Not a valid credit code.', { errors: [{ path, message: 'invalid code or check character' }] });
   return code.normalized;
 }
+
+// A reviewer's or admin's name as records show it: letters, digits, CJK, and . _ @ - or inner spaces.
+const STAFF_NAME = '^[A-Za-z0-9\\u4e00-\\u9fff](?:[A-Za-z0-9\\u4e00-\\u9fff ._@-]{0,62}[A-Za-z0-9\\u4e00-\\u9fff._@-])?$';
+const StaffTokenRequest = z
+  .object({
+    role: z.enum(['reviewer', 'admin']),
+    name: matching(STAFF_NAME, '1-64 letters, digits, CJK characters, or . _ @ - (spaces inside)').meta({ example: '王芳' }),
+    ttlSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  })
+  .meta({ id: 'StaffTokenRequest' });
 
 const AuditQuery = ListQuery.extend({
   accountId: AccountId.optional(),
@@ -84,6 +95,20 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
     idempotent: 'rerun',
     responses: { 201: { description: 'The token', schema: AccountTokenResponse } },
     handler: async ({ body }) => ({ status: 201, body: await services.auth.mintAccountToken(body.accountId, body.ttlSeconds) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/admin/staff-tokens',
+    summary: 'Mint a token for a named reviewer or admin',
+    description: 'Every decision, claim and audit event records the name. The shared REVIEWER_API_KEY and ADMIN_API_KEY act as the staff named `reviewer` and `admin`.',
+    tags: ['admin'],
+    auth: ['admin'],
+    body: StaffTokenRequest,
+    idempotent: 'rerun',
+    audit: { action: 'staff_token.minted', resource: ({ body }) => ({ kind: 'staff', id: (body as { name: string }).name }) },
+    responses: { 201: { description: 'The token (shown once, never stored)', schema: AccountTokenResponse } },
+    handler: async ({ body }) => ({ status: 201, body: await services.auth.mintStaffToken(body.role, body.name, body.ttlSeconds) }),
   });
 
   defineRoute(deps, {
