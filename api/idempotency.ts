@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { z } from 'zod';
 import { AppError, appError } from '../domain/errors';
 import type { PiiCipher } from '../platform/crypto';
 import { problemOf, statusOf } from './problem';
@@ -15,8 +16,10 @@ import type { IdempotencyRow } from '../platform/tables';
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-/** What a key may be: 1-255 visible ASCII characters (declared in the OpenAPI document as this pattern). */
+/** What a key may be, once HTTP has dropped the spaces around it: 1-255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** The header as the document declares it: HTTP drops spaces and tabs around a value before the server reads the key. */
+export const IdempotencyKeyHeader = z.string().regex(/^[ \t]*[\x21-\x7e]{1,255}[ \t]*$/).optional();
 /** A reservation not renewed within this time (its holder crashed) is taken over by the next retry. */
 const LEASE_MS = 15_000;
 /** While a request is being answered, its holder renews the lease this often. */

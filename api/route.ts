@@ -6,7 +6,7 @@ import { appError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { auditRequest, type AuditSpec } from './audit';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey, type IdempotencyStore } from './idempotency';
+import { IDEMPOTENCY_HEADER, IdempotencyKeyHeader, requestHash, validateKey, type IdempotencyStore } from './idempotency';
 import { fieldErrors, validationError } from './problem';
 import { responsesOf, type ResponseSpec } from './responses';
 
@@ -115,7 +115,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       ...(spec.query ? { query: spec.query as never } : {}),
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       ...(spec.idempotent
-        ? { headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional() }) as never }
+        ? { headers: z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKeyHeader }) as never }
         : {}),
     },
     responses,

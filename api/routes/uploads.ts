@@ -4,7 +4,7 @@ import busboy from 'busboy';
 import { z } from 'zod';
 import { appError } from '../../domain/errors';
 import { principalKey, type Role } from '../auth';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, requestHash, validateKey } from '../idempotency';
+import { IDEMPOTENCY_HEADER, IdempotencyKeyHeader, requestHash, validateKey } from '../idempotency';
 import { fieldErrors, validationError, type FieldError } from '../problem';
 import { responsesOf } from '../responses';
 import type { RouteDeps } from '../route';
@@ -162,7 +162,7 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
     security: [{ bearer: [] }],
     'x-roles': UPLOAD_ROLES,
     request: {
-      headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional() }),
+      headers: z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKeyHeader }),
       body: {
         required: true,
         content: { 'multipart/form-data': { schema: UploadForm, encoding: { file: { contentType: 'image/jpeg, image/png, application/pdf' } } } },
