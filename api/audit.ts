@@ -87,7 +87,8 @@ const viewOf = (row: AuditRow): z.infer<typeof AuditEventView> => ({
   detail: row.detail,
 });
 
-export const AUDIT_CURSOR = /^[0-9]{1,19}$/;
+// A position in the write order: up to 18 digits stays within PostgreSQL's bigint.
+export const AUDIT_CURSOR = /^[0-9]{1,18}$/;
 
 /** Newest first, keyset-paginated on the write order. */
 export async function listAuditEvents(db: Knex, filter: { accountId?: string | undefined; processId?: string | undefined }, limit: number, cursor?: string) {

@@ -7,20 +7,20 @@ import type { Authenticator } from '../auth';
 import type { ReadModel } from '../read-model';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { AccountId, AccountTokenRequest, AccountTokenResponse, ListQuery, page } from '../schemas';
-import { matching } from '../text';
+import { AccountId, AccountTokenRequest, AccountTokenResponse, CreditCode, ListQuery, page } from '../schemas';
+import { matching, trimmedText } from '../text';
 import { AUDIT_CURSOR, AuditEventView, listAuditEvents } from '../audit';
 import { enterpriseIdentityHash, individualIdentityHash } from '../services/verification-inputs';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
 
 const IdentityLookupRequest = z
   .union([
-    z.object({ idType: z.string().trim().min(1).max(40), idNumber: z.string().trim().min(1).max(40) }),
-    z.object({ creditCode: z.string().trim().min(1).max(40) }),
+    z.object({ idType: trimmedText(1, 40), idNumber: trimmedText(1, 40) }),
+    z.object({ creditCode: CreditCode }),
   ])
   .meta({ id: 'IdentityLookupRequest', description: 'An individual identity ({ idType, idNumber }) or an enterprise ({ creditCode })' });
 
-const QuotaParams = z.object({ creditCode: z.string().trim().min(1).max(40) });
+const QuotaParams = z.object({ creditCode: CreditCode });
 const QuotaBody = z.object({ limit: z.number().int().min(1).max(100_000) }).meta({ id: 'EnterpriseQuota' });
 
 function enterpriseCode(raw: string, path: string): string {
