@@ -4,6 +4,7 @@ import { recordMissing } from './failures';
 import { endProcessRow, recordProgress } from './repository';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { processEvent, recordAudit } from '../platform/audit';
+import { recordProcessEvent, type ProcessRecord } from '../platform/webhook-events';
 
 /**
  * The read model of changes of subject (SPEC §5): opening one claims the
@@ -55,16 +56,19 @@ export async function openChange(db: Knex, c: NewChange, now = new Date()): Prom
     const refusal = changeRefusal(c.type, accountStanding(account), now, c.cooldownMs);
     if (refusal) return { opened: false, refusal };
     await trx('accounts').where({ id: c.accountId }).update({ open_process_kind: 'change', open_process_id: c.id, updated_at: trx.fn.now() });
-    await trx('changes').insert({
-      id: c.id,
-      account_id: c.accountId,
-      workflow_id: c.workflowId,
-      type: c.type,
-      status: 'in_progress',
-      request: JSON.stringify(c.request),
-      request_enc: c.requestEnc,
-      expires_at: c.expiresAt,
-    });
+    const [row] = await trx('changes')
+      .insert({
+        id: c.id,
+        account_id: c.accountId,
+        workflow_id: c.workflowId,
+        type: c.type,
+        status: 'in_progress',
+        request: JSON.stringify(c.request),
+        request_enc: c.requestEnc,
+        expires_at: c.expiresAt,
+      })
+      .returning<ProcessRecord[]>('*');
+    await recordProcessEvent(trx, 'changes', row!);
     await recordAudit(trx, processEvent({ id: c.id, account_id: c.accountId, workflow_id: c.workflowId }, 'change.opened', { type: c.type }, `${c.id}/opened`));
     return { opened: true };
   });

@@ -9,6 +9,7 @@ import { createEnterpriseActivities } from './enterprise';
 import { invalidRequest } from './failures';
 import * as repo from './repository';
 import { outcomeMessage, verifiedMessage } from './texts';
+import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   db: Knex;
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEnterpriseActivities(deps),
     ...createChangeActivities(deps),
+    ...createWebhookActivities(deps),
 
     async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const result = await repo.openVerification(db, {

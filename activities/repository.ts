@@ -3,6 +3,7 @@ import { IDENTITY_QUOTA, type SubjectType } from '../domain/constants';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
 import type { IdentityRow, VerificationRow } from '../platform/tables';
 import { processEvent, recordAudit } from '../platform/audit';
+import { recordProcessEvent, type ProcessRecord } from '../platform/webhook-events';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { recordMissing } from './failures';
 import { announceClosed } from './process-closed';
@@ -85,8 +86,9 @@ const auditOpened = (trx: Knex.Transaction, v: NewVerification) =>
     processEvent({ id: v.id, account_id: v.accountId, workflow_id: v.workflowId }, 'verification.opened', { method: v.method, subjectType: v.subjectType, changeId: v.changeId ?? null }, `${v.id}/opened`),
   );
 
-const insertVerification = (trx: Knex.Transaction, v: NewVerification) =>
-  trx('verifications').insert({
+/** The new row, and its first webhook event (in_progress), in the transaction that opens it. */
+async function insertVerification(trx: Knex.Transaction, v: NewVerification) {
+  const [row] = await trx('verifications').insert({
     id: v.id,
     account_id: v.accountId,
     workflow_id: v.workflowId,
@@ -99,7 +101,9 @@ const insertVerification = (trx: Knex.Transaction, v: NewVerification) =>
     identity_hash: v.identityHash,
     expires_at: v.expiresAt,
     change_id: v.changeId ?? null,
-  });
+  }).returning<ProcessRecord[]>('*');
+  await recordProcessEvent(trx, 'verifications', row!);
+}
 
 /** A process's step and next action (verifications, changes); a stale revision (a retried older write) changes nothing. */
 export async function recordProgress(
@@ -108,7 +112,7 @@ export async function recordProgress(
   args: { id: string; revision: number; step: string | null; nextAction: unknown },
 ): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const updated: { id: string; account_id: string; workflow_id: string }[] = await trx(table)
+    const updated = await trx(table)
       .where({ id: args.id, status: 'in_progress' })
       .andWhere('revision', '<', args.revision)
       .update({
@@ -117,11 +121,12 @@ export async function recordProgress(
         revision: args.revision,
         updated_at: trx.fn.now(),
       })
-      .returning(['id', 'account_id', 'workflow_id']);
+      .returning<ProcessRecord[]>('*');
     const row = updated[0];
     if (!row) return false;
     const kind = table === 'changes' ? 'change' : 'verification';
     await recordAudit(trx, processEvent(row, `${kind}.step`, { step: args.step }, `${row.id}/r${args.revision}`));
+    await recordProcessEvent(trx, table, row);
     return true;
   });
 }
@@ -138,7 +143,7 @@ export async function endProcessRow(
   revision: number,
   outcome: { status: string; failureReason: string | null },
 ): Promise<void> {
-  await trx(table)
+  const [ended] = await trx(table)
     .where({ id: row.id })
     .update({
       status: outcome.status,
@@ -148,7 +153,9 @@ export async function endProcessRow(
       revision: Math.max(revision, row.revision + 1),
       completed_at: trx.fn.now(),
       updated_at: trx.fn.now(),
-    });
+    })
+    .returning<ProcessRecord[]>('*');
+  await recordProcessEvent(trx, table, ended!);
   await trx('accounts').where({ id: row.account_id, open_process_id: row.id }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
   const kind = table === 'changes' ? 'change' : 'verification';
   await recordAudit(trx, processEvent(row, `${kind}.closed`, { status: outcome.status, failureReason: outcome.failureReason }, `${row.id}/closed`));

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit, type AuditEvent } from '../platform/audit';
+import { recordReviewDecided } from '../platform/webhook-events';
 
 /** The review queue's writes (SPEC §6): tasks opened by processes, decisions, withdrawals. */
 
@@ -57,12 +58,13 @@ export async function decideReview(
     const updated = await trx('reviews')
       .where({ id: args.reviewId, status: 'open' })
       .update({ status: args.decision, reason: args.reason, decided_by: args.reviewer, decided_at: trx.fn.now() })
-      .returning(['process_id', 'account_id', 'decided_at']);
-    const row = updated[0] as { process_id: string; account_id: string; decided_at: Date } | undefined;
+      .returning('*');
+    const row = updated[0] as ({ id: string; process_id: string; account_id: string; decided_at: Date } & Record<string, unknown>) | undefined;
     if (row) {
       const review = { reviewId: args.reviewId, accountId: row.account_id, processId: row.process_id };
       // The reason is the reviewer's free text: it stays on the review, the log holds the decision.
       await recordAudit(trx, reviewEvent(review, { role: 'reviewer', name: args.reviewer }, 'review.decided', { decision: args.decision }));
+      await recordReviewDecided(trx, row);
     }
     if (row && args.decision === 'rejected') {
       await trx(processTable(row.process_id))

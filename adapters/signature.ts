@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Provider callback signatures: `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`.
- * Used by the sandbox providers to sign and by the API to verify, exactly as a real provider integration would.
+ * Signed HTTP bodies: `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`.
+ * Provider callbacks use it (the sandbox providers sign, the API verifies, exactly as a real provider
+ * integration would), and so do the webhooks this service sends its clients.
  */
 export const SIGNATURE_HEADER = 'X-Signature';
 export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
@@ -10,6 +11,11 @@ export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
 export function signBody(secret: string, rawBody: string | Buffer, timestampSeconds: number): string {
   const mac = createHmac('sha256', secret).update(`${timestampSeconds}.`).update(rawBody).digest('hex');
   return `t=${timestampSeconds},v1=${mac}`;
+}
+
+/** The headers of a signed JSON POST, signed now. */
+export function signedJsonHeaders(secret: string, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(secret, rawBody, nowSeconds) };
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };

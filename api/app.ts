@@ -31,12 +31,14 @@ import { buildChangeService } from './services/changes';
 import { sandboxEnterpriseRoutes } from './routes/sandbox-enterprise';
 import { uploadRoutes } from './routes/uploads';
 import { verificationRoutes } from './routes/verifications';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { buildAccountService } from './services/accounts';
 import { reviewRoutes } from './routes/reviews';
 import { sandboxBankRoutes } from './routes/sandbox-bank';
 import { buildReviewService } from './services/reviews';
 import { buildUploadService } from './services/uploads';
 import { buildVerificationService } from './services/verifications';
+import { buildWebhookEndpointService } from './services/webhook-endpoints';
 
 export interface AppDeps {
   config: Config;
@@ -132,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });
+  webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), { httpsOnly: config.webhooks.httpsOnly });
   if (config.sandbox.enabled) {
     const client = deps.temporal.client;
     sandboxRoutes(routeDeps, { tickets: providers.tickets, outbox: deps.outbox, client });

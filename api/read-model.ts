@@ -32,7 +32,7 @@ function decodeCursor(cursor: string): [number, string] {
 }
 
 /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while rows are added. */
-async function newestFirst<T extends { created_at: Date; id: string }>(
+export async function newestFirst<T extends { created_at: Date; id: string }>(
   query: Knex.QueryBuilder,
   limit: number,
   cursor: string | undefined,

@@ -6,6 +6,7 @@ import * as sandboxFaults from './20261202_0004_sandbox_faults';
 import * as changes from './20261202_0005_changes';
 import * as changeSwitch from './20261203_0006_change_switch';
 import * as auditEvents from './20261203_0007_audit_events';
+import * as webhooks from './20261203_0008_webhooks';
 import * as openProcessIndex from './20261203_0009_open_process_index';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '20261202_0005_changes': changes,
   '20261203_0006_change_switch': changeSwitch,
   '20261203_0007_audit_events': auditEvents,
+  '20261203_0008_webhooks': webhooks,
   '20261203_0009_open_process_index': openProcessIndex,
 };

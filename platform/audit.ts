@@ -11,7 +11,7 @@ import { newId } from './ids';
  */
 
 export type AuditActorRole = 'service' | 'account' | 'reviewer' | 'admin' | 'workflow';
-export type AuditResourceKind = 'account' | 'verification' | 'change' | 'review' | 'upload' | 'account-token' | 'enterprise-quota' | 'staff';
+export type AuditResourceKind = 'account' | 'verification' | 'change' | 'review' | 'upload' | 'account-token' | 'enterprise-quota' | 'webhook-endpoint' | 'staff';
 
 export interface AuditEvent {
   actor: { role: AuditActorRole; name: string };

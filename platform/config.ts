@@ -91,6 +91,14 @@ const EnvSchema = z.object({
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
   BUSINESS_CALENDAR_WORKDAYS: z.string().default(''),
 
+  // Webhooks to clients: delivered by workflows on their own task queue (default <TEMPORAL_TASK_QUEUE>-webhooks), so a slow
+  // endpoint never takes a verification's worker slots; an attempt without a 2xx is retried from WEBHOOK_RETRY_INITIAL,
+  // doubling up to WEBHOOK_RETRY_MAX_INTERVAL, for WEBHOOK_RETRY_FOR.
+  WEBHOOK_TASK_QUEUE: z.string().min(1).optional(),
+  WEBHOOK_RETRY_INITIAL: duration('10s'),
+  WEBHOOK_RETRY_MAX_INTERVAL: duration('1h'),
+  WEBHOOK_RETRY_FOR: duration('3d'),
+
   // Requests per client address and window on the unauthenticated routes (callbacks, sandbox); 429 RATE_LIMITED beyond.
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW: duration('1m'),
@@ -147,6 +155,8 @@ export interface Config {
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
+  /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only. */
+  webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean };
   /** Per client address on the unauthenticated routes. */
   rateLimit: { max: number; windowMs: number };
   timings: ProcessTimings;
@@ -215,6 +225,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     // The sandbox imitates the outside world: never in production.
     sandbox: { enabled: e.SANDBOX_ENABLED && !production, payoutDelayMs: e.SANDBOX_PAYOUT_DELAY },
+    webhooks: {
+      taskQueue: e.WEBHOOK_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-webhooks`,
+      retry: { initialMs: e.WEBHOOK_RETRY_INITIAL, maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL, giveUpAfterMs: e.WEBHOOK_RETRY_FOR },
+      httpsOnly: production,
+    },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },
     timings: {
       qrTtlMs: e.QR_TTL,

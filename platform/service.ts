@@ -7,6 +7,7 @@ import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../adapters/storage';
 import { buildApp } from '../api/app';
 import { createWorker } from '../worker/create-worker';
+import { startWebhookDispatcher } from '../worker/webhook-dispatcher';
 import { ConfigError, type Config } from './config';
 import { createPiiCipher } from './crypto';
 import { createDb, describeDb, migrateLatest, pingDb } from './db';
@@ -128,26 +129,28 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     const storage = new LocalDiskStorage(path.join(config.dataDir, 'uploads'));
 
     if (roles.worker) {
-      const { worker, connection } = await createWorker({
+      const { worker, webhookWorker, connection } = await createWorker({
         address: temporalAddress,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
+        webhookTaskQueue: config.webhooks.taskQueue,
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
         activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults },
       });
       const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));
       cleanups.push(async () => unsubscribe());
-      const running = worker.run();
+      const running = Promise.all([worker.run(), webhookWorker.run()]).then(() => undefined);
       running.catch((err: Error) => {
         logger.error({ err }, 'the worker stopped');
         reportFailure(err);
       });
       cleanups.push(async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        for (const w of [worker, webhookWorker]) if (w.getState() === 'RUNNING') w.shutdown();
         await running.catch(() => undefined);
         await connection.close();
       });
+      cleanups.push(startWebhookDispatcher({ db, cipher, connection, config, logger }));
       logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
       // On its own, the worker has no API to scrape: it serves its metrics itself.
       if (!roles.api && config.metrics.workerPort > 0) cleanups.push(await serveWorkerMetrics(metrics, { host: config.host, port: config.metrics.workerPort, logger }));

@@ -1,13 +1,16 @@
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { withPauses } from '../activities/test-faults';
 import { dataConverter } from '../platform/temporal';
+import { createWebhookWorker } from './webhook-worker';
 import { workflowSource } from './workflow-bundle';
 
 export interface WorkerOptions {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Webhook delivery's own task queue (worker/webhook-worker.ts). */
+  webhookTaskQueue: string;
   codecKey: Buffer;
   maxCachedWorkflows: number;
   activityDeps: ActivityDeps;
@@ -15,17 +18,27 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
-export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+/** Both workers run the same workflow code: the given or prebuilt bundle, or one bundle made from source. */
+async function workflowCode(options: WorkerOptions): Promise<Pick<SdkWorkerOptions, 'workflowBundle'>> {
+  const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource();
+  if ('workflowBundle' in source) return source;
+  return { workflowBundle: await bundleWorkflowCode({ workflowsPath: source.workflowsPath, logger: Runtime.instance().logger }) };
+}
+
+/** The process worker, and the webhook worker beside it on its own task queue, over one connection. */
+export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; webhookWorker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });
+  const workflows = await workflowCode(options);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource()),
+    ...workflows,
     activities: withPauses(createActivities(options.activityDeps), options.activityDeps.faults?.pauseAfter ?? []),
     dataConverter: dataConverter(options.codecKey),
     // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
-  return { worker, connection };
+  const webhookWorker = await createWebhookWorker({ ...options, connection, taskQueue: options.webhookTaskQueue, workflows });
+  return { worker, webhookWorker, connection };
 }

@@ -3,3 +3,4 @@ export { individualVerification } from './individual-verification';
 export { enterpriseVerification } from './enterprise-verification';
 export { refundTransfer } from './refund-transfer';
 export { subjectChange } from './change';
+export { webhookDelivery } from './webhook-delivery';

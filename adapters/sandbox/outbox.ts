@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { PiiCipher } from '../../platform/crypto';
 import type { CallbackProvider } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
-import { SIGNATURE_HEADER, signBody } from '../signature';
+import { signedJsonHeaders } from '../signature';
 
 export interface CallbackEvent {
   eventId: string;
@@ -122,14 +122,13 @@ export class SandboxCallbackOutbox {
   private async deliver(row: OutboxRow): Promise<DeliveryResult> {
     const { db, logger } = this.deps;
     const body = JSON.stringify(this.unseal(row.payload));
-    const signature = signBody(this.deps.secrets[row.provider], body, Math.floor(Date.now() / 1000));
     let status: number | null = null;
     let error: string | null = null;
     let answer: unknown;
     try {
       const response = await (this.deps.fetch ?? fetch)(`${this.deps.callbackBaseUrl}/v1/callbacks/${row.provider}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        headers: signedJsonHeaders(this.deps.secrets[row.provider], body),
         body,
         signal: AbortSignal.timeout(10_000),
       });

@@ -18,7 +18,7 @@ const ReviewSummary = z
   })
   .meta({ id: 'ReviewSummary' });
 
-const ReviewDetail = ReviewSummary.extend({
+export const ReviewDetail = ReviewSummary.extend({
   applicant: z.record(z.string(), z.unknown()).meta({ description: 'The application as submitted for this review; personal fields masked except to admins' }),
   materials: z.array(z.object({ purpose: z.string(), uploadId: z.string(), contentUrl: z.string() })),
   decision: z.enum(['approve', 'reject']).nullable(),

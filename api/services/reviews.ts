@@ -5,11 +5,9 @@ import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../platform/tables';
 import type { Principal } from '../auth';
 import type { ReadModel } from '../read-model';
-import { subjectView } from '../views';
+import { reviewSummaryView, reviewView } from '../views';
 import { translateTemporalError } from './temporal-errors';
 import { withinDeadline } from './process-start';
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /**
  * Human review (SPEC §6). Reviews are opened by workflows; a decision goes to
@@ -19,26 +17,9 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 export function buildReviewService(deps: { readModel: ReadModel; client: Client; cipher: PiiCipher; publicBaseUrl: string; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
 
-  const summary = (row: ReviewRow) => ({
-    id: row.id,
-    kind: row.kind,
-    accountId: row.account_id,
-    processId: row.process_id,
-    status: row.status,
-    createdAt: iso(row.created_at)!,
-    dueAt: iso(row.due_at)!,
-    overdue: row.status === 'open' && now().getTime() >= new Date(row.due_at).getTime(),
-  });
-
-  /** The applicant as the review opened with it: masked, or in full for admins. */
-  const detail = (row: ReviewRow, principal: Principal) => ({
-    ...summary(row),
-    applicant: subjectView({ subject: row.applicant, id_number_enc: null, pii_enc: row.applicant_pii_enc }, principal.role === 'admin', deps.cipher),
-    materials: row.materials.map((m) => ({ ...m, contentUrl: `${deps.publicBaseUrl}/v1/uploads/${m.uploadId}/content` })),
-    decision: row.status === 'approved' ? 'approve' : row.status === 'rejected' ? 'reject' : null,
-    reason: row.reason,
-    decidedAt: iso(row.decided_at),
-  });
+  const summary = (row: ReviewRow) => reviewSummaryView(row, now());
+  const detail = (row: ReviewRow, principal: Principal) =>
+    reviewView(row, { revealPii: principal.role === 'admin', cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl, now: now() });
 
   async function load(id: string) {
     const row = await deps.readModel.review(id);

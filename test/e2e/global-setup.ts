@@ -79,6 +79,10 @@ export default async function setup(project: TestProject) {
     CHANGE_COOLDOWN: '8s',
     // Tests drive the sandbox hard from one address; hardening.test.ts tries the limit itself.
     RATE_LIMIT_MAX: '1000000',
+    // Webhook retries (webhooks.test.ts) back off from 200 ms instead of 10 s, up to 30 s apart (endpoints that never answer,
+    // such as those Schemathesis registers, cost little); the 3-day window stays.
+    WEBHOOK_RETRY_INITIAL: '200ms',
+    WEBHOOK_RETRY_MAX_INTERVAL: '30s',
     // Workers that tests start themselves serve no metrics; the stack's worker does (below).
     WORKER_METRICS_PORT: '0',
   };

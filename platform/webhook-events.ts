@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import { idFromSeed } from './ids';
+
+/**
+ * Webhooks' outbox (API.md "Webhooks to clients"): every status or step change
+ * of a verification or change, and every review decision, is recorded here in
+ * the transaction that makes it, so no change is lost to a crash and none is
+ * announced that did not commit. The dispatcher (worker/webhook-dispatcher.ts)
+ * hands each event to the delivery workflows in order.
+ *
+ * An event keeps the row as it was at that change (a snapshot), so successive
+ * events show successive states; it is rendered as GET shows it to the service
+ * role. Sealed columns stay behind: the snapshot holds what the read model's
+ * plain columns hold (masked).
+ */
+
+export const WEBHOOK_EVENT_TYPES = ['verification.updated', 'change.updated', 'review.decided'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface WebhookEventRow {
+  seq: string | number;
+  id: string;
+  type: WebhookEventType;
+  resource_id: string;
+  account_id: string | null;
+  snapshot: Record<string, unknown>;
+  created_at: Date;
+  dispatched_at: Date | null;
+}
+
+/** Columns that never leave the database: sealed personal data, keyed hashes, money bookkeeping. */
+const PRIVATE_COLUMNS = new Set(['id_number_enc', 'pii_enc', 'request_enc', 'applicant_pii_enc', 'identity_hash', 'pending_credit']);
+
+/**
+ * One id per change of one resource, whoever writes it and however often: a
+ * retried activity (or a redelivery) carries the same id, two changes never do.
+ */
+export const webhookEventId = (resourceId: string, version: string) => idFromSeed('evt', `webhook/${resourceId}/${version}`);
+
+type Row = { id: string; account_id: string } & Record<string, unknown>;
+
+/** A process row as a write returned it (`returning<ProcessRecord[]>('*')`). */
+export type ProcessRecord = Row & { workflow_id: string; revision: number };
+
+async function recordEvent(trx: Knex.Transaction, type: WebhookEventType, row: Row, version: string, extra: Record<string, unknown> = {}) {
+  const snapshot = Object.fromEntries(Object.entries(row).filter(([column]) => !PRIVATE_COLUMNS.has(column)));
+  await trx('webhook_events')
+    .insert({
+      id: webhookEventId(row.id, version),
+      type,
+      resource_id: row.id,
+      account_id: row.account_id,
+      snapshot: JSON.stringify({ ...snapshot, ...extra }),
+    })
+    .onConflict('id')
+    .ignore();
+}
+
+/**
+ * A verification or change as its write left it (the row `returning('*')` gave):
+ * one event per revision. A change that verifies its new subject shows that
+ * verification's next action, as GET does.
+ */
+export async function recordProcessEvent(trx: Knex.Transaction, table: 'verifications' | 'changes', row: ProcessRecord): Promise<void> {
+  if (table === 'verifications') return recordEvent(trx, 'verification.updated', row, `r${row.revision}`);
+  const mirrors = row.status === 'in_progress' && row.step === 'verifying_new_subject';
+  const newSubject = mirrors ? await trx<{ change_id: string; created_at: Date; next_action: unknown }>('verifications').where({ change_id: row.id }).orderBy('created_at', 'desc').first('next_action') : undefined;
+  return recordEvent(trx, 'change.updated', row, `r${row.revision}`, mirrors ? { newSubjectNextAction: newSubject?.next_action ?? null } : {});
+}
+
+/** A reviewer's decision, as the review row holds it after the decision (a review is decided once). */
+export const recordReviewDecided = (trx: Knex.Transaction, row: Row): Promise<void> => recordEvent(trx, 'review.decided', row, 'decided');
