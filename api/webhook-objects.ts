@@ -31,6 +31,7 @@ function changeObject(snapshot: ChangeSnapshot) {
 }
 
 export function webhookObject(event: Pick<WebhookEventRow, 'type' | 'snapshot'>, deps: WebhookRenderDeps): unknown {
+  // The row of the event's table as that change left it (read back from JSON: the views take its ISO timestamps alike).
   const snapshot = event.snapshot as never;
   switch (event.type) {
     case 'verification.updated':

@@ -26,12 +26,13 @@ const PORT = '(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-
  * port, no credentials (no `user:pass@`), then any path and query. The whole
  * rule is the pattern, so the document says exactly what is accepted.
  */
-function endpointUrl(httpsOnly: boolean) {
-  const pattern = new RegExp(`^${httpsOnly ? 'https' : 'https?'}://${HOST}${PORT}([/?#][\\x21-\\x7e]*)?$`);
+export const endpointUrlPattern = (httpsOnly: boolean) => new RegExp(`^${httpsOnly ? 'https' : 'https?'}://${HOST}${PORT}([/?#][\\x21-\\x7e]*)?$`);
+
+export function endpointUrl(httpsOnly: boolean) {
   return z
     .string()
     .max(2048)
-    .regex(pattern, httpsOnly ? 'an https URL without credentials' : 'an http(s) URL without credentials')
+    .regex(endpointUrlPattern(httpsOnly), httpsOnly ? 'an https URL without credentials' : 'an http(s) URL without credentials')
     .meta({ example: 'https://console.example.com/hooks/realname' });
 }
 
