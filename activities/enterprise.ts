@@ -16,6 +16,7 @@ import { invalidRequest, recordMissing } from './failures';
 import * as repo from './repository';
 import * as reviews from './review-repository';
 import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
+import { recordReviewClaim } from './review-claims';
 
 export interface EnterpriseActivityDeps {
   db: Knex;
@@ -178,6 +179,10 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
 
     async recordReviewDecision(args: { reviewId: string; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string }): Promise<void> {
       await reviews.decideReview(db, args);
+    },
+
+    async recordReviewClaim(args: { reviewId: string; action: 'claimed' | 'released'; by: string; at: string; until: string | null }): Promise<void> {
+      await recordReviewClaim(db, args);
     },
 
     async revokeReview(args: { reviewId: string }): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type AuditEvent } from '../platform/audit';
 import { recordReviewDecided } from '../platform/webhook-events';
+import type { ReviewHistoryEntry } from './review-claims';
 
 /** The review queue's writes (SPEC §6): tasks opened by processes, decisions, withdrawals. */
 
@@ -29,6 +30,8 @@ export async function openReview(
   },
 ): Promise<void> {
   await db.transaction(async (trx) => {
+    // A later round of the same process is the applicant's resubmission.
+    const earlier: { id: string } | undefined = await trx('reviews').where({ process_id: args.processId }).whereNot({ id: args.reviewId }).first('id');
     await trx('reviews')
       .insert({
         id: args.reviewId,
@@ -41,6 +44,7 @@ export async function openReview(
         applicant_pii_enc: args.applicantPiiEnc,
         materials: JSON.stringify(args.materials),
         due_at: args.dueAt,
+        history: entries({ action: earlier ? 'resubmitted' : 'opened' }),
       })
       .onConflict('id')
       .ignore();
@@ -57,7 +61,15 @@ export async function decideReview(
   await db.transaction(async (trx) => {
     const updated = await trx('reviews')
       .where({ id: args.reviewId, status: 'open' })
-      .update({ status: args.decision, reason: args.reason, decided_by: args.reviewer, decided_at: trx.fn.now() })
+      .update({
+        status: args.decision,
+        reason: args.reason,
+        decided_by: args.reviewer,
+        decided_at: trx.fn.now(),
+        claimed_by: null,
+        claimed_until: null,
+        history: appended(trx, { action: 'decided', by: { name: args.reviewer }, reason: args.reason }),
+      })
       .returning('*');
     const row = updated[0] as ({ id: string; process_id: string; account_id: string; decided_at: Date } & Record<string, unknown>) | undefined;
     if (row) {
@@ -79,7 +91,7 @@ export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
   await db.transaction(async (trx) => {
     const updated: { account_id: string; process_id: string; workflow_id: string }[] = await trx('reviews')
       .where({ id: reviewId, status: 'open' })
-      .update({ status: 'revoked', decided_at: trx.fn.now() })
+      .update({ status: 'revoked', decided_at: trx.fn.now(), claimed_by: null, claimed_until: null, history: appended(trx, { action: 'revoked' }) })
       .returning(['account_id', 'process_id', 'workflow_id']);
     const row = updated[0];
     if (row) {
@@ -87,6 +99,11 @@ export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
     }
   });
 }
+
+/** A review's history as it opens: one entry, now. */
+const entries = (entry: Omit<ReviewHistoryEntry, 'at'>) => JSON.stringify([{ at: new Date().toISOString(), ...entry }]);
+/** Its history with one more entry, in the same update. */
+const appended = (trx: Knex.Transaction, entry: Omit<ReviewHistoryEntry, 'at'>) => trx.raw('history || ?::jsonb', [entries(entry)]);
 
 function reviewEvent(
   review: { reviewId: string; accountId: string; processId: string },

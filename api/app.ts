@@ -124,7 +124,7 @@ export function buildApp(deps: AppDeps): Express {
   };
   const verifications = buildVerificationService(processDeps);
   const accounts = buildAccountService({ readModel, cipher: deps.cipher, changeCooldownMs: config.timings.changeCooldownMs });
-  const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl });
+  const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs });
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
   metrics.registerOpenProcesses(() => openProcessCounts(db));
 

@@ -31,6 +31,18 @@ function decodeCursor(cursor: string): [number, string] {
   return [Number(cursor.slice(0, dot)), cursor.slice(dot + 1)];
 }
 
+/** Soonest due first, keyset-paginated on (due_at, id); the cursor's time is the due time. */
+async function dueFirst<T extends { due_at: Date; id: string }>(query: Knex.QueryBuilder, limit: number, cursor: string | undefined): Promise<Page<T>> {
+  if (cursor) {
+    const [dueAtMs, id] = decodeCursor(cursor);
+    query.whereRaw('(due_at, id) > (to_timestamp(?::double precision / 1000), ?)', [dueAtMs, id]);
+  }
+  const rows = (await query.orderBy([{ column: 'due_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit + 1)) as T[];
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? `${new Date(last.due_at).getTime()}.${last.id}` : null };
+}
+
 /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while rows are added. */
 export async function newestFirst<T extends { created_at: Date; id: string }>(
   query: Knex.QueryBuilder,
@@ -57,11 +69,17 @@ export function createReadModel(db: Knex) {
     review: (id: string): Promise<ReviewRow | undefined> => db<ReviewRow>('reviews').where({ id }).first(),
     reviews: (filter: { status?: 'open' | 'decided' | undefined; kind?: string | undefined }, limit: number, cursor?: string) => {
       const query = db('reviews');
-      if (filter.status === 'open') query.where({ status: 'open' });
-      if (filter.status === 'decided') query.whereIn('status', ['approved', 'rejected']);
       if (filter.kind) query.where({ kind: filter.kind });
+      // Open reviews: overdue first, then by due time (the queue's order); others newest first.
+      if (filter.status === 'open') return dueFirst<ReviewRow>(query.where({ status: 'open' }), limit, cursor);
+      if (filter.status === 'decided') query.whereIn('status', ['approved', 'rejected']);
       return newestFirst<ReviewRow>(query, limit, cursor);
     },
+    /** Every review round of a process, oldest first. */
+    reviewsOf: (processId: string): Promise<ReviewRow[]> => db<ReviewRow>('reviews').where({ process_id: processId }).orderBy([{ column: 'created_at' }, { column: 'id' }]),
+    /** What the process's workflow recorded, oldest first: opened, each step, review rounds, closed. */
+    processTimeline: (processId: string): Promise<{ at: Date; action: string; detail: Record<string, unknown> }[]> =>
+      db('audit_events').where({ process_id: processId, actor_role: 'workflow' }).orderBy('seq').select('at', 'action', 'detail'),
     overdueReviews: async (at: Date): Promise<number> => {
       const [row] = await db('reviews').where({ status: 'open' }).andWhere('due_at', '<=', at).count<{ count: string }[]>({ count: '*' });
       return Number(row?.count ?? 0);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ChangeRow } from '../activities/change-repository';
 import { earliestChangeFrom } from '../domain/change-rules';
 import type { ChangeSchema } from './change-schemas';
-import type { ReviewRow, VerificationRow } from '../platform/tables';
+import type { VerificationRow } from '../platform/tables';
 import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
 import { fenToYuan } from '../domain/money';
@@ -109,31 +109,5 @@ export function changeView(row: ChangeRow, newSubject?: Pick<VerificationRow, 'n
     createdAt: iso(row.created_at)!,
     expiresAt: iso(row.expires_at),
     completedAt: iso(row.completed_at),
-  };
-}
-
-/** A review in the queue (API.md "Reviews"); overdue while open past its due time. */
-export function reviewSummaryView(row: ReviewRow, now: Date) {
-  return {
-    id: row.id,
-    kind: row.kind,
-    accountId: row.account_id,
-    processId: row.process_id,
-    status: row.status,
-    createdAt: iso(row.created_at)!,
-    dueAt: iso(row.due_at)!,
-    overdue: row.status === 'open' && now.getTime() >= new Date(row.due_at).getTime(),
-  };
-}
-
-/** A review with the applicant as it opened with it (masked, or in full for admins) and links to its materials. */
-export function reviewView(row: ReviewRow, options: { revealPii: boolean; cipher: PiiCipher; publicBaseUrl: string; now: Date }) {
-  return {
-    ...reviewSummaryView(row, options.now),
-    applicant: subjectView({ subject: row.applicant, id_number_enc: null, pii_enc: row.applicant_pii_enc }, options.revealPii, options.cipher),
-    materials: row.materials.map((m) => ({ ...m, contentUrl: `${options.publicBaseUrl}/v1/uploads/${m.uploadId}/content` })),
-    decision: row.status === 'approved' ? 'approve' : row.status === 'rejected' ? 'reject' : null,
-    reason: row.reason,
-    decidedAt: iso(row.decided_at),
   };
 }

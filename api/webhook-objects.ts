@@ -4,7 +4,8 @@ import type { PiiCipher } from '../platform/crypto';
 import type { WebhookEventRow } from '../platform/webhook-events';
 import type { NextAction } from '../workflows/messages';
 import { newSubjectVerificationId } from './services/change-requests';
-import { changeView, reviewView, verificationView } from './views';
+import { reviewView } from './review-views';
+import { changeView, verificationView } from './views';
 
 /**
  * A webhook event's body: `{ id, type, createdAt, data: { object } }`, the

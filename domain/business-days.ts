@@ -131,3 +131,14 @@ export function businessDaysBetween(from: Date, to: Date, overrides?: CalendarOv
   }
   return count;
 }
+
+/**
+ * Business days left until a due instant (as addBusinessDays returns it): 0 on
+ * the due date itself, negative once overdue (-1 the first business day after,
+ * at least -1 whenever it is past due).
+ */
+export function businessDaysLeft(now: Date, dueAt: Date, overrides?: CalendarOverrides): number {
+  const dueDate = new Date(dueAt.getTime() - 1);
+  if (now.getTime() < dueAt.getTime()) return businessDaysBetween(now, dueDate, overrides);
+  return -Math.max(1, businessDaysBetween(dueDate, now, overrides));
+}

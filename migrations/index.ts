@@ -8,6 +8,7 @@ import * as changeSwitch from './20261203_0006_change_switch';
 import * as auditEvents from './20261203_0007_audit_events';
 import * as webhooks from './20261203_0008_webhooks';
 import * as openProcessIndex from './20261203_0009_open_process_index';
+import * as reviewClaims from './20261203_0010_review_claims';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261203_0007_audit_events': auditEvents,
   '20261203_0008_webhooks': webhooks,
   '20261203_0009_open_process_index': openProcessIndex,
+  '20261203_0010_review_claims': reviewClaims,
 };

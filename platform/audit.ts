@@ -40,7 +40,8 @@ export interface AuditRow {
   detail: Record<string, unknown>;
 }
 
-export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent): Promise<void> {
+/** Writes the event; false when an event with its dedupe key was written before (nothing written now). */
+export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent): Promise<boolean> {
   const insert = db('audit_events').insert({
     id: newId('aud'),
     actor_role: event.actor.role,
@@ -54,7 +55,8 @@ export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent
     detail: JSON.stringify(event.detail ?? {}),
     dedupe_key: event.dedupeKey ?? null,
   });
-  await (event.dedupeKey ? insert.onConflict('dedupe_key').ignore() : insert);
+  const written: unknown[] = await (event.dedupeKey ? insert.onConflict('dedupe_key').ignore() : insert).returning('id');
+  return written.length > 0;
 }
 
 /** A process's own state change (verification ver_… or change chg_…), written by its workflow's activity. */

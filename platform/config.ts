@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   RESUBMIT_WINDOW: duration('7d'),
   // How long a provider call may keep failing before its process ends failed PROVIDER_UNAVAILABLE.
   PROVIDER_CALL_TIMEOUT: duration('10m'),
+  // How long a reviewer's claim on a review holds (API.md "Reviews").
+  REVIEW_CLAIM_TTL: duration('30m'),
 
   // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
@@ -152,6 +154,7 @@ export interface Config {
     maxCachedWorkflows: number;
   };
   metrics: { workerPort: number; sdkPort: number };
+  reviews: { claimTtlMs: number };
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     metrics: { workerPort: e.WORKER_METRICS_PORT, sdkPort: e.TEMPORAL_SDK_METRICS_PORT },
+    reviews: { claimTtlMs: e.REVIEW_CLAIM_TTL },
     codec: {
       allowedOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
         .split(',')

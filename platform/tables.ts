@@ -96,4 +96,8 @@ export interface ReviewRow {
   decided_by: string | null;
   decided_at: Date | null;
   created_at: Date;
+  /** Held by a reviewer until claimed_until (kept by the workflow; a past time holds nothing). */
+  claimed_by: string | null;
+  claimed_until: Date | null;
+  history: { at: string; action: string; by?: { name: string }; reason?: string | null }[];
 }

@@ -14,6 +14,7 @@ import { Requests } from './kernel/requests';
 import { ProcessRun, refuse, type RunLedger } from './kernel/run';
 import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot } from './change-messages';
 import { FailureType, type EnterpriseVerificationInput, type ReviewDecision, type VerificationSnapshot } from './messages';
+import { ReviewClaims } from './kernel/review-claims';
 
 /** A change's ledger: its row in `changes`; 'verify' is the switch, the user's cancellation a revocation. */
 export const changeLedger = (changeId: string): RunLedger => ({
@@ -47,6 +48,7 @@ export class ChangeProcess {
   committed = false;
   readonly materials: Requests<ChangeMaterials, ChangeSnapshot>;
   readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;
+  readonly claims = new ReviewClaims(() => this.openReview());
   readonly newSubjects: Requests<EnterpriseVerificationInput, ChangeSnapshot>;
 
   constructor(readonly input: ChangeInput) {
@@ -127,9 +129,12 @@ export class ChangeProcess {
     if (missing.length > 0) throw refuse(FailureType.validationFailed, `materials missing: ${missing.join(', ')}`);
   };
 
+  /** The review a decision is awaited on, if any: what reviewers may claim and decide. */
+  readonly openReview = (): string | undefined => (this.open('awaiting_review') && !this.decisions.busy ? this.review?.id : undefined);
+
   readonly validateDecision = (decision: ReviewDecision): void => {
-    const waiting = this.open('awaiting_review') && this.review?.id === decision.reviewId && !this.decisions.busy;
-    if (!waiting) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
+    if (this.openReview() !== decision.reviewId) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
+    this.claims.assertMayDecide(decision);
     if (decision.decision === 'reject' && !decision.reason?.trim()) throw refuse(FailureType.validationFailed, 'a rejection needs a reason');
   };
 

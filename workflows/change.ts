@@ -38,6 +38,7 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
   setHandler(refreshQrUpdate, c.refreshQr, { validator: c.validateRefresh });
   setHandler(submitChangeMaterialsUpdate, c.materials.ask, { validator: c.validateMaterials });
   setHandler(decideReviewUpdate, c.decisions.ask, { validator: c.validateDecision });
+  c.claims.install();
   setHandler(submitNewSubjectUpdate, c.newSubjects.ask, { validator: c.validateNewSubject });
 
   return runToClose<ChangeOutcome>(c.run, async () => {

@@ -230,8 +230,20 @@ export interface ReviewDecision {
   reviewer: string;
 }
 
-/** A reviewer's decision; refused (REVIEW_NOT_OPEN) unless the review is the one this process waits on. */
+/** A reviewer's decision; refused (REVIEW_NOT_OPEN) unless the review is the one this process waits on, REVIEW_CLAIMED while another reviewer holds it. */
 export const decideReviewUpdate = defineUpdate<{ status: 'approved' | 'rejected' }, [ReviewDecision]>('decideReview');
+
+/** A reviewer takes a review for `ttlMs` (REVIEW_CLAIM_TTL), or lets it go; `by` is the reviewer's name. */
+export interface ReviewClaimRequest {
+  reviewId: string;
+  by: string;
+  ttlMs: number;
+}
+export interface ReviewClaimAnswer {
+  claimedBy: { name: string; until: string } | null;
+}
+export const claimReviewUpdate = defineUpdate<ReviewClaimAnswer, [ReviewClaimRequest]>('claimReview');
+export const releaseReviewUpdate = defineUpdate<ReviewClaimAnswer, [Omit<ReviewClaimRequest, 'ttlMs'>]>('releaseReview');
 
 export interface AmountAnswer {
   result: 'matched' | 'mismatch';
@@ -256,6 +268,7 @@ export const FailureType = {
   processNotOpen: 'PROCESS_NOT_OPEN',
   qrRefreshLimit: 'QR_REFRESH_LIMIT',
   reviewNotOpen: 'REVIEW_NOT_OPEN',
+  reviewClaimed: 'REVIEW_CLAIMED',
   validationFailed: 'VALIDATION_FAILED',
 } as const;
 

@@ -28,6 +28,7 @@ import {
   type VerificationSnapshot,
 } from './messages';
 import { ATTEMPTS, randomFen } from './recharge';
+import { ReviewClaims } from './kernel/review-claims';
 
 /** Patch id: an approval records the payout step before the decision is answered. */
 const PAYOUT_STEP_AT_APPROVAL = 'payout-step-at-approval';
@@ -44,6 +45,7 @@ class Remittance {
   amountDeadline = 0;
   amountAttemptsLeft = ATTEMPTS;
   readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;
+  readonly claims = new ReviewClaims(() => this.openReview());
   readonly corrections: Requests<CorrectedMaterials, VerificationSnapshot>;
   readonly amounts: Requests<number, AmountAnswer>;
 
@@ -74,9 +76,13 @@ class Remittance {
   }
 
   /** A decision and a cancellation exclude each other: whichever is accepted first wins, the other is refused. */
+  /** The review a decision is awaited on, if any: what reviewers may claim and decide. */
+  readonly openReview = (): string | undefined =>
+    this.run.isOpen() && !this.run.cancelRequested && this.awaitingDecision && !this.decisions.busy ? this.review?.id : undefined;
+
   readonly validateDecision = (decision: ReviewDecision): void => {
-    const waiting = this.run.isOpen() && !this.run.cancelRequested && this.awaitingDecision && this.review?.id === decision.reviewId && !this.decisions.busy;
-    if (!waiting) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
+    if (this.openReview() !== decision.reviewId) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
+    this.claims.assertMayDecide(decision);
     if (decision.decision === 'reject' && !decision.reason?.trim()) throw refuse(FailureType.validationFailed, 'a rejection needs a reason');
   };
 
@@ -106,6 +112,7 @@ export async function publicRemittance(input: EnterpriseVerificationInput, run: 
   run.nextAction = () => r.nextAction();
   setHandler(refreshQrUpdate, qr.refreshes.ask, { validator: qr.validateRefresh });
   setHandler(decideReviewUpdate, r.decisions.ask, { validator: r.validateDecision });
+  r.claims.install();
   setHandler(resubmitMaterialsUpdate, r.corrections.ask, { validator: r.validateCorrection });
   setHandler(submitAmountUpdate, r.amounts.ask, { validator: r.validateAmount });
   run.cancelGuard = () => {

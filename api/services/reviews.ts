@@ -1,25 +1,40 @@
 import type { Client } from '@temporalio/client';
+import type { CalendarOverrides } from '../../domain/business-days';
 import { appError } from '../../domain/errors';
-import { decideReviewUpdate } from '../../workflows/messages';
+import { claimReviewUpdate, decideReviewUpdate, releaseReviewUpdate } from '../../workflows/messages';
 import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../platform/tables';
 import type { Principal } from '../auth';
 import type { ReadModel } from '../read-model';
-import { reviewSummaryView, reviewView } from '../views';
+import { reviewSummaryView, reviewView, roundView } from '../review-views';
+import { verificationView } from '../views';
 import { translateTemporalError } from './temporal-errors';
 import { withinDeadline } from './process-start';
 
 /**
- * Human review (SPEC §6). Reviews are opened by workflows; a decision goes to
- * the workflow waiting on it (an Update), which records it. Overdue reviews are
- * flagged, never decided automatically.
+ * Human review (SPEC §6). Reviews are opened by workflows; claims and
+ * decisions go to the workflow that owns the review (Updates), which records
+ * them. Overdue reviews are flagged, never decided automatically.
  */
-export function buildReviewService(deps: { readModel: ReadModel; client: Client; cipher: PiiCipher; publicBaseUrl: string; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export interface ReviewServiceDeps {
+  readModel: ReadModel;
+  client: Client;
+  cipher: PiiCipher;
+  publicBaseUrl: string;
+  calendar?: CalendarOverrides;
+  claimTtlMs: number;
+  now?: () => Date;
+}
 
-  const summary = (row: ReviewRow) => reviewSummaryView(row, now());
-  const detail = (row: ReviewRow, principal: Principal) =>
-    reviewView(row, { revealPii: principal.role === 'admin', cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl, now: now() });
+/** The reviewer or admin acting (the routes admit no one else). */
+function staffName(principal: Principal): string {
+  if (principal.role !== 'reviewer' && principal.role !== 'admin') throw appError('FORBIDDEN', 'Reviews are decided by reviewers and admins.');
+  return principal.name;
+}
+
+export function buildReviewService(deps: ReviewServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const options = () => ({ now: now(), ...(deps.calendar ? { calendar: deps.calendar } : {}) });
 
   async function load(id: string) {
     const row = await deps.readModel.review(id);
@@ -27,13 +42,60 @@ export function buildReviewService(deps: { readModel: ReadModel; client: Client;
     return row;
   }
 
+  /** The process under review: its state, steps and what its workflow recorded when. */
+  async function processOf(row: ReviewRow) {
+    const kind = row.process_id.startsWith('chg_') ? ('change' as const) : ('verification' as const);
+    const timeline = (await deps.readModel.processTimeline(row.process_id)).map((e) => ({ at: new Date(e.at).toISOString(), action: e.action, ...e.detail }));
+    if (kind === 'change') {
+      const change = await deps.readModel.change(row.process_id);
+      return change ? { kind, id: change.id, status: change.status, step: change.step, timeline } : null;
+    }
+    const verification = await deps.readModel.verification(row.process_id);
+    if (!verification) return null;
+    const view = verificationView(verification, { revealPii: false, cipher: deps.cipher, ...(deps.calendar ? { calendar: deps.calendar } : {}) });
+    return { kind, id: view.id, status: view.status, step: view.step, steps: view.steps, timeline };
+  }
+
+  async function detail(row: ReviewRow, principal: Principal) {
+    const rounds = await deps.readModel.reviewsOf(row.process_id);
+    return {
+      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl }),
+      process: await processOf(row),
+      // Earlier rounds of the same process, with their rejection reasons.
+      rounds: rounds.map((round, i) => roundView(round, i + 1)).filter((r) => r.reviewId !== row.id),
+    };
+  }
+
+  /** Sends an Update to the workflow that owns the review; a process that ended meanwhile makes the review not open. */
+  async function toWorkflow(row: ReviewRow, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>) {
+    if (row.status !== 'open') throw appError('REVIEW_NOT_OPEN', 'This review is no longer open.');
+    try {
+      await withinDeadline(deps.client, () => send(deps.client.workflow.getHandle(row.workflow_id)));
+    } catch (err) {
+      const problem = translateTemporalError(err);
+      throw (problem as { code?: string }).code === 'PROCESS_NOT_OPEN' ? appError('REVIEW_NOT_OPEN', 'This review is no longer open.') : problem;
+    }
+  }
+
   return {
     async list(filter: { status?: 'open' | 'decided' | undefined; kind?: string | undefined }, limit: number, cursor?: string) {
       const page = await deps.readModel.reviews(filter, limit, cursor);
-      return { items: page.items.map(summary), nextCursor: page.nextCursor };
+      return { items: page.items.map((row) => reviewSummaryView(row, options())), nextCursor: page.nextCursor };
     },
 
     async get(principal: Principal, id: string) {
+      return detail(await load(id), principal);
+    },
+
+    async claim(principal: Principal, id: string) {
+      const row = await load(id);
+      await toWorkflow(row, (h) => h.executeUpdate(claimReviewUpdate, { args: [{ reviewId: id, by: staffName(principal), ttlMs: deps.claimTtlMs }] }));
+      return detail(await load(id), principal);
+    },
+
+    async release(principal: Principal, id: string) {
+      const row = await load(id);
+      await toWorkflow(row, (h) => h.executeUpdate(releaseReviewUpdate, { args: [{ reviewId: id, by: staffName(principal) }] }));
       return detail(await load(id), principal);
     },
 
@@ -43,15 +105,7 @@ export function buildReviewService(deps: { readModel: ReadModel; client: Client;
         throw appError('VALIDATION_FAILED', 'A rejection needs a reason the applicant can act on.', { errors: [{ path: 'reason', message: 'required to reject' }] });
       }
       const row = await load(id);
-      if (row.status !== 'open') throw appError('REVIEW_NOT_OPEN', `This review is ${row.status}.`);
-      try {
-        const handle = deps.client.workflow.getHandle(row.workflow_id);
-        await withinDeadline(deps.client, () => handle.executeUpdate(decideReviewUpdate, { args: [{ reviewId: id, decision: body.decision, reason, reviewer: principal.role }] }));
-      } catch (err) {
-        const problem = translateTemporalError(err);
-        // The process ended (revoked, expired) between our read and the decision.
-        throw (problem as { code?: string }).code === 'PROCESS_NOT_OPEN' ? appError('REVIEW_NOT_OPEN', 'This review is no longer open.') : problem;
-      }
+      await toWorkflow(row, (h) => h.executeUpdate(decideReviewUpdate, { args: [{ reviewId: id, decision: body.decision, reason, reviewer: staffName(principal) }] }));
       return detail(await load(id), principal);
     },
   };

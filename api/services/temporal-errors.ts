@@ -17,7 +17,10 @@ export function translateTemporalError(err: unknown): Error {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type && KNOWN_CODES.has(cause.type)) {
-      return appError(cause.type as ErrorCode, cause.message);
+      // A refusal's details (e.g. REVIEW_CLAIMED's claimedBy) join the problem document.
+      const [details]: unknown[] = cause.details ?? [];
+      const extras = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : undefined;
+      return appError(cause.type as ErrorCode, cause.message, extras);
     }
     return appError('PROCESS_NOT_OPEN', 'The process refused this action.');
   }

@@ -238,7 +238,8 @@ describe('corporate public remittance', () => {
     const noReason = await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'reject' }, reviewer);
     expect(noReason.status).toBe(422);
     const rejected = await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'reject', reason: '手持身份证照片不清晰 / the ID photo is unreadable' }, reviewer);
-    expect(rejected.body).toMatchObject({ status: 'rejected', decision: 'reject' });
+    expect(rejected.body).toMatchObject({ status: 'decided', decision: { decision: 'reject', reason: '手持身份证照片不清晰 / the ID photo is unreadable', by: { name: 'reviewer' } } });
+    expect(rejected.body.history.map((h: { action: string }) => h.action)).toEqual(['opened', 'decided']);
     const afterReject = await get(v.id);
     expect(afterReject).toMatchObject({ step: 'awaiting_review', nextAction: { type: 'resubmit_materials', reason: expect.stringContaining('unreadable') }, rejection: { reason: expect.any(String) } });
     expect((await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, reviewer)).body.code).toBe('REVIEW_NOT_OPEN');
@@ -252,6 +253,12 @@ describe('corporate public remittance', () => {
     const secondReview = resubmitted.body.nextAction.reviewId as string;
     expect(resubmitted.body).toMatchObject({ step: 'awaiting_review', nextAction: { type: 'await_review' }, rejection: null });
     expect(secondReview).not.toBe(reviewId);
+    // The new round shows the earlier one and its reason, and where the process stands.
+    const second = (await api.get(`/v1/reviews/${secondReview}`, reviewer)).body;
+    expect(second.history[0]).toMatchObject({ action: 'resubmitted' });
+    expect(second.rounds).toEqual([expect.objectContaining({ reviewId, round: 1, status: 'decided', decision: 'reject', reason: '手持身份证照片不清晰 / the ID photo is unreadable' })]);
+    expect(second.process).toMatchObject({ kind: 'verification', id: v.id, step: 'awaiting_review' });
+    expect(second.process.timeline.map((e: { action: string }) => e.action)).toContain('review.opened');
 
     // The decision is answered once the verification shows the payout step; the order follows (a slow bank does not hold the reviewer).
     await api.post(`/v1/reviews/${secondReview}/decision`, { decision: 'approve' }, reviewer);
@@ -316,7 +323,7 @@ describe('corporate public remittance', () => {
     await register(baseUrl, e);
     const v = await toReview(uniqueAccount('pr'), e);
     expect((await api.post(`/v1/verifications/${v.id}/cancel`)).body.status).toBe('cancelled');
-    expect((await api.get(`/v1/reviews/${v.nextAction.reviewId}`, reviewer)).body.status).toBe('revoked');
+    expect((await api.get(`/v1/reviews/${v.nextAction.reviewId}`, reviewer)).body).toMatchObject({ status: 'closed', decision: null });
     const decision = await api.post(`/v1/reviews/${v.nextAction.reviewId}/decision`, { decision: 'approve' }, reviewer);
     expect(decision.status).toBe(409);
     expect(decision.body.code).toBe('REVIEW_NOT_OPEN');

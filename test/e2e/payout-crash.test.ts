@@ -55,7 +55,7 @@ describe('a worker crash during the payout', () => {
     const accountId = uniqueAccount('crash');
     const v = await remittanceInReview(baseUrl, accountId, e, { bankAccount });
     const reviewId = v.nextAction.reviewId as string;
-    expect((await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, { token: KEYS.reviewer })).body.status).toBe('approved');
+    expect((await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, { token: KEYS.reviewer })).body.status).toBe('decided');
 
     // The bank has the order; the activity is paused before reporting back. Kill the worker there.
     await eventually(async () => expect(readFileSync(first.logFile, 'utf8')).toContain('test fault: pausing after requestPayout'), { timeoutMs: 30_000 });

@@ -38,7 +38,8 @@ describe('overdue reviews', () => {
   it('are flagged in the review and the list, counted by reviews_overdue, and stay open for a reviewer to decide', async () => {
     const { verificationId, reviewId } = await remittanceInReviewNow();
     const fresh = (await api.get(`/v1/reviews/${reviewId}`, reviewer)).body;
-    expect(fresh).toMatchObject({ id: reviewId, status: 'open', overdue: false });
+    expect(fresh).toMatchObject({ id: reviewId, status: 'open', overdue: false, claimedBy: null });
+    expect(fresh.businessDaysLeft).toBeGreaterThanOrEqual(1);
     expect(Date.parse(fresh.dueAt)).toBeGreaterThan(Date.now());
     const before = await overdueGauge();
 
@@ -47,8 +48,14 @@ describe('overdue reviews', () => {
     expect(await db('reviews').where({ id: reviewId }).update({ due_at: dueAt })).toBe(1);
 
     expect((await api.get(`/v1/reviews/${reviewId}`, reviewer)).body).toMatchObject({ id: reviewId, status: 'open', dueAt: dueAt.toISOString(), overdue: true });
+    expect((await api.get(`/v1/reviews/${reviewId}`, reviewer)).body.businessDaysLeft).toBeLessThanOrEqual(-1);
     const open = (await api.get('/v1/reviews?status=open&kind=public_remittance&limit=100', reviewer)).body;
     expect(open.items).toContainEqual(expect.objectContaining({ id: reviewId, status: 'open', overdue: true }));
+    // The queue lists overdue reviews first, then by due time.
+    const dues = (open.items as { dueAt: string; overdue: boolean }[]).map((i) => Date.parse(i.dueAt));
+    expect(dues).toEqual([...dues].sort((a, b) => a - b));
+    const flags = (open.items as { overdue: boolean }[]).map((i) => i.overdue);
+    expect(flags.indexOf(false) === -1 || flags.lastIndexOf(true) < flags.indexOf(false)).toBe(true);
     const overdue = await overdueGauge();
     expect(overdue).toBeGreaterThanOrEqual(1);
     expect(overdue).toBeGreaterThanOrEqual(before + 1);
@@ -57,7 +64,7 @@ describe('overdue reviews', () => {
     expect((await api.get(`/v1/verifications/${verificationId}`)).body).toMatchObject({ status: 'in_progress', step: 'awaiting_review' });
     const decided = await api.post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, reviewer);
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    expect(decided.body).toMatchObject({ status: 'approved', overdue: false });
+    expect(decided.body).toMatchObject({ status: 'decided', overdue: false, businessDaysLeft: null, decision: { decision: 'approve' } });
     // A decided review is no longer overdue, nor counted.
     expect(await overdueGauge()).toBeLessThanOrEqual(overdue - 1);
     await eventually(async () => expect((await api.get(`/v1/verifications/${verificationId}`)).body.step).not.toBe('awaiting_review'));

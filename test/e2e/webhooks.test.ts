@@ -186,7 +186,7 @@ describe('webhook endpoints', () => {
     expect(decision!.event).toMatchObject({
       id: expect.stringMatching(/^evt_/),
       type: 'review.decided',
-      data: { object: { id: reviewId, kind: 'public_remittance', processId: inReview.id, status: 'rejected', decision: 'reject', reason: '照片不清晰 photo unclear' } },
+      data: { object: { id: reviewId, kind: 'public_remittance', processId: inReview.id, status: 'decided', decision: { decision: 'reject', reason: '照片不清晰 photo unclear', by: { name: 'reviewer' } } } },
     });
     expect(signed(decision!)).toBe(true);
     expect(decision!.raw).not.toContain(e.legalPerson.idNumber);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  businessDaysLeft,
   addBusinessDays,
   businessDaysBetween,
   CALENDAR_KNOWN_THROUGH_YEAR,
@@ -222,5 +223,27 @@ describe('calendar overrides (holidays announced before the package carries them
     expect(addBusinessDays(at, 1).toISOString()).toBe('2027-01-08T16:00:00.000Z');
     expect(addBusinessDays(at, 1, { holidays: ['2027-01-08'] }).toISOString()).toBe('2027-01-11T16:00:00.000Z');
     expect(addBusinessDays(at, 1, { holidays: ['2027-01-08'], workdays: ['2027-01-09'] }).toISOString()).toBe('2027-01-09T16:00:00.000Z');
+  });
+});
+
+describe('businessDaysLeft', () => {
+  // A review opened Monday 2026-12-07 10:00 China time, due within 2 business days: the end of Wednesday the 9th.
+  const due = addBusinessDays(new Date('2026-12-07T02:00:00Z'), 2);
+  it.each([
+    ['the day it opened', '2026-12-07T02:00:00Z', 2],
+    ['the next day', '2026-12-08T02:00:00Z', 1],
+    ['the due date', '2026-12-09T15:59:59Z', 0],
+    ['the first instant past due', '2026-12-09T16:00:00Z', -1],
+    ['the next business day', '2026-12-10T04:00:00Z', -1],
+    ['a week later, over a weekend', '2026-12-16T04:00:00Z', -5],
+  ])('%s → %i', (_, now, expected) => {
+    expect(businessDaysLeft(new Date(now), due)).toBe(expected);
+  });
+
+  it('counts over a holiday as the calendar does', () => {
+    // Opened on the Friday before National Day 2026 (1-7 October off, Saturday 10 October a working day).
+    const dueAfterHoliday = addBusinessDays(new Date('2026-09-30T02:00:00Z'), 2);
+    expect(businessDaysLeft(new Date('2026-09-30T02:00:00Z'), dueAfterHoliday)).toBe(2);
+    expect(businessDaysLeft(new Date('2026-10-03T02:00:00Z'), dueAfterHoliday)).toBe(2);
   });
 });

@@ -25,6 +25,7 @@ export const database = proxyActivities<
     | 'openReview'
     | 'recordReviewDecision'
     | 'revokeReview'
+    | 'recordReviewClaim'
     | 'replaceRemittanceMaterials'
     | 'openChange'
     | 'recordChangeProgress'
