@@ -5,6 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import { enterpriseVerification } from '../../workflows';
 import { awaitOpenedUpdate, claimReviewUpdate, decideReviewUpdate, providerEventSignal, releaseReviewUpdate, snapshotQuery } from '../../workflows/messages';
+import { recordHistory } from '../support/record-history';
 import { eventually, timeSkippingHarness } from '../support/temporal-test-env';
 import { enterpriseInput } from '../support/workflow-inputs';
 
@@ -79,6 +80,7 @@ describe('review claims', () => {
       expect(claims.map((c) => `${c.action}:${c.by}`)).toEqual(['claimed:王芳', 'claimed:王芳']);
       // Decided: nothing left to claim.
       expect(await refusal(claim(handle, 'li.lei'))).toMatchObject({ type: 'REVIEW_NOT_OPEN' });
+      await recordHistory('enterprise-verification.remittance-claimed-decided', handle);
     });
   });
 
