@@ -86,5 +86,17 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // The reviewer console (api/console): plain ES modules the browser loads as they are, no type information.
+    files: ['api/console/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Node', 'TextDecoder', 'atob'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
   { files: ['eslint.config.mjs'], ...tseslint.configs.disableTypeChecked },
 );

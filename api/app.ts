@@ -23,6 +23,7 @@ import type { RouteDeps } from './route';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
+import { consoleRoutes } from './routes/console';
 import { opsRoutes, type ReadinessCheck } from './routes/ops';
 import { sandboxRoutes } from './routes/sandbox';
 import { sandboxFaultRoutes } from './routes/sandbox-faults';
@@ -155,6 +156,7 @@ export function buildApp(deps: AppDeps): Express {
       servers: [{ url: config.publicBaseUrl }],
     }));
   opsRoutes(app, { checks: deps.readiness, metrics, openapi });
+  consoleRoutes(app);
 
   const allowedMethods = methodsByPath(registry);
   app.use((req) => {
