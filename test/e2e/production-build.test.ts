@@ -100,6 +100,10 @@ describe('npm run build', () => {
 
     expect((await fetch(`${api.baseUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${api.baseUrl}/readyz`)).status).toBe(200);
+    // The reviewer console's static files are copied into dist/ by the build.
+    const page = await fetch(`${api.baseUrl}/console`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('console.js');
     // The worker loaded dist/workflow-bundle.js: the SDK logs this line only when it bundles at start.
     expect(worker.logTail(400)).not.toContain('Workflow bundle created');
 
