@@ -22,11 +22,16 @@ export interface DevServerOptions {
   logger: Logger;
   /** In-memory (no SQLite file): for tests. */
   ephemeral?: boolean;
+  /** SQLite pragmas for the persisted store (`--sqlite-pragma`); default SQLITE_PRAGMAS. */
+  sqlitePragmas?: readonly string[];
   headless?: boolean;
   /** The remote codec the Web UI decodes payloads with. */
   codecEndpoint?: string;
   startTimeoutMs?: number;
 }
+
+/** SQLite's default journal (rollback, an fsync per commit), for now. */
+export const SQLITE_PRAGMAS: readonly string[] = [];
 
 /**
  * The Temporal CLI dev server as a child process: SQLite persistence under the
@@ -44,7 +49,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   mkdirSync(options.dataDir, { recursive: true });
   const logFile = path.join(options.dataDir, 'temporal-dev-server.log');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
-  if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
+  if (!options.ephemeral) {
+    args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
+    for (const pragma of options.sqlitePragmas ?? SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  }
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   if (options.codecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.codecEndpoint);

@@ -1,0 +1,149 @@
+// The end-to-end half of `npm run bench`: `npm start` (embedded dev server and PGlite) on free ports and a
+// temporary DATA_DIR, driven only through the API and the sandbox, as the README's curl walkthrough does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { mainlandIdCheckChar } from '../../domain/id-number';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../test/support/processes';
+import { rssMb, runPool, startReadLoop, summarize, type Summary } from './stats';
+
+const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
+
+export interface EmbeddedService {
+  service: ServiceProcess;
+  temporalAddress: string;
+  dataDir: string;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startEmbedded(env: Record<string, string> = {}): Promise<EmbeddedService> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-bench-'));
+  const devPort = await freePort();
+  const t0 = performance.now();
+  const service = await startServiceProcess({
+    port: await freePort(),
+    logFile: path.join(dataDir, 'service.log'),
+    readyTimeoutMs: 180_000,
+    env: {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      RATE_LIMIT_MAX: '100000000',
+      ...env,
+    },
+  });
+  return {
+    service,
+    temporalAddress: `127.0.0.1:${devPort}`,
+    dataDir,
+    startMs: performance.now() - t0,
+    async stop() {
+      await service.stop();
+      if (!process.env.BENCH_KEEP) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Distinct valid mainland ID numbers (at most three accounts may share one), one per run index. */
+export function idNumberFor(i: number, salt: number): string {
+  const day = new Date(Date.UTC(1960, 0, 1) + ((salt * 7919 + i) % 12_000) * 86_400_000).toISOString().slice(0, 10);
+  const first17 = `110105${day.replace(/-/g, '')}${String(Math.floor(i / 12_000) % 1000).padStart(3, '0')}`;
+  return first17 + mainlandIdCheckChar(first17);
+}
+
+/** The fields of a verification this benchmark reads. */
+interface VerificationView {
+  id: string;
+  status: string;
+  failureReason: string | null;
+  nextAction: { ticket: string } | null;
+}
+
+async function call<T>(base: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: T | undefined }> {
+  const res = await fetch(`${base}${url}`, { method, headers: AUTH, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as T) : undefined };
+}
+
+/** One WeChat QR verification: start, scan, and GET until it shows verified. Returns its id. */
+export async function verifyOnce(base: string, label: string, idNumber: string): Promise<string> {
+  const realName = '张三';
+  const started = await call<VerificationView>(base, 'POST', `/v1/accounts/${label}/verifications`, {
+    subjectType: 'individual',
+    method: 'wechat_qr',
+    individual: { realName, idType: 'mainland_id', idNumber, industry: 'internet', address: { region: '北京市/朝阳区', detail: '望京街 1 号' } },
+  });
+  const view = started.body;
+  if (started.status !== 201 || !view?.nextAction) throw new Error(`start ${started.status}: ${JSON.stringify(started.body)}`);
+  const scan = await call(base, 'POST', '/sandbox/wechat/scans', { ticket: view.nextAction.ticket, realName, idNumber, bankCardLinked: true });
+  if (scan.status !== 202) throw new Error(`scan ${scan.status}: ${JSON.stringify(scan.body)}`);
+  for (let tries = 0; ; tries++) {
+    const got = await call<VerificationView>(base, 'GET', `/v1/verifications/${view.id}`);
+    if (got.body?.status === 'verified') return view.id;
+    if (got.body?.status !== 'in_progress' || tries > 600) throw new Error(`verification ended ${got.status} ${JSON.stringify(got.body?.status)} ${got.body?.failureReason}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface ServiceResult {
+  n: number;
+  concurrency: number;
+  throughputPerSec: number;
+  latencyMs: Summary;
+  errors: string[];
+  apiReadsUnderLoad: Summary & { ratePerSecond: number; failures: number };
+  /** What one verification cost Temporal, counted in its history. */
+  historyShape: Record<string, number>;
+  serviceRssMb: { afterStart: number | null; afterRun: number | null };
+  readyMs: number;
+}
+
+export async function runServiceLoad(options: { n: number; concurrency: number; warmup: number; readRate: number }): Promise<ServiceResult> {
+  const embedded = await startEmbedded();
+  const base = embedded.service.baseUrl;
+  const salt = Date.now() % 1000;
+  try {
+    const afterStart = await rssMb(embedded.service.child.pid!);
+    const warm = await runPool(options.warmup, options.concurrency, async (i) => void (await verifyOnce(base, `bench-warm-${i}`, idNumberFor(100_000 + i, salt))));
+    if (warm.errors.length) throw new Error(`warm-up failed: ${warm.errors[0]}\n${embedded.service.logTail(20)}`);
+    const probe = await verifyOnce(base, 'bench-probe', idNumberFor(200_000, salt));
+    const reads = startReadLoop(options.readRate, async () => (await fetch(`${base}/v1/verifications/${probe}`, { headers: AUTH })).status);
+    const run = await runPool(options.n, options.concurrency, async (i) => void (await verifyOnce(base, `bench-${i}`, idNumberFor(i, salt))));
+    const read = await reads.stop();
+    return {
+      n: options.n,
+      concurrency: options.concurrency,
+      throughputPerSec: run.latencies.length / (run.elapsedMs / 1000),
+      latencyMs: summarize(run.latencies),
+      errors: run.errors.slice(0, 5),
+      apiReadsUnderLoad: { ...summarize(read.latencies), ratePerSecond: options.readRate, failures: read.failures },
+      historyShape: await historyShape(embedded.temporalAddress, `verification/${probe}`),
+      serviceRssMb: { afterStart, afterRun: await rssMb(embedded.service.child.pid!) },
+      readyMs: Math.round(embedded.startMs),
+    };
+  } finally {
+    await embedded.stop();
+  }
+}
+
+/** Activities, workflow tasks, Updates and signals in one workflow's history. */
+export async function historyShape(address: string, workflowId: string): Promise<Record<string, number>> {
+  const connection = await Connection.connect({ address });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    const count = (type: string) => (history.events ?? []).filter((e) => e[type as keyof typeof e]).length;
+    return {
+      activities: count('activityTaskScheduledEventAttributes'),
+      workflowTasks: count('workflowTaskCompletedEventAttributes'),
+      updates: count('workflowExecutionUpdateAcceptedEventAttributes'),
+      signals: count('workflowExecutionSignaledEventAttributes'),
+      timers: count('timerStartedEventAttributes'),
+      events: history.events?.length ?? 0,
+    };
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,112 @@
+// Small measuring helpers shared by the benchmark and the soak.
+
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export interface Summary {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export function summarize(values: number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? null),
+  };
+}
+
+/** Runs `task(i)` for i in [0, n) with at most `concurrency` at once; returns each task's duration in ms. */
+export async function runPool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; elapsedMs: number; errors: string[] }> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= n) return;
+      const t0 = performance.now();
+      try {
+        await task(i);
+        latencies.push(performance.now() - t0);
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
+  return { latencies, elapsedMs: performance.now() - started, errors };
+}
+
+/**
+ * An open-loop side load: `call` fired every 1000/rate ms whether or not the
+ * previous one answered (so a slow server shows as latency, not as fewer calls).
+ */
+export function startReadLoop(ratePerSecond: number, call: () => Promise<number>): { stop(): Promise<{ latencies: number[]; failures: number }> } {
+  const latencies: number[] = [];
+  const pending = new Set<Promise<void>>();
+  let failures = 0;
+  const fire = () => {
+    const t0 = performance.now();
+    const p = call()
+      .then((status) => {
+        if (status === 200) latencies.push(performance.now() - t0);
+        else failures++;
+      })
+      .catch(() => void failures++)
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  const timer = setInterval(fire, 1000 / ratePerSecond);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(pending);
+      return { latencies, failures };
+    },
+  };
+}
+
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${raw} is not a non-negative integer`);
+  return n;
+}
+
+/** `--n=200 --c=20` style flags override the environment. */
+export function applyFlags(argv: string[], names: Record<string, string>): void {
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg}; use --name=value`);
+    const env = names[m[1]!];
+    if (!env) throw new Error(`unknown flag --${m[1]}; known: ${Object.keys(names).map((k) => `--${k}`).join(', ')}`);
+    process.env[env] = m[2];
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+export async function rssMb(pid: number): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
