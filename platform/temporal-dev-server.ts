@@ -30,8 +30,13 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
 }
 
-/** SQLite's default journal (rollback, an fsync per commit), for now. */
-export const SQLITE_PRAGMAS: readonly string[] = [];
+/**
+ * Write-ahead log, synced at checkpoints rather than on every commit: about twice the
+ * throughput of SQLite's default rollback journal (an fsync per commit). A killed
+ * process loses nothing (the WAL is in the OS's cache); only a power loss may drop
+ * the last commits.
+ */
+export const SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
 
 /**
  * The Temporal CLI dev server as a child process: SQLite persistence under the
