@@ -16,9 +16,17 @@ import { ReviewDetail } from './reviews';
  */
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
-const LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+/**
+ * A DNS label of 1-63 letters, digits and inner hyphens, never with hyphens in
+ * both its 3rd and 4th places: those are reserved (IDNA), and an `xn--` label
+ * that is not valid punycode does not parse as a URL host. (Internationalised
+ * host names are therefore not accepted in their `xn--` form.)
+ */
+const labelStartingWith = (first: string) =>
+  `${first}([A-Za-z0-9-]{0,2}[A-Za-z0-9]|[A-Za-z0-9-]([A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]{0,58}[A-Za-z0-9])?`;
+const LABEL = labelStartingWith('[A-Za-z0-9]');
 /** A dotted IPv4 address, or a host name whose last label starts with a letter (so it is never read as a number). */
-const HOST = `((${OCTET}\\.){3}${OCTET}|(${LABEL}\\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)`;
+const HOST = `((${OCTET}\\.){3}${OCTET}|(${LABEL}\\.)*${labelStartingWith('[A-Za-z]')})`;
 const PORT = '(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?';
 
 /**
