@@ -9,6 +9,13 @@ export interface ReviewHistoryEntry {
   reason?: string | null;
 }
 
+type NewEntry = Omit<ReviewHistoryEntry, 'at'>;
+
+/** A review's history as it opens: one entry. */
+export const historyOf = (entry: NewEntry, at = new Date().toISOString()) => JSON.stringify([{ at, ...entry }]);
+/** The review's history with one more entry, for the update that makes it. */
+export const appendedHistory = (trx: Knex.Transaction, entry: NewEntry, at?: string) => trx.raw('history || ?::jsonb', [historyOf(entry, at)]);
+
 /**
  * A claim taken or released, as the review's workflow decided it: the queue's
  * view, the history and the audit log, in one transaction. Idempotent by the
@@ -31,6 +38,6 @@ export async function recordReviewClaim(db: Knex, args: { reviewId: string; acti
     });
     if (!first) return;
     await trx('reviews').where({ id: args.reviewId }).update({ claimed_by: args.until ? args.by : null, claimed_until: args.until });
-    await trx('reviews').where({ id: args.reviewId }).update({ history: trx.raw('history || ?::jsonb', [JSON.stringify([{ at: args.at, action: args.action, by: { name: args.by } }])]) });
+    await trx('reviews').where({ id: args.reviewId }).update({ history: appendedHistory(trx, { action: args.action, by: { name: args.by } }, args.at) });
   });
 }

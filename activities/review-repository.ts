@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type AuditEvent } from '../platform/audit';
 import { recordReviewDecided } from '../platform/webhook-events';
-import type { ReviewHistoryEntry } from './review-claims';
+import { appendedHistory, historyOf } from './review-claims';
 
 /** The review queue's writes (SPEC §6): tasks opened by processes, decisions, withdrawals. */
 
@@ -44,7 +44,7 @@ export async function openReview(
         applicant_pii_enc: args.applicantPiiEnc,
         materials: JSON.stringify(args.materials),
         due_at: args.dueAt,
-        history: entries({ action: earlier ? 'resubmitted' : 'opened' }),
+        history: historyOf({ action: earlier ? 'resubmitted' : 'opened' }),
       })
       .onConflict('id')
       .ignore();
@@ -68,7 +68,7 @@ export async function decideReview(
         decided_at: trx.fn.now(),
         claimed_by: null,
         claimed_until: null,
-        history: appended(trx, { action: 'decided', by: { name: args.reviewer }, reason: args.reason }),
+        history: appendedHistory(trx, { action: 'decided', by: { name: args.reviewer }, reason: args.reason }),
       })
       .returning('*');
     const row = updated[0] as ({ id: string; process_id: string; account_id: string; decided_at: Date } & Record<string, unknown>) | undefined;
@@ -91,7 +91,7 @@ export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
   await db.transaction(async (trx) => {
     const updated: { account_id: string; process_id: string; workflow_id: string }[] = await trx('reviews')
       .where({ id: reviewId, status: 'open' })
-      .update({ status: 'revoked', decided_at: trx.fn.now(), claimed_by: null, claimed_until: null, history: appended(trx, { action: 'revoked' }) })
+      .update({ status: 'revoked', decided_at: trx.fn.now(), claimed_by: null, claimed_until: null, history: appendedHistory(trx, { action: 'revoked' }) })
       .returning(['account_id', 'process_id', 'workflow_id']);
     const row = updated[0];
     if (row) {
@@ -100,10 +100,6 @@ export async function revokeReview(db: Knex, reviewId: string): Promise<void> {
   });
 }
 
-/** A review's history as it opens: one entry, now. */
-const entries = (entry: Omit<ReviewHistoryEntry, 'at'>) => JSON.stringify([{ at: new Date().toISOString(), ...entry }]);
-/** Its history with one more entry, in the same update. */
-const appended = (trx: Knex.Transaction, entry: Omit<ReviewHistoryEntry, 'at'>) => trx.raw('history || ?::jsonb', [entries(entry)]);
 
 function reviewEvent(
   review: { reviewId: string; accountId: string; processId: string },

@@ -1,15 +1,13 @@
 import { businessDaysLeft, type CalendarOverrides } from '../domain/business-days';
 import type { PiiCipher } from '../platform/crypto';
 import type { ReviewRow } from '../platform/tables';
-import { subjectView } from './views';
+import { iso, subjectView } from './views';
 
 /**
  * Reviews as API.md "Reviews" shows them. A review is `open`, `decided` (its
  * `decision` says which way, by whom) or `closed` (its process was revoked,
  * cancelled or expired while it waited).
  */
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 export type ReviewStatus = 'open' | 'decided' | 'closed';
 

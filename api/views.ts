@@ -15,7 +15,7 @@ type ChangeView = z.infer<typeof ChangeSchema>;
 
 /** Rows → API representations. Personal data stays masked unless the caller may see it in full (admins). */
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /** The verified subject as a response shows it: masked, or (admins) with the sealed personal fields put back. */
 export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_enc' | 'pii_enc'>, revealPii: boolean, cipher: PiiCipher) {

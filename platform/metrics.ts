@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProcessClosed } from '../activities/process-closed';
 
 /**
  * The service's Prometheus metrics. One scrape of a process's `/metrics` has
@@ -34,7 +35,7 @@ export interface Metrics {
 const SDK_SCRAPE_TIMEOUT_MS = 1_000;
 
 /** A process that closed, counted once (activities/process-closed.ts tells). */
-export function countOutcome(metrics: Metrics, closed: { kind: 'verification' | 'change'; method: string; status: string; failureReason: string | null }): void {
+export function countOutcome(metrics: Metrics, closed: ProcessClosed): void {
   const labels = { status: closed.status, reason: closed.failureReason ?? '' };
   if (closed.kind === 'verification') metrics.verificationOutcomes.inc({ method: closed.method, ...labels });
   else metrics.changeOutcomes.inc({ type: closed.method, ...labels });

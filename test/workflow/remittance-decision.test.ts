@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { Activities } from '../../activities';
-import { enterpriseVerification } from '../../workflows';
-import { awaitOpenedUpdate, cancelUpdate, decideReviewUpdate, providerEventSignal, snapshotQuery } from '../../workflows/messages';
+import { cancelUpdate, decideReviewUpdate, providerEventSignal, snapshotQuery } from '../../workflows/messages';
+import { remittanceActivities, remittanceInReview } from '../support/remittance-workflow';
 import { eventually, timeSkippingHarness } from '../support/temporal-test-env';
-import { enterpriseInput } from '../support/workflow-inputs';
 
 /**
  * A reviewer's decision and the applicant's cancellation exclude each other
@@ -14,7 +11,7 @@ import { enterpriseInput } from '../support/workflow-inputs';
  * caller is told 200 for an outcome that did not happen.
  */
 const harness = timeSkippingHarness();
-const { withWorker, track } = harness;
+const { withWorker } = harness;
 
 /** An activity that waits until the test lets it finish. */
 function gate() {
@@ -25,13 +22,7 @@ function gate() {
 
 function fakes(hold: { decision?: ReturnType<typeof gate>; revoke?: ReturnType<typeof gate> }) {
   const calls = { decisions: [] as string[], finished: [] as unknown[], payouts: 0 };
-  const activities: Partial<Activities> = {
-    openEnterpriseVerification: async () => ({ opened: true }),
-    checkRegistry: async () => ({ known: true, nameMatches: true, legalPersonMatches: true }),
-    issueQr: async () => ({ ticket: 'ticket-1', qrContent: 'qr', expiresAt: new Date().toISOString() }),
-    revokeQr: async () => {},
-    recordVerificationProgress: async () => {},
-    openReview: async () => ({ reviewId: 'rev-1' }),
+  const activities = remittanceActivities({
     async recordReviewDecision(args) {
       if (hold.decision) {
         hold.decision.entered = true;
@@ -45,29 +36,19 @@ function fakes(hold: { decision?: ReturnType<typeof gate>; revoke?: ReturnType<t
         await hold.revoke.wait();
       }
     },
-    notifyEnterprise: async () => {},
     async finishVerification(args) {
       calls.finished.push(args.outcome);
       return args.outcome;
     },
-    completeVerification: async () => ({ status: 'verified', failureReason: null }),
     async requestPayout() {
       calls.payouts++;
       return { status: 'pending' };
     },
-  };
+  });
   return { calls, activities };
 }
 
-async function inReview(taskQueue: string): Promise<WorkflowHandle> {
-  const input = enterpriseInput('public_remittance');
-  const handle = await harness.env.client.workflow.start(enterpriseVerification, { args: [input], taskQueue, workflowId: `verification/${input.verificationId}` });
-  track(handle.workflowId);
-  await handle.executeUpdate(awaitOpenedUpdate);
-  await handle.signal(providerEventSignal, { eventId: `evt_${randomUUID()}`, provider: 'face', type: 'face.completed', ticket: 'ticket-1', passed: true, occurredAt: new Date().toISOString() });
-  await eventually(async () => expect(await handle.query(snapshotQuery)).toMatchObject({ step: 'awaiting_review' }));
-  return handle;
-}
+const inReview = (taskQueue: string) => remittanceInReview(harness, taskQueue);
 
 const refusal = (settled: PromiseSettledResult<unknown>) => (settled.status === 'rejected' ? ((settled.reason as { cause?: ApplicationFailure }).cause?.type ?? 'unknown') : 'accepted');
 

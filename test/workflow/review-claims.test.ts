@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Activities } from '../../activities';
-import { enterpriseVerification } from '../../workflows';
-import { awaitOpenedUpdate, claimReviewUpdate, decideReviewUpdate, providerEventSignal, releaseReviewUpdate, snapshotQuery } from '../../workflows/messages';
+import { claimReviewUpdate, decideReviewUpdate, releaseReviewUpdate } from '../../workflows/messages';
 import { recordHistory } from '../support/record-history';
-import { eventually, timeSkippingHarness } from '../support/temporal-test-env';
-import { enterpriseInput } from '../support/workflow-inputs';
+import { remittanceActivities, remittanceInReview } from '../support/remittance-workflow';
+import { timeSkippingHarness } from '../support/temporal-test-env';
 
 /**
  * Claims on a review (issue 11), kept by the workflow that owns it: a claim
@@ -15,39 +12,20 @@ import { enterpriseInput } from '../support/workflow-inputs';
  * REVIEW_CLAIMED; it lapses after its time; the holder may decide or release.
  */
 const harness = timeSkippingHarness();
-const { withWorker, track } = harness;
+const { withWorker } = harness;
 const TTL = 30 * 60_000;
 
 function fakes() {
   const claims: { action: string; by: string; until: string | null }[] = [];
   const decisions: { decision: string; reviewer: string }[] = [];
-  const activities: Partial<Activities> = {
-    openEnterpriseVerification: async () => ({ opened: true }),
-    checkRegistry: async () => ({ known: true, nameMatches: true, legalPersonMatches: true }),
-    issueQr: async () => ({ ticket: 'ticket-1', qrContent: 'qr', expiresAt: new Date().toISOString() }),
-    revokeQr: async () => {},
-    recordVerificationProgress: async () => {},
-    openReview: async () => ({ reviewId: 'rev-1' }),
+  const activities = remittanceActivities({
     recordReviewClaim: async (args) => void claims.push({ action: args.action, by: args.by, until: args.until }),
     recordReviewDecision: async (args) => void decisions.push({ decision: args.decision, reviewer: args.reviewer }),
-    revokeReview: async () => {},
-    notifyEnterprise: async () => {},
-    finishVerification: async (args) => args.outcome,
-    completeVerification: async () => ({ status: 'verified', failureReason: null }),
-    requestPayout: async () => ({ status: 'pending' }),
-  };
+  });
   return { claims, decisions, activities };
 }
 
-async function inReview(taskQueue: string): Promise<WorkflowHandle> {
-  const input = enterpriseInput('public_remittance');
-  const handle = await harness.env.client.workflow.start(enterpriseVerification, { args: [input], taskQueue, workflowId: `verification/${input.verificationId}` });
-  track(handle.workflowId);
-  await handle.executeUpdate(awaitOpenedUpdate);
-  await handle.signal(providerEventSignal, { eventId: `evt_${randomUUID()}`, provider: 'face', type: 'face.completed', ticket: 'ticket-1', passed: true, occurredAt: new Date().toISOString() });
-  await eventually(async () => expect(await handle.query(snapshotQuery)).toMatchObject({ step: 'awaiting_review' }));
-  return handle;
-}
+const inReview = (taskQueue: string) => remittanceInReview(harness, taskQueue);
 
 const claim = (h: WorkflowHandle, by: string, reviewId = 'rev-1') => h.executeUpdate(claimReviewUpdate, { args: [{ reviewId, by, ttlMs: TTL }] });
 const release = (h: WorkflowHandle, by: string) => h.executeUpdate(releaseReviewUpdate, { args: [{ reviewId: 'rev-1', by }] });
