@@ -57,7 +57,7 @@ const EnvSchema = z.object({
   // A worker on its own serves /metrics here (0: not at all); the Temporal SDK's exporter listens on loopback (0: any free port).
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
 
   // Keys and callback secrets: any non-empty value in development and tests; production requires 16+ characters.
   SERVICE_API_KEY: z.string().min(1).optional(),

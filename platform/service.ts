@@ -5,7 +5,6 @@ import type { Client } from '@temporalio/client';
 import { createSandboxProviders } from '../adapters';
 import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../adapters/storage';
-import { buildApp } from '../api/app';
 import { createWorker } from '../worker/create-worker';
 import { startWebhookDispatcher } from '../worker/webhook-dispatcher';
 import { ConfigError, type Config } from './config';
@@ -168,6 +167,8 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         outbox.start();
         cleanups.push(() => outbox.stop());
       }
+      // Loaded only here: a worker on its own never pays for Express, the OpenAPI document and the console.
+      const { buildApp } = await import('../api/app.js');
       const app = buildApp({
         config,
         db,

@@ -74,6 +74,16 @@ async function openRecharge(base: string, i: number): Promise<Open> {
   return { id: started.body.id, payer, name, amount: started.body.nextAction.amount, payee: started.body.nextAction.payee.accountNumber };
 }
 
+/** The main thread's V8 heap, from the worker's own /metrics (prom-client's default Node metrics). */
+async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number | null; heapTotalMb: number | null }> {
+  const text = await fetch(metricsUrl).then((r) => r.text(), () => '');
+  const mb = (name: string) => {
+    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+    return value ? Math.round(Number(value) / 2 ** 20) : null;
+  };
+  return { heapUsedMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes') };
+}
+
 function dirMb(dir: string, match: (name: string) => boolean): number {
   const bytes = readdirSync(dir).filter(match).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
   return Math.round(bytes / 2 ** 20);
@@ -94,10 +104,20 @@ async function main() {
   url.pathname = `/${dbName}`;
   const temporal = await startDevServer({ cliPath: requireTool('temporal'), dataDir: workDir, port: await freePort(), uiPort: 0, namespace: 'default', logger: createLogger('warn'), headless: true });
   const env = { DATA_DIR: workDir, DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', WORKER_METRICS_PORT: '0' };
+  const metricsPort = await freePort();
   let workerStarts = 0;
-  // A log file per start: readiness is the banner's line appearing in it.
+  // The worker as deployed (`npm run worker:prod`, the image): compiled, with the prebuilt workflow bundle
+  // (`npm run bench:soak` builds first). A log file per start: readiness is the banner's line appearing in it.
   const startWorker = () =>
-    startServiceProcess({ entry: 'worker/main.ts', port: 0, logFile: path.join(workDir, `worker-${workerStarts++}.log`), env, readyLogLine: 'Worker polling on', readyTimeoutMs: 180_000 });
+    startServiceProcess({
+      nodeArgs: [path.join(REPO_ROOT, 'dist/worker/main.js')],
+      port: 0,
+      logFile: path.join(workDir, `worker-${workerStarts++}.log`),
+      env: { ...env, WORKER_METRICS_PORT: String(metricsPort) },
+      readyLogLine: 'Worker polling on',
+      readyTimeoutMs: 180_000,
+    });
+  const workerMemory = async (pid: number) => ({ rssMb: await rssMb(pid), ...(await heapMb(`http://127.0.0.1:${metricsPort}/metrics`)) });
   let worker: ServiceProcess | undefined;
   let api: ServiceProcess | undefined;
   try {
@@ -112,13 +132,14 @@ async function main() {
     console.log(`  opened ${opened.length} in ${(opening.elapsedMs / 1000).toFixed(0)} s (${openRate.toFixed(1)}/s; latency ${JSON.stringify(summarize(opening.latencies))} ms)`);
     await sleep(5_000);
 
-    const workerRss = await rssMb(worker.child.pid!);
+    const workerMem = await workerMemory(worker.child.pid!);
+    const workerRss = workerMem.rssMb;
     const reads = startReadLoop(50, async () => (await fetch(`${base}/v1/verifications/${opened[randomInt(0, opened.length)]!.id}`, { headers: AUTH })).status);
     await sleep(readSeconds * 1000);
     const read = await reads.stop();
     const pgMb = Math.round(Number((await admin.raw<{ rows: { size: string }[] }>('select pg_database_size(?) as size', [dbName])).rows[0]!.size) / 2 ** 20);
     const temporalMb = dirMb(workDir, (f) => f.startsWith('temporal.db'));
-    console.log(`  while they sit: worker RSS ${workerRss} MB, API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
+    console.log(`  while they sit: worker RSS ${workerRss} MB (main-thread heap ${workerMem.heapUsedMb} of ${workerMem.heapTotalMb} MB), API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
     console.log(`  API reads at 50/s: ${JSON.stringify(summarize(read.latencies))} ms, ${read.failures} failed`);
 
     // kill -9 the worker, start it again, then pay SOAK_RESUME of the waiting processes: each must wake and verify.
@@ -145,7 +166,7 @@ async function main() {
       machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg() },
       options: { n, concurrency, resumeCount, readSeconds },
       opening: { opened: opened.length, errors: opening.errors.length, perSecond: openRate, latencyMs: summarize(opening.latencies) },
-      sitting: { workerRssMb: workerRss, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
+      sitting: { workerRssMb: workerRss, workerHeapUsedMb: workerMem.heapUsedMb, workerHeapTotalMb: workerMem.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
       restart: { workerReadyMs: Math.round(restartMs), resumedAndVerifiedMs: Math.round(resumeMs), verified: paying.latencies.length, errors: paying.errors.slice(0, 5) },
     };
     const dir = path.join(REPO_ROOT, 'bench-results');
