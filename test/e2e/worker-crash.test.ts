@@ -15,11 +15,14 @@ import { eventually } from '../support/temporal-test-env';
  * quota commit, a balance credit, a refund, a notification, a change's switch:
  * each has done its effect and not reported back. Temporal retries it on the
  * next worker; every process completes and every effect happened once.
+ * Notifications come after the completion they announce, so a second faulty
+ * worker pauses them once the first one's completions were retried.
  */
 const env = inject('serviceEnv');
 const shared = http(inject('baseUrl'));
 const taskQueue = `kill-${randomUUID().slice(0, 8)}`;
-const PAUSED = ['completeVerification', 'refundTransfer', 'notifyEnterprise', 'completeChange'];
+const PAUSED = ['completeVerification', 'refundTransfer', 'completeChange'];
+const PAUSED_NOTICES = ['notifyEnterprise', 'notifyChange'];
 const processes: ServiceProcess[] = [];
 let db: Knex;
 
@@ -100,6 +103,17 @@ describe('a worker killed after an effect, before reporting it', () => {
     );
 
     await faulty.proc.stop('SIGKILL');
+
+    // The completions retried on a second faulty worker; the notices that follow them pause after sending.
+    const noticing = await start('worker', 'noticing', { TEST_FAULT_PAUSE_AFTER: PAUSED_NOTICES.join(',') });
+    await eventually(
+      async () => {
+        expect(pausedAt(noticing.logFile, 'notifyEnterprise')).toBeGreaterThanOrEqual(2); // the recharge and the face verification
+        expect(pausedAt(noticing.logFile, 'notifyChange')).toBe(1);
+      },
+      { timeoutMs: 60_000 },
+    );
+    await noticing.proc.stop('SIGKILL');
     await start('worker', 'healthy');
 
     const settled = (id: string) =>
@@ -120,10 +134,13 @@ describe('a worker killed after an effect, before reporting it', () => {
     expect((await api.get(`/v1/accounts/${recharging}`)).body.balance).toBe(amount);
     const statement = (await api.get(`/sandbox/bank/accounts/${payer}/statement`, { token: null })).body.items;
     expect(statement).toEqual([expect.objectContaining({ amount: wrongAmount })]);
-    await eventually(async () => {
-      const sent = (await api.get(`/sandbox/notifications?accountId=${notified}`, { token: null })).body.items.filter((n: { title: string }) => n.title.includes('企业实名认证成功'));
-      expect(sent.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const sandboxNotices = async (accountId: string, title: string) =>
+      (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items
+        .filter((n: { title: string }) => n.title.includes(title))
+        .map((n: { channel: string }) => n.channel)
+        .sort();
+    await eventually(async () => expect(await sandboxNotices(notified, '企业实名认证成功')).toEqual(['email', 'sms']), { timeoutMs: 60_000, intervalMs: 500 });
+    await eventually(async () => expect(await sandboxNotices(changing, '认证主体变更成功')).toEqual(['email', 'sms']), { timeoutMs: 60_000, intervalMs: 500 });
     expect(await bindings(changing)).toHaveLength(1);
     expect((await shared.get(`/v1/accounts/${changing}`)).body.verification.subject.realName).toBe('李四');
     const messages = (await api.get(`/v1/accounts/${individual}/messages`)).body.items;
