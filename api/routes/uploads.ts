@@ -235,6 +235,8 @@ export function uploadRoutes(deps: RouteDeps, uploads: UploadService): void {
           'Cache-Control': 'private, no-store',
           'X-Content-Type-Options': 'nosniff',
           'Content-Disposition': 'inline',
+          // A polyglot opened directly (a PDF with script, a PNG with markup after its end) runs nothing.
+          'Content-Security-Policy': "sandbox; default-src 'none'",
         })
         .send(bytes);
       return undefined;

@@ -2,10 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { png } from '../support/files';
+import { content, jpeg, paddedPng, pdf, uploadTo } from '../support/upload-client';
 import { http, KEYS, mainlandId, uniqueAccount, type HttpResult } from '../support/http';
 
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
+const upload = uploadTo(baseUrl);
 
 const FIVE_MB = 5 * 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -15,65 +17,6 @@ const expectProblem = (res: HttpResult, status: number, code: string) => {
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect(res.body).toMatchObject({ status, code });
 };
-
-// ---- real files, built from bytes
-
-/** SOI, a JFIF APP0 segment, EOI. */
-const jpeg = () => Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
-
-/** One empty page, with a correct cross-reference table. */
-function pdf(): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
-/** A PNG followed by zeros up to `size` bytes: still recognised as PNG. */
-const paddedPng = (size: number) => {
-  const head = png();
-  return Buffer.concat([head, Buffer.alloc(size - head.length)]);
-};
-
-// ---- the multipart client
-
-interface UploadForm {
-  file?: { bytes: Buffer; name: string; type?: string };
-  purpose?: string;
-  accountId?: string;
-}
-
-async function upload(form: UploadForm, options: { token?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
-  const body = new FormData();
-  if (form.purpose !== undefined) body.append('purpose', form.purpose);
-  if (form.accountId !== undefined) body.append('accountId', form.accountId);
-  // The declared type is deliberately generic: the server must judge by the bytes.
-  if (form.file) body.append('file', new Blob([new Uint8Array(form.file.bytes)], { type: form.file.type ?? 'application/octet-stream' }), form.file.name);
-  const res = await fetch(`${baseUrl}/v1/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${options.token ?? KEYS.service}`, ...options.headers },
-    body,
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
-
-async function content(id: string, token: string = KEYS.service) {
-  const res = await fetch(`${baseUrl}/v1/uploads/${id}/content`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
-}
 
 async function accountToken(accountId: string): Promise<string> {
   const res = await api.post('/v1/admin/account-tokens', { accountId, ttlSeconds: 600 });
@@ -196,8 +139,8 @@ describe('POST /v1/uploads: whose account', () => {
     expectProblem(await upload({ file: { bytes: png(), name: 'a.png' }, purpose: 'business_license', accountId: uniqueAccount() }, { token }), 404, 'NOT_FOUND');
 
     // It landed in `mine`: that account reads it, any other account cannot.
-    expect((await content(res.body.id, token)).status).toBe(200);
-    expect((await content(res.body.id, await accountToken(uniqueAccount()))).status).toBe(404);
+    expect((await content(baseUrl, res.body.id, token)).status).toBe(200);
+    expect((await content(baseUrl, res.body.id, await accountToken(uniqueAccount()))).status).toBe(404);
   });
 
   it('keeps reviewers from uploading', async () => {
@@ -211,7 +154,7 @@ describe('GET /v1/uploads/{id}/content', () => {
     for (const [bytes, type] of [[png(), 'image/png'], [jpeg(), 'image/jpeg']] as const) {
       const created = await upload({ file: { bytes, name: 'doc.bin' }, purpose: 'id_photo_emblem', accountId: owner });
       expect(created.status).toBe(201);
-      const res = await content(created.body.id);
+      const res = await content(baseUrl, created.body.id);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe(type);
       expect(res.headers.get('cache-control')).toBe('private, no-store');
@@ -227,7 +170,7 @@ describe('GET /v1/uploads/{id}/content', () => {
     const created = await upload({ file: { bytes, name: 'form.pdf' }, purpose: 'change_application_form', accountId: owner });
     expect(created.status).toBe(201);
     for (const token of [await accountToken(owner), KEYS.service, KEYS.reviewer, KEYS.admin]) {
-      const res = await content(created.body.id, token);
+      const res = await content(baseUrl, created.body.id, token);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
       expect(res.bytes.equals(bytes)).toBe(true);
