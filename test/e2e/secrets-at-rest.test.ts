@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
-import { passFace, requestAfterCooldown, verifiedIndividual } from '../support/changes';
+import { passFace, requestAfterCooldown, scanWechat, settledChange, verifiedEnterprise, verifiedIndividual } from '../support/changes';
 import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 
@@ -15,6 +15,32 @@ import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../suppor
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
 const dataDir = inject('serviceEnv').DATA_DIR!;
+
+/** Where each secret is found in plaintext: every table as text, Temporal's store (SQLite and its WAL), the service's logs. */
+async function plaintextAtRest(secrets: readonly string[], someAccount: string): Promise<string[]> {
+  const db = knex({ client: 'pg', connection: inject('databaseUrl') });
+  let dump = '';
+  try {
+    const tables = await db<{ table_name: string; table_schema: string }>('information_schema.tables').where({ table_schema: 'public' }).select('table_name');
+    for (const { table_name } of tables) {
+      const rows = (await db.raw(`select t::text as row from "${table_name}" t`)).rows as { row: string }[];
+      dump += rows.map((r) => r.row).join('\n');
+    }
+  } finally {
+    await db.destroy();
+  }
+  expect(dump).toContain(someAccount);
+  const files = ['temporal.db', 'temporal.db-wal', 'worker.log', 'api.log'].map((f) => path.join(dataDir, f)).filter(existsSync);
+  expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['temporal.db', 'worker.log', 'api.log']));
+  const found: string[] = [];
+  for (const secret of secrets) {
+    if (dump.includes(secret)) found.push(`database: ${secret}`);
+    for (const file of files) if (readFileSync(file).includes(Buffer.from(secret))) found.push(`${path.basename(file)}: ${secret}`);
+  }
+  return found;
+}
+
+const sandbox = (route: string, body: Record<string, unknown>) => api.post(route, body, { token: null });
 
 describe('secrets at rest', () => {
   it('finds none of the ID numbers, bank accounts, mobiles or tokens a run used in the database, the Temporal store or the logs', async () => {
@@ -57,28 +83,66 @@ describe('secrets at rest', () => {
     expect((await api.get(`/v1/accounts/${individual}`, { token })).status).toBe(200);
     expect(secrets.length).toBeGreaterThanOrEqual(8);
 
-    // The database: every table, as text.
-    const db = knex({ client: 'pg', connection: inject('databaseUrl') });
-    let dump = '';
-    try {
-      const tables = await db<{ table_name: string; table_schema: string }>('information_schema.tables').where({ table_schema: 'public' }).select('table_name');
-      for (const { table_name } of tables) {
-        const rows = (await db.raw(`select t::text as row from "${table_name}" t`)).rows as { row: string }[];
-        dump += rows.map((r) => r.row).join('\n');
-      }
-    } finally {
-      await db.destroy();
-    }
-    expect(dump).toContain(individual);
+    expect(await plaintextAtRest(secrets, individual)).toEqual([]);
+  });
 
-    // Temporal's store (SQLite and its write-ahead log) and the service's logs.
-    const files = ['temporal.db', 'temporal.db-wal', 'worker.log', 'api.log'].map((f) => path.join(dataDir, f)).filter(existsSync);
-    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['temporal.db', 'worker.log', 'api.log']));
-    const found: string[] = [];
-    for (const secret of secrets) {
-      if (dump.includes(secret)) found.push(`database: ${secret}`);
-      for (const file of files) if (readFileSync(file).includes(Buffer.from(secret))) found.push(`${path.basename(file)}: ${secret}`);
-    }
-    expect(found).toEqual([]);
+  it('finds none after the other methods, an enterprise change, a staff token and a webhook secret either', async () => {
+    const secrets: string[] = [];
+    const keep = <T extends string>(value: T): T => (secrets.push(value), value);
+
+    // Individuals by QQ (a bank card linked afterwards) and by face recognition.
+    const qqPerson = keep(mainlandId('1984-04-04'));
+    const qq = await api.post(`/v1/accounts/${uniqueAccount('rest')}/verifications`, individualBody({ method: 'qq_qr', idNumber: qqPerson }));
+    expect(qq.status, JSON.stringify(qq.body)).toBe(201);
+    await sandbox('/sandbox/qq/scans', { ticket: qq.body.nextAction.ticket, realName: '张三', idNumber: qqPerson, bankCardLinked: false });
+    const linking = (await api.get(`/v1/verifications/${qq.body.id}`)).body;
+    expect((await sandbox('/sandbox/qq/bank-card-links', { ticket: linking.nextAction.ticket })).status).toBe(202);
+    const facePerson = keep(mainlandId('1985-05-05'));
+    const face = await api.post(`/v1/accounts/${uniqueAccount('rest')}/verifications`, individualBody({ method: 'face', idNumber: facePerson }));
+    await passFace(baseUrl, face.body.nextAction.ticket);
+    expect((await api.get(`/v1/verifications/${qq.body.id}`)).body.status).toBe('verified');
+    expect((await api.get(`/v1/verifications/${face.body.id}`)).body.status).toBe('verified');
+
+    // Enterprises by WeChat Official Account and by the legal person's WeChat.
+    const oa = enterprise();
+    keep(oa.legalPerson.idNumber);
+    await register(baseUrl, oa);
+    const oaAccount = uniqueAccount('rest');
+    const byOa = await api.post(`/v1/accounts/${oaAccount}/verifications`, await enterpriseBody(baseUrl, oaAccount, 'wechat_official_account', oa));
+    expect(byOa.status, JSON.stringify(byOa.body)).toBe(201);
+    keep((await api.get(`/v1/verifications/${byOa.body.id}`, { token: KEYS.admin })).body.subject.contact.idNumber);
+    await sandbox('/sandbox/wechat/official-account-scans', { ticket: byOa.body.nextAction.ticket, certified: true, enterpriseName: oa.name });
+    const lp = enterprise();
+    keep(lp.legalPerson.idNumber);
+    await register(baseUrl, lp);
+    const lpAccount = uniqueAccount('rest');
+    const byLp = await api.post(`/v1/accounts/${lpAccount}/verifications`, await enterpriseBody(baseUrl, lpAccount, 'legal_person_wechat', lp));
+    await scanWechat(baseUrl, byLp.body.nextAction.ticket, { realName: lp.legalPerson.name, idNumber: lp.legalPerson.idNumber });
+    expect((await api.get(`/v1/verifications/${byOa.body.id}`)).body.status).toBe('verified');
+    expect((await api.get(`/v1/verifications/${byLp.body.id}`)).body.status).toBe('verified');
+
+    // An enterprise change: a new legal representative, by face (the enterprise itself by legal-person face).
+    const changing = uniqueAccount('rest');
+    const { enterprise: e } = await verifiedEnterprise(baseUrl, changing);
+    keep(e.legalPerson.idNumber);
+    const newLegalPerson = { name: '孙新法人', idNumber: keep(mainlandId('1980-10-10')) };
+    await register(baseUrl, e, { legalRepresentative: newLegalPerson });
+    const change = await requestAfterCooldown(baseUrl, changing, { type: 'legal_representative_update', newLegalPerson, method: 'face' });
+    await passFace(baseUrl, change.nextAction.ticket);
+    expect(await settledChange(baseUrl, change.id)).toMatchObject({ status: 'completed' });
+
+    // A staff token, and a webhook endpoint's signing secret (kept sealed: deliveries need it back).
+    const staff = await api.post('/v1/admin/staff-tokens', { role: 'reviewer', name: '钱审核', ttlSeconds: 600 }, { token: KEYS.admin, headers: { 'idempotency-key': `rest-staff-${Date.now()}` } });
+    expect(staff.status, JSON.stringify(staff.body)).toBe(201);
+    keep(staff.body.token);
+    expect((await api.get('/v1/reviews', { token: staff.body.token })).status).toBe(200);
+    const hook = await api.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/rest-hooks', description: 'secrets at rest' }, { headers: { 'idempotency-key': `rest-hook-${Date.now()}` } });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    keep(hook.body.secret);
+    // Deleted at once (it would take every event of the stack): the row and its sealed secret stay.
+    expect((await api.call('DELETE', `/v1/webhook-endpoints/${hook.body.id}`)).status).toBe(204);
+
+    expect(secrets.filter(Boolean).length).toBeGreaterThanOrEqual(9);
+    expect(await plaintextAtRest(secrets.filter(Boolean), changing)).toEqual([]);
   });
 });
