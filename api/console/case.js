@@ -2,7 +2,7 @@
 // and the actions. What the server does not (yet) answer is shown as —, never as an error.
 import { actionsPanel } from './actions.js';
 import { api, messageFor } from './api.js';
-import { bi, businessDays, claimText, DASH, fill, h, notice, time } from './dom.js';
+import { bi, businessDays, claimText, dueDate, DASH, fill, h, notice, time } from './dom.js';
 import { actionLabel, decisionLabel, fieldLabel, kindLabel, statusLabel, stepLabel, stepStateLabel, valueLabel } from './labels.js';
 import { renderMaterials } from './materials.js';
 
@@ -72,7 +72,7 @@ function factsOf(review) {
     row('账户', 'Account', h('span', { class: 'mono' }, review.accountId ?? DASH)),
     row('流程', 'Process', h('span', { class: 'mono' }, review.processId ?? DASH)),
     row('提交时间', 'Submitted', time(review.createdAt)),
-    row('截止时间', 'Due', time(review.dueAt)),
+    row('截止时间', 'Due', dueDate(review.dueAt)),
     row('剩余工作日', 'Business days', businessDays(review)),
     row('认领人', 'Claimed by', claimText(review.claimedBy ?? null), 'case-claimed-by'),
   );
@@ -101,9 +101,42 @@ function valueText(value) {
   return valueLabel(value) ?? String(value);
 }
 
+/**
+ * When each of the console's three steps began, from the process's timeline:
+ * the basic information when it opened, the check at its first step, the end
+ * when it closed.
+ */
+function stepTimes(timeline) {
+  const first = (match) => timeline.find(match)?.at;
+  const opened = first((e) => String(e.action).endsWith('.opened'));
+  return new Map([
+    ['basic_info', opened],
+    ['verify', first((e) => typeof e.step === 'string') ?? opened],
+    ['complete', first((e) => String(e.action).endsWith('.closed'))],
+  ]);
+}
+
+function eventLabel(e) {
+  const action = String(e.action);
+  if (typeof e.step === 'string') return stepLabel(e.step);
+  // The review's own events (opened, revoked): named as the history names them.
+  if (action.startsWith('review.')) return [bi('审核', 'Review'), ' ', actionLabel(action.slice('review.'.length))];
+  if (action.endsWith('.opened')) return bi('发起', 'Opened');
+  if (action.endsWith('.closed')) return [bi('结束', 'Closed'), ' ', valueLabel(e.status) ?? e.status ?? ''];
+  return action;
+}
+
+/** What the process's workflow recorded, when: opened, each step, closed. */
+function timelineOf(timeline) {
+  if (timeline.length === 0) return null;
+  return h('ol', { class: 'timeline' }, timeline.map((e) => h('li', {}, time(e.at), ' ', eventLabel(e))));
+}
+
 function processOf(process) {
   if (!isPlainObject(process)) return h('p', { class: 'muted' }, DASH);
-  const steps = Array.isArray(process.steps) ? process.steps : [];
+  const timeline = Array.isArray(process.timeline) ? process.timeline.filter(isPlainObject) : [];
+  const at = stepTimes(timeline);
+  const steps = (Array.isArray(process.steps) ? process.steps : []).map((s) => ({ ...s, at: s.at ?? at.get(s.name) }));
   return [
     h(
       'dl',
@@ -121,7 +154,9 @@ function processOf(process) {
           { class: 'steps' },
           steps.map((s) => h('li', { class: `step ${s.state ?? ''}`, 'data-state': s.state }, h('span', { class: 'step-name' }, stepLabel(s.name)), ' ', h('span', { class: 'step-state' }, stepStateLabel(s.state)), s.at ? [' ', time(s.at)] : null)),
         )
-      : h('p', { class: 'muted' }, DASH),
+      : null,
+    timelineOf(timeline),
+    steps.length || timeline.length ? null : h('p', { class: 'muted' }, DASH),
   ];
 }
 

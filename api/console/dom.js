@@ -66,6 +66,19 @@ export function time(iso) {
   return h('time', { datetime: date.toISOString(), title: `${date.toISOString()} (UTC)` }, text);
 }
 
+/**
+ * A review's deadline as reviewers read it: the server's dueAt is the midnight
+ * that ends the last business day (Beijing), so the day shown is the one before
+ * that instant, "end of day"; the exact instant in the title.
+ */
+export function dueDate(iso) {
+  if (!iso) return DASH;
+  const end = new Date(iso);
+  if (Number.isNaN(end.getTime())) return DASH;
+  const parts = Object.fromEntries(beijing.formatToParts(new Date(end.getTime() - 1)).map((p) => [p.type, p.value]));
+  return h('time', { datetime: end.toISOString(), title: `${end.toISOString()} (UTC)`, class: 'due' }, `${parts.year}-${parts.month}-${parts.day} `, bi('当日结束', 'end of day'));
+}
+
 /** Business days left (negative: overdue by that many), as the server counts them (mainland China calendar). */
 export function businessDays(review) {
   const n = review.businessDaysLeft;

@@ -1,6 +1,6 @@
 // The open queue: overdue first, then by due time (the server's order), filtered by kind.
 import { api, messageFor } from './api.js';
-import { bi, businessDays, claimText, fill, h, notice, time } from './dom.js';
+import { bi, businessDays, claimText, dueDate, fill, h, notice, time } from './dom.js';
 import { KINDS, kindLabel } from './labels.js';
 
 const PAGE = 100;
@@ -68,7 +68,7 @@ export function renderQueue(main, params) {
       h('td', {}, kindLabel(review.kind)),
       h('td', { class: 'mono' }, review.accountId ?? '—'),
       h('td', {}, time(review.createdAt)),
-      h('td', {}, time(review.dueAt)),
+      h('td', {}, dueDate(review.dueAt)),
       h('td', {}, businessDays(review)),
       h('td', { 'data-testid': 'claimed-by' }, claimText(review.claimedBy)),
     );

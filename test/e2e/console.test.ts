@@ -128,6 +128,10 @@ describe.skipIf(!hasChromium)('the reviewer console in Chromium', () => {
     expect(overdueFlags, 'overdue first').toEqual([...overdueFlags].sort((a, b) => Number(b) - Number(a)));
     expect.soft(await row.textContent(), 'due in business days (server: businessDaysLeft)').toMatch(/剩 \d+ 个工作日|今日到期/);
     expect(await row.getByTestId('claimed-by').textContent()).toContain('未认领');
+    // The due day is the last business day itself (the server's dueAt is the midnight that ends it).
+    const dueAt = (await api.get(`/v1/reviews/${reviewId}`, { token: wang })).body.dueAt as string;
+    const dueDay = new Date(Date.parse(dueAt) - 1).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    expect(await row.locator('time.due').textContent()).toBe(`${dueDay} 当日结束 end of day`);
     await shot(page, '1-queue');
 
     // Opened by keyboard; the licence and both ID photos load as images.
@@ -148,6 +152,9 @@ describe.skipIf(!hasChromium)('the reviewer console in Chromium', () => {
     expect(applicant).toContain(e.code);
     expect(applicant, 'a reviewer sees personal fields masked').not.toContain(e.legalPerson.idNumber);
     expect.soft(await page.locator('.steps li').count(), 'the process steps (server: process.steps)').toBeGreaterThan(0);
+    // Steps done or under way carry the time they were entered; the timeline lists what the workflow recorded.
+    expect(await page.locator('.steps li.done time, .steps li.current time').count(), 'step times (server: process.timeline)').toBeGreaterThan(0);
+    expect(await page.locator('.timeline li').count(), 'the timeline: opened and each step').toBeGreaterThanOrEqual(2);
     expect.soft(await page.locator('.history li[data-event="opened"]').count(), 'the history (server: history)').toBe(1);
 
     // Claim, by keyboard.
