@@ -8,6 +8,7 @@ import type { SandboxProviders } from '../adapters';
 import type { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
 import type { FileStorage } from '../adapters/types';
 import { appError } from '../domain/errors';
+import { runWithCorrelationId } from '../platform/correlation';
 import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
 import type { Logger } from '../platform/logger';
@@ -77,7 +78,8 @@ export function buildApp(deps: AppDeps): Express {
       metrics.httpRequests.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       (res.locals.log as Logger).info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
-    next();
+    // The rest of the request runs in its correlation context: Temporal calls carry the id (platform/correlation.ts).
+    runWithCorrelationId(correlationId, next);
   });
 
   app.use(securityHeaders());

@@ -1,5 +1,6 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
+import { correlationClientInterceptor } from './correlation';
 import { AesGcmPayloadCodec } from './temporal-codec';
 
 /** Client, worker and the codec endpoint all use the same codec key. */
@@ -24,7 +25,13 @@ export async function connectClient(options: { address: string; namespace: strin
     channelArgs: { 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: RPC_ATTEMPTS }))],
   });
-  return new Client({ connection, namespace: options.namespace, dataConverter: dataConverter(options.codecKey) });
+  return new Client({
+    connection,
+    namespace: options.namespace,
+    dataConverter: dataConverter(options.codecKey),
+    // The request's correlation id goes with every start, signal and update (platform/correlation.ts).
+    interceptors: { workflow: [correlationClientInterceptor] },
+  });
 }
 
 /** Answers whether a Temporal frontend is serving at this address. */

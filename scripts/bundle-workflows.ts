@@ -1,12 +1,13 @@
 // The last step of `npm run build`: bundles the compiled workflows once, into the file a production worker loads.
 import { writeFileSync } from 'node:fs';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_WORKFLOW_BUNDLE } from '../worker/workflow-bundle';
+import { PREBUILT_WORKFLOW_BUNDLE, WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-bundle';
 
 async function main() {
   if (!__filename.endsWith('.js')) throw new Error('run the compiled script: npm run build');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   writeFileSync(PREBUILT_WORKFLOW_BUNDLE, code);

@@ -3,7 +3,8 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { withPauses } from '../activities/test-faults';
 import { dataConverter } from '../platform/temporal';
 import { createWebhookWorker } from './webhook-worker';
-import { workflowSource } from './workflow-bundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowSource } from './workflow-bundle';
+import { correlationActivityInterceptor } from '../platform/correlation';
 
 export interface WorkerOptions {
   address: string;
@@ -22,7 +23,7 @@ export interface WorkerOptions {
 async function workflowCode(options: WorkerOptions): Promise<Pick<SdkWorkerOptions, 'workflowBundle'>> {
   const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource();
   if ('workflowBundle' in source) return source;
-  return { workflowBundle: await bundleWorkflowCode({ workflowsPath: source.workflowsPath, logger: Runtime.instance().logger }) };
+  return { workflowBundle: await bundleWorkflowCode({ workflowsPath: source.workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: Runtime.instance().logger }) };
 }
 
 /** The process worker, and the webhook worker beside it on its own task queue, over one connection. */
@@ -36,6 +37,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     ...workflows,
     activities: withPauses(createActivities(options.activityDeps), options.activityDeps.faults?.pauseAfter ?? []),
     dataConverter: dataConverter(options.codecKey),
+    interceptors: { activity: [correlationActivityInterceptor] },
     // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.
     maxCachedWorkflows: options.maxCachedWorkflows,
   });

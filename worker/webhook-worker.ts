@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions } from
 import type { Knex } from 'knex';
 import { createWebhookActivities } from '../activities/webhooks';
 import type { PiiCipher } from '../platform/crypto';
+import { correlationActivityInterceptor } from '../platform/correlation';
 import { dataConverter } from '../platform/temporal';
 
 /**
@@ -32,6 +33,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Work
     ...options.workflows,
     activities: createWebhookActivities(options.activityDeps),
     dataConverter: dataConverter(options.codecKey),
+    interceptors: { activity: [correlationActivityInterceptor] },
     maxCachedWorkflows: options.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_DELIVERIES,
   });

@@ -4,6 +4,9 @@ import path from 'node:path';
 /** Where `npm run build` writes the prebuilt workflow bundle: `dist/workflow-bundle.js`, beside the compiled code. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
+/** Bundled with the workflows: the correlation id's way through a run (workflows/kernel/correlation.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [path.resolve(__dirname, '../workflows/kernel', `correlation${path.extname(__filename)}`)];
+
 /**
  * Compiled code (`node dist/...`) loads the bundle made at build time, so a
  * production worker runs no webpack at start; under tsx (development) there is
