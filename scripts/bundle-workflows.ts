@@ -1,15 +1,11 @@
 // The last step of `npm run build`: bundles the compiled workflows once, into the file a production worker loads.
 import { writeFileSync } from 'node:fs';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_WORKFLOW_BUNDLE, WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-bundle';
+import { DefaultLogger } from '@temporalio/worker';
+import { PREBUILT_WORKFLOW_BUNDLE, bundleWorkflows } from '../worker/workflow-bundle';
 
 async function main() {
   if (!__filename.endsWith('.js')) throw new Error('run the compiled script: npm run build');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: new DefaultLogger('WARN'),
-  });
+  const { code } = await bundleWorkflows(new DefaultLogger('WARN'));
   writeFileSync(PREBUILT_WORKFLOW_BUNDLE, code);
   console.log(`workflow bundle: ${PREBUILT_WORKFLOW_BUNDLE} (${(code.length / 1e6).toFixed(1)} MB)`);
 }

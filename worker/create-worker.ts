@@ -1,10 +1,10 @@
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { withPauses } from '../activities/test-faults';
+import { correlationActivityInterceptor } from '../platform/correlation';
 import { dataConverter } from '../platform/temporal';
 import { createWebhookWorker } from './webhook-worker';
-import { WORKFLOW_INTERCEPTOR_MODULES, workflowSource } from './workflow-bundle';
-import { correlationActivityInterceptor } from '../platform/correlation';
+import { bundleWorkflows, workflowSource } from './workflow-bundle';
 
 export interface WorkerOptions {
   address: string;
@@ -23,7 +23,7 @@ export interface WorkerOptions {
 async function workflowCode(options: WorkerOptions): Promise<Pick<SdkWorkerOptions, 'workflowBundle'>> {
   const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource();
   if ('workflowBundle' in source) return source;
-  return { workflowBundle: await bundleWorkflowCode({ workflowsPath: source.workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: Runtime.instance().logger }) };
+  return { workflowBundle: await bundleWorkflows(Runtime.instance().logger, source.workflowsPath) };
 }
 
 /** The process worker, and the webhook worker beside it on its own task queue, over one connection. */

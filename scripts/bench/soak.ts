@@ -133,13 +133,12 @@ async function main() {
     await sleep(5_000);
 
     const workerMem = await workerMemory(worker.child.pid!);
-    const workerRss = workerMem.rssMb;
     const reads = startReadLoop(50, async () => (await fetch(`${base}/v1/verifications/${opened[randomInt(0, opened.length)]!.id}`, { headers: AUTH })).status);
     await sleep(readSeconds * 1000);
     const read = await reads.stop();
     const pgMb = Math.round(Number((await admin.raw<{ rows: { size: string }[] }>('select pg_database_size(?) as size', [dbName])).rows[0]!.size) / 2 ** 20);
     const temporalMb = dirMb(workDir, (f) => f.startsWith('temporal.db'));
-    console.log(`  while they sit: worker RSS ${workerRss} MB (main-thread heap ${workerMem.heapUsedMb} of ${workerMem.heapTotalMb} MB), API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
+    console.log(`  while they sit: worker RSS ${workerMem.rssMb} MB (main-thread heap ${workerMem.heapUsedMb} of ${workerMem.heapTotalMb} MB), API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
     console.log(`  API reads at 50/s: ${JSON.stringify(summarize(read.latencies))} ms, ${read.failures} failed`);
 
     // kill -9 the worker, start it again, then pay SOAK_RESUME of the waiting processes: each must wake and verify.
@@ -166,7 +165,7 @@ async function main() {
       machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg() },
       options: { n, concurrency, resumeCount, readSeconds },
       opening: { opened: opened.length, errors: opening.errors.length, perSecond: openRate, latencyMs: summarize(opening.latencies) },
-      sitting: { workerRssMb: workerRss, workerHeapUsedMb: workerMem.heapUsedMb, workerHeapTotalMb: workerMem.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
+      sitting: { workerRssMb: workerMem.rssMb, workerHeapUsedMb: workerMem.heapUsedMb, workerHeapTotalMb: workerMem.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
       restart: { workerReadyMs: Math.round(restartMs), resumedAndVerifiedMs: Math.round(resumeMs), verified: paying.latencies.length, errors: paying.errors.slice(0, 5) },
     };
     const dir = path.join(REPO_ROOT, 'bench-results');

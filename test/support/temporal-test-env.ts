@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workflow-bundle';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
 import { requireTool } from '../../platform/tools';
+import { bundleWorkflows as bundle } from '../../worker/workflow-bundle';
 
 let runtimeInstalled = false;
 
@@ -25,11 +25,7 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: new DefaultLogger('WARN'),
-  });
+  return bundle(new DefaultLogger('WARN'), path.resolve(__dirname, '../../workflows/index.ts'));
 }
 
 /** Polls until `check` stops throwing; for state that a workflow reaches asynchronously. */
