@@ -7,6 +7,7 @@ import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { validationError } from '../problem';
 import { AccountId } from '../schemas';
+import { processedWatch } from '../sandbox-processed';
 import { SandboxDelivery, sandboxAnswer } from './sandbox';
 
 const AccountNumber = z
@@ -17,6 +18,7 @@ const AccountNumber = z
 
 /** The sandbox bank and message channels, for people and tests. */
 export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank; notifier: SandboxNotifier; client: Client }): void {
+  const watch = processedWatch(sandbox.client, deps.db);
   defineRoute(deps, {
     method: 'post',
     path: '/sandbox/bank/transfers',
@@ -38,7 +40,7 @@ export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank;
       if (amountFen === null || amountFen < 1) throw validationError([{ path: 'amount', message: 'yuan with at most two decimals, like "0.37"' }]);
       const { transferId, delivery } = await sandbox.bank.receiveTransfer({ ...body, amountFen });
       const routedTo = (delivery.body as { routedTo?: string | null } | undefined)?.routedTo;
-      const reply = await sandboxAnswer(sandbox.client, delivery.eventId, routedTo, delivery);
+      const reply = await sandboxAnswer(watch, delivery.eventId, routedTo, delivery);
       return { status: reply.status, body: { ...reply.body, transferId } };
     },
   });

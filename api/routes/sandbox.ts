@@ -6,7 +6,7 @@ import { classifyIndividualId } from '../../domain/id-number';
 import { newId } from '../../platform/ids';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { eventHandledQuery } from '../../workflows/messages';
+import { processedWatch, waitUntilActedOn, type ProcessedWatch } from '../sandbox-processed';
 
 
 const QqScan = z
@@ -41,31 +41,10 @@ const WechatScan = z
   })
   .meta({ id: 'SandboxWechatScan' });
 
-/**
- * The outside world, for people and tests: each call plays the user's side at a
- * provider, and the sandbox provider answers the service through its signed
- * callback, as the real one would.
- */
-/**
- * A person (or test) playing the user expects to see the effect: once the
- * callback was acknowledged, wait briefly until the process has acted on the
- * event (a refund, until the money went back). Real callbacks are asynchronous.
- */
-export async function sandboxAnswer(client: Client, eventId: string, reference: string | null | undefined, delivery: DeliveryResult) {
-  const processed = delivery.delivered && reference ? await waitUntilActedOn(client, eventId, reference, 5000) : false;
+/** The sandbox's answer: the callback's delivery, and whether the process has acted on it yet (api/sandbox-processed.ts). */
+export async function sandboxAnswer(watch: ProcessedWatch, eventId: string, reference: string | null | undefined, delivery: DeliveryResult) {
+  const processed = delivery.delivered && reference ? await waitUntilActedOn(watch, eventId, reference, 5000) : false;
   return { status: 202, body: { eventId, delivered: delivery.delivered, callbackStatus: delivery.status, processed } };
-}
-
-async function waitUntilActedOn(client: Client, eventId: string, reference: string, timeoutMs: number): Promise<boolean> {
-  const handle = client.workflow.getHandle(reference);
-  if (reference.startsWith('refund/')) {
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-    return Promise.race([handle.result().then(() => true, () => false), timeout]);
-  }
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    if (await handle.query(eventHandledQuery, eventId).catch(() => false)) return true;
-  }
-  return false;
 }
 
 export const SandboxDelivery = z
@@ -80,11 +59,17 @@ export const SandboxDelivery = z
   })
   .meta({ id: 'SandboxDelivery' });
 
+/**
+ * The outside world, for people and tests: each call plays the user's side at a
+ * provider, and the sandbox provider answers the service through its signed
+ * callback, as the real one would.
+ */
 export function sandboxRoutes(
   deps: RouteDeps,
   sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox; client: Client },
 ): void {
-  const answer = (eventId: string, reference: string | null | undefined, delivery: DeliveryResult) => sandboxAnswer(sandbox.client, eventId, reference, delivery);
+  const watch = processedWatch(sandbox.client, deps.db);
+  const answer = (eventId: string, reference: string | null | undefined, delivery: DeliveryResult) => sandboxAnswer(watch, eventId, reference, delivery);
 
   defineRoute(deps, {
     method: 'post',

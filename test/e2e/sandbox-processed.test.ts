@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import knex, { type Knex } from 'knex';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { processedWatch } from '../../api/sandbox-processed';
+import { eventHandledQuery } from '../../workflows/messages';
+import { http, individualBody, uniqueAccount } from '../support/http';
+
+const api = http(inject('baseUrl'));
+let db: Knex;
+let connection: Connection;
+let client: Client;
+
+beforeAll(async () => {
+  db = knex({ client: 'pg', connection: inject('databaseUrl') });
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  client = new Client({ connection });
+});
+afterAll(async () => {
+  await connection?.close();
+  await db?.destroy();
+});
+
+describe("the sandbox's wait for a process to act on its event", () => {
+  it('asks the server, not a worker, about a closed run', async () => {
+    // A run completed by hand on a task queue that no worker polls afterwards: only the server can answer about it.
+    const taskQueue = `nobody-polls-${randomUUID()}`;
+    const workflowId = `verification/ver_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const handle = await client.workflow.start('individualVerification', { workflowId, taskQueue, args: [] });
+    const { namespace } = client.options;
+    const task = await connection.withDeadline(Date.now() + 10_000, () =>
+      client.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'test' }),
+    );
+    await client.workflowService.respondWorkflowTaskCompleted({
+      namespace,
+      taskToken: task.taskToken,
+      identity: 'test',
+      commands: [{ commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+    });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+
+    // A plain Query of it waits for a worker to replay the run, and none comes.
+    await expect(connection.withDeadline(Date.now() + 1500, () => handle.query(eventHandledQuery, 'evt_x'))).rejects.toThrow();
+    const t0 = Date.now();
+    await expect(processedWatch(client, db).askRun(workflowId, 'evt_x')).resolves.toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it("reads a process's row from the read model", async () => {
+    const accountId = uniqueAccount();
+    const started = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody());
+    expect(started.status).toBe(201);
+    const watch = processedWatch(client, db);
+    await expect(watch.row(`verification/${started.body.id}`)).resolves.toEqual({ status: 'in_progress', revision: expect.any(Number) });
+    await expect(watch.row('verification/ver_doesnotexist0')).resolves.toBeNull();
+    await expect(watch.row('refund/tr_1')).resolves.toBeNull();
+    const cancelled = await api.post(`/v1/verifications/${started.body.id}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+    await expect(watch.row(`verification/${started.body.id}`)).resolves.toMatchObject({ status: 'cancelled' });
+  });
+});
