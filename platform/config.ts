@@ -93,8 +93,8 @@ const EnvSchema = z.object({
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
   BUSINESS_CALENDAR_WORKDAYS: z.string().default(''),
 
-  // Webhooks to clients: delivered by workflows on their own task queue (default <TEMPORAL_TASK_QUEUE>-webhooks), so a slow
-  // endpoint never takes a verification's worker slots; an attempt without a 2xx is retried from WEBHOOK_RETRY_INITIAL,
+  // Webhooks to clients: the deliveries (activities) run on their own task queue (default <TEMPORAL_TASK_QUEUE>-webhooks), so a
+  // slow endpoint never takes a verification's worker slots; an attempt without a 2xx is retried from WEBHOOK_RETRY_INITIAL,
   // doubling up to WEBHOOK_RETRY_MAX_INTERVAL, for WEBHOOK_RETRY_FOR.
   WEBHOOK_TASK_QUEUE: z.string().min(1).optional(),
   WEBHOOK_RETRY_INITIAL: duration('10s'),

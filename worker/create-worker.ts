@@ -26,7 +26,7 @@ async function workflowCode(options: WorkerOptions): Promise<Pick<SdkWorkerOptio
   return { workflowBundle: await bundleWorkflows(Runtime.instance().logger, source.workflowsPath) };
 }
 
-/** The process worker, and the webhook worker beside it on its own task queue, over one connection. */
+/** The process worker (every workflow, the processes' activities), and the webhook worker beside it (deliveries only, on their own task queue), over one connection. */
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; webhookWorker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });
   const workflows = await workflowCode(options);
@@ -41,6 +41,6 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
-  const webhookWorker = await createWebhookWorker({ ...options, connection, taskQueue: options.webhookTaskQueue, workflows });
+  const webhookWorker = await createWebhookWorker({ ...options, connection, taskQueue: options.webhookTaskQueue });
   return { worker, webhookWorker, connection };
 }

@@ -41,6 +41,8 @@ export interface WebhookDispatcherDeps {
   connection: ConnectionLike;
   namespace: string;
   codecKey: Buffer;
+  /** The delivery workflows run on the processes' task queue; their deliveries on the webhook queue. */
+  taskQueue: string;
   webhooks: { taskQueue: string; retry: WebhookRetryPolicy };
   render: WebhookRenderDeps;
   logger: Logger;
@@ -156,8 +158,8 @@ export class WebhookDispatcher {
     const { taskQueue, retry } = this.deps.webhooks;
     return this.client.workflow.signalWithStart<WebhookDeliveryWorkflow, [WebhookEvent]>(WEBHOOK_DELIVERY_WORKFLOW, {
       workflowId: webhookDeliveryWorkflowId(endpointId, event.resource_id),
-      taskQueue,
-      args: [{ endpointId, resourceId: event.resource_id, retry }],
+      taskQueue: this.deps.taskQueue,
+      args: [{ endpointId, resourceId: event.resource_id, retry, activityTaskQueue: taskQueue }],
       signal: webhookEventSignal,
       signalArgs: [signalled],
       typedSearchAttributes: [
@@ -176,6 +178,7 @@ export function startWebhookDispatcher(deps: { db: Knex; cipher: PiiCipher; conn
     connection: deps.connection,
     namespace: config.temporal.namespace,
     codecKey: config.secrets.temporalCodecKey,
+    taskQueue: config.temporal.taskQueue,
     webhooks: config.webhooks,
     render: { cipher: deps.cipher, calendar: config.calendar, publicBaseUrl: config.publicBaseUrl },
     logger: deps.logger.child({ component: 'webhooks' }),

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createWebhookActivities } from '../activities/webhooks';
 import type { PiiCipher } from '../platform/crypto';
@@ -6,9 +6,11 @@ import { correlationActivityInterceptor } from '../platform/correlation';
 import { dataConverter } from '../platform/temporal';
 
 /**
- * Webhook delivery runs on its own task queue, with its own slots: endpoints
- * that are slow (10 s per attempt) or down (retried for days) never take a
- * verification's activity or workflow slots.
+ * Webhook deliveries (the POSTs, 10 s each, retried for days) run on their own
+ * task queue, with their own slots: endpoints that are slow or down never take
+ * a verification's activity slots. Only activities: the delivery workflows run
+ * on the processes' queue beside the verifications (a workflow task is short),
+ * so this worker needs no workflow thread, no bundle and no cache of its own.
  */
 
 /** Deliveries in flight at once, per worker process. */
@@ -19,9 +21,6 @@ export interface WebhookWorkerOptions {
   namespace: string;
   taskQueue: string;
   codecKey: Buffer;
-  maxCachedWorkflows: number;
-  /** The same workflow code as the process worker's (one bundle for both). */
-  workflows: Pick<SdkWorkerOptions, 'workflowBundle'>;
   activityDeps: { db: Knex; cipher: PiiCipher };
 }
 
@@ -30,11 +29,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...options.workflows,
     activities: createWebhookActivities(options.activityDeps),
     dataConverter: dataConverter(options.codecKey),
     interceptors: { activity: [correlationActivityInterceptor] },
-    maxCachedWorkflows: options.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_DELIVERIES,
   });
 }

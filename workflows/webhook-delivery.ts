@@ -19,14 +19,17 @@ const EVENTS_PER_RUN = 100;
 const REMEMBERED = 50;
 
 /** Bookkeeping: retried until the database answers. */
-const records = proxyActivities<Pick<Activities, 'recordWebhookGaveUp'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const records = (taskQueue: string | undefined) =>
+  proxyActivities<Pick<Activities, 'recordWebhookGaveUp'>>({
+    taskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
 
 /** One attempt is one POST answered within 10 s; the retries span the whole window. */
-const deliveries = (retry: WebhookRetryPolicy) =>
+const deliveries = (retry: WebhookRetryPolicy, taskQueue: string | undefined) =>
   proxyActivities<Pick<Activities, 'deliverWebhook'>>({
+    taskQueue,
     startToCloseTimeout: '10 seconds',
     scheduleToCloseTimeout: retry.giveUpAfterMs,
     retry: { initialInterval: retry.initialMs, backoffCoefficient: 2, maximumInterval: retry.maxIntervalMs },
@@ -71,7 +74,8 @@ class PendingEvents {
 export const webhookDelivery: WebhookDeliveryWorkflow = async (input) => {
   const pending = new PendingEvents(input);
   setHandler(webhookEventSignal, (event) => pending.add(event));
-  const { deliverWebhook } = deliveries(input.retry);
+  const { deliverWebhook } = deliveries(input.retry, input.activityTaskQueue);
+  const { recordWebhookGaveUp } = records(input.activityTaskQueue);
 
   for (let handled = 0; ; handled++) {
     if (pending.empty) {
@@ -90,7 +94,7 @@ export const webhookDelivery: WebhookDeliveryWorkflow = async (input) => {
       // Not acknowledged within the retry window: the event is given up, the next one goes.
       log.warn('webhook event given up', { endpointId: input.endpointId, eventId: event.id });
       const error = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
-      await records.recordWebhookGaveUp({ endpointId: input.endpointId, eventId: event.id, error });
+      await recordWebhookGaveUp({ endpointId: input.endpointId, eventId: event.id, error });
     }
     pending.done(event);
   }

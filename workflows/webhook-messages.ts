@@ -28,6 +28,11 @@ export interface WebhookDeliveryInput {
   endpointId: string;
   resourceId: string;
   retry: WebhookRetryPolicy;
+  /**
+   * The task queue the deliveries (activities) run on: the webhook worker's, an activity-only worker, so a slow
+   * endpoint never takes a verification's slots. Absent in runs started before it was set: the run's own queue.
+   */
+  activityTaskQueue?: string;
   /** Carried over a continue-as-new: events not delivered yet, and the ids of the last ones delivered (a repeat is dropped). */
   pending?: WebhookEvent[];
   delivered?: string[];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
+import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { webhookDelivery } from '../../workflows';
@@ -42,9 +43,9 @@ function fakes(answer: (eventId: string) => 'ok' | 'fail' | 'deleted') {
   return { calls, activities };
 }
 
-async function deliver(taskQueue: string, events: WebhookEvent[]) {
+async function deliver(taskQueue: string, events: WebhookEvent[], extra: Partial<WebhookDeliveryInput> = {}) {
   const { client } = harness.env;
-  const input: WebhookDeliveryInput = { endpointId: 'whe_test', resourceId: `ver_${randomUUID().slice(0, 12)}`, retry };
+  const input: WebhookDeliveryInput = { endpointId: 'whe_test', resourceId: `ver_${randomUUID().slice(0, 12)}`, retry, ...extra };
   const workflowId = `webhook/${input.endpointId}/${input.resourceId}`;
   track(workflowId);
   for (const e of events) {
@@ -91,6 +92,21 @@ describe('webhook delivery workflow', () => {
       expect(calls.attempts.map((a) => a.eventId)).toEqual(events.map((e) => e.id));
       expect(calls.gaveUp).toEqual([]);
       await recordHistory('webhook-delivery.in-order-deduplicated', handle);
+    });
+  });
+
+  it("runs its deliveries on the webhook queue's activity-only worker, not on the queue of the run", async () => {
+    const events = [event(1), event(2)];
+    const { calls, activities } = fakes(() => 'ok');
+    const activityTaskQueue = `webhooks-${randomUUID()}`;
+    // The run's own worker has no webhook activities: a delivery scheduled there would never be done.
+    await withWorker({}, async (tq) => {
+      const deliveries = await Worker.create({ connection: harness.env.nativeConnection, taskQueue: activityTaskQueue, activities });
+      await deliveries.runUntil(async () => {
+        const handle = await deliver(tq, events, { activityTaskQueue });
+        await handle.result();
+      });
+      expect(calls.attempts.map((a) => a.eventId)).toEqual(events.map((e) => e.id));
     });
   });
 
