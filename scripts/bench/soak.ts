@@ -14,6 +14,7 @@ import { startDevServer } from '../../platform/temporal-dev-server';
 import { REPO_ROOT, requireTool } from '../../platform/tools';
 import { uploadFile } from '../../test/support/files';
 import { freePort, startServiceProcess, type ServiceProcess } from '../../test/support/processes';
+import { IMAGE_RUNTIME_ENV } from './image-env';
 import { idNumberFor } from './service-load';
 import { applyFlags, envInt, rssMb, runPool, sleep, startReadLoop, summarize } from './stats';
 
@@ -107,13 +108,14 @@ async function main() {
   const metricsPort = await freePort();
   let workerStarts = 0;
   // The worker as deployed (`npm run worker:prod`, the image): compiled, with the prebuilt workflow bundle
-  // (`npm run bench:soak` builds first). A log file per start: readiness is the banner's line appearing in it.
+  // (`npm run bench:soak` builds first) and the image's environment (image-env.ts). A log file per start:
+  // readiness is the banner's line appearing in it.
   const startWorker = () =>
     startServiceProcess({
       nodeArgs: [path.join(REPO_ROOT, 'dist/worker/main.js')],
       port: 0,
       logFile: path.join(workDir, `worker-${workerStarts++}.log`),
-      env: { ...env, WORKER_METRICS_PORT: String(metricsPort) },
+      env: { ...env, ...IMAGE_RUNTIME_ENV, WORKER_METRICS_PORT: String(metricsPort) },
       readyLogLine: 'Worker polling on',
       readyTimeoutMs: 180_000,
     });

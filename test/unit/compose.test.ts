@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../platform/tools';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/messages';
+import { IMAGE_RUNTIME_ENV } from '../../scripts/bench/image-env';
 import { dockerfileProblems, interpolate, loadCompose, schemaProblems, topologyProblems, type Compose, type ProjectFacts } from '../support/compose-check';
 
 /**
@@ -91,6 +92,13 @@ describe('Dockerfile', () => {
 
   it('builds in one stage and runs the compiled API with production dependencies only in the next', () => {
     expect(dockerfileProblems(dockerfile, facts)).toEqual([]);
+  });
+
+  it('sets in its runtime what the soak runs the worker with (scripts/bench/image-env.ts)', () => {
+    const runtime = dockerfile.split(/^FROM /m).at(-1)!;
+    const set = Object.fromEntries([...runtime.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(IMAGE_RUNTIME_ENV).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(IMAGE_RUNTIME_ENV)) expect(set[name], name).toBe(value);
   });
 
   it.each([
