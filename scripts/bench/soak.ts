@@ -1,8 +1,9 @@
 // `npm run bench:soak`: SOAK_N (500; 10,000 for the issue's figure) enterprise platform-recharge verifications left
 // open, each waiting days for its transfer, with the worker and the API as their own processes on PostgreSQL
-// (127.0.0.1:5432, SOAK_PG_URL overrides) and a dev server persisted with WAL. Reports the worker's RSS, the
-// Temporal store and database sizes, API read latency at 50 GET/s while they sit, and the time for a killed worker
-// to come back and resume them (SOAK_RESUME of them get their transfer and must verify). Writes bench-results/.
+// (127.0.0.1:5432, SOAK_PG_URL overrides) and a dev server persisted with WAL. Reports the worker's RSS just after
+// opening and once they have sat SOAK_SETTLE_SECONDS (60), the Temporal store and database sizes, API read latency
+// at 50 GET/s while they sit, and the time for a killed worker to come back and resume them (SOAK_RESUME of them get
+// their transfer and must verify). Writes bench-results/.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -91,11 +92,12 @@ function dirMb(dir: string, match: (name: string) => boolean): number {
 }
 
 async function main() {
-  applyFlags(process.argv.slice(2), { n: 'SOAK_N', c: 'SOAK_C', resume: 'SOAK_RESUME', 'read-seconds': 'SOAK_READ_SECONDS' });
+  applyFlags(process.argv.slice(2), { n: 'SOAK_N', c: 'SOAK_C', resume: 'SOAK_RESUME', 'read-seconds': 'SOAK_READ_SECONDS', 'settle-seconds': 'SOAK_SETTLE_SECONDS' });
   const n = envInt('SOAK_N', 500);
   const concurrency = Math.max(1, envInt('SOAK_C', 10));
   const resumeCount = Math.min(n, envInt('SOAK_RESUME', 20));
   const readSeconds = Math.max(1, envInt('SOAK_READ_SECONDS', 20));
+  const settleSeconds = Math.max(0, envInt('SOAK_SETTLE_SECONDS', 60));
   const adminUrl = process.env.SOAK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-soak-'));
   const dbName = `rnv_soak_${process.pid}`;
@@ -132,16 +134,22 @@ async function main() {
     if (opening.errors.length) console.log(`  ${opening.errors.length} failed to open, e.g. ${opening.errors[0]}`);
     const openRate = opened.length / (opening.elapsedMs / 1000);
     console.log(`  opened ${opened.length} in ${(opening.elapsedMs / 1000).toFixed(0)} s (${openRate.toFixed(1)}/s; latency ${JSON.stringify(summarize(opening.latencies))} ms)`);
+    // The worker's memory twice: just after the burst of opening, and once they have sat a while (V8 gives back
+    // the heap it grew for the burst only after some idle seconds).
+    const openedAt = performance.now();
     await sleep(5_000);
-
-    const workerMem = await workerMemory(worker.child.pid!);
+    const afterBurst = await workerMemory(worker.child.pid!);
     const reads = startReadLoop(50, async () => (await fetch(`${base}/v1/verifications/${opened[randomInt(0, opened.length)]!.id}`, { headers: AUTH })).status);
     await sleep(readSeconds * 1000);
     const read = await reads.stop();
+    await sleep(Math.max(0, settleSeconds * 1000 - (performance.now() - openedAt)));
+    const sitting = { ...(await workerMemory(worker.child.pid!)), afterSeconds: Math.round((performance.now() - openedAt) / 1000) };
     const pgMb = Math.round(Number((await admin.raw<{ rows: { size: string }[] }>('select pg_database_size(?) as size', [dbName])).rows[0]!.size) / 2 ** 20);
     const temporalMb = dirMb(workDir, (f) => f.startsWith('temporal.db'));
-    console.log(`  while they sit: worker RSS ${workerMem.rssMb} MB (main-thread heap ${workerMem.heapUsedMb} of ${workerMem.heapTotalMb} MB), API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
-    console.log(`  API reads at 50/s: ${JSON.stringify(summarize(read.latencies))} ms, ${read.failures} failed`);
+    const memory = (m: typeof afterBurst) => `RSS ${m.rssMb} MB (main-thread heap ${m.heapUsedMb} of ${m.heapTotalMb} MB)`;
+    console.log(`  worker just after opening: ${memory(afterBurst)}; while they sit (${sitting.afterSeconds} s later): ${memory(sitting)}`);
+    console.log(`  API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
+    console.log(`  API reads at 50/s while they sit: ${JSON.stringify(summarize(read.latencies))} ms, ${read.failures} failed`);
 
     // kill -9 the worker, start it again, then pay SOAK_RESUME of the waiting processes: each must wake and verify.
     await worker.stop('SIGKILL');
@@ -167,7 +175,8 @@ async function main() {
       machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg() },
       options: { n, concurrency, resumeCount, readSeconds },
       opening: { opened: opened.length, errors: opening.errors.length, perSecond: openRate, latencyMs: summarize(opening.latencies) },
-      sitting: { workerRssMb: workerMem.rssMb, workerHeapUsedMb: workerMem.heapUsedMb, workerHeapTotalMb: workerMem.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
+      afterOpening: { workerRssMb: afterBurst.rssMb, workerHeapUsedMb: afterBurst.heapUsedMb, workerHeapTotalMb: afterBurst.heapTotalMb },
+      sitting: { afterSeconds: sitting.afterSeconds, workerRssMb: sitting.rssMb, workerHeapUsedMb: sitting.heapUsedMb, workerHeapTotalMb: sitting.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
       restart: { workerReadyMs: Math.round(restartMs), resumedAndVerifiedMs: Math.round(resumeMs), verified: paying.latencies.length, errors: paying.errors.slice(0, 5) },
     };
     const dir = path.join(REPO_ROOT, 'bench-results');
