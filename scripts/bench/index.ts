@@ -1,45 +1,79 @@
-// `npm run bench`: N end-to-end WeChat QR verifications through the API and the sandbox at concurrency C, then,
-// in the same run, the bare workflow with the same activities, signal and Update on a dev server with the best
-// persisted store. Prints both throughputs, their ratio, latencies and API read p99; writes bench-results/*.json.
-// BENCH_N (200), BENCH_C (20), BENCH_WARMUP (C), BENCH_READ_RATE (50/s); or --n= --c= --warmup= --read-rate=.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `npm run bench`: N end-to-end WeChat QR verifications through the API and the sandbox at concurrency C, in both
+// topologies (embedded `npm start`; scaled out: compiled API and worker processes on PostgreSQL), then, in the same run,
+// the bare workflow with the same activities, signal and Update on a dev server with the best persisted store. Prints
+// the throughputs, their ratios, latencies and API read latency under load; writes bench-results/*.json.
+// BENCH_N (400), BENCH_C (20), BENCH_WARMUP (C), BENCH_READ_RATE (50/s), BENCH_TOPOLOGIES (embedded,scaled-out);
+// or --n= --c= --warmup= --read-rate= --topologies=.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../platform/tools';
 import { runBareBaseline } from './bare';
-import { runServiceLoad } from './service-load';
+import { adminPgUrl, pgReachable } from './scaled-out';
+import { embeddedStack, runServiceLoad, scaledOutStack, type ServiceResult, type ServiceStack } from './service-load';
 import { applyFlags, envInt, type Summary } from './stats';
 
+const READ_P99_TARGET_MS = 50;
+const RATIO_TARGET = 0.6;
+
+const TOPOLOGIES: Record<string, () => Promise<ServiceStack>> = { embedded: embeddedStack, 'scaled-out': scaledOutStack };
+
+/** The topologies asked for that can run here: scaled out needs the build and PostgreSQL. */
+async function topologies(): Promise<{ run: string[]; skipped: string[] }> {
+  const asked = (process.env.BENCH_TOPOLOGIES ?? 'embedded,scaled-out').split(',').map((t) => t.trim()).filter(Boolean);
+  for (const name of asked) if (!TOPOLOGIES[name]) throw new Error(`unknown topology ${name} (${Object.keys(TOPOLOGIES).join(', ')})`);
+  const skipped: string[] = [];
+  if (asked.includes('scaled-out')) {
+    if (!existsSync(path.join(REPO_ROOT, 'dist/worker/main.js'))) skipped.push('scaled-out: no build (npm run bench builds first)');
+    else if (!(await pgReachable())) skipped.push(`scaled-out: PostgreSQL does not answer at ${new URL(adminPgUrl()).host} (BENCH_PG_URL)`);
+  }
+  return { run: asked.filter((name) => !skipped.some((s) => s.startsWith(`${name}:`))), skipped };
+}
+
+function printService(result: ServiceResult) {
+  print(`end to end, ${result.topology}`, result.throughputPerSec, result.latencyMs);
+  const reads = result.apiReadsUnderLoad;
+  console.log(`  API reads under load: p50 ${reads.p50} ms, p95 ${reads.p95} ms, p99 ${reads.p99} ms (${reads.count} reads, ${reads.failures} failed)`);
+  console.log(`  one verification: ${JSON.stringify(result.historyShape)}; ready in ${result.readyMs} ms; RSS MB ${JSON.stringify(result.rssMb)}`);
+  if (result.errors.length) console.log(`  errors: ${result.errors.join(' | ')}`);
+}
+
 async function main() {
-  applyFlags(process.argv.slice(2), { n: 'BENCH_N', c: 'BENCH_C', warmup: 'BENCH_WARMUP', 'read-rate': 'BENCH_READ_RATE' });
-  const n = envInt('BENCH_N', 200);
+  applyFlags(process.argv.slice(2), { n: 'BENCH_N', c: 'BENCH_C', warmup: 'BENCH_WARMUP', 'read-rate': 'BENCH_READ_RATE', topologies: 'BENCH_TOPOLOGIES' });
+  const n = envInt('BENCH_N', 400);
   const concurrency = Math.max(1, envInt('BENCH_C', 20));
   const warmup = envInt('BENCH_WARMUP', concurrency);
   const readRate = Math.max(1, envInt('BENCH_READ_RATE', 50));
   const startedAt = new Date().toISOString();
   const load = os.loadavg();
+  const { run, skipped } = await topologies();
 
-  console.log(`bench: ${n} WeChat QR verifications at concurrency ${concurrency} (warm-up ${warmup}), reads at ${readRate}/s`);
-  const service = await runServiceLoad({ n, concurrency, warmup, readRate });
-  print('end to end (npm start, API + sandbox)', service.throughputPerSec, service.latencyMs);
-  const reads = service.apiReadsUnderLoad;
-  console.log(`  API reads under load: p50 ${reads.p50} ms, p95 ${reads.p95} ms, p99 ${reads.p99} ms (${reads.count} reads, ${reads.failures} failed)`);
-  console.log(`  one verification: ${JSON.stringify(service.historyShape)}; ready in ${service.readyMs} ms; RSS ${JSON.stringify(service.serviceRssMb)} MB`);
-  if (service.errors.length) console.log(`  errors: ${service.errors.join(' | ')}`);
+  console.log(`bench: ${n} WeChat QR verifications at concurrency ${concurrency} (warm-up ${warmup}), reads at ${readRate}/s; ${run.join(' and ')}`);
+  for (const reason of skipped) console.log(`  skipped ${reason}`);
+  const services: ServiceResult[] = [];
+  for (const name of run) {
+    const result = await runServiceLoad({ n, concurrency, warmup, readRate }, TOPOLOGIES[name]!);
+    services.push(result);
+    printService(result);
+  }
 
   const bare = await runBareBaseline({ n, concurrency, warmup });
   print(`bare Temporal (${bare.store})`, bare.throughputPerSec, bare.latencyMs);
 
-  const ratio = service.throughputPerSec / bare.throughputPerSec;
-  console.log(`\nratio end to end / bare: ${ratio.toFixed(2)}x (target >= 0.6x); API read p99 ${reads.p99} ms (target < 50 ms)`);
+  const ratios = Object.fromEntries(services.map((s, i) => [run[i]!, s.throughputPerSec / bare.throughputPerSec]));
+  console.log('');
+  for (const [i, s] of services.entries()) {
+    const ratio = ratios[run[i]!]!;
+    console.log(`${run[i]}: ratio end to end / bare ${ratio.toFixed(2)}x (target >= ${RATIO_TARGET}x); API read p99 ${s.apiReadsUnderLoad.p99} ms (target < ${READ_P99_TARGET_MS} ms); ready in ${(s.readyMs / 1000).toFixed(1)} s`);
+  }
 
   const report = {
     startedAt,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverageAtStart: load, loadAverageAtEnd: os.loadavg() },
-    options: { n, concurrency, warmup, readRate },
-    service,
+    options: { n, concurrency, warmup, readRate, topologies: run, skipped },
+    services,
     bare,
-    ratio,
+    ratios,
   };
   const dir = path.join(REPO_ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });

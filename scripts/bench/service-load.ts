@@ -1,11 +1,13 @@
-// The end-to-end half of `npm run bench`: `npm start` (embedded dev server and PGlite) on free ports and a
-// temporary DATA_DIR, driven only through the API and the sandbox, as the README's curl walkthrough does.
+// The end-to-end half of `npm run bench`: the service driven only through its API and the sandbox, as the README's
+// curl walkthrough does, in either topology: `npm start` (embedded dev server and PGlite) on free ports and a
+// temporary DATA_DIR, or scaled out (scaled-out.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { mainlandIdCheckChar } from '../../domain/id-number';
 import { freePort, startServiceProcess, type ServiceProcess } from '../../test/support/processes';
+import { startScaledOut } from './scaled-out';
 import { rssMb, runPool, startReadLoop, summarize, type Summary } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
@@ -88,7 +90,42 @@ export async function verifyOnce(base: string, label: string, idNumber: string):
   }
 }
 
+/** A running service the load is driven through: its API, its Temporal, and its processes (for their RSS). */
+export interface ServiceStack {
+  topology: string;
+  baseUrl: string;
+  temporalAddress: string;
+  readyMs: number;
+  processes: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function embeddedStack(): Promise<ServiceStack> {
+  const embedded = await startEmbedded();
+  return {
+    topology: 'embedded: npm start (dev server, PGlite, worker and API in one process)',
+    baseUrl: embedded.service.baseUrl,
+    temporalAddress: embedded.temporalAddress,
+    readyMs: Math.round(embedded.startMs),
+    processes: { service: embedded.service.child.pid! },
+    stop: () => embedded.stop(),
+  };
+}
+
+export async function scaledOutStack(): Promise<ServiceStack> {
+  const stack = await startScaledOut('bench');
+  return {
+    topology: 'scaled out: compiled API and worker processes, PostgreSQL, dev server',
+    baseUrl: stack.baseUrl,
+    temporalAddress: stack.temporalAddress,
+    readyMs: stack.readyMs,
+    processes: { api: stack.api.child.pid!, worker: stack.worker.child.pid! },
+    stop: () => stack.stop(),
+  };
+}
+
 export interface ServiceResult {
+  topology: string;
   n: number;
   concurrency: number;
   throughputPerSec: number;
@@ -97,35 +134,39 @@ export interface ServiceResult {
   apiReadsUnderLoad: Summary & { ratePerSecond: number; failures: number };
   /** What one verification cost Temporal, counted in its history. */
   historyShape: Record<string, number>;
-  serviceRssMb: { afterStart: number | null; afterRun: number | null };
+  rssMb: Record<string, { afterStart: number | null; afterRun: number | null }>;
   readyMs: number;
 }
 
-export async function runServiceLoad(options: { n: number; concurrency: number; warmup: number; readRate: number }): Promise<ServiceResult> {
-  const embedded = await startEmbedded();
-  const base = embedded.service.baseUrl;
-  const salt = Date.now() % 1000;
+const rssOf = async (processes: Record<string, number>) => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([role, pid]) => [role, await rssMb(pid)] as const)));
+
+export async function runServiceLoad(options: { n: number; concurrency: number; warmup: number; readRate: number }, start: () => Promise<ServiceStack>): Promise<ServiceResult> {
+  const stack = await start();
+  const base = stack.baseUrl;
+  const salt = Date.now() % 100_000;
   try {
-    const afterStart = await rssMb(embedded.service.child.pid!);
-    const warm = await runPool(options.warmup, options.concurrency, async (i) => void (await verifyOnce(base, `bench-warm-${i}`, idNumberFor(100_000 + i, salt))));
-    if (warm.errors.length) throw new Error(`warm-up failed: ${warm.errors[0]}\n${embedded.service.logTail(20)}`);
-    const probe = await verifyOnce(base, 'bench-probe', idNumberFor(200_000, salt));
+    const afterStart = await rssOf(stack.processes);
+    const warm = await runPool(options.warmup, options.concurrency, async (i) => void (await verifyOnce(base, `bench-warm-${salt}-${i}`, idNumberFor(100_000 + i, salt))));
+    if (warm.errors.length) throw new Error(`warm-up failed: ${warm.errors[0]}`);
+    const probe = await verifyOnce(base, `bench-probe-${salt}`, idNumberFor(200_000, salt));
     const reads = startReadLoop(options.readRate, async () => (await fetch(`${base}/v1/verifications/${probe}`, { headers: AUTH })).status);
-    const run = await runPool(options.n, options.concurrency, async (i) => void (await verifyOnce(base, `bench-${i}`, idNumberFor(i, salt))));
+    const run = await runPool(options.n, options.concurrency, async (i) => void (await verifyOnce(base, `bench-${salt}-${i}`, idNumberFor(i, salt))));
     const read = await reads.stop();
+    const afterRun = await rssOf(stack.processes);
     return {
+      topology: stack.topology,
       n: options.n,
       concurrency: options.concurrency,
       throughputPerSec: run.latencies.length / (run.elapsedMs / 1000),
       latencyMs: summarize(run.latencies),
       errors: run.errors.slice(0, 5),
       apiReadsUnderLoad: { ...summarize(read.latencies), ratePerSecond: options.readRate, failures: read.failures },
-      historyShape: await historyShape(embedded.temporalAddress, `verification/${probe}`),
-      serviceRssMb: { afterStart, afterRun: await rssMb(embedded.service.child.pid!) },
-      readyMs: Math.round(embedded.startMs),
+      historyShape: await historyShape(stack.temporalAddress, `verification/${probe}`),
+      rssMb: Object.fromEntries(Object.keys(stack.processes).map((role) => [role, { afterStart: afterStart[role] ?? null, afterRun: afterRun[role] ?? null }])),
+      readyMs: stack.readyMs,
     };
   } finally {
-    await embedded.stop();
+    await stack.stop();
   }
 }
 

@@ -1,21 +1,17 @@
 // `npm run bench:soak`: SOAK_N (500; 10,000 for the issue's figure) enterprise platform-recharge verifications left
 // open, each waiting days for its transfer, with the worker and the API as their own processes on PostgreSQL
-// (127.0.0.1:5432, SOAK_PG_URL overrides) and a dev server persisted with WAL. Reports the worker's RSS just after
+// (127.0.0.1:5432, BENCH_PG_URL overrides) and a dev server persisted with WAL. Reports the worker's RSS just after
 // opening and once they have sat SOAK_SETTLE_SECONDS (60), the Temporal store and database sizes, API read latency
 // at 50 GET/s while they sit, and the time for a killed worker to come back and resume them (SOAK_RESUME of them get
 // their transfer and must verify). Writes bench-results/.
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import knex from 'knex';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
-import { createLogger } from '../../platform/logger';
-import { startDevServer } from '../../platform/temporal-dev-server';
-import { REPO_ROOT, requireTool } from '../../platform/tools';
+import { REPO_ROOT } from '../../platform/tools';
 import { uploadFile } from '../../test/support/files';
-import { freePort, startServiceProcess, type ServiceProcess } from '../../test/support/processes';
-import { IMAGE_RUNTIME_ENV } from './image-env';
+import { startScaledOut } from './scaled-out';
 import { idNumberFor } from './service-load';
 import { applyFlags, envInt, rssMb, runPool, sleep, startReadLoop, summarize } from './stats';
 
@@ -98,35 +94,10 @@ async function main() {
   const resumeCount = Math.min(n, envInt('SOAK_RESUME', 20));
   const readSeconds = Math.max(1, envInt('SOAK_READ_SECONDS', 20));
   const settleSeconds = Math.max(0, envInt('SOAK_SETTLE_SECONDS', 60));
-  const adminUrl = process.env.SOAK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-soak-'));
-  const dbName = `rnv_soak_${process.pid}`;
-  const admin = knex({ client: 'pg', connection: adminUrl });
-  await admin.raw(`create database ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const temporal = await startDevServer({ cliPath: requireTool('temporal'), dataDir: workDir, port: await freePort(), uiPort: 0, namespace: 'default', logger: createLogger('warn'), headless: true });
-  const env = { DATA_DIR: workDir, DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', WORKER_METRICS_PORT: '0' };
-  const metricsPort = await freePort();
-  let workerStarts = 0;
-  // The worker as deployed (`npm run worker:prod`, the image): compiled, with the prebuilt workflow bundle
-  // (`npm run bench:soak` builds first) and the image's environment (image-env.ts). A log file per start:
-  // readiness is the banner's line appearing in it.
-  const startWorker = () =>
-    startServiceProcess({
-      nodeArgs: [path.join(REPO_ROOT, 'dist/worker/main.js')],
-      port: 0,
-      logFile: path.join(workDir, `worker-${workerStarts++}.log`),
-      env: { ...env, ...IMAGE_RUNTIME_ENV, WORKER_METRICS_PORT: String(metricsPort) },
-      readyLogLine: 'Worker polling on',
-      readyTimeoutMs: 180_000,
-    });
-  const workerMemory = async (pid: number) => ({ rssMb: await rssMb(pid), ...(await heapMb(`http://127.0.0.1:${metricsPort}/metrics`)) });
-  let worker: ServiceProcess | undefined;
-  let api: ServiceProcess | undefined;
+  const stack = await startScaledOut('soak');
+  const { api, admin, dbName, workDir } = stack;
+  const workerMemory = async () => ({ rssMb: await rssMb(stack.worker.child.pid!), ...(await heapMb(stack.workerMetricsUrl)) });
   try {
-    worker = await startWorker();
-    api = await startServiceProcess({ entry: 'api/main.ts', port: await freePort(), logFile: path.join(workDir, 'api.log'), env: { ...env, MIGRATE_ON_START: 'false' } });
     const base = api.baseUrl;
     console.log(`soak: opening ${n} recharge verifications at concurrency ${concurrency}`);
     const opened: Open[] = [];
@@ -138,12 +109,12 @@ async function main() {
     // the heap it grew for the burst only after some idle seconds).
     const openedAt = performance.now();
     await sleep(5_000);
-    const afterBurst = await workerMemory(worker.child.pid!);
+    const afterBurst = await workerMemory();
     const reads = startReadLoop(50, async () => (await fetch(`${base}/v1/verifications/${opened[randomInt(0, opened.length)]!.id}`, { headers: AUTH })).status);
     await sleep(readSeconds * 1000);
     const read = await reads.stop();
     await sleep(Math.max(0, settleSeconds * 1000 - (performance.now() - openedAt)));
-    const sitting = { ...(await workerMemory(worker.child.pid!)), afterSeconds: Math.round((performance.now() - openedAt) / 1000) };
+    const sitting = { ...(await workerMemory()), afterSeconds: Math.round((performance.now() - openedAt) / 1000) };
     const pgMb = Math.round(Number((await admin.raw<{ rows: { size: string }[] }>('select pg_database_size(?) as size', [dbName])).rows[0]!.size) / 2 ** 20);
     const temporalMb = dirMb(workDir, (f) => f.startsWith('temporal.db'));
     const memory = (m: typeof afterBurst) => `RSS ${m.rssMb} MB (main-thread heap ${m.heapUsedMb} of ${m.heapTotalMb} MB)`;
@@ -152,10 +123,8 @@ async function main() {
     console.log(`  API reads at 50/s while they sit: ${JSON.stringify(summarize(read.latencies))} ms, ${read.failures} failed`);
 
     // kill -9 the worker, start it again, then pay SOAK_RESUME of the waiting processes: each must wake and verify.
-    await worker.stop('SIGKILL');
     const t0 = performance.now();
-    worker = await startWorker();
-    const restartMs = performance.now() - t0;
+    const restartMs = await stack.restartWorker();
     const paying = await runPool(resumeCount, concurrency, async (i) => {
       const o = opened[i]!;
       const res = await fetch(`${base}/sandbox/bank/transfers`, { method: 'POST', headers: AUTH, body: JSON.stringify({ fromAccountNumber: o.payer, fromAccountName: o.name, toAccountNumber: o.payee, amount: o.amount }) });
@@ -168,7 +137,7 @@ async function main() {
       throw new Error(`${o.id} did not verify after its transfer`);
     });
     const resumeMs = performance.now() - t0;
-    console.log(`  worker killed and restarted: polling after ${Math.round(restartMs)} ms; ${paying.latencies.length}/${resumeCount} paid processes verified ${Math.round(resumeMs)} ms after the kill (${paying.errors.length} failed); worker RSS then ${await rssMb(worker.child.pid!)} MB`);
+    console.log(`  worker killed and restarted: polling after ${Math.round(restartMs)} ms; ${paying.latencies.length}/${resumeCount} paid processes verified ${Math.round(resumeMs)} ms after the kill (${paying.errors.length} failed); worker RSS then ${await rssMb(stack.worker.child.pid!)} MB`);
 
     const report = {
       startedAt: new Date().toISOString(),
@@ -185,12 +154,7 @@ async function main() {
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     console.log(`report: ${path.relative(process.cwd(), file)}`);
   } finally {
-    await api?.stop('SIGTERM');
-    await worker?.stop('SIGTERM');
-    await temporal.stop();
-    await admin.raw(`drop database if exists ${dbName} with (force)`);
-    await admin.destroy();
-    if (!process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 
