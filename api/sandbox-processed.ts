@@ -24,8 +24,12 @@ export type Seen = { status: string; revision: number } | null;
 export interface ProcessedWatch {
   /** The row a workflow reference writes (verification/…, change/…); null when it has none. */
   row(reference: string): Promise<Seen>;
-  /** Asks the run with a Query: has it acted on the event? A closed run has acted on every event it ever will. */
-  askRun(reference: string, eventId: string): Promise<boolean>;
+  /**
+   * Asks the run with a Query: has it acted on the event? A closed run has acted on every event it ever will.
+   * False when no answer comes by `deadline` (epoch ms): a run whose worker died answers only once
+   * another worker has taken it over.
+   */
+  askRun(reference: string, eventId: string, deadline: number): Promise<boolean>;
   /** Waits for a workflow to end (a refund is acted on when the money went back). */
   ended(reference: string): Promise<boolean>;
 }
@@ -50,9 +54,9 @@ export function processedWatch(client: Client, db: Knex): ProcessedWatch {
       const found: { status: string; revision: number } | undefined = await db(row.table).where({ id: row.id }).first('status', 'revision');
       return found ?? null;
     },
-    async askRun(reference, eventId) {
+    async askRun(reference, eventId, deadline) {
       try {
-        return await openRuns.workflow.getHandle(reference).query(eventHandledQuery, eventId);
+        return await openRuns.connection.withDeadline(deadline, () => openRuns.workflow.getHandle(reference).query(eventHandledQuery, eventId));
       } catch (err) {
         return err instanceof QueryRejectedError;
       }
@@ -75,7 +79,7 @@ export async function waitUntilActedOn(watch: ProcessedWatch, eventId: string, r
     seen = now;
     if (moved || now === null || Date.now() - lastAsked >= QUERY_EVERY_MS) {
       lastAsked = Date.now();
-      if (await watch.askRun(reference, eventId)) return true;
+      if (await watch.askRun(reference, eventId, deadline)) return true;
     }
     if (Date.now() >= deadline) return false;
   }

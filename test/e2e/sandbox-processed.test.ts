@@ -43,8 +43,28 @@ describe("the sandbox's wait for a process to act on its event", () => {
     // A plain Query of it waits for a worker to replay the run, and none comes.
     await expect(connection.withDeadline(Date.now() + 1500, () => handle.query(eventHandledQuery, 'evt_x'))).rejects.toThrow();
     const t0 = Date.now();
-    await expect(processedWatch(client, db).askRun(workflowId, 'evt_x')).resolves.toBe(true);
+    await expect(processedWatch(client, db).askRun(workflowId, 'evt_x', Date.now() + 5000)).resolves.toBe(true);
     expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it('gives up on a Query at its deadline when no worker has the run', async () => {
+    // An open run whose first task was answered by hand: a Query of it needs a worker of that queue, and none polls.
+    const taskQueue = `nobody-polls-${randomUUID()}`;
+    const workflowId = `verification/ver_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const handle = await client.workflow.start('individualVerification', { workflowId, taskQueue, args: [] });
+    const { namespace } = client.options;
+    const task = await connection.withDeadline(Date.now() + 10_000, () =>
+      client.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'test' }),
+    );
+    await client.workflowService.respondWorkflowTaskCompleted({ namespace, taskToken: task.taskToken, identity: 'test', commands: [] });
+    try {
+      const t0 = Date.now();
+      await expect(processedWatch(client, db).askRun(workflowId, 'evt_x', t0 + 800)).resolves.toBe(false);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(700);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      await handle.terminate('test finished');
+    }
   });
 
   it("reads a process's row from the read model", async () => {

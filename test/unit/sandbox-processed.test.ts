@@ -60,6 +60,22 @@ describe('the sandbox waiting until a process acted on its event', () => {
     expect(askedAtRead).toEqual([1, 2, 3]);
   });
 
+  it('bounds every Query by the wait\'s own deadline', async () => {
+    const deadlines: number[] = [];
+    const watch: ProcessedWatch = {
+      row: async () => open(1),
+      askRun: async (_ref, _evt, deadline) => {
+        deadlines.push(deadline);
+        return deadlines.length === 2;
+      },
+      ended: async () => true,
+    };
+    const t0 = Date.now();
+    await expect(waitUntilActedOn(watch, 'evt_1', 'verification/ver_12345678', 5000)).resolves.toBe(true);
+    expect(deadlines).toHaveLength(2);
+    for (const d of deadlines) expect(Math.abs(d - (t0 + 5000))).toBeLessThan(100);
+  });
+
   it('gives up after the timeout', async () => {
     const { watch, asked } = scripted([open(1)]);
     const t0 = Date.now();
