@@ -58,6 +58,9 @@ const EnvSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  // A run's next task goes to the worker that has it cached (its sticky queue); a task that worker has not taken after
+  // this long goes to any worker. After a worker crash its runs resume this much later (the SDK's default).
+  WORKER_STICKY_TIMEOUT: duration('10s'),
 
   // Keys and callback secrets: any non-empty value in development and tests; production requires 16+ characters.
   SERVICE_API_KEY: z.string().min(1).optional(),
@@ -152,6 +155,7 @@ export interface Config {
     devPort: number;
     uiPort: number;
     maxCachedWorkflows: number;
+    stickyTimeoutMs: number;
   };
   metrics: { workerPort: number; sdkPort: number };
   reviews: { claimTtlMs: number };
@@ -216,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      stickyTimeoutMs: e.WORKER_STICKY_TIMEOUT,
     },
     metrics: { workerPort: e.WORKER_METRICS_PORT, sdkPort: e.TEMPORAL_SDK_METRICS_PORT },
     reviews: { claimTtlMs: e.REVIEW_CLAIM_TTL },

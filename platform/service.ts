@@ -135,6 +135,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         webhookTaskQueue: config.webhooks.taskQueue,
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+        stickyTimeoutMs: config.temporal.stickyTimeoutMs,
         activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults },
       });
       const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));

@@ -45,6 +45,10 @@ export async function pgReachable(url = adminPgUrl()): Promise<boolean> {
   }
 }
 
+/** The worker's tuning, when the bench's own environment sets it (to compare settings). */
+const TUNING = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_STICKY_TIMEOUT'];
+const workerTuning = () => Object.fromEntries(TUNING.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+
 export async function startScaledOut(label: string): Promise<ScaledOut> {
   const t0 = performance.now();
   const workDir = mkdtempSync(path.join(os.tmpdir(), `rnv-${label}-`));
@@ -66,7 +70,7 @@ export async function startScaledOut(label: string): Promise<ScaledOut> {
   try {
     const temporal = await startDevServer({ cliPath: requireTool('temporal'), dataDir: workDir, port: await freePort(), uiPort: 0, namespace: 'default', logger: createLogger('warn'), headless: true });
     cleanups.push(() => temporal.stop());
-    const env = { ...IMAGE_RUNTIME_ENV, DATA_DIR: workDir, DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' };
+    const env = { ...IMAGE_RUNTIME_ENV, ...workerTuning(), DATA_DIR: workDir, DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' };
     const metricsPort = await freePort();
     let workerStarts = 0;
     // A log file per start: readiness is the banner's line appearing in it. The worker migrates the database.

@@ -92,6 +92,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(new RegExp(name));
   });
 
+  it('keeps the SDK defaults for the worker cache unless told otherwise', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).temporal).toMatchObject({ maxCachedWorkflows: 100, stickyTimeoutMs: 10_000 });
+    expect(loadConfig({ DATA_DIR: tmp(), WORKER_MAX_CACHED_WORKFLOWS: '50', WORKER_STICKY_TIMEOUT: '3s' }).temporal).toMatchObject({ maxCachedWorkflows: 50, stickyTimeoutMs: 3000 });
+  });
+
   it('reads durations written like 10m, 24h, 7d', () => {
     const c = loadConfig({ DATA_DIR: tmp(), QR_TTL: '90s', INSTANT_METHOD_TTL: '2h', CHANGE_COOLDOWN: '1d' });
     expect([c.timings.qrTtlMs, c.timings.instantMethodTtlMs, c.timings.changeCooldownMs]).toEqual([90_000, 7_200_000, 86_400_000]);
