@@ -22,22 +22,28 @@ afterAll(async () => {
   await db?.destroy();
 });
 
+type Command = temporal.api.command.v1.ICommand;
+
+/**
+ * A run on a task queue no worker polls, whose first task the test answers by hand with `commands`:
+ * from then on only the server can say anything about it, or a worker of that queue, and none comes.
+ */
+async function runAnsweredByHand(commands: Command[]) {
+  const taskQueue = `nobody-polls-${randomUUID()}`;
+  const workflowId = `verification/ver_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const handle = await client.workflow.start('individualVerification', { workflowId, taskQueue, args: [] });
+  const { namespace } = client.options;
+  const task = await connection.withDeadline(Date.now() + 10_000, () =>
+    client.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'test' }),
+  );
+  await client.workflowService.respondWorkflowTaskCompleted({ namespace, taskToken: task.taskToken, identity: 'test', commands });
+  return { workflowId, handle };
+}
+
 describe("the sandbox's wait for a process to act on its event", () => {
   it('asks the server, not a worker, about a closed run', async () => {
-    // A run completed by hand on a task queue that no worker polls afterwards: only the server can answer about it.
-    const taskQueue = `nobody-polls-${randomUUID()}`;
-    const workflowId = `verification/ver_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const handle = await client.workflow.start('individualVerification', { workflowId, taskQueue, args: [] });
-    const { namespace } = client.options;
-    const task = await connection.withDeadline(Date.now() + 10_000, () =>
-      client.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'test' }),
-    );
-    await client.workflowService.respondWorkflowTaskCompleted({
-      namespace,
-      taskToken: task.taskToken,
-      identity: 'test',
-      commands: [{ commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
-    });
+    const complete: Command = { commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} };
+    const { workflowId, handle } = await runAnsweredByHand([complete]);
     expect((await handle.describe()).status.name).toBe('COMPLETED');
 
     // A plain Query of it waits for a worker to replay the run, and none comes.
@@ -48,15 +54,7 @@ describe("the sandbox's wait for a process to act on its event", () => {
   });
 
   it('gives up on a Query at its deadline when no worker has the run', async () => {
-    // An open run whose first task was answered by hand: a Query of it needs a worker of that queue, and none polls.
-    const taskQueue = `nobody-polls-${randomUUID()}`;
-    const workflowId = `verification/ver_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const handle = await client.workflow.start('individualVerification', { workflowId, taskQueue, args: [] });
-    const { namespace } = client.options;
-    const task = await connection.withDeadline(Date.now() + 10_000, () =>
-      client.workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'test' }),
-    );
-    await client.workflowService.respondWorkflowTaskCompleted({ namespace, taskToken: task.taskToken, identity: 'test', commands: [] });
+    const { workflowId, handle } = await runAnsweredByHand([]);
     try {
       const t0 = Date.now();
       await expect(processedWatch(client, db).askRun(workflowId, 'evt_x', t0 + 800)).resolves.toBe(false);
