@@ -118,6 +118,8 @@ describe.skipIf(!hasChromium)('the reviewer console in Chromium', () => {
     // The queue, filtered by kind: the case is under 对公打款 and not under 主体变更.
     await page.getByRole('link', { name: '主体变更 Entity change' }).click();
     await page.waitForURL(/#\/queue\?kind=enterprise_entity_change$/);
+    // The filtered queue has replaced the whole one (its link is current) before its caption says it has loaded.
+    await page.locator('nav.filters a[data-kind="enterprise_entity_change"][aria-current="page"]').waitFor();
     await page.locator('caption').filter({ hasNotText: '加载中' }).waitFor();
     expect(await page.locator(`tr[data-review-id="${reviewId}"]`).count()).toBe(0);
     await page.getByRole('link', { name: '对公打款 Public remittance' }).click();
