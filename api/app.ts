@@ -27,6 +27,7 @@ import { callbackRoutes } from './routes/callbacks';
 import { consoleRoutes } from './routes/console';
 import { opsRoutes, type ReadinessCheck } from './routes/ops';
 import { sandboxRoutes } from './routes/sandbox';
+import { processedWatch } from './sandbox-processed';
 import { sandboxFaultRoutes } from './routes/sandbox-faults';
 import { changeRoutes } from './routes/changes';
 import { buildChangeService } from './services/changes';
@@ -139,10 +140,11 @@ export function buildApp(deps: AppDeps): Express {
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });
   webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), { httpsOnly: config.webhooks.httpsOnly });
   if (config.sandbox.enabled) {
-    const client = deps.temporal.client;
-    sandboxRoutes(routeDeps, { tickets: providers.tickets, outbox: deps.outbox, client });
+    // Both sandboxes answer `processed` the same way: one watch over the read model and Temporal.
+    const processed = processedWatch(deps.temporal.client, readModel);
+    sandboxRoutes(routeDeps, { tickets: providers.tickets, outbox: deps.outbox, processed });
     sandboxEnterpriseRoutes(routeDeps, { ocr: providers.ocr, registry: providers.registry });
-    sandboxBankRoutes(routeDeps, { bank: providers.bank, notifier: providers.notifier, client });
+    sandboxBankRoutes(routeDeps, { bank: providers.bank, notifier: providers.notifier, processed });
     sandboxFaultRoutes(routeDeps, { faults: providers.faults });
   }
 

@@ -63,6 +63,9 @@ export function createReadModel(db: Knex) {
     account: (id: string): Promise<AccountRow | undefined> => db<AccountRow>('accounts').where({ id }).first(),
     verification: (id: string): Promise<VerificationRow | undefined> => db<VerificationRow>('verifications').where({ id }).first(),
     change: (id: string): Promise<ChangeRow | undefined> => db<ChangeRow>('changes').where({ id }).first(),
+    /** Only a process's status and revision (what the sandbox watches while a process acts on a callback). */
+    progress: async (table: 'verifications' | 'changes', id: string): Promise<{ status: string; revision: number } | null> =>
+      (await db(table).where({ id }).first<{ status: string; revision: number } | undefined>('status', 'revision')) ?? null,
     changes: (accountId: string, limit: number, cursor?: string) => newestFirst<ChangeRow>(db('changes').where({ account_id: accountId }), limit, cursor),
     verifications: (accountId: string, limit: number, cursor?: string) =>
       newestFirst<VerificationRow>(db('verifications').where({ account_id: accountId }), limit, cursor),

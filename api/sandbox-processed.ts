@@ -10,8 +10,9 @@
  * closed run would replay its whole history on a worker).
  */
 import { Client, QueryRejectedError } from '@temporalio/client';
-import type { Knex } from 'knex';
-import { eventHandledQuery } from '../workflows/messages';
+import { changeWorkflowId } from '../workflows/change-messages';
+import { eventHandledQuery, refundWorkflowId, verificationWorkflowId } from '../workflows/messages';
+import type { ReadModel } from './read-model';
 
 const POLL_MS = 50;
 /** Events that write nothing (a stale scan, say) are confirmed by a Query this often. */
@@ -20,7 +21,7 @@ const QUERY_EVERY_MS = 200;
 /** A process's read-model row as the sandbox watches it. */
 export type Seen = { status: string; revision: number } | null;
 
-/** What the wait looks at; `processedWatch` builds it from the API's Temporal client and database. */
+/** What the wait looks at; `processedWatch` builds it from the API's Temporal client and read model. */
 export interface ProcessedWatch {
   /** The row a workflow reference writes (verification/…, change/…); null when it has none. */
   row(reference: string): Promise<Seen>;
@@ -34,25 +35,20 @@ export interface ProcessedWatch {
   ended(reference: string): Promise<boolean>;
 }
 
-/** The read-model table and id behind a workflow reference, or null for other workflows. */
-function rowOf(reference: string): { table: 'verifications' | 'changes'; id: string } | null {
-  const [kind, id] = reference.split('/');
-  if (!id) return null;
-  if (kind === 'verification') return { table: 'verifications', id };
-  if (kind === 'change') return { table: 'changes', id };
-  return null;
-}
+/** The read-model table behind each kind of process workflow id (the ids' own helpers give the prefixes). */
+const TABLES = [
+  { prefix: verificationWorkflowId(''), table: 'verifications' },
+  { prefix: changeWorkflowId(''), table: 'changes' },
+] as const;
 
-export function processedWatch(client: Client, db: Knex): ProcessedWatch {
+export function processedWatch(client: Client, readModel: Pick<ReadModel, 'progress'>): ProcessedWatch {
   // The server refuses a Query of a closed run itself (NOT_OPEN), instead of a worker replaying the run to answer it.
   const { namespace, loadedDataConverter } = client.options;
   const openRuns = new Client({ connection: client.connection, namespace, dataConverter: loadedDataConverter, workflow: { queryRejectCondition: 'NOT_OPEN' } });
   return {
     async row(reference) {
-      const row = rowOf(reference);
-      if (!row) return null;
-      const found: { status: string; revision: number } | undefined = await db(row.table).where({ id: row.id }).first('status', 'revision');
-      return found ?? null;
+      const kind = TABLES.find(({ prefix }) => reference.startsWith(prefix));
+      return kind ? readModel.progress(kind.table, reference.slice(kind.prefix.length)) : null;
     },
     async askRun(reference, eventId, deadline) {
       try {
@@ -69,7 +65,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits up to `timeoutMs` for the process behind `reference` to act on the event; false when it did not in time. */
 export async function waitUntilActedOn(watch: ProcessedWatch, eventId: string, reference: string, timeoutMs: number): Promise<boolean> {
-  if (reference.startsWith('refund/')) return Promise.race([watch.ended(reference), sleep(timeoutMs).then(() => false)]);
+  if (reference.startsWith(refundWorkflowId(''))) return Promise.race([watch.ended(reference), sleep(timeoutMs).then(() => false)]);
   let seen: Seen | undefined;
   let lastAsked = Date.now();
   for (const deadline = Date.now() + timeoutMs; ; await sleep(POLL_MS)) {

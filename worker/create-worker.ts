@@ -15,7 +15,7 @@ export interface WorkerOptions {
   codecKey: Buffer;
   maxCachedWorkflows: number;
   /** How long a task waits on this worker's sticky queue before any worker may take it (WORKER_STICKY_TIMEOUT). */
-  stickyTimeoutMs?: number;
+  stickyTimeoutMs: number;
   activityDeps: ActivityDeps;
   /** Pre-bundled workflows (tests bundle once); otherwise the build's bundle when compiled, or bundled from source at start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
@@ -42,7 +42,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     interceptors: { activity: [correlationActivityInterceptor] },
     // Long-waiting workflows are evicted and replayed on their next event: memory stays bounded.
     maxCachedWorkflows: options.maxCachedWorkflows,
-    ...(options.stickyTimeoutMs === undefined ? {} : { stickyQueueScheduleToStartTimeout: options.stickyTimeoutMs }),
+    stickyQueueScheduleToStartTimeout: options.stickyTimeoutMs,
   });
   const webhookWorker = await createWebhookWorker({ ...options, connection, taskQueue: options.webhookTaskQueue });
   return { worker, webhookWorker, connection };

@@ -155,11 +155,11 @@ export class WebhookDispatcher {
   }
 
   private signal(endpointId: string, event: WebhookEventRow, signalled: WebhookEvent) {
-    const { taskQueue, retry } = this.deps.webhooks;
+    const { taskQueue: deliveryQueue, retry } = this.deps.webhooks;
     return this.client.workflow.signalWithStart<WebhookDeliveryWorkflow, [WebhookEvent]>(WEBHOOK_DELIVERY_WORKFLOW, {
       workflowId: webhookDeliveryWorkflowId(endpointId, event.resource_id),
       taskQueue: this.deps.taskQueue,
-      args: [{ endpointId, resourceId: event.resource_id, retry, activityTaskQueue: taskQueue }],
+      args: [{ endpointId, resourceId: event.resource_id, retry, activityTaskQueue: deliveryQueue }],
       signal: webhookEventSignal,
       signalArgs: [signalled],
       typedSearchAttributes: [

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
 import type { SandboxBank } from '../../adapters/sandbox/bank';
 import type { SandboxNotifier } from '../../adapters/sandbox/notifier';
 import { parseYuan } from '../../domain/money';
@@ -7,7 +6,7 @@ import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { validationError } from '../problem';
 import { AccountId } from '../schemas';
-import { processedWatch } from '../sandbox-processed';
+import type { ProcessedWatch } from '../sandbox-processed';
 import { SandboxDelivery, sandboxAnswer } from './sandbox';
 
 const AccountNumber = z
@@ -17,8 +16,7 @@ const AccountNumber = z
   .pipe(z.string().regex(/^\d{8,30}$/, '8-30 digits'));
 
 /** The sandbox bank and message channels, for people and tests. */
-export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank; notifier: SandboxNotifier; client: Client }): void {
-  const watch = processedWatch(sandbox.client, deps.db);
+export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank; notifier: SandboxNotifier; processed: ProcessedWatch }): void {
   defineRoute(deps, {
     method: 'post',
     path: '/sandbox/bank/transfers',
@@ -40,7 +38,7 @@ export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank;
       if (amountFen === null || amountFen < 1) throw validationError([{ path: 'amount', message: 'yuan with at most two decimals, like "0.37"' }]);
       const { transferId, delivery } = await sandbox.bank.receiveTransfer({ ...body, amountFen });
       const routedTo = (delivery.body as { routedTo?: string | null } | undefined)?.routedTo;
-      const reply = await sandboxAnswer(watch, delivery.eventId, routedTo, delivery);
+      const reply = await sandboxAnswer(sandbox.processed, delivery.eventId, routedTo, delivery);
       return { status: reply.status, body: { ...reply.body, transferId } };
     },
   });

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
 import type { DeliveryResult, SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
 import type { SandboxTicketStore } from '../../adapters/sandbox/tickets';
 import { classifyIndividualId } from '../../domain/id-number';
 import { newId } from '../../platform/ids';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { processedWatch, waitUntilActedOn, type ProcessedWatch } from '../sandbox-processed';
+import { waitUntilActedOn, type ProcessedWatch } from '../sandbox-processed';
 
 
 const QqScan = z
@@ -66,10 +65,9 @@ export const SandboxDelivery = z
  */
 export function sandboxRoutes(
   deps: RouteDeps,
-  sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox; client: Client },
+  sandbox: { tickets: SandboxTicketStore; outbox: SandboxCallbackOutbox; processed: ProcessedWatch },
 ): void {
-  const watch = processedWatch(sandbox.client, deps.db);
-  const answer = (eventId: string, reference: string | null | undefined, delivery: DeliveryResult) => sandboxAnswer(watch, eventId, reference, delivery);
+  const answer = (eventId: string, reference: string | null | undefined, delivery: DeliveryResult) => sandboxAnswer(sandbox.processed, eventId, reference, delivery);
 
   defineRoute(deps, {
     method: 'post',

@@ -57,29 +57,30 @@ async function main() {
 
   console.log(`bench: ${n} WeChat QR verifications at concurrency ${concurrency} (warm-up ${warmup}), reads at ${readRate}/s; ${run.join(' and ')}`);
   for (const reason of skipped) console.log(`  skipped ${reason}`);
-  const services: ServiceResult[] = [];
+  const services: { name: string; result: ServiceResult }[] = [];
   for (const name of run) {
     const result = await runServiceLoad({ n, concurrency, warmup, readRate }, TOPOLOGIES[name]!);
-    services.push(result);
+    services.push({ name, result });
     printService(result);
   }
 
   const bare = await runBareBaseline({ n, concurrency, warmup });
   print(`bare Temporal (${bare.store})`, bare.throughputPerSec, bare.latencyMs);
 
-  const ratios = Object.fromEntries(services.map((s, i) => [run[i]!, s.throughputPerSec / bare.throughputPerSec]));
+  const ratios: Record<string, number> = {};
   console.log('');
-  for (const [i, s] of services.entries()) {
-    const ratio = ratios[run[i]!]!;
-    console.log(`${run[i]}: ratio end to end / bare ${ratio.toFixed(2)}x (target >= ${RATIO_TARGET}x); API read p99 ${s.apiReadsUnderLoad.p99} ms (target < ${READ_P99_TARGET_MS} ms); ready in ${(s.readyMs / 1000).toFixed(1)} s`);
-    if (ratio < RATIO_TARGET || (s.apiReadsUnderLoad.p99 ?? Infinity) >= READ_P99_TARGET_MS) console.log(`  below target; bounded by: ${BOUNDS[run[i]!]}`);
+  for (const { name, result } of services) {
+    const ratio = (ratios[name] = result.throughputPerSec / bare.throughputPerSec);
+    const p99 = result.apiReadsUnderLoad.p99;
+    console.log(`${name}: ratio end to end / bare ${ratio.toFixed(2)}x (target >= ${RATIO_TARGET}x); API read p99 ${p99} ms (target < ${READ_P99_TARGET_MS} ms); ready in ${(result.readyMs / 1000).toFixed(1)} s`);
+    if (ratio < RATIO_TARGET || (p99 ?? Infinity) >= READ_P99_TARGET_MS) console.log(`  below target; bounded by: ${BOUNDS[name]}`);
   }
 
   const report = {
     startedAt,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverageAtStart: load, loadAverageAtEnd: os.loadavg() },
     options: { n, concurrency, warmup, readRate, topologies: run, skipped },
-    services,
+    services: services.map((s) => s.result),
     bare,
     ratios,
   };
