@@ -135,7 +135,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     },
 
     /** Orders the verification payout. Idempotent by request id at the bank: a retry after a crash never pays twice. */
-    async requestPayout(args: { verificationId: string; requestId: string; reference: string; amountFen: number }): Promise<{ status: string }> {
+    async requestPayout(args: { verificationId: string; requestId: string; reference: string; amountFen: number }): Promise<{ status: string; bankReference: string }> {
       const row = await loadVerification(args.verificationId);
       const account = sealedOf(row).bankAccount;
       if (!account) throw invalidRequest('a public remittance without a bank account');
@@ -147,7 +147,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         amountFen: args.amountFen,
       });
       log.info('payout ordered', { requestId: args.requestId, status: result.status });
-      return { status: result.status };
+      return { status: result.status, bankReference: result.bankReference };
     },
 
     /** Opens a review task; its id derives from the workflow and round, so a retry opens it once. */

@@ -24,6 +24,7 @@ export const REASON_TEXTS: Record<string, string> = {
   ENTERPRISE_NOT_IN_REGISTRY: '工商系统暂未查询到该企业，请于7个工作日后重试 (the business registry does not know this enterprise yet; retry after 7 business days)',
   BANK_ACCOUNT_INVALID: '对公账户无法收款 (the bank refused the payout to this account)',
   REMITTANCE_AMOUNT_MISMATCH: '金额两次不一致 (two wrong amounts)',
+  PAYOUT_NOT_CONFIRMED: '银行未确认打款结果 (the bank confirmed neither the arrival nor the refusal of the payout in time); 请重新发起 (please start again)',
   PROVIDER_UNAVAILABLE: '认证服务暂时无法访问 (a verification provider stayed unreachable); 请稍后重新发起 (please start again later)',
   INTERNAL_ERROR: '系统内部错误 (an internal error ended this verification)',
 };

@@ -81,9 +81,19 @@ export interface PayoutRequest {
   amountFen: number;
 }
 
+export interface PayoutOrder {
+  requestId: string;
+  /** The bank's reference for this order, shown to the applicant while the money travels. */
+  bankReference: string;
+  status: 'pending' | 'settled' | 'refused';
+}
+
 export interface BankProvider {
-  /** Orders a payout from the platform's account; the bank answers later by callback (settled or refused). */
-  payout(request: PayoutRequest): Promise<{ requestId: string; status: 'pending' | 'settled' | 'refused' }>;
+  /**
+   * Orders a payout from the platform's account; the answer carries the bank's own reference for the order (the same
+   * for a retried request id). The bank reports later by callback: sent (the money left), then settled or refused.
+   */
+  payout(request: PayoutRequest): Promise<PayoutOrder>;
   /** Sends an incoming transfer back to its sender. Idempotent by requestId. */
   refund(request: { requestId: string; transferId: string }): Promise<void>;
 }

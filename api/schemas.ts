@@ -180,7 +180,21 @@ export const NextActionSchema = z
     }),
     z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: z.iso.datetime() }),
     z.object({ type: z.literal('resubmit_materials'), reviewId: z.string(), reason: z.string(), deadline: z.iso.datetime() }),
-    z.object({ type: z.literal('await_payout'), expectedBy: z.iso.datetime() }),
+    z.object({
+      type: z.literal('await_payout'),
+      expectedBy: z.iso.datetime(),
+      payout: z
+        .object({
+          reference: z.string().nullable().meta({ description: 'The bank’s reference for the order; null for the moment between the approval and the bank’s answer to the order.' }),
+          state: z.enum(['ordered', 'sent', 'settled', 'returned']),
+          orderedAt: z.iso.datetime(),
+          confirmBy: z.iso.datetime().meta({
+            description: 'PAYOUT_SETTLEMENT_TIMEOUT after the order: without a settlement or refusal notice by then the verification ends failed PAYOUT_NOT_CONFIRMED and the account is free.',
+          }),
+        })
+        .optional()
+        .meta({ description: 'The payout as it travels; absent only on verifications started before it was tracked.' }),
+    }),
     z.object({ type: z.literal('enter_amount'), attemptsLeft: z.number().int(), deadline: z.iso.datetime() }),
   ])
   .meta({ id: 'NextAction' });

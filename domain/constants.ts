@@ -115,6 +115,8 @@ export const ErrorCode = {
   BANK_ACCOUNT_INVALID: 'BANK_ACCOUNT_INVALID',
   REMITTANCE_AMOUNT_MISMATCH: 'REMITTANCE_AMOUNT_MISMATCH',
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  // a public remittance's payout got neither a settlement nor a refusal notice within PAYOUT_SETTLEMENT_TIMEOUT; the user may start again
+  PAYOUT_NOT_CONFIRMED: 'PAYOUT_NOT_CONFIRMED',
   // the process hit a permanent failure of the service itself (a record it needs is gone); logged, and the user may start again
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
@@ -132,6 +134,7 @@ export const FAILURE_REASONS = [
   ErrorCode.IDENTITY_QUOTA_EXCEEDED,
   ErrorCode.UNDERAGE,
   ErrorCode.PROVIDER_UNAVAILABLE,
+  ErrorCode.PAYOUT_NOT_CONFIRMED,
   ErrorCode.INTERNAL_ERROR,
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseIsoDate } from '../domain/calendar-date';
-import { parseDuration } from '../domain/duration';
+import { parseDuration, parseSpan, type Span } from '../domain/duration';
 import { ConfigError, resolveSecrets, type Secrets } from './config-secrets';
 
 export { ConfigError, type Secrets };
@@ -18,6 +18,20 @@ const duration = (fallback: string) =>
     .transform((text, ctx) => {
       try {
         return parseDuration(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/** A duration or a number of business days (`5bd`). */
+const span = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseSpan(text);
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;
@@ -91,6 +105,8 @@ const EnvSchema = z.object({
   PROVIDER_CALL_TIMEOUT: duration('10m'),
   // How long a reviewer's claim on a review holds (API.md "Reviews").
   REVIEW_CLAIM_TTL: duration('30m'),
+  // A payout with neither a settlement nor a refusal notice this long after its order ends failed PAYOUT_NOT_CONFIRMED.
+  PAYOUT_SETTLEMENT_TIMEOUT: span('5bd'),
 
   // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
@@ -135,6 +151,7 @@ export interface ProcessTimings {
   faceMaxAttempts: number;
   resubmitWindowMs: number;
   providerCallTimeoutMs: number;
+  payoutSettlementTimeout: Span;
 }
 
 export interface Config {
@@ -251,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       faceMaxAttempts: e.FACE_MAX_ATTEMPTS,
       resubmitWindowMs: e.RESUBMIT_WINDOW,
       providerCallTimeoutMs: e.PROVIDER_CALL_TIMEOUT,
+      payoutSettlementTimeout: e.PAYOUT_SETTLEMENT_TIMEOUT,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },

@@ -16,6 +16,7 @@ import type {
 } from '../domain/constants';
 import type { EnterpriseApplication, PayerAccount, Person, RemittanceBankAccount } from '../domain/enterprise-subject';
 import type { RealNameRecord } from '../domain/real-name-record';
+import type { Span } from '../domain/duration';
 
 export const DEFAULT_TASK_QUEUE = 'realname-verification';
 
@@ -109,8 +110,18 @@ export type NextAction =
     }
   | { type: 'await_review'; reviewId: string; dueAt: string }
   | { type: 'resubmit_materials'; reviewId: string; reason: string; deadline: string }
-  | { type: 'await_payout'; expectedBy: string }
+  | { type: 'await_payout'; expectedBy: string; payout?: PayoutView }
   | { type: 'enter_amount'; attemptsLeft: number; deadline: string };
+
+/** A public remittance's payout as the applicant sees it (API.md `await_payout`); absent on runs started before it was tracked. */
+export interface PayoutView {
+  /** The bank's reference for the order; null until the bank has answered the order. */
+  reference: string | null;
+  state: 'ordered' | 'sent' | 'settled' | 'returned';
+  orderedAt: string;
+  /** PAYOUT_SETTLEMENT_TIMEOUT after the order: with no notice by then the verification ends failed PAYOUT_NOT_CONFIRMED. */
+  confirmBy: string;
+}
 
 export interface VerificationSnapshot {
   verificationId: string;
@@ -144,6 +155,8 @@ export interface EnterpriseTimings extends VerificationTimings {
   amountEntryWindowMs: number;
   /** After a rejected review, how long the user has to correct and resubmit (chosen). */
   resubmitWindowMs: number;
+  /** PAYOUT_SETTLEMENT_TIMEOUT (runs started before it existed: 5 business days). */
+  payoutSettlementTimeout?: Span;
 }
 
 export interface EnterpriseVerificationInput {
@@ -206,6 +219,7 @@ export type ProviderEvent =
 /** Bank events carry no QR ticket: transfers are routed by the paying account, payouts by their reference. */
 export type BankEvent =
   | { eventId: string; provider: 'bank'; type: 'transfer.received'; occurredAt: string; transferId: string; amountFen: number; fromAccountName: string }
+  | { eventId: string; provider: 'bank'; type: 'payout.sent'; occurredAt: string; requestId: string }
   | { eventId: string; provider: 'bank'; type: 'payout.settled'; occurredAt: string; requestId: string }
   | { eventId: string; provider: 'bank'; type: 'payout.refused'; occurredAt: string; requestId: string; reason: string };
 
@@ -220,6 +234,7 @@ export const refreshQrUpdate = defineUpdate<VerificationSnapshot>('refreshQr');
 export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
 /** From a change to the verification of its new subject: the change was revoked, so this verification ends cancelled. */
 export const changeRevokedSignal = defineSignal('changeRevoked');
+
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
 

@@ -9,6 +9,7 @@
  */
 import { log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { addBusinessDays } from '../domain/business-days';
+import { endOfSpan, type Span } from '../domain/duration';
 import { database, notifications } from './kernel/activities';
 import { awaitQrEvent, QrSession } from './kernel/qr';
 import { Requests, type Pending } from './kernel/requests';
@@ -24,6 +25,7 @@ import {
   type CorrectedMaterials,
   type EnterpriseVerificationInput,
   type NextAction,
+  type PayoutView,
   type ReviewDecision,
   type VerificationSnapshot,
 } from './messages';
@@ -32,6 +34,10 @@ import { ReviewClaims } from './kernel/review-claims';
 
 /** Patch id: an approval records the payout step before the decision is answered. */
 const PAYOUT_STEP_AT_APPROVAL = 'payout-step-at-approval';
+/** Patch id: the payout wait ends at PAYOUT_SETTLEMENT_TIMEOUT and shows the bank's reference and the payout's state. */
+const PAYOUT_SETTLEMENT_BOUND = 'payout-settlement-bound';
+/** SPEC §4.1 step 4, for runs whose input predates PAYOUT_SETTLEMENT_TIMEOUT. */
+const DEFAULT_SETTLEMENT_TIMEOUT: Span = { businessDays: 5 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** What the applicant is shown, and what the update validators check. */
@@ -44,6 +50,8 @@ class Remittance {
   expectedBy = 0;
   amountDeadline = 0;
   amountAttemptsLeft = ATTEMPTS;
+  /** The payout once ordered; confirmBy (epoch ms) bounds the wait for the bank's notice. */
+  payout: { reference: string | null; state: PayoutView['state']; orderedAt: number; confirmBy: number } | undefined;
   readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;
   readonly claims = new ReviewClaims(() => this.openReview());
   readonly corrections: Requests<CorrectedMaterials, VerificationSnapshot>;
@@ -67,12 +75,17 @@ class Remittance {
   nextAction(): NextAction | null {
     const { run, review, rejection } = this;
     if (run.step === 'awaiting_handler_face') return this.qr.action();
-    if (run.step === 'awaiting_payout') return { type: 'await_payout', expectedBy: iso(this.expectedBy) };
+    if (run.step === 'awaiting_payout') return { type: 'await_payout', expectedBy: iso(this.expectedBy), ...this.payoutView() };
     if (run.step === 'awaiting_amount') return { type: 'enter_amount', attemptsLeft: this.amountAttemptsLeft, deadline: iso(this.amountDeadline) };
     if (run.step !== 'awaiting_review' || !review) return null;
     return rejection
       ? { type: 'resubmit_materials', reviewId: review.id, reason: rejection.reason, deadline: iso(rejection.deadline) }
       : { type: 'await_review', reviewId: review.id, dueAt: iso(review.dueAt) };
+  }
+
+  private payoutView(): { payout?: PayoutView } {
+    const p = this.payout;
+    return p ? { payout: { reference: p.reference, state: p.state, orderedAt: iso(p.orderedAt), confirmBy: iso(p.confirmBy) } } : {};
   }
 
   /** A decision and a cancellation exclude each other: whichever is accepted first wins, the other is refused. */
@@ -117,9 +130,14 @@ export async function publicRemittance(input: EnterpriseVerificationInput, run: 
   setHandler(submitAmountUpdate, r.amounts.ask, { validator: r.validateAmount });
   run.cancelGuard = () => {
     if (r.decisions.busy) throw refuse(FailureType.processNotOpen, 'a reviewer’s decision is being recorded; cancel again once it shows');
-    // After approval the payout is ordered, and a payout cannot be recalled: the process ends with the amount or its window.
-    if (run.step === 'awaiting_payout' || run.step === 'awaiting_amount') {
-      throw refuse(FailureType.processNotOpen, 'the payout has been ordered and cannot be recalled; enter the amount, or let the entry window pass');
+    // After approval the payout is ordered, and a payout cannot be recalled: the process ends with the amount or its window,
+    // or at the payout's confirmBy when the bank never reports on it.
+    if (run.step === 'awaiting_payout') {
+      const by = r.payout ? ` at the latest by ${iso(r.payout.confirmBy)} (PAYOUT_NOT_CONFIRMED without the bank's notice)` : '';
+      throw refuse(FailureType.processNotOpen, `the payout has been ordered and can no longer be recalled; this verification ends with the amount you enter, or${by}`);
+    }
+    if (run.step === 'awaiting_amount') {
+      throw refuse(FailureType.processNotOpen, 'the payout has been ordered and can no longer be recalled; enter the amount, or let the entry window pass');
     }
   };
   // A review waiting for its decision when the process ends is withdrawn from the queue.
@@ -218,27 +236,51 @@ async function recordDecision(r: Remittance, decision: ReviewDecision): Promise<
   return approved;
 }
 
-/** After approval: the amount to pay out, and when it is expected (3 business days). */
+/** After approval: the amount to pay out, when it is expected (3 business days), and by when the bank must report on it. */
 function drawPayout(r: Remittance): void {
+  const now = Date.now();
+  const calendar = r.input.calendar ?? {};
   r.amountFen = randomFen();
-  r.expectedBy = addBusinessDays(new Date(Date.now()), 3, r.input.calendar ?? {}).getTime();
+  r.expectedBy = addBusinessDays(new Date(now), 3, calendar).getTime();
+  const timeout = r.input.timings.payoutSettlementTimeout ?? DEFAULT_SETTLEMENT_TIMEOUT;
+  r.payout = { reference: null, state: 'ordered', orderedAt: now, confirmBy: endOfSpan(new Date(now), timeout, calendar).getTime() };
 }
 
-/** Orders the payout once (idempotent at the bank) and waits for the bank's settlement notice: there is no timer to wait out. */
+/**
+ * Orders the payout once (idempotent at the bank) and waits for the bank's
+ * notice: settled (the amount step follows), refused (BANK_ACCOUNT_INVALID),
+ * or neither by the payout's confirmBy (PAYOUT_NOT_CONFIRMED: the account is
+ * free again). A notice after that finds the process closed and changes nothing.
+ */
 async function payOut(r: Remittance): Promise<{ kind: 'settled' } | Ended> {
   const { run } = r;
   const requestId = `${workflowInfo().workflowId}/payout`;
   // Runs from before PAYOUT_STEP_AT_APPROVAL draw the amount here and show the step once the order is placed.
   const shown = run.step === 'awaiting_payout';
   if (!shown) drawPayout(r);
-  await run.providers.requestPayout({ verificationId: r.input.verificationId, requestId, reference: workflowInfo().workflowId, amountFen: r.amountFen });
+  // Runs already waiting for the settlement when the bound came keep waiting as they were.
+  const bounded = patched(PAYOUT_SETTLEMENT_BOUND);
+  if (!bounded) r.payout = undefined;
+  const order = await run.providers.requestPayout({ verificationId: r.input.verificationId, requestId, reference: workflowInfo().workflowId, amountFen: r.amountFen });
+  if (r.payout) r.payout.reference = order.bankReference ?? null;
   if (!shown) await run.enter('awaiting_payout');
+  else if (bounded) await run.recordProgress();
   for (;;) {
-    const wake = await wait(run, { until: null, events: true });
+    const wake = await wait(run, { until: r.payout?.confirmBy ?? null, events: true });
+    if (wake.kind === 'deadline') return ended(failed('PAYOUT_NOT_CONFIRMED'));
     if (wake.kind !== 'event') return ended(CANCELLED);
     const { event } = wake;
-    if (event.type === 'payout.refused' && event.requestId === requestId) return ended(failed('BANK_ACCOUNT_INVALID'));
-    if (event.type === 'payout.settled' && event.requestId === requestId) {
+    if (!('requestId' in event) || event.requestId !== requestId) continue;
+    if (event.type === 'payout.refused') {
+      if (r.payout) r.payout.state = 'returned';
+      return ended(failed('BANK_ACCOUNT_INVALID'));
+    }
+    if (event.type === 'payout.sent' && r.payout?.state === 'ordered') {
+      r.payout.state = 'sent';
+      await run.recordProgress();
+    }
+    if (event.type === 'payout.settled') {
+      if (r.payout) r.payout.state = 'settled';
       r.amountDeadline = Date.now() + r.input.timings.amountEntryWindowMs;
       await run.enter('awaiting_amount');
       return { kind: 'settled' };

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { fenToYuan } from '../../domain/money';
 import type { PiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
-import type { BankProvider, PayoutRequest } from '../types';
+import type { BankProvider, PayoutOrder, PayoutRequest } from '../types';
 import type { DeliveryResult, SandboxCallbackOutbox } from './outbox';
 
 const digits = (accountNumber: string) => accountNumber.replace(/[\s-]/g, '');
@@ -13,6 +13,12 @@ export const bankAccountHash = (cipher: PiiCipher, accountNumber: string) => cip
 
 /** Event ids derived from the request: a retried payout never schedules a second settlement. */
 const eventIdFor = (kind: string, key: string) => `evt_${kind}_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+
+/** The bank's own reference for a payout order, derived from the request id: a retried order answers the same one. */
+export const payoutBankReference = (requestId: string) => `PO${createHash('sha256').update(`payout:${requestId}`).digest('hex').slice(0, 16).toUpperCase()}`;
+
+/** The money leaves the platform's account shortly after the order (before it settles). */
+const SENT_AFTER_MS = 500;
 
 interface PayoutRow {
   request_id: string;
@@ -43,7 +49,7 @@ export class SandboxBank implements BankProvider {
     },
   ) {}
 
-  async payout(request: PayoutRequest): Promise<{ requestId: string; status: 'pending' | 'refused' }> {
+  async payout(request: PayoutRequest): Promise<PayoutOrder> {
     const { db, cipher } = this.deps;
     const refused = digits(request.toAccountNumber).endsWith('0000');
     await db('sandbox_bank_payouts')
@@ -61,28 +67,24 @@ export class SandboxBank implements BankProvider {
       .ignore();
     const row = await db<PayoutRow>('sandbox_bank_payouts').where({ request_id: request.requestId }).first();
     if (!row) throw new Error('payout vanished after insert');
-    // Scheduled, not sent: the API process's outbox delivers it when due.
+    // Scheduled, not sent: the API process's outbox delivers them when due.
+    if (row.status === 'refused') await this.emitPayoutEvent(row, 'payout_refused', { type: 'payout.refused', reason: 'the receiving account does not exist' }, new Date(row.settles_at));
+    else {
+      const settlesAt = new Date(row.settles_at).getTime();
+      const sentAt = Math.min(new Date(row.created_at).getTime() + SENT_AFTER_MS, settlesAt - 1);
+      await this.emitPayoutEvent(row, 'payout_sent', { type: 'payout.sent' }, new Date(sentAt));
+      await this.emitPayoutEvent(row, 'payout_settled', { type: 'payout.settled' }, new Date(settlesAt));
+    }
+    return { requestId: row.request_id, bankReference: payoutBankReference(row.request_id), status: row.status };
+  }
+
+  /** One callback about a payout, due at `at`; its id derives from the request, so a retried order schedules it once. */
+  private async emitPayoutEvent(row: PayoutRow, kind: string, fields: { type: string; reason?: string }, at: Date): Promise<void> {
     await this.deps.outbox.emit(
       'bank',
-      row.status === 'refused'
-        ? {
-            eventId: eventIdFor('payout_refused', row.request_id),
-            type: 'payout.refused',
-            occurredAt: new Date(row.settles_at).toISOString(),
-            reference: row.reference,
-            requestId: row.request_id,
-            reason: 'the receiving account does not exist',
-          }
-        : {
-            eventId: eventIdFor('payout_settled', row.request_id),
-            type: 'payout.settled',
-            occurredAt: new Date(row.settles_at).toISOString(),
-            reference: row.reference,
-            requestId: row.request_id,
-          },
-      new Date(row.settles_at),
+      { eventId: eventIdFor(kind, row.request_id), occurredAt: at.toISOString(), reference: row.reference, requestId: row.request_id, ...fields },
+      at,
     );
-    return { requestId: row.request_id, status: row.status };
   }
 
   async refund(request: { requestId: string; transferId: string }): Promise<void> {

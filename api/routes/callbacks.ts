@@ -60,6 +60,7 @@ const EVENT_SCHEMAS = {
       toAccountNumber: z.string().min(1).max(40),
       amount: z.string().max(20),
     }),
+    z.object({ ...Base, reference: Reference, type: z.literal('payout.sent'), requestId: z.string().min(1).max(300) }),
     z.object({ ...Base, reference: Reference, type: z.literal('payout.settled'), requestId: z.string().min(1).max(300) }),
     z.object({ ...Base, reference: Reference, type: z.literal('payout.refused'), requestId: z.string().min(1).max(300), reason: z.string().max(500) }),
   ]),
@@ -87,6 +88,7 @@ function toSignal(provider: CallbackProvider, event: Exclude<ParsedEvent, { type
       return { eventId, occurredAt, ticket: event.ticket, provider: 'qq', type: event.type };
     case 'face.completed':
       return { eventId, occurredAt, ticket: event.ticket, provider: 'face', type: event.type, passed: event.passed };
+    case 'payout.sent':
     case 'payout.settled':
       return { eventId, occurredAt, provider: 'bank', type: event.type, requestId: event.requestId };
     case 'payout.refused':

@@ -36,6 +36,7 @@ export const enterpriseTimings = (t: ProcessTimings): EnterpriseTimings => ({
   transferWindowMs: t.transferWindowMs,
   amountEntryWindowMs: t.amountEntryWindowMs,
   resubmitWindowMs: t.resubmitWindowMs,
+  payoutSettlementTimeout: t.payoutSettlementTimeout,
 });
 
 /** A change of subject's: the QR timings of its face and WeChat steps, CHANGE_VALIDITY and CHANGE_COOLDOWN. */

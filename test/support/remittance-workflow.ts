@@ -21,14 +21,13 @@ export function remittanceActivities(overrides: Partial<Activities>): Partial<Ac
     notifyEnterprise: async () => {},
     finishVerification: async (args) => args.outcome,
     completeVerification: async () => ({ status: 'verified', failureReason: null }),
-    requestPayout: async () => ({ status: 'pending' }),
+    requestPayout: async () => ({ status: 'pending', bankReference: 'PO-TEST' }),
     ...overrides,
   };
 }
 
 /** Starts a public remittance and takes it through the handler's face: it then waits in review `rev-1`. */
-export async function remittanceInReview(harness: ReturnType<typeof timeSkippingHarness>, taskQueue: string): Promise<WorkflowHandle> {
-  const input = enterpriseInput('public_remittance');
+export async function remittanceInReview(harness: ReturnType<typeof timeSkippingHarness>, taskQueue: string, input = enterpriseInput('public_remittance')): Promise<WorkflowHandle> {
   const handle = await harness.env.client.workflow.start(enterpriseVerification, { args: [input], taskQueue, workflowId: `verification/${input.verificationId}` });
   harness.track(handle.workflowId);
   await handle.executeUpdate(awaitOpenedUpdate);

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client } from '@temporalio/client';
-import { afterAll, beforeAll } from 'vitest';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { requireTool } from '../../platform/tools';
 import { bundleWorkflows as bundle } from '../../worker/workflow-bundle';
 
@@ -52,6 +53,17 @@ export async function resultWithoutSkipping<T>(env: TestWorkflowEnvironment, han
   return client.workflow.getHandle(handle.workflowId).result() as Promise<T>;
 }
 
+const { EventType } = temporal.api.enums.v1;
+const TASK_OPENED = new Set([EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED]);
+const TASK_CLOSED = new Set([EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT]);
+
+/** Whether the run's last workflow task is scheduled or running (a closed run has none). */
+async function workflowTaskInFlight(handle: WorkflowHandle): Promise<boolean> {
+  const types = ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType ?? EventType.EVENT_TYPE_UNSPECIFIED);
+  const last = (set: Set<number>) => types.findLastIndex((t) => set.has(t));
+  return last(TASK_OPENED) > last(TASK_CLOSED);
+}
+
 /**
  * The time-skipping test server and the workflow bundle for one test file,
  * created before its tests and torn down after them; and a worker per test on
@@ -84,11 +96,22 @@ export function timeSkippingHarness() {
       const { env, bundle } = ready();
       const taskQueue = `tq-${randomUUID()}`;
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-      try {
-        return await worker.runUntil(fn(taskQueue));
-      } finally {
-        for (const id of started.splice(0)) await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
-      }
+      const terminateStarted = async () => {
+        for (const id of started.splice(0)) {
+          const handle = env.client.workflow.getHandle(id);
+          await eventually(async () => expect(await workflowTaskInFlight(handle)).toBe(false), { timeoutMs: 5_000 }).catch(() => undefined);
+          await handle.terminate('test finished').catch(() => undefined);
+        }
+      };
+      // Terminated while the worker still runs, between two workflow tasks: the test server leaves its clock locked for
+      // good (every later env.sleep hangs) when a run is terminated with a workflow task in flight.
+      return worker.runUntil(async () => {
+        try {
+          return await fn(taskQueue);
+        } finally {
+          await terminateStarted();
+        }
+      });
     },
   };
 }

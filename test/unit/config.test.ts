@@ -21,9 +21,21 @@ describe('configuration', () => {
       faceMaxAttempts: 3,
       resubmitWindowMs: 7 * 24 * 3600_000,
       providerCallTimeoutMs: 10 * 60_000,
+      payoutSettlementTimeout: { businessDays: 5 },
     });
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });
+  });
+
+  it.each([
+    ['10m', { ms: 600_000 }],
+    ['3bd', { businessDays: 3 }],
+  ])('reads PAYOUT_SETTLEMENT_TIMEOUT=%s', (text, expected) => {
+    expect(loadConfig({ DATA_DIR: tmp(), PAYOUT_SETTLEMENT_TIMEOUT: text }).timings.payoutSettlementTimeout).toEqual(expected);
+  });
+
+  it('refuses a PAYOUT_SETTLEMENT_TIMEOUT it cannot read, naming it', () => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), PAYOUT_SETTLEMENT_TIMEOUT: '5 days' })).toThrow(/PAYOUT_SETTLEMENT_TIMEOUT.*Invalid duration/);
   });
 
   it('uses the dev API keys outside production, loudly', () => {

@@ -77,7 +77,7 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
     },
     async requestPayout(args) {
       calls.payouts.push({ requestId: args.requestId, amountFen: args.amountFen });
-      return { status: 'pending' };
+      return { status: 'pending', bankReference: 'PO-TEST' };
     },
     async openReview(args) {
       calls.reviews.push({ round: args.round, dueAt: args.dueAt });

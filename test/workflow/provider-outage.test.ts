@@ -44,7 +44,7 @@ function fakes(overrides: Partial<Activities> = {}) {
     refundTransfer: async (args) => void calls.refunds.push(args.transferId),
     requestPayout: async () => {
       calls.payouts++;
-      return { status: 'pending' };
+      return { status: 'pending', bankReference: 'PO-TEST' };
     },
     openReview: async (args) => ({ reviewId: `rev-${args.round}` }),
     recordReviewDecision: async () => {},

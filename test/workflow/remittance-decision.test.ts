@@ -42,7 +42,7 @@ function fakes(hold: { decision?: ReturnType<typeof gate>; revoke?: ReturnType<t
     },
     async requestPayout() {
       calls.payouts++;
-      return { status: 'pending' };
+      return { status: 'pending', bankReference: 'PO-TEST' };
     },
   });
   return { calls, activities };
@@ -95,6 +95,11 @@ describe('public remittance: a decision and a cancellation', () => {
       await eventually(async () => expect(calls.payouts).toBe(1));
       const [whilePaying] = await Promise.allSettled([handle.executeUpdate(cancelUpdate)]);
       expect(refusal(whilePaying)).toBe('PROCESS_NOT_OPEN');
+      // The refusal says the payout can no longer be recalled and by when the process ends without the bank's notice.
+      const action = (await handle.query(snapshotQuery)).nextAction;
+      const confirmBy = action?.type === 'await_payout' ? action.payout?.confirmBy : undefined;
+      expect(confirmBy).toEqual(expect.any(String));
+      expect(whilePaying.status === 'rejected' && (whilePaying.reason as { cause?: ApplicationFailure }).cause?.message).toMatch(new RegExp(`can no longer be recalled.*${confirmBy!.replace(/\./g, '\\.')}`));
 
       await handle.signal(providerEventSignal, { eventId: `evt_${randomUUID()}`, provider: 'bank', type: 'payout.settled', requestId: `${handle.workflowId}/payout`, occurredAt: new Date().toISOString() });
       await eventually(async () => expect(await handle.query(snapshotQuery)).toMatchObject({ step: 'awaiting_amount' }));
