@@ -5,7 +5,7 @@
  * decided by the validators: whichever is accepted first wins, the other is
  * refused. Deterministic code only.
  */
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
 import { sameEntityName } from '../domain/entity-name';
 import { missingMaterials } from '../domain/change-rules';
 import { database, notifications, refunds } from './kernel/activities';
@@ -13,7 +13,15 @@ import type { QrSession } from './kernel/qr';
 import { Requests } from './kernel/requests';
 import { ProcessRun, refuse, type RunLedger } from './kernel/run';
 import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot } from './change-messages';
-import { FailureType, type EnterpriseVerificationInput, type ReviewDecision, type VerificationSnapshot } from './messages';
+import {
+  FailureType,
+  ownerRevokeSignal,
+  type EnterpriseVerificationInput,
+  type OwnerRevokeAnswer,
+  type ReviewDecision,
+  type VerificationOutcome,
+  type VerificationSnapshot,
+} from './messages';
 import { ReviewClaims } from './kernel/review-claims';
 
 /** A change's ledger: its row in `changes`; 'verify' is the switch, the user's cancellation a revocation. */
@@ -35,6 +43,16 @@ export const changeLedger = (changeId: string): RunLedger => ({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Patch id: a revocation while the new subject is being verified asks that verification first (it may refuse). */
+const REVOKE_ASKS_NEW_SUBJECT = 'revoke-asks-new-subject';
+
+/** The new subject's verification (a child workflow) while it runs, and its outcome once known. */
+export interface NewSubjectRun {
+  workflowId: string;
+  over: boolean;
+  outcome?: VerificationOutcome;
+}
+
 export class ChangeProcess {
   readonly run: ProcessRun;
   /** CHANGE_VALIDITY: the steps before the new subject's verification must be done by then. */
@@ -50,6 +68,13 @@ export class ChangeProcess {
   readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;
   readonly claims = new ReviewClaims(() => this.openReview());
   readonly newSubjects: Requests<EnterpriseVerificationInput, ChangeSnapshot>;
+  /** Set while verifying_new_subject. */
+  newSubject: NewSubjectRun | undefined;
+  /** The revocation asked of the new subject's verification, until it answers. */
+  private asking: { requestId: string; answer?: OwnerRevokeAnswer } | undefined;
+  private asked = 0;
+  /** The new subject's verification accepted the revocation: it ends cancelled by itself. */
+  newSubjectRevoked = false;
 
   constructor(readonly input: ChangeInput) {
     const { changeId, timings } = input;
@@ -112,9 +137,41 @@ export class ChangeProcess {
   };
 
   readonly revoke = async (): Promise<ChangeSnapshot> => {
+    const child = this.newSubject;
+    if (child && !child.over && patched(REVOKE_ASKS_NEW_SUBJECT)) {
+      await this.askNewSubject(child);
+      this.newSubjectRevoked = true;
+    }
     this.run.cancelRequested = true;
     await condition(() => this.run.closed);
     return this.snapshot();
+  };
+
+  /** Whether the new subject's verification may end cancelled: it decides, as for its own cancel; refused, the change goes on (PROCESS_NOT_OPEN). */
+  private async askNewSubject(child: NewSubjectRun): Promise<void> {
+    // A second revocation while the first is asked waits for the same answer.
+    let pending = this.asking;
+    if (!pending) {
+      pending = { requestId: `${this.workflowId}/revoke/${++this.asked}` };
+      this.asking = pending;
+      // A verification that has just ended cannot be signalled: its outcome answers instead.
+      await getExternalWorkflowHandle(child.workflowId)
+        .signal(ownerRevokeSignal, { requestId: pending.requestId })
+        .catch(() => undefined);
+    }
+    const asking = pending;
+    await condition(() => asking.answer !== undefined || child.over);
+    if (this.asking === asking) this.asking = undefined;
+    const accepted = asking.answer?.accepted ?? child.outcome?.status === 'cancelled';
+    if (!accepted) {
+      const why = asking.answer?.reason ?? 'the new subject’s verification has ended';
+      throw refuse(FailureType.processNotOpen, `the change can no longer be revoked: ${why}`);
+    }
+  }
+
+  /** The new subject's verification answers a revocation (ownerRevokeAnswerSignal). */
+  readonly revokeAnswered = (answer: OwnerRevokeAnswer): void => {
+    if (this.asking?.requestId === answer.requestId) this.asking.answer = answer;
   };
 
   // ---- requests by step

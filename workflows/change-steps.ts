@@ -14,7 +14,7 @@ import { awaitQrEvent, QrSession } from './kernel/qr';
 import type { Pending } from './kernel/requests';
 import { bestEffort, CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from './kernel/run';
 import { wait } from './kernel/wait';
-import type { ChangeProcess } from './change-run';
+import type { ChangeProcess, NewSubjectRun } from './change-run';
 import type { ChangeSnapshot, Holder } from './change-messages';
 import {
   changeRevokedSignal,
@@ -154,22 +154,30 @@ export async function verifyNewSubject(c: ChangeProcess, subject: EnterpriseVeri
   c.shown();
   if (request) c.newSubjects.answer(request, c.snapshot());
 
-  let outcome: VerificationOutcome | undefined;
+  const running: NewSubjectRun = { workflowId: child.workflowId, over: false };
+  c.newSubject = running;
   let failure: unknown;
   child.result().then(
-    (o) => (outcome = o as VerificationOutcome),
-    (err: unknown) => (failure = err ?? new Error('the verification failed')),
+    (o) => {
+      running.outcome = o as VerificationOutcome;
+      running.over = true;
+    },
+    (err: unknown) => {
+      failure = err ?? new Error('the verification failed');
+      running.over = true;
+    },
   );
-  const over = () => outcome !== undefined || failure !== undefined;
+  const over = () => running.over;
   await condition(() => over() || c.run.cancelRequested);
   if (c.run.cancelRequested) {
-    // Revoked (accepted before the verification's result was seen): the verification ends cancelled.
-    if (!over()) await child.signal(changeRevokedSignal).catch(() => undefined);
+    // Revoked (accepted before the verification's result was seen): the verification ends cancelled. One that was
+    // asked has accepted and ends by itself; runs from before that question are told.
+    if (!over() && !c.newSubjectRevoked) await child.signal(changeRevokedSignal).catch(() => undefined);
     await condition(over);
     return CANCELLED;
   }
   if (failure !== undefined) throw failure;
-  return outcomeOfVerification(outcome!);
+  return outcomeOfVerification(running.outcome!);
 }
 
 /** What the new subject's verification means for the change; 'verify' is the switch. */

@@ -27,7 +27,7 @@ import {
   type ChangeRequest,
   type SubjectChangeWorkflow,
 } from './change-messages';
-import { decideReviewUpdate, refreshQrUpdate } from './messages';
+import { decideReviewUpdate, ownerRevokeAnswerSignal, refreshQrUpdate } from './messages';
 
 export const subjectChange: SubjectChangeWorkflow = async (input) => {
   const c = new ChangeProcess(input);
@@ -35,6 +35,7 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
   setHandler(changeSnapshotQuery, c.snapshot);
   setHandler(awaitChangeOpenedUpdate, c.run.awaitOpened as unknown as () => Promise<ChangeOpenResult>);
   setHandler(revokeChangeUpdate, c.revoke, { validator: c.validateRevoke });
+  setHandler(ownerRevokeAnswerSignal, c.revokeAnswered);
   setHandler(refreshQrUpdate, c.refreshQr, { validator: c.validateRefresh });
   setHandler(submitChangeMaterialsUpdate, c.materials.ask, { validator: c.validateMaterials });
   setHandler(decideReviewUpdate, c.decisions.ask, { validator: c.validateDecision });

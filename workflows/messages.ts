@@ -235,6 +235,21 @@ export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
 /** From a change to the verification of its new subject: the change was revoked, so this verification ends cancelled. */
 export const changeRevokedSignal = defineSignal('changeRevoked');
 
+/**
+ * A change being revoked asks the verification of its new subject to end: the verification applies the guard a
+ * direct cancel has (a decision being recorded, a payout ordered) and answers the change with ownerRevokeAnswerSignal.
+ */
+export interface OwnerRevokeRequest {
+  requestId: string;
+}
+export interface OwnerRevokeAnswer {
+  requestId: string;
+  accepted: boolean;
+  /** Why it was refused (the change's revoke is refused PROCESS_NOT_OPEN with it). */
+  reason?: string;
+}
+export const ownerRevokeSignal = defineSignal<[OwnerRevokeRequest]>('ownerRevoke');
+export const ownerRevokeAnswerSignal = defineSignal<[OwnerRevokeAnswer]>('ownerRevokeAnswer');
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
 

@@ -16,6 +16,7 @@ import {
   changeRevokedSignal,
   eventHandledQuery,
   FailureType,
+  ownerRevokeSignal,
   providerEventSignal,
   SearchAttributes,
   snapshotQuery,
@@ -26,6 +27,7 @@ import {
   type VerificationSnapshot,
 } from '../messages';
 import { database, providerCalls, type ProviderCalls } from './activities';
+import { answerOwner } from './owner';
 
 /** How a step ends the process: 'verify' completes it through the atomic quota check; anything else finishes it as given. */
 export type Outcome = { status: 'failed' | 'expired' | 'cancelled'; failureReason: FailureReason | null } | 'verify';
@@ -148,7 +150,7 @@ export class ProcessRun {
     this.cancelGuard?.();
   };
 
-  /** The owning process was revoked: this run ends as if its user had cancelled it. */
+  /** The owning process was revoked: this run ends as if its user had cancelled it (owners that predate ownerRevokeSignal). */
   readonly revokedByOwner = (): void => {
     this.cancelRequested = true;
   };
@@ -259,7 +261,10 @@ export function setRunHandlers(run: ProcessRun): void {
   setEventHandlers(run);
   setHandler(awaitOpenedUpdate, run.awaitOpened);
   setHandler(cancelUpdate, run.cancel, { validator: run.validateCancel });
-  if (run.owned) setHandler(changeRevokedSignal, run.revokedByOwner);
+  if (run.owned) {
+    setHandler(changeRevokedSignal, run.revokedByOwner);
+    setHandler(ownerRevokeSignal, (request) => answerOwner(run, request));
+  }
 }
 
 /** Provider callbacks and the sandbox's question whether one was acted on: every process that shows QR codes or waits for money. */
