@@ -107,6 +107,8 @@ const EnvSchema = z.object({
   REVIEW_CLAIM_TTL: duration('30m'),
   // A payout with neither a settlement nor a refusal notice this long after its order ends failed PAYOUT_NOT_CONFIRMED.
   PAYOUT_SETTLEMENT_TIMEOUT: span('5bd'),
+  // A run waiting on a review continues as new once its history has this many events (or the server suggests it sooner).
+  HISTORY_ROLLOVER_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
 
   // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
@@ -152,6 +154,7 @@ export interface ProcessTimings {
   resubmitWindowMs: number;
   providerCallTimeoutMs: number;
   payoutSettlementTimeout: Span;
+  historyRolloverEvents: number;
 }
 
 export interface Config {
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resubmitWindowMs: e.RESUBMIT_WINDOW,
       providerCallTimeoutMs: e.PROVIDER_CALL_TIMEOUT,
       payoutSettlementTimeout: e.PAYOUT_SETTLEMENT_TIMEOUT,
+      historyRolloverEvents: e.HISTORY_ROLLOVER_EVENTS,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },

@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ChangeStatus, ChangeStep } from '../domain/change-rules';
-import type { Address, EnterpriseVerificationInput, IndividualApplicant, NextAction, Person, VerificationTimings } from './messages';
+import type { Address, EnterpriseVerificationInput, IndividualApplicant, NextAction, Person, RunResume, VerificationTimings } from './messages';
 
 export const changeWorkflowId = (changeId: string) => `change/${changeId}`;
 
@@ -43,6 +43,19 @@ export interface ChangeInput {
   request: ChangeRequest;
   timings: ChangeTimings;
   calendar?: { holidays?: string[]; workdays?: string[] };
+  /** Set only by the change itself when it continues as new while its review waits: see RunResume. */
+  resume?: ChangeResume;
+}
+
+/** A change continued as new at its review: the run's state, and what the steps after the review read. */
+export interface ChangeResume {
+  run: RunResume;
+  /** CHANGE_VALIDITY's deadline, fixed when the change opened (epoch ms). */
+  deadline: number;
+  /** The materials the review is of (the purposes asked for). */
+  required: string[];
+  /** Whether the change can no longer be revoked. */
+  committed: boolean;
 }
 
 export type ChangeRefusalCode = 'NOT_VERIFIED' | 'CHANGE_NOT_ALLOWED' | 'PROCESS_ALREADY_OPEN' | 'CHANGE_COOLDOWN';

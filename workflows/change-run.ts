@@ -11,8 +11,9 @@ import { missingMaterials } from '../domain/change-rules';
 import { database, notifications, refunds } from './kernel/activities';
 import type { QrSession } from './kernel/qr';
 import { Requests } from './kernel/requests';
+import { continueAsNewWith, HistoryBound } from './kernel/rollover';
 import { ProcessRun, refuse, type RunLedger } from './kernel/run';
-import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot } from './change-messages';
+import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot, SubjectChangeWorkflow } from './change-messages';
 import {
   FailureType,
   ownerRevokeSignal,
@@ -68,6 +69,8 @@ export class ChangeProcess {
   readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;
   readonly claims = new ReviewClaims(() => this.openReview());
   readonly newSubjects: Requests<EnterpriseVerificationInput, ChangeSnapshot>;
+  /** Past it, the review's wait hands over to a run continued as new. */
+  readonly bound: HistoryBound;
   /** Set while verifying_new_subject. */
   newSubject: NewSubjectRun | undefined;
   /** The revocation asked of the new subject's verification, until it answers. */
@@ -83,7 +86,9 @@ export class ChangeProcess {
       ledger: changeLedger(changeId),
       notify: (closed) => notifications.notifyChange({ changeId, event: closed.status as 'completed' | 'revoked' | 'expired' | 'failed', round: 0, reason: closed.failureReason }),
     });
-    this.deadline = Date.now() + timings.changeValidityMs;
+    // A run continued as new keeps the deadline fixed when the change opened.
+    this.deadline = input.resume?.deadline ?? Date.now() + timings.changeValidityMs;
+    this.bound = new HistoryBound(timings.historyRolloverEvents);
     this.run.nextAction = () => this.nextAction() as never;
     const closed = () => this.run.finished;
     this.materials = new Requests(closed, () => this.snapshot());
@@ -124,6 +129,30 @@ export class ChangeProcess {
       default:
         return this.qr?.action() ?? null;
     }
+  }
+
+  // ---- continuing as new (see RunResume)
+
+  /** The history is past its bound while the review waits: the change continues as new at this wait. */
+  rollOver(): Promise<never> {
+    const { review, round, required, committed, deadline } = this;
+    const claim = this.claims.current;
+    const run = { ...this.run.carried(), review: { id: review!.id, round, dueAt: review!.dueAt }, ...(claim ? { claim } : {}) };
+    return continueAsNewWith<SubjectChangeWorkflow>({ ...this.input, resume: { run, deadline, required, committed } });
+  }
+
+  /** A run continued as new: the change is open, in its review round, under the claim its predecessor held. */
+  resumed(): boolean {
+    const from = this.input.resume;
+    if (!from) return false;
+    this.run.resumeFrom(from.run);
+    this.round = from.run.review.round;
+    this.review = { id: from.run.review.id, dueAt: from.run.review.dueAt };
+    this.required = from.required;
+    this.committed = from.committed;
+    this.claims.restore(from.run.claim);
+    this.shown();
+    return true;
   }
 
   // ---- revocation

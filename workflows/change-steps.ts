@@ -76,29 +76,20 @@ export type Approval = { kind: 'approved'; decision: Pending<ReviewDecision, { s
  * Materials, then a review round (due in 3 business days, never decided
  * automatically); a rejection sends the change back for corrected materials
  * and a new round. The approval is answered by the caller once its next step
- * is written.
+ * is written. A run continued as new starts at the decision's wait.
  */
 export async function materialsAndReview(c: ChangeProcess, kind: 'enterprise_entity_change' | 'enterprise_name_change'): Promise<Approval | Ended> {
   let rejected: Pending<ReviewDecision, { status: 'approved' | 'rejected' }> | undefined;
-  c.required = requiredMaterials(kind);
-  for (;;) {
-    await c.run.enter('awaiting_materials');
-    c.shown();
-    if (rejected) c.decisions.answer(rejected, { status: 'rejected' });
-    const sent = await wait(c.run, { until: c.deadline, events: false, requests: c.materials });
-    if (sent.kind === 'deadline') return ended(EXPIRED);
-    if (sent.kind !== 'request') return ended(CANCELLED);
-
-    c.round++;
-    const dueAt = addBusinessDays(new Date(Date.now()), 3, c.input.calendar ?? {}).getTime();
-    const materials = Object.entries(sent.request.request).map(([purpose, uploadId]) => ({ purpose, uploadId }));
-    const { reviewId } = await database.openChangeReview({ changeId: c.input.changeId, workflowId: c.workflowId, round: c.round, kind, dueAt: new Date(dueAt).toISOString(), materials });
-    c.review = { id: reviewId, dueAt };
-    await c.run.enter('awaiting_review');
-    c.materials.answer(sent.request, c.snapshot());
-
+  if (!c.input.resume) c.required = requiredMaterials(kind);
+  for (let inReview = c.input.resume !== undefined; ; inReview = false) {
+    if (!inReview) {
+      const submitted = await submitForReview(c, kind, rejected);
+      if (submitted) return submitted;
+    }
+    const reviewId = c.review!.id;
     // A review still open when the change expires closes with it (the run's close hook withdraws it).
-    const decided = await wait(c.run, { until: c.deadline, events: false, requests: c.decisions });
+    const decided = await wait(c.run, { until: c.deadline, events: false, requests: c.decisions, bound: c.bound });
+    if (decided.kind === 'rollover') return c.rollOver();
     if (decided.kind === 'deadline') return ended(EXPIRED);
     if (decided.kind !== 'request') return ended(CANCELLED);
     const { request: decision } = decided.request;
@@ -112,6 +103,25 @@ export async function materialsAndReview(c: ChangeProcess, kind: 'enterprise_ent
     if (approved) return { kind: 'approved', decision: decided.request };
     rejected = decided.request;
   }
+}
+
+/** The materials (answering the rejection that asked for them, if any), then the next review round: undefined once it is open. */
+async function submitForReview(c: ChangeProcess, kind: string, rejected: Pending<ReviewDecision, { status: 'approved' | 'rejected' }> | undefined): Promise<Ended | undefined> {
+  await c.run.enter('awaiting_materials');
+  c.shown();
+  if (rejected) c.decisions.answer(rejected, { status: 'rejected' });
+  const sent = await wait(c.run, { until: c.deadline, events: false, requests: c.materials });
+  if (sent.kind === 'deadline') return ended(EXPIRED);
+  if (sent.kind !== 'request') return ended(CANCELLED);
+
+  c.round++;
+  const dueAt = addBusinessDays(new Date(Date.now()), 3, c.input.calendar ?? {}).getTime();
+  const materials = Object.entries(sent.request.request).map(([purpose, uploadId]) => ({ purpose, uploadId }));
+  const { reviewId } = await database.openChangeReview({ changeId: c.input.changeId, workflowId: c.workflowId, round: c.round, kind, dueAt: new Date(dueAt).toISOString(), materials });
+  c.review = { id: reviewId, dueAt };
+  await c.run.enter('awaiting_review');
+  c.materials.answer(sent.request, c.snapshot());
+  return undefined;
 }
 
 /** After approval: the new licence and contact person, sent as the new subject's verification (API.md `new-subject`). */

@@ -43,6 +43,11 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
   setHandler(submitNewSubjectUpdate, c.newSubjects.ask, { validator: c.validateNewSubject });
 
   return runToClose<ChangeOutcome>(c.run, async () => {
+    // Continued as new while its review waited: open already, in review.
+    if (c.resumed()) {
+      await c.run.close(await stepsOf(c, input.request));
+      return c.run.outcome() as ChangeOutcome;
+    }
     const open = await database.openChange({
       changeId: input.changeId,
       workflowId: workflowInfo().workflowId,
@@ -78,7 +83,7 @@ async function stepsOf(c: ChangeProcess, request: ChangeRequest): Promise<Outcom
     }
     case 'enterprise_entity_change': {
       const formerLegalPerson = { realName: request.formerLegalPerson.name, idType: 'mainland_id', idNumber: request.formerLegalPerson.idNumber };
-      const face = await personStep(c, 'holder', formerLegalPerson, 'face', 'LEGAL_PERSON_MISMATCH');
+      const face = c.input.resume ? ({ kind: 'passed' } as const) : await personStep(c, 'holder', formerLegalPerson, 'face', 'LEGAL_PERSON_MISMATCH');
       if (face.kind === 'ended') return face.outcome;
       const review = await materialsAndReview(c, 'enterprise_entity_change');
       if (review.kind === 'ended') return review.outcome;
@@ -102,7 +107,7 @@ async function stepsOf(c: ChangeProcess, request: ChangeRequest): Promise<Outcom
 
 /** Automatic when the registry confirms the new name for the code; otherwise (or when it does not yet) by materials and review. */
 async function nameChange(c: ChangeProcess, request: Extract<ChangeRequest, { type: 'enterprise_name_change' }>): Promise<Outcome> {
-  if (request.automatic) {
+  if (request.automatic && !c.input.resume) {
     const check = await c.run.providers.checkRegistry({ creditCode: request.enterprise.creditCode, enterpriseName: request.newName });
     if (check.known && check.nameMatches) return commitOn(c, 'verify');
   }

@@ -28,6 +28,11 @@ export const enterpriseVerification: EnterpriseVerificationWorkflow = async (inp
   setRunHandlers(run);
 
   return runToClose(run, async () => {
+    // Continued as new while its review waited (public remittance): opened, checked and in review already.
+    if (input.resume) {
+      await publicRemittance(input, run);
+      return run.outcome();
+    }
     const deadline = deadlineOf(input, Date.now());
     const open = await database.openEnterpriseVerification({
       verificationId,

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ChangeStep } from '../domain/change-rules';
 import type {
   EnterpriseMethod,
   IdType,
@@ -68,6 +69,8 @@ export interface VerificationTimings {
   faceMaxAttempts: number;
   /** PROVIDER_CALL_TIMEOUT: how long a provider call may keep failing before the process ends PROVIDER_UNAVAILABLE (runs started before it existed: 10 minutes). */
   providerCallTimeoutMs?: number;
+  /** HISTORY_ROLLOVER_EVENTS: a run waiting on a review continues as new past this many history events (runs started before it existed: 10,000). */
+  historyRolloverEvents?: number;
 }
 
 export interface IndividualVerificationInput {
@@ -173,6 +176,33 @@ export interface EnterpriseVerificationInput {
   calendar?: { holidays?: string[]; workdays?: string[] };
   /** Set when this verifies a change's new subject: it takes no slot, writes nothing to the account, and only the change may end it. */
   change?: { changeId: string };
+  /** Set only by the run itself when it continues as new while its review waits (public remittance): see RunResume. */
+  resume?: { run: RunResume; /** QRs the handler's face session issued (their request ids are numbered). */ qrIssued: number };
+}
+
+/**
+ * What a run carries into the run it continues as new (SPEC §10 "Every run
+ * closes": histories stay bounded however long a review is claimed and
+ * released). A run waiting for a review decision whose history grew past its
+ * bound (HISTORY_ROLLOVER_EVENTS, or the server's continueAsNewSuggested)
+ * waits for its handlers in flight, then continues as new with its input plus
+ * this; the new run resumes at that wait: it does not open the process again
+ * (no second open, registry check or review row) and writes the read model
+ * from the same revision on. Only the workflows set it; callers never do.
+ */
+export interface RunResume {
+  /** The last read-model revision written: writes are ordered by it (ProcessRun.revision). */
+  revision: number;
+  /** The step the run waits in (awaiting_review). */
+  step: VerificationStep | ChangeStep;
+  /** Provider event ids already received: callbacks are retried, each is acted on once. */
+  seenEventIds: string[];
+  /** Events received and not acted on yet (the review takes none; a later step may). */
+  inbox: ProviderEvent[];
+  /** The review awaited: its id, round and due time (epoch ms). */
+  review: { id: string; round: number; dueAt: number };
+  /** A reviewer's claim on it, still held or lapsed (until: epoch ms). */
+  claim?: { reviewId: string; name: string; until: number };
 }
 
 export interface RefundInput {

@@ -28,6 +28,7 @@ export const verificationTimings = (t: ProcessTimings): VerificationTimings => (
   instantMethodTtlMs: t.instantMethodTtlMs,
   faceMaxAttempts: t.faceMaxAttempts,
   providerCallTimeoutMs: t.providerCallTimeoutMs,
+  historyRolloverEvents: t.historyRolloverEvents,
 });
 
 /** An enterprise verification's: those, and the windows of recharge and public remittance. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import { enterpriseVerification } from '../../workflows';
 import { awaitOpenedUpdate, providerEventSignal, snapshotQuery } from '../../workflows/messages';
@@ -27,7 +27,7 @@ export function remittanceActivities(overrides: Partial<Activities>): Partial<Ac
 }
 
 /** Starts a public remittance and takes it through the handler's face: it then waits in review `rev-1`. */
-export async function remittanceInReview(harness: ReturnType<typeof timeSkippingHarness>, taskQueue: string, input = enterpriseInput('public_remittance')): Promise<WorkflowHandle> {
+export async function remittanceInReview(harness: ReturnType<typeof timeSkippingHarness>, taskQueue: string, input = enterpriseInput('public_remittance')): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const handle = await harness.env.client.workflow.start(enterpriseVerification, { args: [input], taskQueue, workflowId: `verification/${input.verificationId}` });
   harness.track(handle.workflowId);
   await handle.executeUpdate(awaitOpenedUpdate);

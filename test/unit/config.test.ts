@@ -22,6 +22,7 @@ describe('configuration', () => {
       resubmitWindowMs: 7 * 24 * 3600_000,
       providerCallTimeoutMs: 10 * 60_000,
       payoutSettlementTimeout: { businessDays: 5 },
+      historyRolloverEvents: 10_000,
     });
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });

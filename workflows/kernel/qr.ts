@@ -153,6 +153,16 @@ export class QrSession {
   drop(): void {
     this.qr = undefined;
   }
+
+  /** QRs issued so far: their request ids are numbered, so a run continued as new goes on from here (see `continueFrom`). */
+  get issued(): number {
+    return this.generation;
+  }
+
+  /** A run continued as new: its next QR gets a request id the provider has not seen (it would answer the old ticket). */
+  continueFrom(issued: number): void {
+    this.generation = issued;
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { database } from './activities';
 import { refuse } from './run';
 
-interface Claim {
+export interface Claim {
   reviewId: string;
   name: string;
   until: number;
@@ -36,6 +36,16 @@ export class ReviewClaims {
   install(): void {
     setHandler(claimReviewUpdate, this.take, { validator: this.validateClaim });
     setHandler(releaseReviewUpdate, this.release, { validator: this.validateRelease });
+  }
+
+  /** The last claim taken, lapsed or not: a run continued as new carries it. */
+  get current(): Claim | undefined {
+    return this.claim;
+  }
+
+  /** A run continued as new takes over the claim its predecessor held. */
+  restore(claim: Claim | undefined): void {
+    this.claim = claim;
   }
 
   /** Who holds the review now (a lapsed claim holds nothing). */

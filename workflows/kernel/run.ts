@@ -23,6 +23,7 @@ import {
   type NextAction,
   type OpenResult,
   type ProviderEvent,
+  type RunResume,
   type VerificationOutcome,
   type VerificationSnapshot,
 } from '../messages';
@@ -158,6 +159,26 @@ export class ProcessRun {
   /** Whether another process owns this run (see RunOptions.ownedBy). */
   get owned(): boolean {
     return this.options.ownedBy !== undefined;
+  }
+
+  // ---- continuing as new (see RunResume)
+
+  /** What the run continued from this one needs of the kernel's state. */
+  carried(): Pick<RunResume, 'revision' | 'step' | 'seenEventIds' | 'inbox'> {
+    return { revision: this.revision, step: this.step as RunResume['step'], seenEventIds: [...this.seen], inbox: [...this.inbox] };
+  }
+
+  /** A run continued as new: the process is open and holds its slot; read-model writes go on from the carried revision. */
+  resumeFrom(state: RunResume): void {
+    this.revision = state.revision;
+    this.step = state.step;
+    this.claimed = true;
+    const waiting = new Set(state.inbox.map((e) => e.eventId));
+    for (const id of state.seenEventIds) {
+      this.seen.add(id);
+      if (!waiting.has(id)) this.handled.add(id);
+    }
+    this.inbox.push(...state.inbox);
   }
 
   // ---- state

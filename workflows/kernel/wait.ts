@@ -2,12 +2,15 @@
  * The one way a process waits. It races the step's deadline, the user's
  * cancellation, fresh-QR requests and the QR's own expiry, provider events and
  * callers' requests, and returns what woke it, first things first:
- * cancel › refresh › request › event › QR expiry › deadline.
+ * cancel › refresh › request › event › QR expiry › deadline; and, for a wait
+ * with a history bound, `rollover` once the history is past it and no handler
+ * is in flight (the process then continues as new).
  */
-import { condition } from '@temporalio/workflow';
+import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { ProviderEvent, VerificationSnapshot } from '../messages';
 import type { QrSession } from './qr';
 import type { Pending, Requests } from './requests';
+import type { HistoryBound } from './rollover';
 import type { ProcessRun } from './run';
 
 export type Wake<Q, A> =
@@ -16,7 +19,8 @@ export type Wake<Q, A> =
   | { kind: 'refresh'; request: Pending<void, VerificationSnapshot> }
   | { kind: 'request'; request: Pending<Q, A> }
   | { kind: 'event'; event: ProviderEvent }
-  | { kind: 'qr_expired' };
+  | { kind: 'qr_expired' }
+  | { kind: 'rollover' };
 
 export interface WaitFor<Q, A> {
   /** Epoch ms at which the step ends; null: it has no deadline. */
@@ -26,6 +30,8 @@ export interface WaitFor<Q, A> {
   /** The QR code the user is looking at: its refresh requests and its expiry. */
   qr?: QrSession;
   requests?: Requests<Q, A>;
+  /** The run's history bound: past it, this wait hands over to a new run (waits whose state a RunResume carries). */
+  bound?: HistoryBound;
 }
 
 export async function wait<Q = never, A = never>(run: ProcessRun, on: WaitFor<Q, A>): Promise<Wake<Q, A>> {
@@ -33,14 +39,20 @@ export async function wait<Q = never, A = never>(run: ProcessRun, on: WaitFor<Q,
   for (;;) {
     if (on.until !== null && Date.now() >= on.until) return { kind: 'deadline' };
     const ready = () => run.cancelRequested || !!on.qr?.refreshes.waiting || !!on.requests?.waiting || (on.events && run.hasEvents);
+    const wake = () => ready() || !!on.bound?.reached();
     const wakeAt = on.qr && on.until !== null ? on.qr.wakeAt(on.until) : on.until;
-    if (wakeAt === null) await condition(ready);
-    else await condition(ready, Math.max(1, wakeAt - Date.now()));
+    if (wakeAt === null) await condition(wake);
+    else await condition(wake, Math.max(1, wakeAt - Date.now()));
 
     if (run.cancelRequested) return { kind: 'cancel' };
     if (on.qr?.refreshes.waiting) return { kind: 'refresh', request: on.qr.refreshes.take() };
     if (on.requests?.waiting) return { kind: 'request', request: on.requests.take() };
     if (on.events && run.hasEvents) return { kind: 'event', event: run.takeEvent()! };
     if (on.qr?.expiryDue()) return { kind: 'qr_expired' };
+    if (on.bound?.reached() && on.bound.mayRollOver()) {
+      // Updates in flight (a claim being recorded) are answered by this run; a request or cancel meanwhile comes first.
+      await condition(() => allHandlersFinished() || ready());
+      if (!ready()) return { kind: 'rollover' };
+    }
   }
 }
