@@ -4,6 +4,7 @@ import type { Activities } from '../../activities';
 import { revokeChangeUpdate } from '../../workflows/change-messages';
 import { decideReviewUpdate, providerEventSignal, snapshotQuery } from '../../workflows/messages';
 import { changeFakes, changeSteps, faceEvent, gate, refusedWith, ticketOf, type ChangeCalls } from '../support/change-fakes';
+import { recordHistory } from '../support/record-history';
 import { eventually, timeSkippingHarness } from '../support/temporal-test-env';
 import { changeInput, enterpriseInput } from '../support/workflow-inputs';
 
@@ -117,6 +118,7 @@ describe('revoking a change whose new subject is verified by public remittance',
       expect(await steps.snapshot(handle)).toMatchObject({ status: 'in_progress', step: 'verifying_new_subject' });
       expect(calls.child.finished).toEqual([]);
       expect(calls.finished).toEqual([]);
+      await recordHistory('change.individual-to-enterprise-revoke-refused-after-payout', handle);
     });
   });
 });

@@ -4,6 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { addBusinessDays } from '../../domain/business-days';
 import { CHINA_UTC_OFFSET_MS, chinaDateAt, formatIsoDate } from '../../domain/calendar-date';
 import { decideReviewUpdate, providerEventSignal, snapshotQuery, type NextAction, type ProviderEvent } from '../../workflows/messages';
+import { recordHistory } from '../support/record-history';
 import { remittanceActivities, remittanceInReview } from '../support/remittance-workflow';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { enterpriseInput } from '../support/workflow-inputs';
@@ -94,6 +95,7 @@ describe('public remittance: the payout wait is bounded', () => {
       expect(await resultWithoutSkipping(harness.env, handle)).toEqual({ status: 'failed', failureReason: 'PAYOUT_NOT_CONFIRMED' });
       expect(calls.finished).toEqual([{ status: 'failed', failureReason: 'PAYOUT_NOT_CONFIRMED' }]);
       expect(calls.payouts).toHaveLength(1);
+      await recordHistory('enterprise-verification.payout-not-confirmed', handle);
     });
   });
 
