@@ -31,6 +31,9 @@ import { decideReviewUpdate, ownerRevokeAnswerSignal, refreshQrUpdate } from './
 
 export const subjectChange: SubjectChangeWorkflow = async (input) => {
   const c = new ChangeProcess(input);
+  // A run continued as new takes over its predecessor's state before any handler is registered: Updates and signals
+  // that reached it first are delivered on registration and must see the change as it is.
+  const resumed = c.resumed();
   setEventHandlers(c.run);
   setHandler(changeSnapshotQuery, c.snapshot);
   setHandler(awaitChangeOpenedUpdate, c.run.awaitOpened as unknown as () => Promise<ChangeOpenResult>);
@@ -44,7 +47,7 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
 
   return runToClose<ChangeOutcome>(c.run, async () => {
     // Continued as new while its review waited: open already, in review.
-    if (c.resumed()) {
+    if (resumed) {
       await c.run.close(await stepsOf(c, input.request));
       return c.run.outcome() as ChangeOutcome;
     }

@@ -25,6 +25,9 @@ export const enterpriseVerification: EnterpriseVerificationWorkflow = async (inp
     providerCallTimeoutMs: timings.providerCallTimeoutMs,
     ...(input.change ? { ownedBy: 'this verification belongs to a change of subject: revoke the change instead' } : { notify }),
   });
+  // A run continued as new takes over its predecessor's state before any handler is registered: Updates and signals
+  // that reached it first are delivered on registration and must see the process as it is.
+  if (input.resume) run.resumeFrom(input.resume.run);
   setRunHandlers(run);
 
   return runToClose(run, async () => {

@@ -45,6 +45,8 @@ export async function publicRemittance(input: EnterpriseVerificationInput, run: 
   });
   const r = new Remittance(input, run, qr);
   run.nextAction = () => r.nextAction();
+  // Before the handlers: an Update that reached a run continued as new first is validated on registration.
+  if (input.resume) resume(r, input.resume);
   setHandler(refreshQrUpdate, qr.refreshes.ask, { validator: qr.validateRefresh });
   setHandler(decideReviewUpdate, r.decisions.ask, { validator: r.validateDecision });
   r.claims.install();
@@ -58,8 +60,7 @@ export async function publicRemittance(input: EnterpriseVerificationInput, run: 
     },
   });
 
-  if (input.resume) resume(r, input.resume);
-  else {
+  if (!input.resume) {
     r.faceDeadline = Date.now() + input.timings.instantMethodTtlMs;
     await qr.issue();
     run.markOpened();
@@ -163,10 +164,9 @@ function rollOver(r: Remittance): Promise<never> {
   return continueAsNewWith<EnterpriseVerificationWorkflow>({ ...input, resume });
 }
 
-/** A run continued as new: the process is open, in its review round, under the claim its predecessor held. */
+/** A run continued as new (its kernel state is resumed by the workflow): in its review round, under the claim its predecessor held. */
 function resume(r: Remittance, from: NonNullable<EnterpriseVerificationInput['resume']>): void {
   const { review, claim } = from.run;
-  r.run.resumeFrom(from.run);
   r.round = review.round;
   r.review = { id: review.id, dueAt: review.dueAt };
   r.claims.restore(claim);
