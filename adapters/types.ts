@@ -84,8 +84,17 @@ export interface PayoutRequest {
 export interface BankProvider {
   /** Orders a payout from the platform's account; the bank answers later by callback (settled or refused). */
   payout(request: PayoutRequest): Promise<{ requestId: string; status: 'pending' | 'settled' | 'refused' }>;
-  /** Sends an incoming transfer back to its sender. Idempotent by requestId. */
-  refund(request: { requestId: string; transferId: string }): Promise<void>;
+  /**
+   * Sends an incoming transfer back to its sender, at most once per transfer. `refused`: the bank will never
+   * send it (the sender's account no longer takes money); an outage throws instead, to be retried.
+   */
+  refund(request: { requestId: string; transferId: string }): Promise<{ status: 'refunded' | 'refused' }>;
+  /**
+   * Opens a virtual sub-account of the platform's collection account, dedicated to one verification: money sent
+   * to it is reported with it as the destination. Numbers are digits only and never handed out twice. Idempotent
+   * by requestId.
+   */
+  openCollectionAccount(request: { requestId: string; reference: string }): Promise<{ accountNumber: string }>;
 }
 
 export type NotificationChannel = 'email' | 'sms' | 'wechat';

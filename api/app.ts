@@ -13,6 +13,7 @@ import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { refundStarter } from '../platform/refunds';
 import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
 import { securityHeaders, unauthenticatedRateLimit } from './hardening';
@@ -105,7 +106,7 @@ export function buildApp(deps: AppDeps): Express {
     taskQueue: deps.temporal.taskQueue,
     cipher: deps.cipher,
     secrets: config.secrets.callbackSecrets,
-    platformAccountNumber: config.platformAccount.accountNumber,
+    refunds: refundStarter({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, db }),
     logger,
     metrics,
   });

@@ -154,7 +154,7 @@ export interface EnterpriseVerificationInput {
   applicant: EnterpriseApplicant;
   identityHash: string;
   timings: EnterpriseTimings;
-  /** The platform's collection account shown for recharge verification. */
+  /** The platform's collection account: its name and bank. A recharge shows a sub-account of its own under it (runs from before dedicated accounts show this number). */
   collectionAccount: PayerAccount;
   /** Business-calendar days the operator added (holidays announced before the calendar package carries them). */
   calendar?: { holidays?: string[]; workdays?: string[] };
@@ -203,9 +203,19 @@ export type ProviderEvent =
   | (EventBase & { provider: 'wechat'; type: 'official_account.authorized'; certified: boolean; enterpriseName: string })
   | BankEvent;
 
-/** Bank events carry no QR ticket: transfers are routed by the paying account, payouts by their reference. */
+/** Bank events carry no QR ticket: transfers are routed by the collection account they reached, payouts by their reference. */
 export type BankEvent =
-  | { eventId: string; provider: 'bank'; type: 'transfer.received'; occurredAt: string; transferId: string; amountFen: number; fromAccountName: string }
+  | {
+      eventId: string;
+      provider: 'bank';
+      type: 'transfer.received';
+      occurredAt: string;
+      transferId: string;
+      amountFen: number;
+      fromAccountName: string;
+      /** Sent from the paying account the enterprise confirmed (absent in signals from before dedicated collection accounts: they were routed by it). */
+      fromConfirmedAccount?: boolean;
+    }
   | { eventId: string; provider: 'bank'; type: 'payout.settled'; occurredAt: string; requestId: string }
   | { eventId: string; provider: 'bank'; type: 'payout.refused'; occurredAt: string; requestId: string; reason: string };
 

@@ -51,9 +51,12 @@ describe('WeChat Official Account', () => {
     // Admins see the personal fields in full.
     const asAdmin = await get(v.id, KEYS.admin);
     expect(asAdmin.subject.contact.mobile).toBe('+8613912345678');
-    // Notified by email and SMS (the message centre is listed separately).
-    const sent = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items;
-    expect(sent.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+    // Notified by email and SMS (the message centre is listed separately), just after the outcome is written.
+    const sent = await eventually(async () => {
+      const items = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items;
+      expect(items.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+      return items;
+    });
     expect(sent.find((n: { channel: string }) => n.channel === 'sms').recipient).toBe('139****5678');
   });
 
