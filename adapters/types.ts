@@ -59,16 +59,23 @@ export interface OcrProvider {
 }
 
 export interface RegistryRecord {
+  /** The enterprise's unified social credit code, whichever code it was looked up by. */
   creditCode: string;
   name: string;
   legalRepresentative: { name: string; idNumber: string };
   /** e.g. 存续 / active, 注销 / deregistered */
   status: string;
+  /** Registration numbers and organisation codes the enterprise was registered under before its credit code, where the registry lists them. */
+  formerCodes?: string[];
 }
 
 export interface RegistryProvider {
-  /** The business registry's record of a credit code, or null when it does not know the code (yet). */
-  lookup(creditCode: string): Promise<RegistryRecord | null>;
+  /**
+   * The business registry's record of an enterprise, looked up by its credit
+   * code or by a registration number / organisation code it maps to one; null
+   * when it knows neither (a newly issued licence, an unmapped old code).
+   */
+  lookup(code: string): Promise<RegistryRecord | null>;
 }
 
 export interface PayoutRequest {

@@ -122,6 +122,8 @@ export function buildApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     readModel,
     cipher: deps.cipher,
+    // Asked for the credit code behind a registration number or organisation code (one enterprise, one identity).
+    registry: providers.service.registry,
     timings: config.timings,
     assertUploadOf: uploads.assertUploadOf,
     collectionAccount: config.platformAccount,
@@ -138,7 +140,7 @@ export function buildApp(deps: AppDeps): Express {
   changeRoutes(routeDeps, buildChangeService(processDeps));
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
-  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });
+  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, registry: providers.service.registry, db });
   webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), { httpsOnly: config.webhooks.httpsOnly });
   if (config.sandbox.enabled) {
     // Both sandboxes answer `processed` the same way: one watch over the read model and Temporal.

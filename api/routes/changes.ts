@@ -25,6 +25,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
         description:
           'UNDERAGE, ID_NUMBER_INVALID, INTERNATIONAL_SITE_REQUIRED for the new person; CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE, PAYER_ACCOUNT_NAME_MISMATCH for the new enterprise; VALIDATION_FAILED for a new subject that is the current one, or an upload id that is not an upload of this account with the purpose named',
       },
+      503: { description: 'PROVIDER_UNAVAILABLE: the new enterprise presents a registration number or organisation code and the business registry, which maps it to its credit code, cannot be reached' },
     },
     handler: async ({ principal, params, body, seed }) => ({ status: 201, body: await changes.create(principal, params.accountId, body, seed) }),
   });
@@ -87,6 +88,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
       200: { description: 'The change, verifying_new_subject', schema: ChangeSchema },
       409: { description: 'PROCESS_NOT_OPEN: the change is not awaiting its new subject' },
       422: { description: 'CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE, ID_NUMBER_INVALID, PAYER_ACCOUNT_NAME_MISMATCH; VALIDATION_FAILED when the name or code is not the declared newEnterprise’s, or an upload id is not of this account' },
+      503: { description: 'PROVIDER_UNAVAILABLE: the new enterprise presents a registration number or organisation code and the business registry, which maps it to its credit code, cannot be reached' },
     },
     handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitNewSubject(principal, params.id, body) }),
   });

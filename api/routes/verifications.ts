@@ -24,6 +24,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
         description:
           'ID_NUMBER_INVALID, CREDIT_CODE_INVALID (a format or check character), UNDERAGE, INTERNATIONAL_SITE_REQUIRED, METHOD_NOT_ELIGIBLE, PAYER_ACCOUNT_NAME_MISMATCH; VALIDATION_FAILED for an upload id that is not an upload of this account with the purpose named',
       },
+      503: { description: 'PROVIDER_UNAVAILABLE: the enterprise presents a registration number or organisation code and the business registry, which maps it to its credit code, cannot be reached' },
     },
     handler: async ({ principal, params, body, seed }) => ({
       status: 201,

@@ -4,7 +4,6 @@ import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
 import { appError } from '../../domain/errors';
 import { parseYuan } from '../../domain/money';
 import type { ProcessTimings } from '../../platform/config';
-import type { PiiCipher } from '../../platform/crypto';
 import { idFromSeed } from '../../platform/ids';
 import {
   awaitOpenedUpdate,
@@ -27,13 +26,12 @@ import type { ReadModel } from '../read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../schemas';
 import { verificationView } from '../views';
 import { startAndAwaitOpened, updateProcess } from './process-start';
-import { individualIdentityHash, mainlandPerson, verificationTimings } from './verification-inputs';
+import { individualIdentityHash, mainlandPerson, verificationTimings, type EnterpriseIdentityDeps } from './verification-inputs';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './verification-requests';
 
-export interface VerificationServiceDeps {
+export interface VerificationServiceDeps extends EnterpriseIdentityDeps {
   temporal: { client: Client; taskQueue: string };
   readModel: ReadModel;
-  cipher: PiiCipher;
   timings: ProcessTimings;
   /** Checks an upload id belongs to the account and has one of the purposes (422 otherwise). */
   assertUploadOf: (accountId: string, uploadId: string, purposes: readonly string[], path: string) => Promise<unknown>;
