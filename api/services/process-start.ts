@@ -65,7 +65,7 @@ export interface UpdateRequest<Ret, Args extends unknown[]> {
  * it with the first Update's outcome instead of applying it again. A request
  * without a key has a random seed: its own id.
  */
-const updateIdOf = (update: { name: string }, seed: string): string => `${update.name}/${seed}`;
+export const updateIdOf = (update: { name: string }, seed: string): string => `${update.name}/${seed}`;
 
 type ExecuteUpdate<Ret, Args extends unknown[]> = (update: UpdateDefinition<Ret, Args>, options: WorkflowUpdateOptions & { args: Args }) => Promise<Ret>;
 
