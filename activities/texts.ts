@@ -26,6 +26,7 @@ export const REASON_TEXTS: Record<string, string> = {
   REMITTANCE_AMOUNT_MISMATCH: '金额两次不一致 (two wrong amounts)',
   PROVIDER_UNAVAILABLE: '认证服务暂时无法访问 (a verification provider stayed unreachable); 请稍后重新发起 (please start again later)',
   INTERNAL_ERROR: '系统内部错误 (an internal error ended this verification)',
+  TERMINATED: '运维人员终止了本次流程 (an operator ended this process); 请重新发起 (please start again)',
 };
 
 export function verifiedMessage(method: string) {

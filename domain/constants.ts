@@ -117,6 +117,8 @@ export const ErrorCode = {
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   // the process hit a permanent failure of the service itself (a record it needs is gone); logged, and the user may start again
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  // an operator ended the process's workflow run (terminated in the Temporal UI); the reconciler closed it
+  TERMINATED: 'TERMINATED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -133,6 +135,7 @@ export const FAILURE_REASONS = [
   ErrorCode.UNDERAGE,
   ErrorCode.PROVIDER_UNAVAILABLE,
   ErrorCode.INTERNAL_ERROR,
+  ErrorCode.TERMINATED,
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -176,7 +176,21 @@ export const WorkflowTypes = {
   individualVerification: 'individualVerification',
   enterpriseVerification: 'enterpriseVerification',
   refundTransfer: 'refundTransfer',
+  reconcile: 'reconcile',
 } as const;
+
+/** The reconciler's schedule and the workflow id its runs start under (the schedule appends the time), per task queue. */
+export const reconcilerScheduleId = (taskQueue: string) => `reconciler/${taskQueue}`;
+export interface ReconcileInput {
+  /** A refund decided longer ago than this whose workflow is not running is started again. */
+  refundGraceMs: number;
+}
+export interface ReconcileReport {
+  checked: number;
+  closed: string[];
+  restartedRefunds: string[];
+}
+export type ReconcileWorkflow = (input: ReconcileInput) => Promise<ReconcileReport>;
 
 export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { opened: false; code: OpenRefusal };
 

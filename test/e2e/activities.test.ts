@@ -13,6 +13,8 @@ import { createLogger } from '../../platform/logger';
 import { createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
 import { receiveTransfer } from '../../platform/money-ledger';
+import type { WorkflowInspector } from '../../platform/workflow-inspector';
+import type { WorkflowRunStatus } from '../../domain/stranded-runs';
 import { expectTransfer, openVerification } from '../../activities/repository';
 import { mainlandId, uniqueAccount } from '../support/http';
 
@@ -24,6 +26,17 @@ let db: Knex;
 let acts: Activities;
 /** Refund workflows the activities asked for (none is started here). */
 const refundsStarted: string[] = [];
+/** What the reconciler is told about workflows: RUNNING unless a test says otherwise. */
+const statuses = new Map<string, WorkflowRunStatus>();
+const described: string[] = [];
+let runningListed: Set<string> | null = null;
+const inspector: WorkflowInspector = {
+  statusOf: async (workflowId) => {
+    described.push(workflowId);
+    return statuses.get(workflowId) ?? 'RUNNING';
+  },
+  runningProcessIds: async () => runningListed,
+};
 
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 4 } });
@@ -36,6 +49,7 @@ beforeAll(() => {
     providers,
     storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-'))),
     refunds: { start: async (ids) => void refundsStarted.push(...ids) },
+    inspector,
   });
   // Each call runs inside an activity context, as on a worker.
   const env = new MockActivityEnvironment();
@@ -131,26 +145,27 @@ describe('activities are idempotent', () => {
   });
 });
 
-describe('the money ledger: every fen a recharge holds is settled once, by the transaction that frees the account', () => {
-  /** An open recharge verification waiting at its own collection account. */
-  async function openRecharge(payerHash = randomBytes(8).toString('hex')) {
-    const args = { ...openArgs(), method: 'recharge' };
-    await acts.openIndividualVerification(args);
-    const collectionAccount = `1105018800${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`;
-    await expectTransfer(db, { verificationId: args.verificationId, workflowId: args.workflowId, accountId: args.accountId, fromAccountHash: payerHash, amountFen: 37, collectionAccount });
-    return { ...args, collectionAccount, payerHash };
-  }
-  const arrive = (r: { collectionAccount: string; payerHash: string }, amountFen: number, fromAccountHash = r.payerHash) =>
-    receiveTransfer(db, { transferId: newId('trf'), amountFen, toAccount: r.collectionAccount, fromAccountHash });
-  const stateOf = async (transferId: string) => (await db('received_transfers').where({ transfer_id: transferId }).first()).state as string;
-  const held = (reception: Awaited<ReturnType<typeof arrive>>) => {
-    if (reception.kind !== 'held') throw new Error(`not held: ${reception.kind}`);
-    return reception;
-  };
-  async function transferIdsOf(verificationId: string) {
-    return (await db('received_transfers').where({ verification_id: verificationId }).orderBy('received_at')).map((r: { transfer_id: string }) => r.transfer_id);
-  }
+/** An open recharge verification waiting at its own collection account. */
+async function openRecharge(payerHash = randomBytes(8).toString('hex')) {
+  const args = { ...openArgs(), method: 'recharge' };
+  await acts.openIndividualVerification(args);
+  const collectionAccount = `1105018800${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`;
+  await expectTransfer(db, { verificationId: args.verificationId, workflowId: args.workflowId, accountId: args.accountId, fromAccountHash: payerHash, amountFen: 37, collectionAccount });
+  return { ...args, collectionAccount, payerHash };
+}
+const arrive = (r: { collectionAccount: string; payerHash: string }, amountFen: number, fromAccountHash = r.payerHash) =>
+  receiveTransfer(db, { transferId: newId('trf'), amountFen, toAccount: r.collectionAccount, fromAccountHash });
+const stateOf = async (transferId: string) => (await db('received_transfers').where({ transfer_id: transferId }).first()).state as string;
+const held = (reception: Awaited<ReturnType<typeof arrive>>) => {
+  if (reception.kind !== 'held') throw new Error(`not held: ${reception.kind}`);
+  return reception;
+};
+async function transferIdsOf(verificationId: string) {
+  return (await db('received_transfers').where({ verification_id: verificationId }).orderBy('received_at')).map((r: { transfer_id: string }) => r.transfer_id);
+}
 
+
+describe('the money ledger: every fen a recharge holds is settled once, by the transaction that frees the account', () => {
   it('holds money reaching an open recharge’s own collection account, says whether it came from the confirmed payer, and records it once', async () => {
     const r = await openRecharge();
     const first = held(await arrive(r, 37));
@@ -236,5 +251,85 @@ describe('the money ledger: every fen a recharge holds is settled once, by the t
     const rows = await db('received_transfers').where({ to_account: r.collectionAccount });
     expect(rows).toHaveLength(20);
     expect(rows.filter((row: { state: string }) => row.state !== 'refund_due')).toEqual([]);
+  });
+});
+
+describe('the reconciler: every run closes (SPEC §10)', () => {
+  const messagesOf = async (accountId: string) => (await db('messages').where({ account_id: accountId }).select('title')).map((m: { title: string }) => m.title);
+
+  it('closes a recharge whose workflow was terminated: failed TERMINATED, the account free, its money sent back, the user told; once', async () => {
+    const r = await openRecharge();
+    await arrive(r, 12);
+    const [held] = await transferIdsOf(r.verificationId);
+    statuses.set(r.workflowId, 'TERMINATED');
+    const sweep = await acts.reconcileProcesses();
+    expect(sweep.closed).toContain(r.verificationId);
+    expect(await db('verifications').where({ id: r.verificationId }).first()).toMatchObject({ status: 'failed', failure_reason: 'TERMINATED', step: null });
+    expect(await db('accounts').where({ id: r.accountId }).first()).toMatchObject({ open_process_id: null });
+    expect(await stateOf(held!)).toBe('refund_due');
+    expect(refundsStarted).toContain(held);
+    expect(await messagesOf(r.accountId)).toEqual([expect.stringContaining('failed')]);
+    // The next sweep finds nothing more to do for it.
+    expect((await acts.reconcileProcesses()).closed).not.toContain(r.verificationId);
+  });
+
+  it.each<[WorkflowRunStatus, string]>([
+    ['FAILED', 'INTERNAL_ERROR'],
+    ['TIMED_OUT', 'INTERNAL_ERROR'],
+    ['NOT_FOUND', 'INTERNAL_ERROR'],
+  ])('a run that is %s outside its code closes %s; a running one is left alone', async (status, reason) => {
+    const stranded = openArgs();
+    const running = openArgs();
+    await acts.openIndividualVerification(stranded);
+    await acts.openIndividualVerification(running);
+    statuses.set(stranded.workflowId, status);
+    await acts.reconcileProcesses();
+    expect(await db('verifications').where({ id: stranded.verificationId }).first()).toMatchObject({ status: 'failed', failure_reason: reason });
+    expect(await db('verifications').where({ id: running.verificationId }).first()).toMatchObject({ status: 'in_progress' });
+  });
+
+  it('closes a change whose workflow was terminated, withdraws its open review, and tells the user by email and SMS', async () => {
+    const accountId = uniqueAccount('rcn');
+    const changeId = newId('chg');
+    await db('accounts').insert({ id: accountId, open_process_kind: 'change', open_process_id: changeId });
+    await db('changes').insert({ id: changeId, account_id: accountId, workflow_id: `change/${changeId}`, type: 'enterprise_name_change', status: 'in_progress', request: '{}', expires_at: new Date(Date.now() + 86_400_000) });
+    const reviewId = newId('rev');
+    await db('reviews').insert({ id: reviewId, kind: 'enterprise_name_change', account_id: accountId, process_id: changeId, workflow_id: `change/${changeId}`, status: 'open', applicant: '{}', materials: '[]', due_at: new Date() });
+    statuses.set(`change/${changeId}`, 'TERMINATED');
+    await acts.reconcileProcesses();
+    expect(await db('changes').where({ id: changeId }).first()).toMatchObject({ status: 'failed', failure_reason: 'TERMINATED' });
+    expect(await db('accounts').where({ id: accountId }).first()).toMatchObject({ open_process_id: null });
+    expect(await db('reviews').where({ id: reviewId }).first()).toMatchObject({ status: 'revoked' });
+    expect((await db('notifications').where({ account_id: accountId }).select('channel')).map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
+  });
+
+  it('describes only what visibility does not list as running', async () => {
+    const listed = openArgs();
+    await acts.openIndividualVerification(listed);
+    runningListed = new Set([listed.workflowId]);
+    statuses.set(listed.workflowId, 'TERMINATED');
+    try {
+      await acts.reconcileProcesses();
+    } finally {
+      runningListed = null;
+    }
+    expect(described).not.toContain(listed.workflowId);
+    expect(await db('verifications').where({ id: listed.verificationId }).first()).toMatchObject({ status: 'in_progress' });
+  });
+
+  it('starts again a refund whose workflow was terminated or is gone; leaves running and completed ones', async () => {
+    const ids = { terminated: newId('trf'), gone: newId('trf'), running: newId('trf'), completed: newId('trf') };
+    const old = new Date(Date.now() - 10 * 60_000);
+    for (const [kind, id] of Object.entries(ids)) {
+      await db('received_transfers').insert({ transfer_id: id, amount_fen: 5, to_account: '1', from_account_hash: 'x', state: 'refunding', settled_at: old });
+      statuses.set(`refund/${id}`, ({ terminated: 'TERMINATED', gone: 'NOT_FOUND', running: 'RUNNING', completed: 'COMPLETED' } as const)[kind as keyof typeof ids]);
+    }
+    const { restarted } = await acts.reconcileRefunds({ olderThanMs: 60_000 });
+    expect(restarted.filter((id) => Object.values(ids).includes(id)).sort()).toEqual([ids.terminated, ids.gone].sort());
+    // Decided just now: its refund is still being started by whoever decided it.
+    const fresh = newId('trf');
+    await db('received_transfers').insert({ transfer_id: fresh, amount_fen: 5, to_account: '1', from_account_hash: 'x', state: 'refund_due', settled_at: new Date() });
+    statuses.set(`refund/${fresh}`, 'NOT_FOUND');
+    expect((await acts.reconcileRefunds({ olderThanMs: 60_000 })).restarted).not.toContain(fresh);
   });
 });
