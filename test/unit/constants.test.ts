@@ -31,6 +31,8 @@ const SPEC_FAILURE_REASONS = [
   'IDENTITY_MISMATCH', 'BANK_CARD_REQUIRED', 'FACE_MISMATCH', 'ENTERPRISE_NAME_MISMATCH',
   'LEGAL_PERSON_MISMATCH', 'ENTERPRISE_NOT_IN_REGISTRY', 'BANK_ACCOUNT_INVALID',
   'REMITTANCE_AMOUNT_MISMATCH', 'IDENTITY_QUOTA_EXCEEDED', 'UNDERAGE', 'PROVIDER_UNAVAILABLE',
+  // Added with SPEC §10: an operator ended the run (the reconciler closes it).
+  'TERMINATED',
 ];
 /** Refusals the service adds to SPEC §9's: no QR refresh left, already verified, a dependency out of reach (503). */
 const SERVICE_REQUEST_CODES = ['QR_REFRESH_LIMIT', 'ALREADY_VERIFIED', 'SERVICE_UNAVAILABLE'];
