@@ -13,6 +13,7 @@ import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { unsettledMoney } from '../platform/money-ledger';
 import { refundStarter } from '../platform/refunds';
 import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
@@ -134,6 +135,7 @@ export function buildApp(deps: AppDeps): Express {
   const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs });
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
   metrics.registerOpenProcesses(() => openProcessCounts(db));
+  metrics.registerUnsettledMoney(() => unsettledMoney(db));
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);

@@ -207,3 +207,12 @@ export async function unfinishedRefunds(db: Knex, olderThanMs: number, limit = 5
     .limit(limit)
     .select('transfer_id', 'state');
 }
+
+/** Money not settled for good, by state: what `money_unsettled_*` metrics show operators (refund_refused needs one). */
+export async function unsettledMoney(db: Knex): Promise<{ state: string; count: number; fen: number }[]> {
+  const rows = await transfers(db)
+    .whereIn('state', ['held', 'matched', 'refund_due', 'refunding', 'refund_refused'])
+    .groupBy('state')
+    .select<{ state: string; count: string | number; fen: string | number }[]>('state', db.raw('count(*) as count'), db.raw('coalesce(sum(amount_fen), 0) as fen'));
+  return rows.map((r) => ({ state: r.state, count: Number(r.count), fen: Number(r.fen) }));
+}
