@@ -32,7 +32,7 @@ export function maskedChangeRequest(request: ChangeRequest): { masked: Record<st
   return { masked, sealedPeople };
 }
 
-export function createChangeActivities(deps: { db: Knex; cipher: PiiCipher; providers: Providers }) {
+export function createChangeActivities(deps: { db: Knex; cipher: PiiCipher; providers: Providers; startDueRefunds: (verificationIds: string[]) => Promise<void> }) {
   const { db, cipher, providers } = deps;
 
   async function loadChange(changeId: string): Promise<changes.ChangeRow> {
@@ -74,16 +74,20 @@ export function createChangeActivities(deps: { db: Knex; cipher: PiiCipher; prov
 
     async finishChange(args: { changeId: string; revision: number; outcome: changes.ChangeEnd }): Promise<changes.ChangeTerminal> {
       const row = await loadChange(args.changeId);
-      return changes.finishChange(db, { ...args, message: changeNotice(row.type, args.outcome.status, args.outcome.failureReason) });
+      const outcome = await changes.finishChange(db, { ...args, message: changeNotice(row.type, args.outcome.status, args.outcome.failureReason) });
+      await deps.startDueRefunds(await changes.changeVerificationIds(db, row.id));
+      return outcome;
     },
 
     /** The switch: one transaction (see subject-switch.ts). */
     async completeChange(args: { changeId: string; revision: number }): Promise<SwitchResult> {
       const row = await loadChange(args.changeId);
-      return switchSubject(db, cipher, {
+      const outcome = await switchSubject(db, cipher, {
         ...args,
         messages: { completed: changeNotice(row.type, 'completed', null), quotaExceeded: changeNotice(row.type, 'failed', 'IDENTITY_QUOTA_EXCEEDED') },
       });
+      await deps.startDueRefunds(await changes.changeVerificationIds(db, row.id));
+      return outcome;
     },
 
     /** A review round of the change's materials; its id derives from the workflow and round, so a retry opens it once. */

@@ -5,6 +5,7 @@ import { endProcessRow, recordProgress } from './repository';
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { processEvent, recordAudit } from '../platform/audit';
 import { recordProcessEvent, type ProcessRecord } from '../platform/webhook-events';
+import { RefundReason, settleHeld } from '../platform/money-ledger';
 
 /**
  * The read model of changes of subject (SPEC §5): opening one claims the
@@ -104,8 +105,25 @@ export async function lockChange(trx: Knex.Transaction, changeId: string): Promi
   return c;
 }
 
-/** Writes the change's outcome, frees the account's slot and posts the outcome to the message centre. */
-export async function closeChange(trx: Knex.Transaction, c: ChangeRow, revision: number, outcome: ChangeTerminal, message: AccountMessage): Promise<void> {
+/**
+ * Writes the change's outcome, frees the account's slot, settles the money its
+ * verifications still hold (a recharge matched for a switch that did not
+ * happen goes back) and posts the outcome to the message centre.
+ */
+export async function closeChange(
+  trx: Knex.Transaction,
+  c: ChangeRow,
+  revision: number,
+  outcome: ChangeTerminal,
+  message: AccountMessage,
+  reason: RefundReason = RefundReason.processEnded,
+): Promise<void> {
   await endProcessRow(trx, 'changes', c, revision, outcome);
+  await settleHeld(trx, { verificationIds: await changeVerificationIds(trx, c.id), reason });
   await postMessage(trx, c.account_id, `change/${c.id}/${outcome.status}`, message);
+}
+
+/** The verifications a change ran for its new subject. */
+export async function changeVerificationIds(db: Knex, changeId: string): Promise<string[]> {
+  return (await db('verifications').where({ change_id: changeId }).select<{ id: string }[]>('id')).map((r) => r.id);
 }

@@ -9,6 +9,8 @@ import { sameEntityName } from '../domain/entity-name';
 
 export type { RegistryCheck };
 import type { PiiCipher } from '../platform/crypto';
+import { dueRefunds, mayRefund, recordRefundOutcome, refundHeld, type RefundReason } from '../platform/money-ledger';
+import type { RefundStarter } from '../platform/refunds';
 import { idFromSeed } from '../platform/ids';
 import type { VerificationRow } from '../platform/tables';
 import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../workflows/messages';
@@ -23,6 +25,7 @@ export interface EnterpriseActivityDeps {
   cipher: PiiCipher;
   providers: Providers;
   storage: FileStorage;
+  refunds: RefundStarter;
 }
 
 
@@ -107,31 +110,51 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       };
     },
 
-    /** Recharge: the transfer this verification waits for, found later by the paying account's keyed hash. */
-    async expectTransfer(args: { verificationId: string; workflowId: string; amountFen: number }): Promise<void> {
-      const payer = sealedOf(await loadVerification(args.verificationId)).payerAccount;
+    /** Recharge: a collection account of its own at the bank, for this verification only (idempotent by request id). */
+    async openCollectionAccount(args: { requestId: string; reference: string }): Promise<{ accountNumber: string }> {
+      return providers.bank.openCollectionAccount(args);
+    },
+
+    /**
+     * Recharge: the transfer this verification waits for, at its own collection account (none for runs from before
+     * dedicated accounts), from the paying account the enterprise confirmed (its keyed hash).
+     */
+    async expectTransfer(args: { verificationId: string; workflowId: string; amountFen: number; collectionAccount?: string }): Promise<void> {
+      const row = await loadVerification(args.verificationId);
+      const payer = sealedOf(row).payerAccount;
       if (!payer) throw invalidRequest('a recharge verification without a payer account');
       await repo.expectTransfer(db, {
         verificationId: args.verificationId,
         workflowId: args.workflowId,
+        accountId: row.account_id,
         fromAccountHash: bankAccountHash(cipher, payer.accountNumber),
         amountFen: args.amountFen,
+        collectionAccount: args.collectionAccount ?? null,
       });
+    },
+
+    /** A transfer the recharge holds but will not keep (wrong amount, another payer): due back, through its refund workflow. */
+    async returnTransfer(args: { verificationId: string; transferId: string; reason: RefundReason }): Promise<void> {
+      await refundHeld(db, args);
+      await deps.refunds.start(await dueRefunds(db, [args.verificationId]), args.reason);
     },
 
     /**
      * Sends an incoming transfer back, by one request id per transfer (the bank
-     * refunds it at most once). Money credited to a balance is the account's:
-     * whoever orders a refund of it (a redelivered callback, a late transfer), it stays.
+     * refunds it at most once). Money a balance holds, or a change's switch
+     * awaits, stays: whoever orders a refund of it, nothing is sent. A bank that
+     * refuses for good leaves it `refund_refused` in the ledger, for operators.
      */
-    async refundTransfer(args: { transferId: string; requestId: string }): Promise<void> {
-      const credited: unknown = await db('ledger_entries').where({ reference: args.transferId }).first('id');
-      if (credited) {
-        log.warn('refund skipped: the transfer was credited to a balance', { transferId: args.transferId });
-        return;
+    async refundTransfer(args: { transferId: string; requestId: string }): Promise<{ outcome: 'refunded' | 'kept' | 'refused' }> {
+      if (!(await mayRefund(db, args.transferId))) {
+        log.warn('refund skipped: the transfer is credited or held', { transferId: args.transferId });
+        return { outcome: 'kept' };
       }
-      await providers.bank.refund(args);
-      log.info('transfer refunded', { transferId: args.transferId });
+      const { status } = await providers.bank.refund(args);
+      await recordRefundOutcome(db, args.transferId, status === 'refused' ? 'refund_refused' : 'refunded');
+      if (status === 'refused') log.error('the bank refused the refund for good: the money waits for an operator', { transferId: args.transferId });
+      else log.info('transfer refunded', { transferId: args.transferId });
+      return { outcome: status === 'refused' ? 'refused' : 'refunded' };
     },
 
     /** Orders the verification payout. Idempotent by request id at the bank: a retry after a crash never pays twice. */

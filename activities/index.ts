@@ -3,6 +3,10 @@ import { log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
+import { dueRefunds } from '../platform/money-ledger';
+import type { RefundStarter } from '../platform/refunds';
+import type { WorkflowInspector } from '../platform/workflow-inspector';
+import { createReconcileActivities } from './reconcile';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
@@ -16,6 +20,10 @@ export interface ActivityDeps {
   cipher: PiiCipher;
   providers: Providers;
   storage: FileStorage;
+  /** Starts the refund workflows of money a closing decided to send back. */
+  refunds: RefundStarter;
+  /** What the reconciler asks Temporal about runs (their status by workflow id). */
+  inspector: WorkflowInspector;
   /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */
   faults?: { pauseAfter: string[] };
 }
@@ -54,10 +62,16 @@ export interface IssueQrArgs {
  */
 export function createActivities(deps: ActivityDeps) {
   const { db, cipher, providers } = deps;
+  /** Money a closing decided to send back: its refunds start once that decision is committed (a retry starts what a crash left). */
+  const startDueRefunds = async (verificationIds: string[]) => deps.refunds.start(await dueRefunds(db, verificationIds), 'the process that held it ended');
+
+  const enterprise = createEnterpriseActivities(deps);
+  const change = createChangeActivities({ ...deps, startDueRefunds });
 
   return {
-    ...createEnterpriseActivities(deps),
-    ...createChangeActivities(deps),
+    ...enterprise,
+    ...change,
+    ...createReconcileActivities({ db, inspector: deps.inspector, refunds: deps.refunds, notify: { enterprise: (args) => enterprise.notifyEnterprise(args), change: (args) => change.notifyChange(args) } }),
     ...createWebhookActivities(deps),
 
     async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
@@ -129,6 +143,7 @@ export function createActivities(deps: ActivityDeps) {
           quotaExceeded: outcomeMessage({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' }),
         },
       });
+      await startDueRefunds([args.verificationId]);
       return outcome;
     },
 
@@ -144,6 +159,7 @@ export function createActivities(deps: ActivityDeps) {
         outcome: args.outcome,
         message: outcomeMessage(args.outcome),
       });
+      await startDueRefunds([args.verificationId]);
       return outcome;
     },
   };

@@ -7,6 +7,7 @@ import { recordProcessEvent, type ProcessRecord } from '../platform/webhook-even
 import { ensureAccount, postMessage, type AccountMessage } from './accounts';
 import { recordMissing } from './failures';
 import { announceClosed } from './process-closed';
+import { RefundReason, settleHeld } from '../platform/money-ledger';
 
 export type { VerificationRow };
 export { postMessage, type AccountMessage };
@@ -170,16 +171,20 @@ export interface TerminalRecord {
   failureReason: string | null;
 }
 
+/** What a closing does with the money the verification holds (recharge): see platform/money-ledger.ts `settleHeld`. */
+export type Settlement = Omit<Parameters<typeof settleHeld>[1], 'verificationIds'>;
+
 async function closeVerification(
   trx: Knex.Transaction,
   v: VerificationRow,
   revision: number,
   outcome: TerminalRecord,
   message: AccountMessage,
+  settlement: Settlement = { reason: RefundReason.processEnded },
 ) {
   await endProcessRow(trx, 'verifications', v, revision, outcome);
-  // From now on a transfer from the payer account is not this process's: it is refunded.
-  await trx('expected_transfers').where({ verification_id: v.id }).update({ status: 'closed' });
+  // What it holds is settled in the transaction that frees the account; from now on its collection account refunds.
+  if (v.method === 'recharge') await settleHeld(trx, { verificationIds: [v.id], ...settlement });
   // A change's verification of its new subject: the change tells the user its own outcome.
   if (!v.change_id) await postMessage(trx, v.account_id, `verification/${v.id}/${outcome.status}`, message);
 }
@@ -206,24 +211,17 @@ export async function completeVerification(
       // The change's switch binds the identity, writes the account and credits the transfer, in one transaction.
       if (args.credit) await trx('verifications').where({ id: v.id }).update({ pending_credit: JSON.stringify(args.credit) });
       const outcome: TerminalRecord = { status: 'verified', failureReason: null };
-      await closeVerification(trx, v, args.revision, outcome, args.messages.verified);
+      await closeVerification(trx, v, args.revision, outcome, args.messages.verified, { reason: RefundReason.processEnded, ...(args.credit ? { keepForSwitch: args.credit.reference } : {}) });
       return outcome;
     }
     const quota = await lockIdentity(trx, v.identity_hash, v.subject_type);
     if (quota.used >= quota.limit) {
       const outcome: TerminalRecord = { status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' };
-      await closeVerification(trx, v, args.revision, outcome, args.messages.quotaExceeded);
+      // Matched, but the identity's quota was used up meanwhile: the money goes back.
+      await closeVerification(trx, v, args.revision, outcome, args.messages.quotaExceeded, { reason: RefundReason.identityQuotaExceeded });
       return outcome;
     }
     await trx('identity_bindings').insert({ identity_hash: v.identity_hash, account_id: v.account_id, verification_id: v.id });
-    if (args.credit) {
-      const inserted = await trx('ledger_entries')
-        .insert({ account_id: v.account_id, amount_fen: args.credit.amountFen, kind: 'recharge_verification', reference: args.credit.reference })
-        .onConflict('reference')
-        .ignore()
-        .returning('id');
-      if (inserted.length > 0) await trx('accounts').where({ id: v.account_id }).increment('balance_fen', args.credit.amountFen);
-    }
     await trx('accounts')
       .where({ id: v.account_id })
       .update({
@@ -238,7 +236,8 @@ export async function completeVerification(
         verification_id: v.id,
       });
     const outcome: TerminalRecord = { status: 'verified', failureReason: null };
-    await closeVerification(trx, v, args.revision, outcome, args.messages.verified);
+    const credit = args.credit ? { transferId: args.credit.reference, accountId: v.account_id, amountFen: args.credit.amountFen } : undefined;
+    await closeVerification(trx, v, args.revision, outcome, args.messages.verified, { reason: RefundReason.processEnded, ...(credit ? { credit } : {}) });
     return outcome;
   });
 }
@@ -263,17 +262,19 @@ export async function finishVerification(
   });
 }
 
-/** Recharge verification: the transfer it waits for, findable by the paying account's keyed hash. */
+/** Recharge verification: the transfer it waits for, at its own collection account, from the paying account (its keyed hash). */
 export async function expectTransfer(
   db: Knex,
-  args: { verificationId: string; workflowId: string; fromAccountHash: string; amountFen: number },
+  args: { verificationId: string; workflowId: string; accountId: string; fromAccountHash: string; amountFen: number; collectionAccount: string | null },
 ): Promise<void> {
   await db('expected_transfers')
     .insert({
       verification_id: args.verificationId,
       workflow_id: args.workflowId,
+      account_id: args.accountId,
       from_account_hash: args.fromAccountHash,
       amount_fen: args.amountFen,
+      collection_account: args.collectionAccount,
       status: 'open',
     })
     .onConflict('verification_id')

@@ -5,7 +5,7 @@ import { maskIdNumber } from '../domain/masking';
 import type { PiiCipher } from '../platform/crypto';
 import type { AccountRow, VerificationRow } from '../platform/tables';
 import type { ChangeRequest } from '../workflows/change-messages';
-import { refundRequestId } from '../workflows/messages';
+import { creditTransfer, RefundReason } from '../platform/money-ledger';
 import { ensureAccount, type AccountMessage } from './accounts';
 import { closeChange, lockChange, terminalOf, type ChangeRow, type ChangeTerminal } from './change-repository';
 import { invalidRequest, recordMissing } from './failures';
@@ -31,10 +31,9 @@ interface NextSubject {
   method: string;
   verificationId: string | null;
   credit: { amountFen: number; reference: string } | null;
-  /** The request id of a refund of the credited transfer, should the switch fail. */
-  refundRequestId: string | null;
 }
 
+/** Runs recorded before the money ledger may carry `refund` (their change workflows then refund it themselves). */
 export type SwitchResult = ChangeTerminal & { refund?: { transferId: string; requestId: string } };
 
 export async function switchSubject(
@@ -55,13 +54,14 @@ export async function switchSubject(
       const quota = await lockIdentity(trx, next.identityHash, next.subjectType);
       if (quota.used >= quota.limit) {
         const outcome = { status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' } as const;
-        await closeChange(trx, c, args.revision, outcome, args.messages.quotaExceeded);
-        return { ...outcome, ...(next.credit && next.refundRequestId ? { refund: { transferId: next.credit.reference, requestId: next.refundRequestId } } : {}) };
+        // A recharge matched for this switch goes back (closeChange settles it).
+        await closeChange(trx, c, args.revision, outcome, args.messages.quotaExceeded, RefundReason.identityQuotaExceeded);
+        return outcome;
       }
       await trx('identity_bindings').where({ account_id: c.account_id }).whereNull('released_at').update({ released_at: trx.fn.now() });
       await trx('identity_bindings').insert({ identity_hash: next.identityHash, account_id: c.account_id, verification_id: next.verificationId, change_id: c.id });
     }
-    if (next.credit) await credit(trx, c.account_id, next.credit);
+    if (next.credit) await creditTransfer(trx, { transferId: next.credit.reference, accountId: c.account_id, amountFen: next.credit.amountFen });
     await trx('accounts')
       .where({ id: c.account_id })
       .update({
@@ -86,15 +86,6 @@ export async function switchSubject(
   });
 }
 
-async function credit(trx: Knex.Transaction, accountId: string, entry: { amountFen: number; reference: string }) {
-  const inserted = await trx('ledger_entries')
-    .insert({ account_id: accountId, amount_fen: entry.amountFen, kind: 'recharge_verification', reference: entry.reference })
-    .onConflict('reference')
-    .ignore()
-    .returning('id');
-  if (inserted.length > 0) await trx('accounts').where({ id: accountId }).increment('balance_fen', entry.amountFen);
-}
-
 /** The account's current sealed fields: the ones a change wrote, else its verification's. */
 async function currentSealed(trx: Knex.Transaction, account: AccountRow): Promise<{ idNumberEnc: string | null; piiEnc: string | null }> {
   if (account.id_number_enc || account.pii_enc) return { idNumberEnc: account.id_number_enc, piiEnc: account.pii_enc };
@@ -103,7 +94,7 @@ async function currentSealed(trx: Knex.Transaction, account: AccountRow): Promis
 }
 
 async function nextSubjectOf(trx: Knex.Transaction, cipher: PiiCipher, c: ChangeRow, account: AccountRow, request: ChangeRequest): Promise<NextSubject> {
-  const same = { subjectType: account.subject_type!, identityHash: account.identity_hash!, method: account.verified_method ?? '', verificationId: account.verification_id, credit: null, refundRequestId: null };
+  const same = { subjectType: account.subject_type!, identityHash: account.identity_hash!, method: account.verified_method ?? '', verificationId: account.verification_id, credit: null };
   switch (request.type) {
     case 'individual_to_enterprise':
     case 'enterprise_entity_change':
@@ -119,7 +110,6 @@ async function nextSubjectOf(trx: Knex.Transaction, cipher: PiiCipher, c: Change
         method: p.idType === 'mainland_id' ? 'face' : 'wechat_qr',
         verificationId: null,
         credit: null,
-        refundRequestId: null,
       };
     }
     case 'enterprise_name_change':
@@ -149,7 +139,6 @@ async function fromVerification(trx: Knex.Transaction, c: ChangeRow): Promise<Ne
     method: v.method,
     verificationId: v.id,
     credit: v.pending_credit,
-    refundRequestId: v.pending_credit ? refundRequestId(v.pending_credit.reference) : null,
   };
 }
 

@@ -27,6 +27,7 @@ export const REASON_TEXTS: Record<string, string> = {
   PAYOUT_NOT_CONFIRMED: '银行未确认打款结果 (the bank confirmed neither the arrival nor the refusal of the payout in time); 请重新发起 (please start again)',
   PROVIDER_UNAVAILABLE: '认证服务暂时无法访问 (a verification provider stayed unreachable); 请稍后重新发起 (please start again later)',
   INTERNAL_ERROR: '系统内部错误 (an internal error ended this verification)',
+  TERMINATED: '运维人员终止了本次流程 (an operator ended this process); 请重新发起 (please start again)',
 };
 
 export function verifiedMessage(method: string) {

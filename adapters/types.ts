@@ -59,16 +59,23 @@ export interface OcrProvider {
 }
 
 export interface RegistryRecord {
+  /** The enterprise's unified social credit code, whichever code it was looked up by. */
   creditCode: string;
   name: string;
   legalRepresentative: { name: string; idNumber: string };
   /** e.g. 存续 / active, 注销 / deregistered */
   status: string;
+  /** Registration numbers and organisation codes the enterprise was registered under before its credit code, where the registry lists them. */
+  formerCodes?: string[];
 }
 
 export interface RegistryProvider {
-  /** The business registry's record of a credit code, or null when it does not know the code (yet). */
-  lookup(creditCode: string): Promise<RegistryRecord | null>;
+  /**
+   * The business registry's record of an enterprise, looked up by its credit
+   * code or by a registration number / organisation code it maps to one; null
+   * when it knows neither (a newly issued licence, an unmapped old code).
+   */
+  lookup(code: string): Promise<RegistryRecord | null>;
 }
 
 export interface PayoutRequest {
@@ -94,8 +101,17 @@ export interface BankProvider {
    * for a retried request id). The bank reports later by callback: sent (the money left), then settled or refused.
    */
   payout(request: PayoutRequest): Promise<PayoutOrder>;
-  /** Sends an incoming transfer back to its sender. Idempotent by requestId. */
-  refund(request: { requestId: string; transferId: string }): Promise<void>;
+  /**
+   * Sends an incoming transfer back to its sender, at most once per transfer. `refused`: the bank will never
+   * send it (the sender's account no longer takes money); an outage throws instead, to be retried.
+   */
+  refund(request: { requestId: string; transferId: string }): Promise<{ status: 'refunded' | 'refused' }>;
+  /**
+   * Opens a virtual sub-account of the platform's collection account, dedicated to one verification: money sent
+   * to it is reported with it as the destination. Numbers are digits only and never handed out twice. Idempotent
+   * by requestId.
+   */
+  openCollectionAccount(request: { requestId: string; reference: string }): Promise<{ accountNumber: string }>;
 }
 
 export type NotificationChannel = 'email' | 'sms' | 'wechat';

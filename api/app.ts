@@ -13,6 +13,8 @@ import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { unsettledMoney } from '../platform/money-ledger';
+import { refundStarter } from '../platform/refunds';
 import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
 import { securityHeaders, unauthenticatedRateLimit } from './hardening';
@@ -105,7 +107,7 @@ export function buildApp(deps: AppDeps): Express {
     taskQueue: deps.temporal.taskQueue,
     cipher: deps.cipher,
     secrets: config.secrets.callbackSecrets,
-    platformAccountNumber: config.platformAccount.accountNumber,
+    refunds: refundStarter({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, db }),
     logger,
     metrics,
   });
@@ -121,6 +123,8 @@ export function buildApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     readModel,
     cipher: deps.cipher,
+    // Asked for the credit code behind a registration number or organisation code (one enterprise, one identity).
+    registry: providers.service.registry,
     timings: config.timings,
     assertUploadOf: uploads.assertUploadOf,
     collectionAccount: config.platformAccount,
@@ -131,13 +135,14 @@ export function buildApp(deps: AppDeps): Express {
   const reviews = buildReviewService({ readModel, client: deps.temporal.client, cipher: deps.cipher, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs });
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
   metrics.registerOpenProcesses(() => openProcessCounts(db));
+  metrics.registerUnsettledMoney(() => unsettledMoney(db));
 
   accountRoutes(routeDeps, accounts);
   verificationRoutes(routeDeps, verifications);
   changeRoutes(routeDeps, buildChangeService(processDeps));
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
-  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, db });
+  adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, registry: providers.service.registry, db });
   webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), { httpsOnly: config.webhooks.httpsOnly });
   if (config.sandbox.enabled) {
     // Both sandboxes answer `processed` the same way: one watch over the read model and Temporal.

@@ -50,7 +50,8 @@ export function commonRefusals(op: OperationShape): Record<number, string[]> {
   }
   const ids = op.params?.includes('id') ?? false;
   if (ids) add(404, 'NOT_FOUND: nothing has this id');
-  if (op.params?.some((name) => name !== 'id') || op.query || op.body) add(422, 'VALIDATION_FAILED: a field breaks this document (errors lists each)');
+  // An Idempotency-Key header is a field too: one that is not 1-255 visible ASCII characters is refused.
+  if (op.params?.some((name) => name !== 'id') || op.query || op.body || op.idempotent) add(422, 'VALIDATION_FAILED: a field breaks this document (errors lists each)');
   if (op.jsonBody) {
     add(400, 'VALIDATION_FAILED: the body is not valid JSON');
     add(413, 'the body is over 1 MB');

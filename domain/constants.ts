@@ -119,6 +119,8 @@ export const ErrorCode = {
   PAYOUT_NOT_CONFIRMED: 'PAYOUT_NOT_CONFIRMED',
   // the process hit a permanent failure of the service itself (a record it needs is gone); logged, and the user may start again
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  // an operator ended the process's workflow run (terminated in the Temporal UI); the reconciler closed it
+  TERMINATED: 'TERMINATED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -136,6 +138,7 @@ export const FAILURE_REASONS = [
   ErrorCode.PROVIDER_UNAVAILABLE,
   ErrorCode.PAYOUT_NOT_CONFIRMED,
   ErrorCode.INTERNAL_ERROR,
+  ErrorCode.TERMINATED,
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -9,6 +9,8 @@ import * as auditEvents from './20261203_0007_audit_events';
 import * as webhooks from './20261203_0008_webhooks';
 import * as openProcessIndex from './20261203_0009_open_process_index';
 import * as reviewClaims from './20261203_0010_review_claims';
+import * as moneyLedger from './20261207_0011_money_ledger';
+import * as sandboxRegistryFormerCodes from './20261207_0012_sandbox_registry_former_codes';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '20261203_0008_webhooks': webhooks,
   '20261203_0009_open_process_index': openProcessIndex,
   '20261203_0010_review_claims': reviewClaims,
+  '20261207_0011_money_ledger': moneyLedger,
+  '20261207_0012_sandbox_registry_former_codes': sandboxRegistryFormerCodes,
 };

@@ -109,6 +109,8 @@ const EnvSchema = z.object({
   PAYOUT_SETTLEMENT_TIMEOUT: span('5bd'),
   // A run waiting on a review continues as new once its history has this many events (or the server suggests it sooner).
   HISTORY_ROLLOVER_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
+  // How often the reconciler (a Temporal Schedule) closes processes whose workflow ended outside their code and restarts stalled refunds.
+  RECONCILE_INTERVAL: duration('1m'),
 
   // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),
@@ -179,6 +181,8 @@ export interface Config {
   };
   metrics: { workerPort: number; sdkPort: number };
   reviews: { claimTtlMs: number };
+  /** The reconciler's schedule (SPEC §10 "every run closes"). */
+  reconcile: { intervalMs: number };
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
@@ -244,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     metrics: { workerPort: e.WORKER_METRICS_PORT, sdkPort: e.TEMPORAL_SDK_METRICS_PORT },
     reviews: { claimTtlMs: e.REVIEW_CLAIM_TTL },
+    reconcile: { intervalMs: e.RECONCILE_INTERVAL },
     codec: {
       allowedOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
         .split(',')

@@ -26,6 +26,8 @@ export interface Metrics {
   registerOverdueReviews(count: () => Promise<number>): void;
   /** Open processes by kind, method and step, from the read model when scraped. */
   registerOpenProcesses(counts: () => Promise<OpenProcessCount[]>): void;
+  /** Money received and not yet settled for good, by ledger state (a refund the bank refused waits for an operator), when scraped. */
+  registerUnsettledMoney(counts: () => Promise<{ state: string; count: number; fen: number }[]>): void;
   /** The Temporal SDK's exporter to append to every scrape. */
   appendSdkMetrics(url: string): void;
   /** The scrape: this process's series, then the SDK's. */
@@ -81,6 +83,22 @@ export function createMetrics(): Metrics {
           for (const row of rows) this.set({ kind: row.kind, method: row.method, step: row.step }, row.count);
         },
       });
+    },
+    registerUnsettledMoney(counts) {
+      const gauge = (name: string, help: string, pick: (row: { count: number; fen: number }) => number) =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['state'],
+          registers: [registry],
+          async collect() {
+            const rows = await counts();
+            this.reset();
+            for (const row of rows) this.set({ state: row.state }, pick(row));
+          },
+        });
+      gauge('money_unsettled_transfers', 'Transfers received and not settled for good (held by an open recharge, kept for a switch, being refunded, or refused by the bank)', (r) => r.count);
+      gauge('money_unsettled_fen', 'Their amount in fen', (r) => r.fen);
     },
     appendSdkMetrics(url) {
       sdkUrl = url;

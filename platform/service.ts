@@ -6,6 +6,7 @@ import { createSandboxProviders } from '../adapters';
 import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../adapters/storage';
 import { createWorker } from '../worker/create-worker';
+import { ensureReconcilerSchedule } from '../worker/schedules';
 import { startWebhookDispatcher } from '../worker/webhook-dispatcher';
 import { ConfigError, type Config } from './config';
 import { createPiiCipher } from './crypto';
@@ -128,7 +129,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     const storage = new LocalDiskStorage(path.join(config.dataDir, 'uploads'));
 
     if (roles.worker) {
-      const { worker, webhookWorker, connection } = await createWorker({
+      const { worker, webhookWorker, connection, client } = await createWorker({
         address: temporalAddress,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
@@ -151,6 +152,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         await connection.close();
       });
       cleanups.push(startWebhookDispatcher({ db, cipher, connection, config, logger }));
+      await retried(() => ensureReconcilerSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMs: config.reconcile.intervalMs, logger }), logger);
       logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
       // On its own, the worker has no API to scrape: it serves its metrics itself.
       if (!roles.api && config.metrics.workerPort > 0) cleanups.push(await serveWorkerMetrics(metrics, { host: config.host, port: config.metrics.workerPort, logger }));
@@ -204,5 +206,18 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** A start-up call to Temporal, retried for a while: a fresh dev server answers "shard status unknown" for its first seconds. */
+async function retried(call: () => Promise<void>, logger: Logger, attempts = 15): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      logger.warn({ err, attempt }, 'Temporal is not ready yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }

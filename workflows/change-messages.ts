@@ -5,7 +5,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ChangeStatus, ChangeStep } from '../domain/change-rules';
-import type { Address, EnterpriseVerificationInput, IndividualApplicant, NextAction, Person, RunResume, VerificationTimings } from './messages';
+import type { Address, EnterpriseVerificationInput, IndividualApplicant, NextAction, Person, VerificationTimings } from './messages';
+import type { RunResume } from './process-messages';
 
 export const changeWorkflowId = (changeId: string) => `change/${changeId}`;
 

@@ -14,15 +14,8 @@ import { Requests } from './kernel/requests';
 import { continueAsNewWith, HistoryBound } from './kernel/rollover';
 import { ProcessRun, refuse, type RunLedger } from './kernel/run';
 import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot, SubjectChangeWorkflow } from './change-messages';
-import {
-  FailureType,
-  ownerRevokeSignal,
-  type EnterpriseVerificationInput,
-  type OwnerRevokeAnswer,
-  type ReviewDecision,
-  type VerificationOutcome,
-  type VerificationSnapshot,
-} from './messages';
+import { FailureType, type EnterpriseVerificationInput, type ReviewDecision, type VerificationOutcome, type VerificationSnapshot } from './messages';
+import { ownerRevokeSignal, type OwnerRevokeAnswer } from './process-messages';
 import { ReviewClaims } from './kernel/review-claims';
 
 /** A change's ledger: its row in `changes`; 'verify' is the switch, the user's cancellation a revocation. */

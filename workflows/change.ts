@@ -27,7 +27,8 @@ import {
   type ChangeRequest,
   type SubjectChangeWorkflow,
 } from './change-messages';
-import { decideReviewUpdate, ownerRevokeAnswerSignal, refreshQrUpdate } from './messages';
+import { decideReviewUpdate, refreshQrUpdate } from './messages';
+import { ownerRevokeAnswerSignal } from './process-messages';
 
 export const subjectChange: SubjectChangeWorkflow = async (input) => {
   const c = new ChangeProcess(input);

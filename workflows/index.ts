@@ -4,3 +4,4 @@ export { enterpriseVerification } from './enterprise-verification';
 export { refundTransfer } from './refund-transfer';
 export { subjectChange } from './change';
 export { webhookDelivery } from './webhook-delivery';
+export { reconcile } from './reconcile';

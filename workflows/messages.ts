@@ -5,7 +5,6 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ChangeStep } from '../domain/change-rules';
 import type {
   EnterpriseMethod,
   IdType,
@@ -17,6 +16,7 @@ import type {
 } from '../domain/constants';
 import type { EnterpriseApplication, PayerAccount, Person, RemittanceBankAccount } from '../domain/enterprise-subject';
 import type { RealNameRecord } from '../domain/real-name-record';
+import type { RunResume } from './process-messages';
 import type { Span } from '../domain/duration';
 
 export const DEFAULT_TASK_QUEUE = 'realname-verification';
@@ -170,7 +170,7 @@ export interface EnterpriseVerificationInput {
   applicant: EnterpriseApplicant;
   identityHash: string;
   timings: EnterpriseTimings;
-  /** The platform's collection account shown for recharge verification. */
+  /** The platform's collection account: its name and bank. A recharge shows a sub-account of its own under it (runs from before dedicated accounts show this number). */
   collectionAccount: PayerAccount;
   /** Business-calendar days the operator added (holidays announced before the calendar package carries them). */
   calendar?: { holidays?: string[]; workdays?: string[] };
@@ -178,31 +178,6 @@ export interface EnterpriseVerificationInput {
   change?: { changeId: string };
   /** Set only by the run itself when it continues as new while its review waits (public remittance): see RunResume. */
   resume?: { run: RunResume; /** QRs the handler's face session issued (their request ids are numbered). */ qrIssued: number };
-}
-
-/**
- * What a run carries into the run it continues as new (SPEC §10 "Every run
- * closes": histories stay bounded however long a review is claimed and
- * released). A run waiting for a review decision whose history grew past its
- * bound (HISTORY_ROLLOVER_EVENTS, or the server's continueAsNewSuggested)
- * waits for its handlers in flight, then continues as new with its input plus
- * this; the new run resumes at that wait: it does not open the process again
- * (no second open, registry check or review row) and writes the read model
- * from the same revision on. Only the workflows set it; callers never do.
- */
-export interface RunResume {
-  /** The last read-model revision written: writes are ordered by it (ProcessRun.revision). */
-  revision: number;
-  /** The step the run waits in (awaiting_review). */
-  step: VerificationStep | ChangeStep;
-  /** Provider event ids already received: callbacks are retried, each is acted on once. */
-  seenEventIds: string[];
-  /** Events received and not acted on yet (the review takes none; a later step may). */
-  inbox: ProviderEvent[];
-  /** The review awaited: its id, round and due time (epoch ms). */
-  review: { id: string; round: number; dueAt: number };
-  /** A reviewer's claim on it, still held or lapsed (until: epoch ms). */
-  claim?: { reviewId: string; name: string; until: number };
 }
 
 export interface RefundInput {
@@ -219,7 +194,21 @@ export const WorkflowTypes = {
   individualVerification: 'individualVerification',
   enterpriseVerification: 'enterpriseVerification',
   refundTransfer: 'refundTransfer',
+  reconcile: 'reconcile',
 } as const;
+
+/** The reconciler's schedule and the workflow id its runs start under (the schedule appends the time), per task queue. */
+export const reconcilerScheduleId = (taskQueue: string) => `reconciler/${taskQueue}`;
+export interface ReconcileInput {
+  /** A refund decided longer ago than this whose workflow is not running is started again. */
+  refundGraceMs: number;
+}
+export interface ReconcileReport {
+  checked: number;
+  closed: string[];
+  restartedRefunds: string[];
+}
+export type ReconcileWorkflow = (input: ReconcileInput) => Promise<ReconcileReport>;
 
 export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { opened: false; code: OpenRefusal };
 
@@ -246,9 +235,19 @@ export type ProviderEvent =
   | (EventBase & { provider: 'wechat'; type: 'official_account.authorized'; certified: boolean; enterpriseName: string })
   | BankEvent;
 
-/** Bank events carry no QR ticket: transfers are routed by the paying account, payouts by their reference. */
+/** Bank events carry no QR ticket: transfers are routed by the collection account they reached, payouts by their reference. */
 export type BankEvent =
-  | { eventId: string; provider: 'bank'; type: 'transfer.received'; occurredAt: string; transferId: string; amountFen: number; fromAccountName: string }
+  | {
+      eventId: string;
+      provider: 'bank';
+      type: 'transfer.received';
+      occurredAt: string;
+      transferId: string;
+      amountFen: number;
+      fromAccountName: string;
+      /** Sent from the paying account the enterprise confirmed (absent in signals from before dedicated collection accounts: they were routed by it). */
+      fromConfirmedAccount?: boolean;
+    }
   | { eventId: string; provider: 'bank'; type: 'payout.sent'; occurredAt: string; requestId: string }
   | { eventId: string; provider: 'bank'; type: 'payout.settled'; occurredAt: string; requestId: string }
   | { eventId: string; provider: 'bank'; type: 'payout.refused'; occurredAt: string; requestId: string; reason: string };
@@ -264,22 +263,6 @@ export const refreshQrUpdate = defineUpdate<VerificationSnapshot>('refreshQr');
 export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
 /** From a change to the verification of its new subject: the change was revoked, so this verification ends cancelled. */
 export const changeRevokedSignal = defineSignal('changeRevoked');
-
-/**
- * A change being revoked asks the verification of its new subject to end: the verification applies the guard a
- * direct cancel has (a decision being recorded, a payout ordered) and answers the change with ownerRevokeAnswerSignal.
- */
-export interface OwnerRevokeRequest {
-  requestId: string;
-}
-export interface OwnerRevokeAnswer {
-  requestId: string;
-  accepted: boolean;
-  /** Why it was refused (the change's revoke is refused PROCESS_NOT_OPEN with it). */
-  reason?: string;
-}
-export const ownerRevokeSignal = defineSignal<[OwnerRevokeRequest]>('ownerRevoke');
-export const ownerRevokeAnswerSignal = defineSignal<[OwnerRevokeAnswer]>('ownerRevokeAnswer');
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
 

@@ -1,10 +1,13 @@
 /**
- * Platform recharge (SPEC §4): the exact random amount from the confirmed payer
- * account within TRANSFER_WINDOW completes the verification and is credited to
- * the account balance. Any other amount from that account is refunded and
- * counts as a wrong transfer (two fail it); a transfer the bank reports under
- * another payer name is refunded and not counted. Transfers from other accounts
- * never reach this workflow: the API refunds them.
+ * Platform recharge (SPEC §4, §10): the enterprise sends the exact random
+ * amount, from the account it confirmed, to the collection account the bank
+ * opened for this verification alone, within TRANSFER_WINDOW; that completes
+ * the verification and is credited to the account balance. Only money sent to
+ * this collection account ever reaches this workflow (the callback route holds
+ * it in the money ledger). Anything it does not keep goes back through its
+ * own refund workflow: another payer or payer name (not counted), a wrong
+ * amount from the confirmed account (counted: two fail it), and whatever it
+ * still holds when it ends (settled by the closing transaction).
  */
 import { log, patched, workflowInfo } from '@temporalio/workflow';
 import { sameEntityName } from '../domain/entity-name';
@@ -16,25 +19,36 @@ import { refundRequestId, type BankEvent, type EnterpriseVerificationInput } fro
 
 /** Patch id: a recharge transfer is refused unless the bank reports the enterprise as the payer. */
 const PAYER_NAME_CHECK = 'recharge-payer-name-check';
+/** Patch id: a collection account of its own; money it will not keep goes back through refund workflows, settled in the ledger. */
+const DEDICATED_COLLECTION_ACCOUNT = 'recharge-dedicated-collection-account';
 /** Two tries (SPEC §4): wrong transfers from the confirmed account, and wrong amounts entered. */
 export const ATTEMPTS = 2;
 /** A random amount below one yuan: 0.01–0.99. Workflow Math.random is seeded per run, so replays draw the same. */
 export const randomFen = () => 1 + Math.floor(Math.random() * 99);
 
 type Transfer = Extract<BankEvent, { type: 'transfer.received' }>;
+type GiveBack = (transfer: Transfer, reason: 'wrong_amount' | 'other_payer' | 'payer_name_mismatch' | 'process_ended') => Promise<void>;
 
 export async function recharge(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
   const { verificationId } = input;
   const workflowId = workflowInfo().workflowId;
   const amountFen = randomFen();
   let wrongTransfers = 0;
-  const refund = (transfer: Transfer) => refunds.refundTransfer({ transferId: transfer.transferId, requestId: refundRequestId(transfer.transferId) });
+  const dedicated = patched(DEDICATED_COLLECTION_ACCOUNT);
+  // Runs from before dedicated accounts refunded here, in the verification itself.
+  const legacyRefund = (transfer: Transfer) => refunds.refundTransfer({ transferId: transfer.transferId, requestId: refundRequestId(transfer.transferId) });
+  const giveBack: GiveBack = dedicated
+    ? (transfer, reason) => database.returnTransfer({ verificationId, transferId: transfer.transferId, reason })
+    : (transfer) => legacyRefund(transfer).then(() => undefined);
 
-  await database.expectTransfer({ verificationId, workflowId, amountFen });
+  const payee = dedicated
+    ? { ...input.collectionAccount, ...(await run.providers.openCollectionAccount({ requestId: `${workflowId}/collection-account`, reference: workflowId })) }
+    : input.collectionAccount;
+  await database.expectTransfer({ verificationId, workflowId, amountFen, ...(dedicated ? { collectionAccount: payee.accountNumber } : {}) });
   run.nextAction = () => ({
     type: 'remit',
     amount: fenToYuan(amountFen),
-    payee: input.collectionAccount,
+    payee,
     deadline: new Date(deadline).toISOString(),
     attemptsLeft: ATTEMPTS - wrongTransfers,
   });
@@ -45,24 +59,31 @@ export async function recharge(input: EnterpriseVerificationInput, run: ProcessR
     const next = await awaitTransfer(run, deadline);
     if (next.kind === 'ended') {
       await run.close(next.outcome);
-    } else if (patched(PAYER_NAME_CHECK) && !sameEntityName(next.transfer.fromAccountName, input.applicant.name)) {
+      continue;
+    }
+    const { transfer } = next;
+    if (dedicated && transfer.fromConfirmedAccount === false) {
+      // Someone else's money reached this collection account: it goes back and is no attempt.
+      log.warn('transfer refunded: not from the confirmed payer account', { transferId: transfer.transferId });
+      await giveBack(transfer, 'other_payer');
+    } else if (patched(PAYER_NAME_CHECK) && !sameEntityName(transfer.fromAccountName, input.applicant.name)) {
       // The bank reports a payer in someone else's name: not the enterprise's own account. Refunded, not an attempt.
-      log.warn('transfer refunded: payer name differs from the enterprise name', { transferId: next.transfer.transferId });
-      await refund(next.transfer);
-    } else if (next.transfer.amountFen === amountFen) {
-      await run.close('verify', { amountFen, reference: next.transfer.transferId });
-      // Matched but the identity's quota was used up meanwhile: the money goes back.
-      if (run.status !== 'verified') await refund(next.transfer);
+      log.warn('transfer refunded: payer name differs from the enterprise name', { transferId: transfer.transferId });
+      await giveBack(transfer, 'payer_name_mismatch');
+    } else if (transfer.amountFen === amountFen) {
+      // Credited by the completion's transaction; if the identity's quota was used up meanwhile, that transaction sends it back.
+      await run.close('verify', { amountFen, reference: transfer.transferId });
+      if (!dedicated && run.status !== 'verified') await legacyRefund(transfer);
     } else {
-      await refund(next.transfer);
+      await giveBack(transfer, 'wrong_amount');
       wrongTransfers++;
       if (wrongTransfers >= ATTEMPTS) await run.close(failed('REMITTANCE_AMOUNT_MISMATCH'));
       else await run.recordProgress();
     }
   }
-  // Money that arrived while the verification was closing is not kept either.
+  // Money that arrived while the verification was closing is not kept either (the closing already settled what it recorded).
   for (let event = run.takeEvent(); event; event = run.takeEvent()) {
-    if (event.type === 'transfer.received') await refund(event);
+    if (event.type === 'transfer.received') await giveBack(event, 'process_ended');
   }
 }
 

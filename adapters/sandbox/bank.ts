@@ -20,6 +20,12 @@ export const payoutBankReference = (requestId: string) => `PO${createHash('sha25
 /** The money leaves the platform's account shortly after the order (before it settles). */
 const SENT_AFTER_MS = 500;
 
+interface VirtualAccountRow {
+  account_number: string;
+  request_id: string;
+  reference: string;
+}
+
 interface PayoutRow {
   request_id: string;
   to_account_hash: string;
@@ -34,8 +40,10 @@ interface PayoutRow {
 /**
  * The sandbox bank: the platform's account at a bank that takes payout orders
  * (idempotent by request id), settles them after SANDBOX_PAYOUT_DELAY (or
- * refuses an account number ending 0000), refunds incoming transfers, reports
- * incoming transfers, and keeps statements. Everything it tells the service
+ * refuses an account number ending 0000), opens virtual sub-accounts of the
+ * platform's collection account, reports money reaching the platform's
+ * accounts, refunds it (refusing, for good, an account ending 0000), and keeps
+ * statements. Everything it tells the service
  * goes through signed callbacks; account numbers are kept encrypted.
  */
 export class SandboxBank implements BankProvider {
@@ -87,26 +95,57 @@ export class SandboxBank implements BankProvider {
     );
   }
 
-  async refund(request: { requestId: string; transferId: string }): Promise<void> {
-    const { db } = this.deps;
-    const transfer = await db<{ id: string }>('sandbox_bank_transfers').where({ id: request.transferId }).first('id');
+  async refund(request: { requestId: string; transferId: string }): Promise<{ status: 'refunded' | 'refused' }> {
+    const { db, cipher } = this.deps;
+    const transfer = await db<{ id: string; from_account_enc: string; refund_refused_at: Date | null }>('sandbox_bank_transfers')
+      .where({ id: request.transferId })
+      .first('id', 'from_account_enc', 'refund_refused_at');
     if (!transfer) throw new Error(`no incoming transfer ${request.transferId}`);
+    // As payouts are: an account number ending 0000 no longer takes money, for good.
+    if (transfer.refund_refused_at || cipher.decrypt(transfer.from_account_enc).endsWith('0000')) {
+      await db('sandbox_bank_transfers').where({ id: request.transferId }).whereNull('refund_refused_at').update({ refund_refused_at: db.fn.now() });
+      return { status: 'refused' };
+    }
     // Refunded at most once, whatever the request id of a retry.
     await db('sandbox_bank_transfers')
       .where({ id: request.transferId })
       .whereNull('refund_request_id')
       .update({ refund_request_id: request.requestId, refunded_at: db.fn.now() });
+    return { status: 'refunded' };
+  }
+
+  /** A virtual sub-account: the platform account's first digits, a sequence number and a Luhn check digit, so a mistyped digit reaches no one. */
+  async openCollectionAccount(request: { requestId: string; reference: string }): Promise<{ accountNumber: string }> {
+    const { db } = this.deps;
+    const existing = await db<VirtualAccountRow>('sandbox_bank_virtual_accounts').where({ request_id: request.requestId }).first('account_number');
+    if (existing) return { accountNumber: existing.account_number };
+    const next = await db.first<{ n: string | number }>(db.raw("nextval('sandbox_bank_virtual_account_seq') as n"));
+    const body = `${this.subAccountPrefix}${String(next.n).padStart(9, '0')}`;
+    const accountNumber = `${body}${luhnDigit(body)}`;
+    await db('sandbox_bank_virtual_accounts').insert({ account_number: accountNumber, request_id: request.requestId, reference: request.reference }).onConflict('request_id').ignore();
+    const row = await db<VirtualAccountRow>('sandbox_bank_virtual_accounts').where({ request_id: request.requestId }).first('account_number');
+    return { accountNumber: row!.account_number };
+  }
+
+  private get subAccountPrefix(): string {
+    return digits(this.deps.platformAccount.accountNumber).slice(0, 12);
+  }
+
+  /** The platform's own accounts at this bank: its collection account and every sub-account under it. */
+  private isPlatformAccount(accountNumber: string): boolean {
+    const n = digits(accountNumber);
+    return n === digits(this.deps.platformAccount.accountNumber) || (n.startsWith(this.subAccountPrefix) && n.length > this.subAccountPrefix.length);
   }
 
   // ---- the outside world's side (sandbox API)
 
-  /** Money someone sends to an account at this bank; transfers to the platform are reported to the service. */
+  /** Money someone sends to an account at this bank; money reaching the platform's accounts is reported to the service. */
   async receiveTransfer(transfer: {
     fromAccountNumber: string;
     fromAccountName: string;
     toAccountNumber: string;
     amountFen: number;
-  }): Promise<{ transferId: string; delivery: DeliveryResult }> {
+  }): Promise<{ transferId: string; delivery: DeliveryResult | null }> {
     const { db, cipher } = this.deps;
     const transferId = newId('trf');
     await db('sandbox_bank_transfers').insert({
@@ -117,6 +156,8 @@ export class SandboxBank implements BankProvider {
       to_account_number: digits(transfer.toAccountNumber),
       amount_fen: transfer.amountFen,
     });
+    // Another customer's account: none of the platform's business.
+    if (!this.isPlatformAccount(transfer.toAccountNumber)) return { transferId, delivery: null };
     const delivery = await this.deps.outbox.emit('bank', {
       eventId: eventIdFor('transfer', transferId),
       type: 'transfer.received',
@@ -148,4 +189,15 @@ export class SandboxBank implements BankProvider {
       ...refunds.map((r) => ({ amount: fenToYuan(r.amount_fen), from, at: new Date(r.refunded_at).toISOString(), reference: `refund:${r.id}` })),
     ].sort((a, b) => a.at.localeCompare(b.at));
   }
+}
+
+/** The Luhn check digit of a string of digits. */
+function luhnDigit(body: string): number {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = Number(body[body.length - 1 - i]);
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
 }

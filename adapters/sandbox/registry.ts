@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizeCreditCode } from '../../domain/credit-code';
+import { formerEnterpriseCode } from '../../domain/enterprise-identity';
 import type { PiiCipher } from '../../platform/crypto';
 import type { RegistryProvider, RegistryRecord } from '../types';
 
@@ -12,37 +13,75 @@ interface RegistryEnterpriseRow {
   updated_at: Date;
 }
 
-/** Sandbox business registry: enterprises registered through the sandbox API; the legal representative's ID number only sealed. */
+interface FormerCodeRow {
+  code: string;
+  credit_code: string;
+  updated_at: Date;
+}
+
+/** Normalised former codes, once each; an entry that is not a registration number or organisation code is a caller's bug (the route validates). */
+function formerCodesOf(raw: readonly string[]): string[] {
+  return [...new Set(raw.map((code) => {
+    const former = formerEnterpriseCode(code);
+    if (former === null) throw new Error('a former code must be a registration number or an organisation code');
+    return former;
+  }))];
+}
+
+/**
+ * Sandbox business registry: enterprises registered through the sandbox API;
+ * the legal representative's ID number only sealed. An enterprise's former
+ * codes (registration numbers, organisation codes) lead to it as its credit
+ * code does; each belongs to one enterprise at a time.
+ */
 export class SandboxRegistry implements RegistryProvider {
   constructor(
     private readonly db: Knex,
     private readonly cipher: PiiCipher,
   ) {}
 
-  async put(record: RegistryRecord): Promise<void> {
+  /**
+   * Registers the enterprise as given: its former codes become exactly
+   * `formerCodes` (none when absent). A former code another enterprise held
+   * moves to this one: from then on it leads here, and no longer there.
+   * Answers the former codes as kept (normalised, sorted).
+   */
+  async put(record: RegistryRecord): Promise<{ formerCodes: string[] }> {
+    const creditCode = normalizeCreditCode(record.creditCode);
+    const formerCodes = formerCodesOf(record.formerCodes ?? []).sort();
     const row = {
-      credit_code: normalizeCreditCode(record.creditCode),
+      credit_code: creditCode,
       name: record.name,
       legal_rep_name: record.legalRepresentative.name,
       legal_rep_id_enc: this.cipher.encrypt(record.legalRepresentative.idNumber),
       status: record.status,
     };
-    await this.db('sandbox_registry_enterprises')
-      .insert(row)
-      .onConflict('credit_code')
-      .merge({ ...row, updated_at: this.db.fn.now() });
+    await this.db.transaction(async (trx) => {
+      await trx('sandbox_registry_enterprises').insert(row).onConflict('credit_code').merge({ ...row, updated_at: trx.fn.now() });
+      await trx('sandbox_registry_former_codes').where({ credit_code: creditCode }).whereNotIn('code', formerCodes).delete();
+      if (formerCodes.length === 0) return;
+      await trx('sandbox_registry_former_codes')
+        .insert(formerCodes.map((code) => ({ code, credit_code: creditCode })))
+        .onConflict('code')
+        .merge({ credit_code: creditCode, updated_at: trx.fn.now() });
+    });
+    return { formerCodes };
   }
 
-  async lookup(creditCode: string): Promise<RegistryRecord | null> {
+  async lookup(code: string): Promise<RegistryRecord | null> {
+    const former = formerEnterpriseCode(code);
+    const owner = former === null ? undefined : await this.db<FormerCodeRow>('sandbox_registry_former_codes').where({ code: former }).first();
     const row = await this.db<RegistryEnterpriseRow>('sandbox_registry_enterprises')
-      .where({ credit_code: normalizeCreditCode(creditCode) })
+      .where({ credit_code: owner?.credit_code ?? normalizeCreditCode(code) })
       .first();
     if (!row) return null;
+    const formerCodes = await this.db<FormerCodeRow>('sandbox_registry_former_codes').where({ credit_code: row.credit_code }).orderBy('code').pluck('code');
     return {
       creditCode: row.credit_code,
       name: row.name,
       legalRepresentative: { name: row.legal_rep_name, idNumber: this.cipher.decrypt(row.legal_rep_id_enc) },
       status: row.status,
+      formerCodes,
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RegistryProvider } from '../../adapters/types';
 import { z } from 'zod';
 import { classifyIndividualId } from '../../domain/id-number';
 import { appError } from '../../domain/errors';
@@ -10,7 +11,7 @@ import { defineRoute } from '../route';
 import { AccountId, AccountTokenRequest, AccountTokenResponse, CreditCode, ListQuery, page } from '../schemas';
 import { matching, trimmedText } from '../text';
 import { AUDIT_CURSOR, AuditEventView, listAuditEvents } from '../audit';
-import { enterpriseIdentityHash, individualIdentityHash } from '../services/verification-inputs';
+import { enterpriseIdentityCode, enterpriseIdentityHash, individualIdentityHash } from '../services/verification-inputs';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
 
 const IdentityLookupRequest = z
@@ -23,11 +24,14 @@ const IdentityLookupRequest = z
 const QuotaParams = z.object({ creditCode: CreditCode });
 const QuotaBody = z.object({ limit: z.number().int().min(1).max(100_000) }).meta({ id: 'EnterpriseQuota' });
 
-function enterpriseCode(raw: string, path: string): string {
+/** The code an enterprise identity is keyed by: a credit code, or a registration number / organisation code as the registry maps it. */
+async function enterpriseIdentityCodeOf(registry: RegistryProvider, raw: string, path: string): Promise<string> {
   const code = classifyEnterpriseCode('non_business_license', raw);
   if (!code.ok) throw appError('CREDIT_CODE_INVALID', 'Not a valid credit code.', { errors: [{ path, message: 'invalid code or check character' }] });
-  return code.normalized;
+  return enterpriseIdentityCode(registry, code);
 }
+
+const REGISTRY_UNAVAILABLE = { 503: { description: 'PROVIDER_UNAVAILABLE: a registration number or organisation code is resolved through the business registry, which cannot be reached' } };
 
 // A reviewer's or admin's name as records show it: letters, digits, CJK, and . _ @ - or inner spaces.
 const STAFF_NAME = '^[A-Za-z0-9\\u4e00-\\u9fff](?:[A-Za-z0-9\\u4e00-\\u9fff ._@-]{0,62}[A-Za-z0-9\\u4e00-\\u9fff._@-])?$';
@@ -45,7 +49,7 @@ const AuditQuery = ListQuery.extend({
   cursor: z.string().regex(AUDIT_CURSOR, 'a cursor this API returned').optional(),
 });
 
-export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; db: Knex }): void {
+export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; registry: RegistryProvider; db: Knex }): void {
   defineRoute(deps, {
     method: 'get',
     path: '/v1/admin/audit-events',
@@ -67,14 +71,21 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
     path: '/v1/admin/enterprise-quotas/{creditCode}',
     audit: { action: 'enterprise_quota.set', resource: ({ params }) => ({ kind: 'enterprise-quota', id: params.creditCode! }) },
     summary: 'Set how many accounts an enterprise may verify (default 10)',
-    description: 'For an account manager raising an enterprise’s quota. Enforced atomically when a verification completes.',
+    description:
+      'For an account manager raising an enterprise’s quota. Enforced atomically when a verification completes. A registration number or organisation code the business registry maps to a credit code sets the quota of that credit code: one enterprise, one identity.',
     tags: ['admin'],
     auth: ['admin'],
     params: QuotaParams,
     body: QuotaBody,
-    responses: { 200: { description: 'The quota', schema: z.object({ creditCode: z.string(), limit: z.number().int() }) } },
+    responses: {
+      200: {
+        description: 'The quota, with the code it counts under (the credit code a registration number or organisation code maps to)',
+        schema: z.object({ creditCode: z.string(), limit: z.number().int() }),
+      },
+      ...REGISTRY_UNAVAILABLE,
+    },
     handler: async ({ params, body }) => {
-      const creditCode = enterpriseCode(params.creditCode, 'path.creditCode');
+      const creditCode = await enterpriseIdentityCodeOf(services.registry, params.creditCode, 'path.creditCode');
       await services.db('identities')
         .insert({ identity_hash: enterpriseIdentityHash(services.cipher, creditCode), subject_type: 'enterprise', quota_limit: body.limit })
         .onConflict('identity_hash')
@@ -116,14 +127,15 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
     path: '/v1/admin/identity-lookups',
     audit: false,
     summary: 'Which accounts an identity verified ("find my accounts")',
-    description: 'Answered through the keyed hash of the identity; plaintext ID numbers are never scanned.',
+    description:
+      'Answered through the keyed hash of the identity; plaintext ID numbers are never scanned. An enterprise’s accounts are the same by its credit code and by a registration number or organisation code the business registry maps to it.',
     tags: ['admin'],
     auth: ['admin'],
     body: IdentityLookupRequest,
-    responses: { 200: { description: 'The accounts', schema: z.object({ accounts: z.array(z.string()) }) } },
+    responses: { 200: { description: 'The accounts', schema: z.object({ accounts: z.array(z.string()) }) }, ...REGISTRY_UNAVAILABLE },
     handler: async ({ body }) => {
       if ('creditCode' in body) {
-        const hash = enterpriseIdentityHash(services.cipher, enterpriseCode(body.creditCode, 'creditCode'));
+        const hash = enterpriseIdentityHash(services.cipher, await enterpriseIdentityCodeOf(services.registry, body.creditCode, 'creditCode'));
         return { status: 200, body: { accounts: await services.readModel.boundAccounts(hash) } };
       }
       const id = classifyIndividualId(body.idType, body.idNumber);

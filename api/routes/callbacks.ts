@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { bankAccountHash } from '../../adapters/sandbox/bank';
@@ -10,16 +10,11 @@ import { appError } from '../../domain/errors';
 import { parseYuan } from '../../domain/money';
 import { PROVIDERS_WITH_CALLBACKS, type CallbackProvider } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
+import { receiveTransfer, refundHeld, RefundReason } from '../../platform/money-ledger';
+import type { RefundStarter } from '../../platform/refunds';
 import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
-import {
-  providerEventSignal,
-  refundWorkflowId,
-  WORKFLOW_REFERENCE_PATTERN,
-  WorkflowTypes,
-  type ProviderEvent,
-  type RefundTransferWorkflow,
-} from '../../workflows/messages';
+import { providerEventSignal, refundWorkflowId, WORKFLOW_REFERENCE_PATTERN, type ProviderEvent } from '../../workflows/messages';
 import { fieldErrors, validationError } from '../problem';
 import { responsesOf } from '../responses';
 import { translateTemporalError } from '../services/temporal-errors';
@@ -58,7 +53,7 @@ const EVENT_SCHEMAS = {
       fromAccountNumber: z.string().min(1).max(40),
       fromAccountName: z.string().max(200),
       toAccountNumber: z.string().min(1).max(40),
-      amount: z.string().max(20),
+      amount: z.string().max(20).refine((v) => (parseYuan(v) ?? 0) > 0, 'a positive amount in yuan with at most two decimals'),
     }),
     z.object({ ...Base, reference: Reference, type: z.literal('payout.sent'), requestId: z.string().min(1).max(300) }),
     z.object({ ...Base, reference: Reference, type: z.literal('payout.settled'), requestId: z.string().min(1).max(300) }),
@@ -102,10 +97,23 @@ export interface CallbackDeps {
   taskQueue: string;
   cipher: PiiCipher;
   secrets: Record<CallbackProvider, string>;
-  platformAccountNumber: string;
+  /** Money no open process holds goes back through its own refund workflow. */
+  refunds: RefundStarter;
   logger: Logger;
   metrics: Metrics;
 }
+
+/** A transfer as the recharge workflow's signal carries it: the amount, and whether it came from the account the enterprise confirmed. */
+const transferSignal = (event: Extract<ParsedEvent, { type: 'transfer.received' }>, fromConfirmedAccount: boolean): ProviderEvent => ({
+  eventId: event.eventId,
+  provider: 'bank',
+  type: 'transfer.received',
+  occurredAt: event.occurredAt,
+  transferId: event.transferId,
+  amountFen: parseYuan(event.amount)!,
+  fromAccountName: event.fromAccountName,
+  fromConfirmedAccount,
+});
 
 /** A recorded event whose decision was not carried out yet (a crash or a failure in between). */
 const PENDING = 'pending';
@@ -122,7 +130,7 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     path: '/v1/callbacks/{provider}',
     summary: 'Provider callbacks (signed)',
     description:
-      'Header `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`; missing, wrong or older than 5 minutes → 401. A repeated eventId is acknowledged and has no further effect. Incoming bank transfers are routed by the paying account; money no open process waits for is refunded.',
+      'Header `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`; missing, wrong or older than 5 minutes → 401. A repeated eventId is acknowledged and has no further effect. An incoming bank transfer is held by the open recharge whose own collection account it was sent to; any other money is refunded.',
     tags: ['callbacks'],
     // Authenticated by the provider's signature, not a bearer token.
     'x-roles': ['public'],
@@ -143,23 +151,6 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     ),
   });
 
-  /** Money no open process waits for goes back, durably: one refund workflow per transfer. */
-  async function refund(transferId: string, reason: string): Promise<string> {
-    const workflowId = refundWorkflowId(transferId);
-    try {
-      await deps.client.workflow.start<RefundTransferWorkflow>(WorkflowTypes.refundTransfer, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ transferId, reason }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translateTemporalError(err);
-    }
-    return workflowId;
-  }
-
   async function signal(workflowId: string, event: ProviderEvent): Promise<boolean> {
     try {
       await deps.client.workflow.getHandle(workflowId).signal(providerEventSignal, event);
@@ -170,47 +161,36 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     }
   }
 
-  /** A transfer as the recharge workflow's signal carries it. */
-  const transferSignal = (event: Extract<ParsedEvent, { type: 'transfer.received' }>, amountFen: number): ProviderEvent => ({
-    eventId: event.eventId,
-    provider: 'bank',
-    type: 'transfer.received',
-    occurredAt: event.occurredAt,
-    transferId: event.transferId,
-    amountFen,
-    fromAccountName: event.fromAccountName,
-  });
-
   /**
-   * Where an event goes (decided once, then recorded): its reference, or for an
-   * incoming transfer the recharge verification expecting money from that
-   * account, else a refund.
+   * An incoming transfer: recorded in the money ledger once, with its
+   * destination (the open recharge whose own collection account it reached,
+   * else back to its sender), then delivered there. Idempotent: a redelivery
+   * finds the recorded decision.
    */
-  async function decide(event: ParsedEvent): Promise<string | null> {
-    if (event.type !== 'transfer.received') return event.reference;
-    if (event.toAccountNumber.replace(/[\s-]/g, '') !== deps.platformAccountNumber) return null;
-    const amountFen = parseYuan(event.amount);
-    const expected = await deps.db<{ workflow_id: string; amount_fen: number; from_account_hash: string; status: string }>('expected_transfers')
-      .where({ from_account_hash: bankAccountHash(deps.cipher, event.fromAccountNumber), status: 'open' })
-      .orderByRaw('(amount_fen = ?) desc, created_at asc', [amountFen ?? -1])
-      .first('workflow_id');
-    return expected && amountFen !== null ? expected.workflow_id : refundWorkflowId(event.transferId);
+  async function routeTransfer(event: Extract<ParsedEvent, { type: 'transfer.received' }>): Promise<{ outcome: string; routedTo: string | null }> {
+    const reception = await receiveTransfer(deps.db, {
+      transferId: event.transferId,
+      amountFen: parseYuan(event.amount)!,
+      toAccount: event.toAccountNumber,
+      fromAccountHash: bankAccountHash(deps.cipher, event.fromAccountNumber),
+    });
+    if (reception.kind === 'settled') return { outcome: 'settled', routedTo: null };
+    if (reception.kind === 'held') {
+      if (await signal(reception.workflowId, transferSignal(event, reception.fromConfirmedAccount))) return { outcome: 'signalled', routedTo: reception.workflowId };
+      // Its process ended before it could act on it: the transfer goes back.
+      await refundHeld(deps.db, { transferId: event.transferId, verificationId: reception.verificationId, reason: RefundReason.processEnded });
+    }
+    await deps.refunds.start([event.transferId], 'no open recharge holds this transfer');
+    return { outcome: 'refunding', routedTo: refundWorkflowId(event.transferId) };
   }
 
   /** Carries out a recorded decision. Idempotent (workflows act on an event id once; one refund workflow per transfer), so a redelivery may repeat it. */
   async function carryOut(provider: CallbackProvider, event: ParsedEvent, target: string | null): Promise<{ outcome: string; routedTo: string | null }> {
-    if (target === null) return { outcome: 'not_our_account', routedTo: null };
-    if (event.type !== 'transfer.received') {
-      const delivered = await signal(target, toSignal(provider, event));
-      // The process already ended: acknowledge, so the provider stops retrying.
-      return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? target : null };
-    }
-    if (target !== refundWorkflowId(event.transferId) && (await signal(target, transferSignal(event, parseYuan(event.amount)!)))) {
-      return { outcome: 'signalled', routedTo: target };
-    }
-    // Nobody (any longer) waits for this money: it goes back, unless it was credited (the refund checks the ledger).
-    const reason = target === refundWorkflowId(event.transferId) ? 'no process expects money from this account' : 'the recharge verification had ended';
-    return { outcome: 'refunding', routedTo: await refund(event.transferId, reason) };
+    if (event.type === 'transfer.received') return routeTransfer(event);
+    if (target === null) return { outcome: 'process_closed', routedTo: null };
+    const delivered = await signal(target, toSignal(provider, event));
+    // The process already ended: acknowledge, so the provider stops retrying.
+    return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? target : null };
   }
 
   app.post('/v1/callbacks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
@@ -234,7 +214,7 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     const event = parsed.data;
 
     // The decision is recorded before its effect: a redelivery (after a crash or a lost answer) carries out the
-    // same decision again, never a new one — a transfer a workflow credited is never re-routed to a refund.
+    // same decision again, never a new one (a transfer's is recorded in the money ledger).
     const events = () => deps.db<{ provider: string; event_id: string; type: string; reference: string | null; outcome: string }>('provider_events');
     const seen = await events().where({ provider, event_id: event.eventId }).first('reference', 'outcome');
     if (seen && seen.outcome !== PENDING) {
@@ -242,7 +222,7 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
       res.status(200).json({ received: true, duplicate: true, routedTo: seen.reference });
       return;
     }
-    let target = seen ? seen.reference : await decide(event);
+    let target = seen ? seen.reference : event.type === 'transfer.received' ? null : event.reference;
     if (!seen) {
       const recorded = await events().insert({ provider, event_id: event.eventId, type: event.type, reference: target, outcome: PENDING }).onConflict(['provider', 'event_id']).ignore().returning('event_id');
       // Delivered twice at once: follow the decision the other delivery recorded.

@@ -25,6 +25,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
         description:
           'UNDERAGE, ID_NUMBER_INVALID, INTERNATIONAL_SITE_REQUIRED for the new person; CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE, PAYER_ACCOUNT_NAME_MISMATCH for the new enterprise; VALIDATION_FAILED for a new subject that is the current one, or an upload id that is not an upload of this account with the purpose named',
       },
+      503: { description: 'PROVIDER_UNAVAILABLE: the new enterprise presents a registration number or organisation code and the business registry, which maps it to its credit code, cannot be reached' },
     },
     handler: async ({ principal, params, body, seed }) => ({ status: 201, body: await changes.create(principal, params.accountId, body, seed) }),
   });
@@ -64,12 +65,13 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
     body: ChangeMaterialsBody,
+    idempotent: true,
     responses: {
       200: { description: 'The change, awaiting_review', schema: ChangeSchema },
       409: { description: 'PROCESS_NOT_OPEN: the change is not awaiting materials' },
       422: { description: 'VALIDATION_FAILED: a purpose of nextAction.required missing, or an upload that is not of this account with that purpose' },
     },
-    handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitMaterials(principal, params.id, body) }),
+    handler: async ({ principal, params, body, seed }) => ({ status: 200, body: await changes.submitMaterials(principal, params.id, body, seed) }),
   });
 
   defineRoute(deps, {
@@ -83,12 +85,14 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
     body: NewSubjectBody,
+    idempotent: true,
     responses: {
       200: { description: 'The change, verifying_new_subject', schema: ChangeSchema },
       409: { description: 'PROCESS_NOT_OPEN: the change is not awaiting its new subject' },
       422: { description: 'CREDIT_CODE_INVALID, METHOD_NOT_ELIGIBLE, ID_NUMBER_INVALID, PAYER_ACCOUNT_NAME_MISMATCH; VALIDATION_FAILED when the name or code is not the declared newEnterprise’s, or an upload id is not of this account' },
+      503: { description: 'PROVIDER_UNAVAILABLE: the new enterprise presents a registration number or organisation code and the business registry, which maps it to its credit code, cannot be reached' },
     },
-    handler: async ({ principal, params, body }) => ({ status: 200, body: await changes.submitNewSubject(principal, params.id, body) }),
+    handler: async ({ principal, params, body, seed }) => ({ status: 200, body: await changes.submitNewSubject(principal, params.id, body, seed) }),
   });
 
   defineRoute(deps, {
@@ -101,8 +105,9 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     auth: [...AUTH],
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
+    idempotent: true,
     responses: { 200: { description: 'The change, revoked', schema: ChangeSchema }, 409: { description: 'PROCESS_NOT_OPEN: decided, switched or ended' } },
-    handler: async ({ principal, params }) => ({ status: 200, body: await changes.revoke(principal, params.id) }),
+    handler: async ({ principal, params, seed }) => ({ status: 200, body: await changes.revoke(principal, params.id, seed) }),
   });
 
   defineRoute(deps, {
@@ -115,10 +120,11 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     auth: [...AUTH],
     params: ChangeParams,
     owner: ({ id }) => changes.ownerOf(id!),
+    idempotent: true,
     responses: {
       200: { description: 'The change with a fresh scan_qr action', schema: ChangeSchema },
       409: { description: 'QR_REFRESH_LIMIT; PROCESS_NOT_OPEN: the change is not at a face or WeChat step' },
     },
-    handler: async ({ principal, params }) => ({ status: 200, body: await changes.refreshQr(principal, params.id) }),
+    handler: async ({ principal, params, seed }) => ({ status: 200, body: await changes.refreshQr(principal, params.id, seed) }),
   });
 }

@@ -91,11 +91,12 @@ export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
       tags: ['reviews'],
       auth: ['reviewer', 'admin'],
       params: ReviewParams,
+      idempotent: true,
       responses: {
         200: { description: action === 'claim' ? 'The review, claimedBy set' : 'The review, unclaimed', schema: ReviewDetail },
         409: { description: 'REVIEW_CLAIMED: another reviewer holds it (claimedBy names them); REVIEW_NOT_OPEN: decided or closed' },
       },
-      handler: async ({ principal, params }) => ({ status: 200, body: await reviews[action](principal, params.id) }),
+      handler: async ({ principal, params, seed }) => ({ status: 200, body: await reviews[action](principal, params.id, seed) }),
     });
   }
 
@@ -110,10 +111,11 @@ export function reviewRoutes(deps: RouteDeps, reviews: ReviewService): void {
     auth: ['reviewer', 'admin'],
     params: ReviewParams,
     body: ReviewDecisionBody,
+    idempotent: true,
     responses: {
       200: { description: 'The review, decided', schema: ReviewDetail },
       409: { description: 'REVIEW_NOT_OPEN: revoked, expired or decided; REVIEW_CLAIMED: another reviewer holds the claim' },
     },
-    handler: async ({ principal, params, body }) => ({ status: 200, body: await reviews.decide(principal, params.id, body) }),
+    handler: async ({ principal, params, body, seed }) => ({ status: 200, body: await reviews.decide(principal, params.id, body, seed) }),
   });
 }

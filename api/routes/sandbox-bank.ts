@@ -20,8 +20,9 @@ export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank;
   defineRoute(deps, {
     method: 'post',
     path: '/sandbox/bank/transfers',
-    summary: 'Sandbox: someone sends money to an account at the sandbox bank (the platform’s, for recharge verification)',
-    description: "The bank reports money reaching the platform's account by its signed callback; a transfer no open verification expects is refunded automatically.",
+    summary: 'Sandbox: someone sends money to an account at the sandbox bank (a recharge’s collection account, for recharge verification)',
+    description:
+      "The bank reports money reaching the platform's accounts (its collection account and the sub-accounts it opened for recharges) by its signed callback. A transfer is matched only through the collection account it was sent to; anything else is refunded automatically.",
     tags: ['sandbox'],
     auth: 'public',
     body: z
@@ -32,11 +33,18 @@ export function sandboxBankRoutes(deps: RouteDeps, sandbox: { bank: SandboxBank;
         amount: z.string().trim().meta({ example: '0.37' }),
       })
       .meta({ id: 'SandboxTransfer' }),
-    responses: { 202: { description: 'Sent; the callback was delivered', schema: SandboxDelivery.extend({ transferId: z.string() }) } },
+    responses: {
+      202: {
+        description: 'Sent; money reaching one of the platform’s accounts is reported by the bank’s callback (eventId null: another customer’s account, nothing reported)',
+        schema: SandboxDelivery.extend({ eventId: z.string().nullable(), transferId: z.string() }),
+      },
+    },
     handler: async ({ body }) => {
       const amountFen = parseYuan(body.amount);
       if (amountFen === null || amountFen < 1) throw validationError([{ path: 'amount', message: 'yuan with at most two decimals, like "0.37"' }]);
       const { transferId, delivery } = await sandbox.bank.receiveTransfer({ ...body, amountFen });
+      // Not one of the platform's accounts: the bank tells the service nothing.
+      if (!delivery) return { status: 202, body: { eventId: null, delivered: false, callbackStatus: null, processed: false, transferId } };
       const routedTo = (delivery.body as { routedTo?: string | null } | undefined)?.routedTo;
       const reply = await sandboxAnswer(sandbox.processed, delivery.eventId, routedTo, delivery);
       return { status: reply.status, body: { ...reply.body, transferId } };

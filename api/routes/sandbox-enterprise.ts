@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SandboxOcrProvider } from '../../adapters/sandbox/ocr';
 import type { SandboxRegistry } from '../../adapters/sandbox/registry';
 import { normalizeCreditCode } from '../../domain/credit-code';
+import { formerEnterpriseCode } from '../../domain/enterprise-identity';
 import { maskIdNumber } from '../../domain/masking';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
@@ -20,6 +21,14 @@ const RegistryEnterpriseBody = z
     name: z.string().trim().min(1).max(200),
     legalRepresentative: z.object({ name: z.string().trim().min(1).max(100), idNumber: z.string().trim().min(1).max(40) }),
     status: z.string().trim().min(1).max(40).default('存续').meta({ description: '存续 (active), 注销 (deregistered), …' }),
+    formerCodes: z
+      .array(z.string().trim().min(1).max(40).refine((code) => formerEnterpriseCode(code) !== null, 'a registration number (15 digits) or an organisation code (GB 11714, e.g. D2143569-X)'))
+      .max(20)
+      .default([])
+      .meta({
+        description:
+          'Registration numbers and organisation codes the registry maps to this credit code (normalised: upper case, no hyphen). Exactly these after the PUT (none when absent); one another enterprise held moves here.',
+      }),
   })
   .meta({ id: 'SandboxRegistryEnterprise' });
 
@@ -29,6 +38,7 @@ const RegistryEnterpriseEcho = z
     name: z.string(),
     legalRepresentative: z.object({ name: z.string(), idNumber: z.string().meta({ description: 'Masked' }) }),
     status: z.string(),
+    formerCodes: z.array(z.string()),
   })
   .meta({ id: 'SandboxRegistryEnterpriseSet' });
 
@@ -54,6 +64,10 @@ export function sandboxEnterpriseRoutes(deps: RouteDeps, sandbox: { ocr: Sandbox
     method: 'put',
     path: '/sandbox/registry/enterprises/{creditCode}',
     summary: 'Sandbox: register (or update) an enterprise in the business registry',
+    description:
+      'The registry then answers for the credit code and for each of `formerCodes`, with this record. A former code belongs to one credit code at a time: '
+      + 'listing one that another enterprise holds moves it (the other no longer has it); from then on, a verification presenting it counts for this credit code\'s quota and identity lookups '
+      + '(accounts verified before keep the identity they were verified under).',
     tags: ['sandbox'],
     auth: 'public',
     params: z.object({ creditCode: z.string().trim().min(1).max(50) }),
@@ -61,7 +75,7 @@ export function sandboxEnterpriseRoutes(deps: RouteDeps, sandbox: { ocr: Sandbox
     responses: { 200: { description: 'The record, as set (ID number masked)', schema: RegistryEnterpriseEcho } },
     handler: async ({ params, body }) => {
       const creditCode = normalizeCreditCode(params.creditCode);
-      await sandbox.registry.put({ creditCode, ...body });
+      const { formerCodes } = await sandbox.registry.put({ creditCode, ...body });
       return {
         status: 200,
         body: {
@@ -69,6 +83,7 @@ export function sandboxEnterpriseRoutes(deps: RouteDeps, sandbox: { ocr: Sandbox
           name: body.name,
           legalRepresentative: { name: body.legalRepresentative.name, idNumber: maskIdNumber(body.legalRepresentative.idNumber) },
           status: body.status,
+          formerCodes,
         },
       };
     },

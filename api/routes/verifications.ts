@@ -24,6 +24,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
         description:
           'ID_NUMBER_INVALID, CREDIT_CODE_INVALID (a format or check character), UNDERAGE, INTERNATIONAL_SITE_REQUIRED, METHOD_NOT_ELIGIBLE, PAYER_ACCOUNT_NAME_MISMATCH; VALIDATION_FAILED for an upload id that is not an upload of this account with the purpose named',
       },
+      503: { description: 'PROVIDER_UNAVAILABLE: the enterprise presents a registration number or organisation code and the business registry, which maps it to its credit code, cannot be reached' },
     },
     handler: async ({ principal, params, body, seed }) => ({
       status: 201,
@@ -68,11 +69,12 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
     owner: ({ id }) => verifications.ownerOf(id!),
+    idempotent: true,
     responses: {
       200: { description: 'The verification with a fresh scan_qr action', schema: VerificationSchema },
       409: { description: `QR_REFRESH_LIMIT; ${'PROCESS_NOT_OPEN: the process is not waiting for this (it ended, or is at another step)'}` },
     },
-    handler: async ({ principal, params }) => ({ status: 200, body: await verifications.refreshQr(principal, params.id) }),
+    handler: async ({ principal, params, seed }) => ({ status: 200, body: await verifications.refreshQr(principal, params.id, seed) }),
   });
 
   defineRoute(deps, {
@@ -95,7 +97,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
       },
       409: { description: 'PROCESS_NOT_OPEN: no amount is awaited' },
     },
-    handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.submitAmount(principal, params.id, body.amount) }),
+    handler: async ({ principal, params, body, seed }) => ({ status: 200, body: await verifications.submitAmount(principal, params.id, body.amount, seed) }),
   });
 
   defineRoute(deps, {
@@ -109,12 +111,13 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     params: VerificationParams,
     owner: ({ id }) => verifications.ownerOf(id!),
     body: MaterialsBody,
+    idempotent: true,
     responses: {
       200: { description: 'The verification', schema: VerificationSchema },
       409: { description: 'PROCESS_NOT_OPEN: not a public remittance awaiting corrections' },
       422: { description: 'ID_NUMBER_INVALID for the handler; VALIDATION_FAILED for an ID photo that is not an upload of this account with that purpose' },
     },
-    handler: async ({ principal, params, body }) => ({ status: 200, body: await verifications.resubmitMaterials(principal, params.id, body) }),
+    handler: async ({ principal, params, body, seed }) => ({ status: 200, body: await verifications.resubmitMaterials(principal, params.id, body, seed) }),
   });
 
   defineRoute(deps, {
@@ -126,10 +129,11 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     auth: ['service', 'account', 'admin'],
     params: VerificationParams,
     owner: ({ id }) => verifications.ownerOf(id!),
+    idempotent: true,
     responses: {
       200: { description: 'The verification, cancelled', schema: VerificationSchema },
       409: { description: 'PROCESS_NOT_OPEN: it has ended, its payout was ordered, or it verifies a change’s new subject (revoke the change)' },
     },
-    handler: async ({ principal, params }) => ({ status: 200, body: await verifications.cancel(principal, params.id) }),
+    handler: async ({ principal, params, seed }) => ({ status: 200, body: await verifications.cancel(principal, params.id, seed) }),
   });
 }

@@ -10,7 +10,7 @@ import type { EnterpriseVerificationInput } from '../../workflows/messages';
 import type { CreateChangeBody, NewSubjectBody } from '../change-schemas';
 import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
-import { individualIdentityHash, mainlandPerson } from './verification-inputs';
+import { enterpriseIdentity, individualIdentityHash, mainlandPerson } from './verification-inputs';
 import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from './verification-requests';
 
 /**
@@ -48,8 +48,9 @@ export async function buildChangeRequest(deps: ChangeRequestDeps, account: Accou
     case 'enterprise_entity_change': {
       const formerLegalPerson = mainlandPerson(body.formerLegalPerson, 'formerLegalPerson');
       const code = enterpriseCode('non_business_license', body.newEnterprise.creditCode, 'newEnterprise.creditCode');
-      if (code.normalized === recordOf(account).creditCode) {
-        throw validationError([{ path: 'newEnterprise.creditCode', message: 'the same credit code: a new name for the same enterprise is an enterprise_name_change' }]);
+      // The same enterprise by another of its codes (one the registry maps to its credit code) is no new entity either.
+      if (code.normalized === recordOf(account).creditCode || (await enterpriseIdentity(deps, code)) === account.identity_hash) {
+        throw validationError([{ path: 'newEnterprise.creditCode', message: 'the same enterprise: a new name for the same enterprise is an enterprise_name_change' }]);
       }
       return { type: body.type, formerLegalPerson, newEnterprise: { name: body.newEnterprise.name, creditCode: code.normalized, address: body.newEnterprise.address } };
     }

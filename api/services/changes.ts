@@ -25,7 +25,7 @@ import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
 import { changeView } from '../views';
 import { buildChangeRequest, newSubjectInput, newSubjectVerificationId, type ChangeRequestDeps } from './change-requests';
-import { startAndAwaitOpened, updateProcess, withinDeadline } from './process-start';
+import { startAndAwaitOpened, updateProcess, withinDeadline, type UpdateRequest } from './process-start';
 import { changeTimings } from './verification-inputs';
 
 /** How long a read of a change waits for its new subject's verification to show its first step. */
@@ -90,7 +90,7 @@ export function buildChangeService(deps: ChangeServiceDeps) {
   }
   const reload = async (id: string) => view((await readModel.change(id))!);
 
-  const update = <T>(row: ChangeRow, run: Parameters<typeof updateProcess<T>>[3]) => updateProcess(temporal.client, row, `This change is ${row.status}.`, run);
+  const update = <R, A extends unknown[]>(row: ChangeRow, request: UpdateRequest<R, A>) => updateProcess(temporal.client, row, `This change is ${row.status}.`, request);
 
   async function start(input: ChangeInput): Promise<ChangeOpenResult> {
     const started = await startAndAwaitOpened(temporal, awaitChangeOpenedUpdate, {
@@ -142,19 +142,19 @@ export function buildChangeService(deps: ChangeServiceDeps) {
     },
 
     /** Materials for review: every required purpose, each an upload of this account with that purpose. */
-    async submitMaterials(principal: Principal, id: string, body: z.infer<typeof ChangeMaterialsBody>) {
+    async submitMaterials(principal: Principal, id: string, body: z.infer<typeof ChangeMaterialsBody>, seed: string) {
       const row = await load(principal, id);
       if (row.status !== 'in_progress' || row.step !== 'awaiting_materials') throw appError('PROCESS_NOT_OPEN', 'This change is not waiting for materials.');
       const materials = Object.fromEntries(Object.entries(body.materials).filter((e): e is [string, string] => typeof e[1] === 'string'));
       const missing = missingMaterials(requiredMaterials(row.type as 'enterprise_entity_change' | 'enterprise_name_change'), materials);
       if (missing.length > 0) throw validationError(missing.map((purpose) => ({ path: `materials.${purpose}`, message: 'required' })));
       for (const [purpose, uploadId] of Object.entries(materials)) await deps.assertUploadOf(row.account_id, uploadId, [purpose], `materials.${purpose}`);
-      await update(row, (h) => h.executeUpdate(submitChangeMaterialsUpdate, { args: [materials] }));
+      await update(row, { update: submitChangeMaterialsUpdate, args: [materials], seed });
       return reload(id);
     },
 
     /** After approval of an entity change: the new enterprise, which must be the one declared, and its method. */
-    async submitNewSubject(principal: Principal, id: string, body: z.infer<typeof NewSubjectBody>) {
+    async submitNewSubject(principal: Principal, id: string, body: z.infer<typeof NewSubjectBody>, seed: string) {
       const row = await load(principal, id);
       if (row.status !== 'in_progress' || row.step !== 'awaiting_new_subject') throw appError('PROCESS_NOT_OPEN', 'This change is not waiting for the new subject.');
       const declared = (row.request as { newEnterprise?: { name: string; creditCode: string } }).newEnterprise;
@@ -162,17 +162,17 @@ export function buildChangeService(deps: ChangeServiceDeps) {
       if (!declared || input.applicant.creditCode !== declared.creditCode || !sameEntityName(input.applicant.name, declared.name)) {
         throw validationError([{ path: 'enterprise', message: 'name and credit code must be those of the newEnterprise the change declared' }]);
       }
-      await update(row, (h) => h.executeUpdate(submitNewSubjectUpdate, { args: [input] }));
+      await update(row, { update: submitNewSubjectUpdate, args: [input], seed });
       return reload(id);
     },
 
-    async revoke(principal: Principal, id: string) {
-      await update(await load(principal, id), (h) => h.executeUpdate(revokeChangeUpdate));
+    async revoke(principal: Principal, id: string, seed: string) {
+      await update(await load(principal, id), { update: revokeChangeUpdate, args: [], seed });
       return reload(id);
     },
 
-    async refreshQr(principal: Principal, id: string) {
-      await update(await load(principal, id), (h) => h.executeUpdate(refreshQrUpdate));
+    async refreshQr(principal: Principal, id: string, seed: string) {
+      await update(await load(principal, id), { update: refreshQrUpdate, args: [], seed });
       return reload(id);
     },
   };

@@ -9,7 +9,7 @@ import type { ReadModel } from '../read-model';
 import { reviewSummaryView, reviewView, roundView } from '../review-views';
 import { verificationView } from '../views';
 import { translateTemporalError } from './temporal-errors';
-import { withinDeadline } from './process-start';
+import { sendUpdate, type UpdateRequest } from './process-start';
 
 /**
  * Human review (SPEC §6). Reviews are opened by workflows; claims and
@@ -66,11 +66,11 @@ export function buildReviewService(deps: ReviewServiceDeps) {
     };
   }
 
-  /** Sends an Update to the workflow that owns the review; a process that ended meanwhile makes the review not open. */
-  async function toWorkflow(row: ReviewRow, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>) {
+  /** Sends a request's Update to the workflow that owns the review; a process that ended meanwhile makes the review not open. */
+  async function toWorkflow<R, A extends unknown[]>(row: ReviewRow, request: UpdateRequest<R, A>) {
     if (row.status !== 'open') throw appError('REVIEW_NOT_OPEN', 'This review is no longer open.');
     try {
-      await withinDeadline(deps.client, () => send(deps.client.workflow.getHandle(row.workflow_id)));
+      await sendUpdate(deps.client, row.workflow_id, request);
     } catch (err) {
       const problem = translateTemporalError(err);
       throw (problem as { code?: string }).code === 'PROCESS_NOT_OPEN' ? appError('REVIEW_NOT_OPEN', 'This review is no longer open.') : problem;
@@ -87,25 +87,25 @@ export function buildReviewService(deps: ReviewServiceDeps) {
       return detail(await load(id), principal);
     },
 
-    async claim(principal: Principal, id: string) {
+    async claim(principal: Principal, id: string, seed: string) {
       const row = await load(id);
-      await toWorkflow(row, (h) => h.executeUpdate(claimReviewUpdate, { args: [{ reviewId: id, by: staffName(principal), ttlMs: deps.claimTtlMs }] }));
+      await toWorkflow(row, { update: claimReviewUpdate, args: [{ reviewId: id, by: staffName(principal), ttlMs: deps.claimTtlMs }], seed });
       return detail(await load(id), principal);
     },
 
-    async release(principal: Principal, id: string) {
+    async release(principal: Principal, id: string, seed: string) {
       const row = await load(id);
-      await toWorkflow(row, (h) => h.executeUpdate(releaseReviewUpdate, { args: [{ reviewId: id, by: staffName(principal) }] }));
+      await toWorkflow(row, { update: releaseReviewUpdate, args: [{ reviewId: id, by: staffName(principal) }], seed });
       return detail(await load(id), principal);
     },
 
-    async decide(principal: Principal, id: string, body: { decision: 'approve' | 'reject'; reason?: string | undefined }) {
+    async decide(principal: Principal, id: string, body: { decision: 'approve' | 'reject'; reason?: string | undefined }, seed: string) {
       const reason = body.reason?.trim() || null;
       if (body.decision === 'reject' && !reason) {
         throw appError('VALIDATION_FAILED', 'A rejection needs a reason the applicant can act on.', { errors: [{ path: 'reason', message: 'required to reject' }] });
       }
       const row = await load(id);
-      await toWorkflow(row, (h) => h.executeUpdate(decideReviewUpdate, { args: [{ reviewId: id, decision: body.decision, reason, reviewer: staffName(principal) }] }));
+      await toWorkflow(row, { update: decideReviewUpdate, args: [{ reviewId: id, decision: body.decision, reason, reviewer: staffName(principal) }], seed });
       return detail(await load(id), principal);
     },
   };

@@ -1,3 +1,6 @@
+import type { RegistryProvider } from '../../adapters/types';
+import type { EnterpriseCodeKind } from '../../domain/enterprise';
+import { identityCode, mayMapToCreditCode } from '../../domain/enterprise-identity';
 import { appError } from '../../domain/errors';
 import { parseMainlandId } from '../../domain/id-number';
 import type { ProcessTimings } from '../../platform/config';
@@ -11,6 +14,32 @@ import type { EnterpriseTimings, Person, VerificationTimings } from '../../workf
 export const individualIdentityHash = (cipher: PiiCipher, idType: string, normalizedIdNumber: string) =>
   cipher.keyedHash(`individual:${idType}:${normalizedIdNumber}`);
 export const enterpriseIdentityHash = (cipher: PiiCipher, normalizedCode: string) => cipher.keyedHash(`enterprise:${normalizedCode}`);
+
+type EnterpriseCode = { normalized: string; kind: EnterpriseCodeKind };
+
+export interface EnterpriseIdentityDeps {
+  cipher: PiiCipher;
+  /** The registry as the service calls it: an outage throws ProviderUnavailableError (503 PROVIDER_UNAVAILABLE). */
+  registry: RegistryProvider;
+}
+
+/**
+ * The identity an enterprise code counts under (SPEC §10): a registration
+ * number or organisation code the registry maps to a credit code counts as
+ * that code. Asked here, before a workflow starts, so the early quota check
+ * and the workflow's atomic one count the same identity, fixed in its input.
+ * A registry that cannot answer fails the request (503, retried by the
+ * client) instead of counting the code as an identity of its own.
+ */
+export async function enterpriseIdentity(deps: EnterpriseIdentityDeps, code: EnterpriseCode): Promise<string> {
+  return enterpriseIdentityHash(deps.cipher, await enterpriseIdentityCode(deps.registry, code));
+}
+
+/** The code that identity is keyed by: the credit code the registry maps this one to, or this one. */
+export async function enterpriseIdentityCode(registry: RegistryProvider, code: EnterpriseCode): Promise<string> {
+  const record = mayMapToCreditCode(code) ? await registry.lookup(code.normalized) : null;
+  return identityCode(code, record?.creditCode ?? null);
+}
 
 /** A mainland ID number of a person named in an application (18 characters, check digit, birth date). */
 export function mainlandPerson(person: { name: string; idNumber: string }, path: string): Person {

@@ -7,11 +7,10 @@ import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
 import { classifyIndividualId } from '../../domain/id-number';
 import type { ProcessTimings } from '../../platform/config';
-import type { PiiCipher } from '../../platform/crypto';
 import type { EnterpriseVerificationInput, IndividualApplicant, Person } from '../../workflows/messages';
 import { validationError } from '../problem';
 import type { IndividualInfo, StartEnterpriseVerification } from '../schemas';
-import { enterpriseIdentityHash, enterpriseTimings, mainlandPerson } from './verification-inputs';
+import { enterpriseIdentity, enterpriseTimings, mainlandPerson, type EnterpriseIdentityDeps } from './verification-inputs';
 
 /**
  * The rules a verification request must pass before a workflow starts (SPEC
@@ -55,8 +54,7 @@ export function enterpriseCode(licenseType: 'business_license' | 'non_business_l
   return code;
 }
 
-export interface EnterpriseInputDeps {
-  cipher: PiiCipher;
+export interface EnterpriseInputDeps extends EnterpriseIdentityDeps {
   timings: ProcessTimings;
   /** Checks an upload id belongs to the account and has one of the purposes (422 otherwise). */
   assertUploadOf: (accountId: string, uploadId: string, purposes: readonly string[], path: string) => Promise<unknown>;
@@ -102,6 +100,8 @@ export async function enterpriseVerificationInput(deps: EnterpriseInputDeps, acc
     await assertIdPhotos(deps, accountId, body.bankAccount!);
   }
   await deps.assertUploadOf(accountId, e.licenseUploadId, ['business_license'], 'enterprise.licenseUploadId');
+  // Last: a request refused above never waits on the registry.
+  const identityHash = await enterpriseIdentity(deps, code);
 
   return {
     verificationId,
@@ -120,7 +120,7 @@ export async function enterpriseVerificationInput(deps: EnterpriseInputDeps, acc
       ...(body.method === 'recharge' ? { payerAccount: body.payerAccount! } : {}),
       ...(body.method === 'public_remittance' ? { bankAccount: body.bankAccount!, handler: handler! } : {}),
     },
-    identityHash: enterpriseIdentityHash(deps.cipher, code.normalized),
+    identityHash,
     timings: enterpriseTimings(deps.timings),
     collectionAccount: deps.collectionAccount,
     calendar: deps.calendar,

@@ -4,7 +4,6 @@ import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
 import { appError } from '../../domain/errors';
 import { parseYuan } from '../../domain/money';
 import type { ProcessTimings } from '../../platform/config';
-import type { PiiCipher } from '../../platform/crypto';
 import { idFromSeed } from '../../platform/ids';
 import {
   awaitOpenedUpdate,
@@ -26,14 +25,13 @@ import { validationError } from '../problem';
 import type { ReadModel } from '../read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../schemas';
 import { verificationView } from '../views';
-import { startAndAwaitOpened, updateProcess } from './process-start';
-import { individualIdentityHash, mainlandPerson, verificationTimings } from './verification-inputs';
+import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';
+import { individualIdentityHash, mainlandPerson, verificationTimings, type EnterpriseIdentityDeps } from './verification-inputs';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './verification-requests';
 
-export interface VerificationServiceDeps {
+export interface VerificationServiceDeps extends EnterpriseIdentityDeps {
   temporal: { client: Client; taskQueue: string };
   readModel: ReadModel;
-  cipher: PiiCipher;
   timings: ProcessTimings;
   /** Checks an upload id belongs to the account and has one of the purposes (422 otherwise). */
   assertUploadOf: (accountId: string, uploadId: string, purposes: readonly string[], path: string) => Promise<unknown>;
@@ -125,8 +123,8 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     return startWorkflow(principal, WorkflowTypes.enterpriseVerification, input);
   }
 
-  const update = <T>(row: { workflow_id: string; status: string }, run: Parameters<typeof updateProcess<T>>[3]) =>
-    updateProcess(temporal.client, row, 'This verification is no longer open.', run);
+  const update = <R, A extends unknown[]>(row: { workflow_id: string; status: string }, request: UpdateRequest<R, A>) =>
+    updateProcess(temporal.client, row, 'This verification is no longer open.', request);
 
   return {
     /** The account a verification belongs to (undefined: no such verification). */
@@ -147,26 +145,26 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
       return { items: page.items.map((row) => view(principal, row)), nextCursor: page.nextCursor };
     },
 
-    async refreshQr(principal: Principal, id: string) {
-      await update(await load(principal, id), (h) => h.executeUpdate(refreshQrUpdate));
+    async refreshQr(principal: Principal, id: string, seed: string) {
+      await update(await load(principal, id), { update: refreshQrUpdate, args: [], seed });
       return reload(principal, id);
     },
 
-    async cancel(principal: Principal, id: string) {
-      await update(await load(principal, id), (h) => h.executeUpdate(cancelUpdate));
+    async cancel(principal: Principal, id: string, seed: string) {
+      await update(await load(principal, id), { update: cancelUpdate, args: [], seed });
       return reload(principal, id);
     },
 
     /** SPEC §4.1: the amount read on the bank statement; the workflow answers matched / mismatch at once. */
-    async submitAmount(principal: Principal, id: string, amount: string) {
+    async submitAmount(principal: Principal, id: string, amount: string, seed: string) {
       const fen = parseYuan(amount);
       if (fen === null || fen < 1) throw validationError([{ path: 'amount', message: 'yuan with at most two decimals, like "0.37"' }]);
-      const answer = await update(await load(principal, id), (h) => h.executeUpdate(submitAmountUpdate, { args: [fen] }));
+      const answer = await update(await load(principal, id), { update: submitAmountUpdate, args: [fen], seed });
       return { ...answer, verification: await reload(principal, id) };
     },
 
     /** Corrections after a rejected review (SPEC §4.1). */
-    async resubmitMaterials(principal: Principal, id: string, body: z.infer<typeof MaterialsBody>) {
+    async resubmitMaterials(principal: Principal, id: string, body: z.infer<typeof MaterialsBody>, seed: string) {
       const row = await load(principal, id);
       if (row.method !== 'public_remittance') throw appError('PROCESS_NOT_OPEN', 'Only a corporate public remittance takes corrected materials.');
       const corrections: CorrectedMaterials = {};
@@ -175,7 +173,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         corrections.bankAccount = body.bankAccount;
       }
       if (body.handler) corrections.handler = mainlandPerson(body.handler, 'handler');
-      await update(row, (h) => h.executeUpdate(resubmitMaterialsUpdate, { args: [corrections] }));
+      await update(row, { update: resubmitMaterialsUpdate, args: [corrections], seed });
       return reload(principal, id);
     },
   };

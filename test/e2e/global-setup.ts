@@ -79,6 +79,9 @@ export default async function setup(project: TestProject) {
     CHANGE_COOLDOWN: '8s',
     // Tests drive the sandbox hard from one address; hardening.test.ts tries the limit itself.
     RATE_LIMIT_MAX: '1000000',
+    // The stack's reconciler would close the read-model rows that tests write without a workflow behind them (activities.test.ts):
+    // it sweeps once an hour here; reconciler.test.ts runs one every 2 s on a stack of its own.
+    RECONCILE_INTERVAL: '1h',
     // Webhook retries (webhooks.test.ts) back off from 200 ms instead of 10 s, up to 30 s apart (endpoints that never answer,
     // such as those Schemathesis registers, cost little); the 3-day window stays.
     WEBHOOK_RETRY_INITIAL: '200ms',

@@ -71,3 +71,16 @@ describe('metrics', () => {
     }
   });
 });
+
+describe('money metrics', () => {
+  it('shows operators the money not settled for good, by ledger state (a refund the bank refused needs one of them)', async () => {
+    const refused = 'money_unsettled_transfers{state="refund_refused"}';
+    const fen = 'money_unsettled_fen{state="refund_refused"}';
+    const before = await scrape(`${inject('baseUrl')}/metrics`);
+    await db('received_transfers').insert({ transfer_id: newId('trf'), amount_fen: 42, to_account: '1', from_account_hash: 'x', state: 'refund_refused' });
+    const after = await scrape(`${inject('baseUrl')}/metrics`);
+    // (Other tests on the stack may add some meanwhile.)
+    expect(value(after, refused)).toBeGreaterThanOrEqual(value(before, refused) + 1);
+    expect(value(after, fen)).toBeGreaterThanOrEqual(value(before, fen) + 42);
+  });
+});

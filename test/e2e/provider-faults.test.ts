@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { enterprise, enterpriseBody, register } from '../support/enterprise';
+import { enterprise, enterpriseBody, organizationCode, register } from '../support/enterprise';
 import { uploadFile } from '../support/files';
-import { http, individualBody, uniqueAccount } from '../support/http';
+import { http, individualBody, KEYS, uniqueAccount } from '../support/http';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
 
 /**
@@ -78,6 +78,36 @@ describe('PUT /sandbox/faults/{provider}', () => {
     const again = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'legal_person_face', e));
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body).toMatchObject({ status: 'in_progress', step: 'awaiting_face' });
+  });
+
+  it('registry down: a registration number or organisation code is not counted apart (503, nothing started); it starts under the credit code once back', async () => {
+    const e = enterprise();
+    const org = organizationCode();
+    await register(baseUrl, e, { formerCodes: [org] });
+    const accountId = uniqueAccount('reg');
+    const body = await enterpriseBody(baseUrl, accountId, 'legal_person_face', { ...e, code: org }, { licenseType: 'non_business_license' });
+    const create = () => api.post(`/v1/accounts/${accountId}/verifications`, body, { headers: { 'idempotency-key': `reg-${accountId}` } });
+    await fault('registry', true);
+    try {
+      for (const refused of [
+        await create(),
+        await api.post('/v1/admin/identity-lookups', { creditCode: org }, { token: KEYS.admin }),
+        await api.put(`/v1/admin/enterprise-quotas/${org}`, { limit: 20 }, { token: KEYS.admin }),
+      ]) {
+        expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+        expect(refused.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect((await api.get(`/v1/accounts/${accountId}/verifications`)).body.items).toEqual([]);
+      expect((await api.get(`/v1/accounts/${accountId}`)).body.openProcess).toBeNull();
+    } finally {
+      await fault('registry', false);
+    }
+    const started = await create();
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    await api.post('/sandbox/face/results', { ticket: started.body.nextAction.ticket, passed: true }, { token: null });
+    expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified');
+    expect((await api.post('/v1/admin/identity-lookups', { creditCode: e.code }, { token: KEYS.admin })).body.accounts).toEqual([accountId]);
   });
 
   it('WeChat down: the QR cannot be issued, the verification fails PROVIDER_UNAVAILABLE; the user scans once it is back', async () => {

@@ -9,6 +9,7 @@ import { SandboxRegistry } from '../../adapters/sandbox/registry';
 import { LocalDiskStorage } from '../../adapters/storage';
 import { buildUploadService, type UploadService } from '../../api/services/uploads';
 import { createPiiCipher, type PiiCipher } from '../../platform/crypto';
+import { enterprise, organizationCode, registrationNumber } from '../support/enterprise';
 import { http, mainlandId, uniqueAccount } from '../support/http';
 
 /**
@@ -87,6 +88,7 @@ describe('SandboxRegistry', () => {
       name: '测试有限公司',
       legalRepresentative: { name: '李四', idNumber },
       status: '存续',
+      formerCodes: [],
     });
     expect(await registry.lookup('91110105MA01NONE00')).toBeNull();
   });
@@ -98,5 +100,42 @@ describe('SandboxRegistry', () => {
     await registry.put({ creditCode: code, name: 'B 公司', legalRepresentative: { name: '王五', idNumber: mainlandId() }, status: '注销' });
     expect(await registry.lookup(code)).toMatchObject({ name: 'B 公司', status: '注销' });
     expect(await db('sandbox_registry_enterprises').where({ credit_code: code })).toHaveLength(1);
+  });
+
+  it('leads from each former code to the enterprise, normalised; a PUT keeps exactly the codes it lists', async () => {
+    const registry = new SandboxRegistry(db, cipher);
+    const e = enterprise();
+    const [printedOrg, regNo] = [organizationCode(true), registrationNumber()];
+    const org = printedOrg.replace('-', '');
+    const record = { creditCode: e.code, name: e.name, legalRepresentative: e.legalPerson, status: '存续' };
+    expect(await registry.put({ ...record, formerCodes: [printedOrg.toLowerCase(), regNo, org] })).toEqual({ formerCodes: [org, regNo].sort() });
+    for (const code of [e.code, org, printedOrg, ` ${printedOrg.toLowerCase()} `, regNo]) {
+      expect(await registry.lookup(code), code).toMatchObject({ creditCode: e.code, name: e.name, formerCodes: [org, regNo].sort() });
+    }
+    expect(await registry.lookup(organizationCode())).toBeNull();
+
+    await registry.put({ ...record, formerCodes: [regNo] });
+    expect(await registry.lookup(org)).toBeNull();
+    await registry.put(record);
+    expect(await registry.lookup(regNo)).toBeNull();
+    expect(await registry.lookup(e.code)).toMatchObject({ formerCodes: [] });
+  });
+
+  it('moves a former code listed by another enterprise: it leads there, and no longer here', async () => {
+    const registry = new SandboxRegistry(db, cipher);
+    const [a, b] = [enterprise(), enterprise()];
+    const [org, regNo] = [organizationCode(), registrationNumber()];
+    await registry.put({ creditCode: a.code, name: a.name, legalRepresentative: a.legalPerson, status: '存续', formerCodes: [org, regNo] });
+    await registry.put({ creditCode: b.code, name: b.name, legalRepresentative: b.legalPerson, status: '存续', formerCodes: [org] });
+    expect(await registry.lookup(org)).toMatchObject({ creditCode: b.code, formerCodes: [org] });
+    expect(await registry.lookup(a.code)).toMatchObject({ formerCodes: [regNo] });
+    expect(await registry.lookup(regNo)).toMatchObject({ creditCode: a.code });
+  });
+
+  it('refuses a former code that is not a registration number or organisation code', async () => {
+    const registry = new SandboxRegistry(db, cipher);
+    const e = enterprise();
+    await expect(registry.put({ creditCode: e.code, name: e.name, legalRepresentative: e.legalPerson, status: '存续', formerCodes: [enterprise().code] })).rejects.toThrow(/former code/);
+    expect(await registry.lookup(e.code)).toBeNull();
   });
 });

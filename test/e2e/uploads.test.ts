@@ -280,6 +280,7 @@ describe('sandbox: OCR readings and the business registry', () => {
       name: '北京示例科技有限公司',
       legalRepresentative: { name: '张三', idNumber: `${idNumber.slice(0, 4)}**********${idNumber.slice(-4)}` },
       status: '存续',
+      formerCodes: [],
     });
     expect(JSON.stringify(res.body)).not.toContain(idNumber);
 

@@ -95,7 +95,10 @@ export function changeFakes(options: ChangeFakeOptions = {}) {
       calls.registry.push(args);
       return { known: true, nameMatches: true, legalPersonMatches: args.legalPerson ? true : null, ...options.registry };
     },
-    refundTransfer: async (args) => void calls.refunds.push(args),
+    refundTransfer: async (args) => {
+      calls.refunds.push(args);
+      return { outcome: 'refunded' as const };
+    },
     openEnterpriseVerification: async (args) => {
       calls.child.opened.push(args.changeId);
       return { opened: true };

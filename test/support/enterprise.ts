@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
+import { organizationCodeCheckChar } from '../../domain/enterprise';
 import { uploadFile } from './files';
 import { http, mainlandId } from './http';
 
@@ -10,6 +11,17 @@ export function creditCode(prefix = '91'): string {
   while (body.length < 17) body += CREDIT_CODE_ALPHABET[randomInt(0, CREDIT_CODE_ALPHABET.length)];
   return body + creditCodeCheckChar(body);
 }
+
+/** A valid organisation code (GB 11714 check character), hyphenated as printed when `printed`: `D2143569-X`. */
+export function organizationCode(printed = false): string {
+  let body = '';
+  while (body.length < 8) body += ORGANIZATION_CODE_CHARS[randomInt(0, ORGANIZATION_CODE_CHARS.length)];
+  return `${body}${printed ? '-' : ''}${organizationCodeCheckChar(body)}`;
+}
+const ORGANIZATION_CODE_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** An old 15-digit business registration number. */
+export const registrationNumber = () => `110108${String(randomInt(0, 1e9)).padStart(9, '0')}`;
 
 /** A corporate bank account number; `refused` makes the sandbox bank refuse payouts to it (ends 0000). */
 export const bankAccountNumber = (refused = false) => `6222${String(randomInt(0, 1e8)).padStart(8, '0')}${refused ? '0000' : String(randomInt(1000, 9999))}`;
@@ -26,11 +38,12 @@ export function enterprise(prefix = '91'): EnterpriseFixture {
 }
 
 /** Puts the enterprise in the sandbox business registry, as the registry would know it. */
-export async function register(baseUrl: string, e: EnterpriseFixture, overrides: { name?: string; legalRepresentative?: { name: string; idNumber: string } } = {}) {
+export async function register(baseUrl: string, e: EnterpriseFixture, overrides: { name?: string; legalRepresentative?: { name: string; idNumber: string }; formerCodes?: string[] } = {}) {
   const res = await http(baseUrl).put(`/sandbox/registry/enterprises/${e.code}`, {
     name: overrides.name ?? e.name,
     legalRepresentative: overrides.legalRepresentative ?? e.legalPerson,
     status: '存续',
+    ...(overrides.formerCodes ? { formerCodes: overrides.formerCodes } : {}),
   }, { token: null });
   if (res.status !== 200) throw new Error(`registry PUT failed: ${JSON.stringify(res.body)}`);
 }

@@ -18,6 +18,10 @@ export interface VerificationFact {
   /** The account a recharge expects money from, and the amount it asked for. */
   payerHash: string | null;
   expectedFen: number | null;
+  /** The collection account the bank opened for this recharge alone (null: a recharge from before dedicated accounts). */
+  collectionAccount: string | null;
+  /** The status of the change whose new subject this verifies (null: not a change's). */
+  changeStatus: string | null;
 }
 
 export interface PayoutFact {
@@ -34,9 +38,20 @@ export interface PayoutFact {
 export interface TransferFact {
   id: string;
   fromAccountHash: string;
+  /** Sent to one of the platform's accounts (its collection account or a recharge's sub-account): money the service must settle. */
   toPlatform: boolean;
+  toAccount: string;
   amountFen: number;
   refundRequestId: string | null;
+  /** The bank refused the refund for good. */
+  refundRefused: boolean;
+}
+
+/** The service's money ledger: what it recorded of a transfer and what it decided. */
+export interface ReceivedFact {
+  transferId: string;
+  state: string;
+  verificationId: string | null;
 }
 
 export interface LedgerFact {
@@ -56,6 +71,9 @@ export interface MoneyFacts {
   verifications: VerificationFact[];
   payouts: PayoutFact[];
   transfers: TransferFact[];
+  /** The service's ledger of received transfers (received_transfers). */
+  received: ReceivedFact[];
+  /** Credits to balances (ledger_entries). */
   ledger: LedgerFact[];
   statements: StatementFact[];
   balances: { accountId: string; balanceFen: number }[];
@@ -133,12 +151,34 @@ function transfersSettled(f: MoneyFacts): string[] {
     const problems: string[] = [];
     if (credited > 1) problems.push(`transfer ${t.id} is credited ${credited} times`);
     if (credited > 0 && refunded) problems.push(`transfer ${t.id} is both credited and refunded`);
-    if (credited === 0 && !refunded) problems.push(`transfer ${t.id} (${t.amountFen} fen) is neither credited nor refunded`);
+    if (credited === 0 && !refunded && !t.refundRefused) problems.push(`transfer ${t.id} (${t.amountFen} fen) is neither credited nor refunded`);
     if (refunded && t.refundRequestId !== `refund/${t.id}`) problems.push(`transfer ${t.id} is refunded under ${t.refundRequestId}, not refund/${t.id}`);
     const s = f.statements.find((x) => x.accountHash === t.fromAccountHash);
     const shown = s ? count(s.items, (i) => i.reference === `${REFUND}${t.id}`) : null;
     if (refunded && shown !== null && shown !== 1) problems.push(`refund of ${t.id} is on the statement of ${s!.label} ${shown} times`);
     return problems;
+  });
+}
+
+/** What the bank did with a transfer is what the service's ledger says it decided, and every transfer the platform received is in that ledger once. */
+function ledgerAgreesWithBank(f: MoneyFacts): string[] {
+  const expected = (t: TransferFact) => (t.refundRequestId !== null ? 'refunded' : t.refundRefused ? 'refund_refused' : f.ledger.some((e) => e.reference === t.id) ? 'credited' : null);
+  return f.transfers.filter((t) => t.toPlatform).flatMap((t) => {
+    const rows = f.received.filter((r) => r.transferId === t.id);
+    if (rows.length !== 1) return [`transfer ${t.id} is in the service's ledger ${rows.length} times`];
+    const { state } = rows[0]!;
+    const bank = expected(t);
+    return state === bank ? [] : [`transfer ${t.id} is ${state} in the service's ledger, but ${bank ?? 'neither credited nor sent back'} at the bank`];
+  });
+}
+
+/** Nothing is held by a process that ended: held money belongs to an open recharge, matched money to an open change. */
+function nothingHeldByEndedProcesses(f: MoneyFacts): string[] {
+  return f.received.flatMap((r) => {
+    const v = f.verifications.find((x) => x.id === r.verificationId);
+    if (r.state === 'held' && v && v.status !== 'in_progress') return [`transfer ${r.transferId} is still held by ${v.id}, which is ${v.status}`];
+    if (r.state === 'matched' && v && v.changeStatus !== 'in_progress') return [`transfer ${r.transferId} is still kept for the switch of a change that is ${v.changeStatus}`];
+    return [];
   });
 }
 
@@ -150,9 +190,15 @@ function creditsMatchRecharges(f: MoneyFacts): string[] {
     if (!t) return [`credit ${e.reference} to ${e.accountId} has no transfer`];
     if (!t.toPlatform || t.amountFen !== e.amountFen) return [`credit ${e.reference} to ${e.accountId} is not the ${t.amountFen} fen the platform received`];
     const v = f.verifications.find(
-      (x) => x.accountId === e.accountId && x.method === 'recharge' && x.status === 'verified' && x.payerHash === t.fromAccountHash && x.expectedFen === t.amountFen,
+      (x) =>
+        x.accountId === e.accountId &&
+        x.method === 'recharge' &&
+        x.status === 'verified' &&
+        x.payerHash === t.fromAccountHash &&
+        x.expectedFen === t.amountFen &&
+        (x.collectionAccount === null || x.collectionAccount === t.toAccount),
     );
-    if (!v) return [`credit ${e.reference} to ${e.accountId} matches no verified recharge of that account that expected it`];
+    if (!v) return [`credit ${e.reference} to ${e.accountId} matches no verified recharge of that account that expected it at its own collection account`];
     creditsOf.set(v.id, [...(creditsOf.get(v.id) ?? []), e.reference]);
     return [];
   });
@@ -168,7 +214,18 @@ function balancesMatchLedger(f: MoneyFacts): string[] {
   });
 }
 
-const RULES = [statementsOnce, statementPayouts, payoutsOrdered, payoutsOnStatements, statementRefunds, transfersSettled, creditsMatchRecharges, balancesMatchLedger];
+const RULES = [
+  statementsOnce,
+  statementPayouts,
+  payoutsOrdered,
+  payoutsOnStatements,
+  statementRefunds,
+  transfersSettled,
+  ledgerAgreesWithBank,
+  nothingHeldByEndedProcesses,
+  creditsMatchRecharges,
+  balancesMatchLedger,
+];
 
 export function moneyDiscrepancies(facts: MoneyFacts): string[] {
   return [...new Set(RULES.flatMap((rule) => rule(facts)))];

@@ -9,12 +9,13 @@ import { moneyDiscrepancies, type MoneyFacts, type StatementFact, type Verificat
 import { eventually } from './temporal-test-env';
 
 /**
- * After a fault test: the sandbox bank (its payout orders, incoming transfers
- * and the statements it serves), the ledger and the verifications agree —
- * every payout belongs to the one verification that ordered it, once; every
- * refund happens once per transfer; every credit is a transfer a verified
- * recharge expected and that was not sent back; no money moved for anyone
- * else. The rules are in reconcile-rules.ts.
+ * After a money test: the sandbox bank (its payout orders, incoming transfers
+ * and the statements it serves), the service's money ledger, the balances and
+ * the verifications agree — every payout belongs to the one verification that
+ * ordered it, once; every refund happens once per transfer; every credit is a
+ * transfer a verified recharge expected at its own collection account and that
+ * was not sent back; nothing is held by a process that ended; no money moved
+ * for anyone else. The rules are in reconcile-rules.ts.
  */
 export interface ReconcileScope {
   /** The service under test (its sandbox statement route) and its database. */
@@ -35,6 +36,8 @@ interface VerificationRow {
   subject_type: string;
   pii_enc: string | null;
   expected_fen: number | null;
+  collection_account: string | null;
+  change_status: string | null;
 }
 
 /** The bank accounts an enterprise application named (sealed in the row). */
@@ -47,7 +50,19 @@ function namedAccounts(cipher: PiiCipher, row: VerificationRow): { payee?: strin
 async function verificationsOf(db: Knex, cipher: PiiCipher, scope: ReconcileScope) {
   const query = db('verifications as v')
     .leftJoin('expected_transfers as e', 'e.verification_id', 'v.id')
-    .select<VerificationRow[]>('v.id', 'v.account_id', 'v.workflow_id', 'v.method', 'v.status', 'v.subject_type', 'v.pii_enc', 'e.amount_fen as expected_fen');
+    .leftJoin('changes as c', 'c.id', 'v.change_id')
+    .select<VerificationRow[]>(
+      'v.id',
+      'v.account_id',
+      'v.workflow_id',
+      'v.method',
+      'v.status',
+      'v.subject_type',
+      'v.pii_enc',
+      'e.amount_fen as expected_fen',
+      'e.collection_account',
+      'c.status as change_status',
+    );
   const rows = scope.accountIds === 'all' ? await query : await query.whereIn('v.account_id', scope.accountIds);
   const numbers = new Set(scope.bankAccounts ?? []);
   const facts: VerificationFact[] = rows.map((row) => {
@@ -62,6 +77,8 @@ async function verificationsOf(db: Knex, cipher: PiiCipher, scope: ReconcileScop
       payeeHash: named.payee ? bankAccountHash(cipher, named.payee) : null,
       payerHash: named.payer ? bankAccountHash(cipher, named.payer) : null,
       expectedFen: row.expected_fen === null ? null : Number(row.expected_fen),
+      collectionAccount: row.collection_account,
+      changeStatus: row.change_status,
     };
   });
   return { facts, numbers: [...numbers] };
@@ -81,6 +98,13 @@ interface TransferRow {
   to_account_number: string;
   amount_fen: number;
   refund_request_id: string | null;
+  refund_refused_at: Date | null;
+  to_virtual_account: string | null;
+}
+interface ReceivedRow {
+  transfer_id: string;
+  state: string;
+  verification_id: string | null;
 }
 interface LedgerRow {
   account_id: string;
@@ -91,17 +115,24 @@ interface LedgerRow {
 /** The bank's side: payout orders and transfers that touch these verifications or bank accounts, and every credit of those transfers. */
 async function bankRows(db: Knex, scope: ReconcileScope, workflowIds: string[], hashes: string[]) {
   const payouts = db('sandbox_bank_payouts').select<PayoutRow[]>('request_id', 'reference', 'to_account_hash', 'amount_fen', 'status', db.raw('settles_at <= now() as due'));
-  const transfers = db('sandbox_bank_transfers').select<TransferRow[]>('id', 'from_account_hash', 'to_account_number', 'amount_fen', 'refund_request_id');
+  const transfers = db('sandbox_bank_transfers as t')
+    .leftJoin('sandbox_bank_virtual_accounts as va', 'va.account_number', 't.to_account_number')
+    .select<TransferRow[]>('t.id', 't.from_account_hash', 't.to_account_number', 't.amount_fen', 't.refund_request_id', 't.refund_refused_at', 'va.account_number as to_virtual_account');
   const ledger = () => db('ledger_entries').select<LedgerRow[]>('account_id', 'amount_fen', 'reference');
-  if (scope.accountIds === 'all') return { payouts: await payouts, transfers: await transfers, ledger: await ledger() };
+  const received = (ids: string[] | 'all') => {
+    const query = db('received_transfers').select<ReceivedRow[]>('transfer_id', 'state', 'verification_id');
+    return ids === 'all' ? query : query.whereIn('transfer_id', ids);
+  };
+  if (scope.accountIds === 'all') return { payouts: await payouts, transfers: await transfers, ledger: await ledger(), received: await received('all') };
   const accountIds = scope.accountIds;
   const credited = (await ledger().whereIn('account_id', accountIds)).map((e) => e.reference);
-  const touched = await transfers.whereIn('from_account_hash', hashes).orWhereIn('id', credited);
+  const touched = await transfers.whereIn('t.from_account_hash', hashes).orWhereIn('t.id', credited);
   return {
     payouts: await payouts.whereIn('reference', workflowIds).orWhereIn('to_account_hash', hashes),
     transfers: touched,
     // Credits to any account, in scope or not: money credited to someone who did not order it shows.
     ledger: await ledger().whereIn('account_id', accountIds).orWhereIn('reference', touched.map((t) => t.id)),
+    received: await received(touched.map((t) => t.id)),
   };
 }
 
@@ -131,10 +162,13 @@ export async function gatherMoneyFacts(db: Knex, scope: ReconcileScope): Promise
     transfers: bank.transfers.map((t) => ({
       id: t.id,
       fromAccountHash: t.from_account_hash,
-      toPlatform: t.to_account_number === config.platformAccount.accountNumber,
+      toPlatform: t.to_account_number === config.platformAccount.accountNumber || t.to_virtual_account !== null,
+      toAccount: t.to_account_number,
       amountFen: t.amount_fen,
       refundRequestId: t.refund_request_id,
+      refundRefused: t.refund_refused_at !== null,
     })),
+    received: bank.received.map((r) => ({ transferId: r.transfer_id, state: r.state, verificationId: r.verification_id })),
     ledger: bank.ledger.map((e) => ({ accountId: e.account_id, amountFen: Number(e.amount_fen), reference: e.reference })),
     statements: await statementsOf(scope.baseUrl, cipher, numbers),
     balances: balances.map((b) => ({ accountId: b.id, balanceFen: Number(b.balance_fen) })),

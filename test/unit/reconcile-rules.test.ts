@@ -8,18 +8,24 @@ import { moneyDiscrepancies, type MoneyFacts } from '../support/reconcile-rules'
  */
 const REMITTANCE = 'verification/ver_remit';
 const RECHARGE = 'verification/ver_recharge';
+/** The recharge's own collection account. */
+const COLLECTION = '1105018800000000000017';
 
 function world(): MoneyFacts {
   return {
     verifications: [
-      { id: 'ver_remit', accountId: 'acct-r', workflowId: REMITTANCE, method: 'public_remittance', status: 'verified', payeeHash: 'h-payee', payerHash: null, expectedFen: null },
-      { id: 'ver_recharge', accountId: 'acct-c', workflowId: RECHARGE, method: 'recharge', status: 'verified', payeeHash: null, payerHash: 'h-payer', expectedFen: 37 },
-      { id: 'ver_wechat', accountId: 'acct-w', workflowId: 'verification/ver_wechat', method: 'wechat_qr', status: 'verified', payeeHash: null, payerHash: null, expectedFen: null },
+      { id: 'ver_remit', accountId: 'acct-r', workflowId: REMITTANCE, method: 'public_remittance', status: 'verified', payeeHash: 'h-payee', payerHash: null, expectedFen: null, collectionAccount: null, changeStatus: null },
+      { id: 'ver_recharge', accountId: 'acct-c', workflowId: RECHARGE, method: 'recharge', status: 'verified', payeeHash: null, payerHash: 'h-payer', expectedFen: 37, collectionAccount: COLLECTION, changeStatus: null },
+      { id: 'ver_wechat', accountId: 'acct-w', workflowId: 'verification/ver_wechat', method: 'wechat_qr', status: 'verified', payeeHash: null, payerHash: null, expectedFen: null, collectionAccount: null, changeStatus: null },
     ],
     payouts: [{ requestId: `${REMITTANCE}/payout`, reference: REMITTANCE, toAccountHash: 'h-payee', amountFen: 42, refused: false, due: true }],
     transfers: [
-      { id: 'trf_wrong', fromAccountHash: 'h-payer', toPlatform: true, amountFen: 99, refundRequestId: 'refund/trf_wrong' },
-      { id: 'trf_exact', fromAccountHash: 'h-payer', toPlatform: true, amountFen: 37, refundRequestId: null },
+      { id: 'trf_wrong', fromAccountHash: 'h-payer', toPlatform: true, toAccount: COLLECTION, amountFen: 99, refundRequestId: 'refund/trf_wrong', refundRefused: false },
+      { id: 'trf_exact', fromAccountHash: 'h-payer', toPlatform: true, toAccount: COLLECTION, amountFen: 37, refundRequestId: null, refundRefused: false },
+    ],
+    received: [
+      { transferId: 'trf_wrong', state: 'refunded', verificationId: 'ver_recharge' },
+      { transferId: 'trf_exact', state: 'credited', verificationId: 'ver_recharge' },
     ],
     ledger: [{ accountId: 'acct-c', amountFen: 37, reference: 'trf_exact' }],
     statements: [
@@ -73,7 +79,8 @@ describe('moneyDiscrepancies', () => {
     [
       'one recharge credited twice',
       (f) => {
-        f.transfers.push({ id: 'trf_again', fromAccountHash: 'h-payer', toPlatform: true, amountFen: 37, refundRequestId: null });
+        f.transfers.push({ id: 'trf_again', fromAccountHash: 'h-payer', toPlatform: true, toAccount: COLLECTION, amountFen: 37, refundRequestId: null, refundRefused: false });
+        f.received.push({ transferId: 'trf_again', state: 'credited', verificationId: 'ver_recharge' });
         f.ledger.push({ accountId: 'acct-c', amountFen: 37, reference: 'trf_again' });
         f.balances[0]!.balanceFen = 74;
       },
@@ -83,6 +90,23 @@ describe('moneyDiscrepancies', () => {
     ['a credit for a recharge that did not verify', (f) => (f.verifications[1]!.status = 'failed'), /matches no verified recharge/],
     ['a credit with no transfer behind it', (f) => f.ledger.push({ accountId: 'acct-c', amountFen: 5, reference: 'trf_none' }), /has no transfer/],
     ['a balance that is not the sum of its credits', (f) => (f.balances[0]!.balanceFen = 74), /balance of 74 fen, its credits sum to 37/],
+    ['a credit of money sent to another recharge’s collection account', (f) => (f.transfers[1]!.toAccount = '1105018800000000000025'), /at its own collection account/],
+    ['a transfer the service never recorded', (f) => (f.received = f.received.slice(0, 1)), /trf_exact is in the service's ledger 0 times/],
+    ['a ledger that says refunded while the bank credited nothing back', (f) => (f.received[1]!.state = 'refunded'), /trf_exact is refunded in the service's ledger, but credited at the bank/],
+    ['a refund still owed', (f) => (f.received[0]!.state = 'refunding'), /trf_wrong is refunding in the service's ledger/],
+    [
+      'money still held by a process that ended',
+      (f) => f.received.push({ transferId: 'trf_held', state: 'held', verificationId: 'ver_recharge' }),
+      /trf_held is still held by ver_recharge, which is verified/,
+    ],
+    [
+      'money kept for the switch of a change that was revoked',
+      (f) => {
+        f.verifications[1]!.changeStatus = 'revoked';
+        f.received.push({ transferId: 'trf_kept', state: 'matched', verificationId: 'ver_recharge' });
+      },
+      /kept for the switch of a change that is revoked/,
+    ],
   ])('names %s', (_label, fault, expected) => {
     const facts = world();
     fault(facts);

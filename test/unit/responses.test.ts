@@ -17,6 +17,12 @@ describe('responsesOf', () => {
     expect(r['409']!.description).toContain('IDEMPOTENCY_CONFLICT');
   });
 
+  it('an action on a resource by id that takes an Idempotency-Key adds 409 and 422 (a key that is not 1-255 visible ASCII characters)', () => {
+    const r = responsesOf(ok, { auth: ['service'], params: ['id'], idempotent: true });
+    expect(statuses(r)).toEqual(['200', '401', '403', '404', '409', '422', '503']);
+    expect(r['422']!.description).toContain('VALIDATION_FAILED');
+  });
+
   it('a route without a bearer token may be rate limited, with Retry-After', () => {
     const r = responsesOf(ok, { auth: 'public' });
     expect(statuses(r)).toEqual(['200', '429', '503']);

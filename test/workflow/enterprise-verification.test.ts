@@ -27,6 +27,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** The sub-account the (fake) bank opens for a recharge. */
+const COLLECTION_ACCOUNT = '1105018800000000000017';
 const harness = timeSkippingHarness();
 const { withWorker, track } = harness;
 
@@ -35,6 +37,9 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
     finished: [] as unknown[],
     completed: [] as { credit?: { amountFen: number; reference: string } }[],
     refunds: [] as string[],
+    /** Transfers the recharge handed back (to their refund workflows), with why. */
+    returned: [] as { transferId: string; reason: string }[],
+    collectionAccounts: [] as { requestId: string; reference: string }[],
     payouts: [] as { requestId: string; amountFen: number }[],
     /** The steps written to the read model, in order. */
     steps: [] as (string | null)[],
@@ -72,8 +77,16 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
       calls.notices.push(args.event);
     },
     async expectTransfer() {},
+    async openCollectionAccount(args) {
+      calls.collectionAccounts.push(args);
+      return { accountNumber: COLLECTION_ACCOUNT };
+    },
+    async returnTransfer(args) {
+      calls.returned.push({ transferId: args.transferId, reason: args.reason });
+    },
     async refundTransfer(args) {
       calls.refunds.push(args.transferId);
+      return { outcome: 'refunded' };
     },
     async requestPayout(args) {
       calls.payouts.push({ requestId: args.requestId, amountFen: args.amountFen });
@@ -128,7 +141,7 @@ const until = (handle: WorkflowHandle, check: (s: VerificationSnapshot) => void)
 let eventSeq = 0;
 const evt = () => `evt_${++eventSeq}_${randomUUID()}`;
 const now = () => new Date().toISOString();
-const transfer = (transferId: string, amountFen: number, fromAccountName = '北京某某科技有限公司'): ProviderEvent => ({
+const transfer = (transferId: string, amountFen: number, fromAccountName = '北京某某科技有限公司', fromConfirmedAccount = true): ProviderEvent => ({
   eventId: evt(),
   provider: 'bank',
   type: 'transfer.received',
@@ -136,6 +149,7 @@ const transfer = (transferId: string, amountFen: number, fromAccountName = '北�
   transferId,
   amountFen,
   fromAccountName,
+  fromConfirmedAccount,
 });
 const face = (ticket: string, passed: boolean): ProviderEvent => ({ eventId: evt(), provider: 'face', type: 'face.completed', ticket, passed, occurredAt: now() });
 const settled = (requestId: string): ProviderEvent => ({ eventId: evt(), provider: 'bank', type: 'payout.settled', occurredAt: now(), requestId });
@@ -259,12 +273,15 @@ describe('platform recharge', () => {
     return s.nextAction;
   }
 
-  it('shows a random amount below one yuan and the collection account; the exact transfer verifies and is credited', async () => {
+  it('shows a random amount below one yuan and a collection account of its own; the exact transfer verifies and is credited', async () => {
     const { calls, activities } = fakes();
     await withWorker(activities, async (tq) => {
       const args = input('recharge');
       const { handle, snapshot: s } = await start(tq, args);
-      expect(s).toMatchObject({ step: 'awaiting_transfer', nextAction: { type: 'remit', payee: args.collectionAccount, attemptsLeft: 2 } });
+      const payee = { ...args.collectionAccount, accountNumber: COLLECTION_ACCOUNT };
+      expect(s).toMatchObject({ step: 'awaiting_transfer', nextAction: { type: 'remit', payee, attemptsLeft: 2 } });
+      // Opened at the bank once per run, by a request id derived from the workflow.
+      expect(calls.collectionAccounts).toEqual([{ requestId: `${handle.workflowId}/collection-account`, reference: handle.workflowId }]);
       const action = await remitAction(handle);
       const fen = parseYuan(action.amount)!;
       expect(fen).toBeGreaterThanOrEqual(1);
@@ -274,13 +291,13 @@ describe('platform recharge', () => {
       await handle.signal(providerEventSignal, transfer('trf-1', fen));
       expect(await resultOf(handle)).toEqual({ status: 'verified', failureReason: null });
       expect(calls.completed).toEqual([{ credit: { amountFen: fen, reference: 'trf-1' } }]);
-      expect(calls.refunds).toEqual([]);
+      expect(calls.returned).toEqual([]);
       expect(calls.notices).toEqual(['verified']);
-      await recordHistory('enterprise-verification.recharge-verified', handle);
+      await recordHistory('enterprise-verification.recharge-dedicated-verified', handle);
     });
   });
 
-  it('refunds a wrong amount and fails after the second wrong transfer', async () => {
+  it('hands a wrong amount back to its refund workflow and fails after the second wrong transfer', async () => {
     const { calls, activities } = fakes();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('recharge'));
@@ -288,25 +305,33 @@ describe('platform recharge', () => {
       const wrong = fen === 99 ? 98 : fen + 1;
       await handle.signal(providerEventSignal, transfer('trf-1', wrong));
       await until(handle, (s) => expect(s.nextAction).toMatchObject({ attemptsLeft: 1 }));
-      expect(calls.refunds).toEqual(['trf-1']);
+      expect(calls.returned).toEqual([{ transferId: 'trf-1', reason: 'wrong_amount' }]);
       await handle.signal(providerEventSignal, transfer('trf-2', 100));
       expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'REMITTANCE_AMOUNT_MISMATCH' });
-      expect(calls.refunds).toEqual(['trf-1', 'trf-2']);
+      expect(calls.returned.map((r) => r.transferId)).toEqual(['trf-1', 'trf-2']);
+      // The verification itself never calls the bank.
+      expect(calls.refunds).toEqual([]);
     });
   });
 
-  it('refunds the exact amount paid under another payer name, without counting it as an attempt', async () => {
+  it('hands back the exact amount paid under another payer name, or from another account, without counting it as an attempt', async () => {
     const { calls, activities } = fakes();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('recharge'));
       const fen = parseYuan((await remitAction(handle)).amount)!;
       await handle.signal(providerEventSignal, transfer('trf-1', fen, '某某个人'));
-      await until(handle, () => expect(calls.refunds).toEqual(['trf-1']));
+      await handle.signal(providerEventSignal, transfer('trf-2', fen, '北京某某科技有限公司', false));
+      await until(handle, () =>
+        expect(calls.returned).toEqual([
+          { transferId: 'trf-1', reason: 'payer_name_mismatch' },
+          { transferId: 'trf-2', reason: 'other_payer' },
+        ]),
+      );
       expect(await snapshot(handle)).toMatchObject({ status: 'in_progress', nextAction: { attemptsLeft: 2 } });
       // Names compare as entity names (trimmed, NFKC): the enterprise's own name with stray spaces matches.
-      await handle.signal(providerEventSignal, transfer('trf-2', fen, ' 北京某某科技有限公司 '));
+      await handle.signal(providerEventSignal, transfer('trf-3', fen, ' 北京某某科技有限公司 '));
       expect(await resultOf(handle)).toEqual({ status: 'verified', failureReason: null });
-      expect(calls.completed).toEqual([{ credit: { amountFen: fen, reference: 'trf-2' } }]);
+      expect(calls.completed).toEqual([{ credit: { amountFen: fen, reference: 'trf-3' } }]);
     });
   });
 
@@ -318,14 +343,16 @@ describe('platform recharge', () => {
     });
   });
 
-  it('refunds a matching transfer when the identity quota was used up meanwhile', async () => {
+  it('leaves a matching transfer to the completion when the identity quota was used up meanwhile (its transaction sends it back)', async () => {
     const { calls, activities } = fakes({ quotaFull: true });
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('recharge'));
       const fen = parseYuan((await remitAction(handle)).amount)!;
       await handle.signal(providerEventSignal, transfer('trf-9', fen));
       expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
-      expect(calls.refunds).toEqual(['trf-9']);
+      expect(calls.completed).toEqual([{ credit: { amountFen: fen, reference: 'trf-9' } }]);
+      expect(calls.returned).toEqual([]);
+      expect(calls.refunds).toEqual([]);
     });
   });
 });

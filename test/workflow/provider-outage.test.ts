@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import { recordMissing } from '../../activities/failures';
 import { ProviderUnavailableError } from '../../adapters/types';
-import { enterpriseVerification, individualVerification } from '../../workflows';
+import { enterpriseVerification, individualVerification, refundTransfer } from '../../workflows';
 import { decideReviewUpdate, providerEventSignal, snapshotQuery, type VerificationSnapshot } from '../../workflows/messages';
 import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
@@ -12,7 +12,7 @@ import { enterpriseInput, individualInput } from '../support/workflow-inputs';
 /**
  * Every run closes: a provider that stays down past PROVIDER_CALL_TIMEOUT ends
  * the process failed PROVIDER_UNAVAILABLE (terminal in the read model, so the
- * account's slot is free, and notified); refunds outlast any bound;
+ * account's slot is free, and notified); refunds outlast any bound, in workflows of their own;
  * notifications never change an outcome; a permanent activity failure closes too.
  */
 const MINUTE = 60_000;
@@ -26,7 +26,7 @@ const down = (provider: string) => async (): Promise<never> => {
 
 /** Activities that record what closed the run; `overrides` replace them (an outage, a failure). */
 function fakes(overrides: Partial<Activities> = {}) {
-  const calls = { finished: [] as unknown[], notices: [] as string[], refunds: [] as string[], payouts: 0, progress: [] as (string | null)[] };
+  const calls = { finished: [] as unknown[], notices: [] as string[], returned: [] as string[], refunds: [] as string[], payouts: 0, progress: [] as (string | null)[] };
   const activities: Partial<Activities> = {
     openIndividualVerification: async () => ({ opened: true }),
     openEnterpriseVerification: async () => ({ opened: true }),
@@ -41,7 +41,12 @@ function fakes(overrides: Partial<Activities> = {}) {
     },
     notifyEnterprise: async (args) => void calls.notices.push(args.event),
     expectTransfer: async () => {},
-    refundTransfer: async (args) => void calls.refunds.push(args.transferId),
+    openCollectionAccount: async () => ({ accountNumber: '1105018800000000000017' }),
+    returnTransfer: async (args) => void calls.returned.push(args.transferId),
+    refundTransfer: async (args) => {
+      calls.refunds.push(args.transferId);
+      return { outcome: 'refunded' as const };
+    },
     requestPayout: async () => {
       calls.payouts++;
       return { status: 'pending', bankReference: 'PO-TEST' };
@@ -138,12 +143,13 @@ describe('a provider down past PROVIDER_CALL_TIMEOUT', () => {
 });
 
 describe('what never ends a process', () => {
-  it('a refund owed outlasts the bound: retried until the bank is back, the recharge stays open', async () => {
+  it('a bank outage never holds a recharge: a wrong transfer goes to its refund workflow at once, which retries past the bound', async () => {
     let bankBackAt = Infinity;
     const { calls, activities } = fakes({
       refundTransfer: async (args) => {
         if (Date.now() < bankBackAt) throw new ProviderUnavailableError('bank');
         calls.refunds.push(args.transferId);
+        return { outcome: 'refunded' };
       },
     });
     await withWorker(activities, async (tq) => {
@@ -152,14 +158,19 @@ describe('what never ends a process', () => {
       const amount = (await handle.query(snapshotQuery)).nextAction;
       const fen = amount?.type === 'remit' ? Math.round(Number(amount.amount) * 100) : 0;
       const wrong = fen === 99 ? 98 : fen + 1;
-      await handle.signal(providerEventSignal, { eventId: 'evt-t1', provider: 'bank', type: 'transfer.received', occurredAt: new Date().toISOString(), transferId: 'trf-1', amountFen: wrong, fromAccountName: '北京某某科技有限公司' });
+      await handle.signal(providerEventSignal, { eventId: 'evt-t1', provider: 'bank', type: 'transfer.received', occurredAt: new Date().toISOString(), transferId: 'trf-1', amountFen: wrong, fromAccountName: '北京某某科技有限公司', fromConfirmedAccount: true });
+      // Counted and handed back at once, whatever the bank does.
+      await until(handle, (s) => expect(s.nextAction).toMatchObject({ attemptsLeft: 1 }));
+      expect(calls.returned).toEqual(['trf-1']);
+
+      // The refund itself, in its own workflow: down past the provider bound, retried until the bank is back.
+      const refund = await harness.env.client.workflow.start(refundTransfer, { args: [{ transferId: 'trf-1', reason: 'wrong_amount' }], taskQueue: tq, workflowId: `refund/trf-1-${tq}` });
+      track(refund.workflowId);
       await harness.env.sleep(3 * BOUND);
-      expect(await handle.query(snapshotQuery)).toMatchObject({ status: 'in_progress', step: 'awaiting_transfer' });
       expect(calls.refunds).toEqual([]);
       bankBackAt = Date.now();
       await harness.env.sleep(10 * MINUTE);
-      await until(handle, (s) => expect(s.nextAction).toMatchObject({ attemptsLeft: 1 }));
-      expect(calls.refunds).toEqual(['trf-1']);
+      await eventually(async () => expect(calls.refunds).toEqual(['trf-1']));
     });
   });
 

@@ -22,6 +22,7 @@ export const database = proxyActivities<
     | 'completeVerification'
     | 'finishVerification'
     | 'expectTransfer'
+    | 'returnTransfer'
     | 'openReview'
     | 'recordReviewDecision'
     | 'revokeReview'
@@ -38,7 +39,7 @@ export const database = proxyActivities<
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
 
-/** Money owed to someone (refunds): retried without bound, never ending anything. Idempotent at the bank. */
+/** Money owed to someone (refunds, in the refund workflow): retried without bound, never ending anything. Idempotent at the bank. */
 export const refunds = proxyActivities<Pick<Activities, 'refundTransfer'>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
@@ -52,13 +53,13 @@ export const notifications = proxyActivities<Pick<Activities, 'notifyEnterprise'
 });
 
 /** Calls to a provider (QR codes, the registry) and payouts: bounded by PROVIDER_CALL_TIMEOUT. */
-export type ProviderCallType = 'issueQr' | 'revokeQr' | 'checkRegistry' | 'requestPayout';
-export const PROVIDER_CALL_TYPES: readonly string[] = ['issueQr', 'revokeQr', 'checkRegistry', 'requestPayout'] satisfies ProviderCallType[];
+export type ProviderCallType = 'issueQr' | 'revokeQr' | 'checkRegistry' | 'requestPayout' | 'openCollectionAccount';
+export const PROVIDER_CALL_TYPES: readonly string[] = ['issueQr', 'revokeQr', 'checkRegistry', 'requestPayout', 'openCollectionAccount'] satisfies ProviderCallType[];
 
 /** The provider calls of one run, bounded by its PROVIDER_CALL_TIMEOUT: past it the call fails and the run closes PROVIDER_UNAVAILABLE. */
 export function providerCalls(boundMs: number | undefined) {
   const scheduleToCloseTimeout = boundMs ?? DEFAULT_PROVIDER_CALL_TIMEOUT_MS;
-  const providers = proxyActivities<Pick<Activities, 'issueQr' | 'revokeQr' | 'checkRegistry'>>({
+  const providers = proxyActivities<Pick<Activities, 'issueQr' | 'revokeQr' | 'checkRegistry' | 'openCollectionAccount'>>({
     startToCloseTimeout: '20 seconds',
     scheduleToCloseTimeout,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes },
@@ -70,6 +71,12 @@ export function providerCalls(boundMs: number | undefined) {
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
   });
   // (Activity proxies resolve names on access: spreading one copies nothing.)
-  return { issueQr: providers.issueQr, revokeQr: providers.revokeQr, checkRegistry: providers.checkRegistry, requestPayout: payouts.requestPayout };
+  return {
+    issueQr: providers.issueQr,
+    revokeQr: providers.revokeQr,
+    checkRegistry: providers.checkRegistry,
+    openCollectionAccount: providers.openCollectionAccount,
+    requestPayout: payouts.requestPayout,
+  };
 }
 export type ProviderCalls = ReturnType<typeof providerCalls>;

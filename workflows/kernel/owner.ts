@@ -5,7 +5,7 @@
  * decision being recorded or a payout already ordered. Deterministic code only.
  */
 import { getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
-import { ownerRevokeAnswerSignal, type OwnerRevokeAnswer, type OwnerRevokeRequest } from '../messages';
+import { ownerRevokeAnswerSignal, type OwnerRevokeAnswer, type OwnerRevokeRequest } from '../process-messages';
 import type { ProcessRun } from './run';
 
 /** Accepted, the run ends cancelled; either way the owner (the parent workflow) gets the answer by signal. */

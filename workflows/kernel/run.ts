@@ -16,17 +16,16 @@ import {
   changeRevokedSignal,
   eventHandledQuery,
   FailureType,
-  ownerRevokeSignal,
   providerEventSignal,
   SearchAttributes,
   snapshotQuery,
   type NextAction,
   type OpenResult,
   type ProviderEvent,
-  type RunResume,
   type VerificationOutcome,
   type VerificationSnapshot,
 } from '../messages';
+import { ownerRevokeSignal, type RunResume } from '../process-messages';
 import { database, providerCalls, type ProviderCalls } from './activities';
 import { answerOwner } from './owner';
 

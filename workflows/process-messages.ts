@@ -1,0 +1,51 @@
+/**
+ * What process runs tell each other and carry over, shared by the workflows
+ * and the tests: a change's revocation asked of its new subject's
+ * verification, and the state a run hands to the run it continues as new.
+ * Pure definitions, safe in the workflow sandbox.
+ */
+import { defineSignal } from '@temporalio/workflow';
+import type { ChangeStep } from '../domain/change-rules';
+import type { VerificationStep } from '../domain/constants';
+import type { ProviderEvent } from './messages';
+
+/**
+ * A change being revoked asks the verification of its new subject to end: the verification applies the guard a
+ * direct cancel has (a decision being recorded, a payout ordered) and answers the change with ownerRevokeAnswerSignal.
+ */
+export interface OwnerRevokeRequest {
+  requestId: string;
+}
+export interface OwnerRevokeAnswer {
+  requestId: string;
+  accepted: boolean;
+  /** Why it was refused (the change's revoke is refused PROCESS_NOT_OPEN with it). */
+  reason?: string;
+}
+export const ownerRevokeSignal = defineSignal<[OwnerRevokeRequest]>('ownerRevoke');
+export const ownerRevokeAnswerSignal = defineSignal<[OwnerRevokeAnswer]>('ownerRevokeAnswer');
+
+/**
+ * What a run carries into the run it continues as new (SPEC §10 "Every run
+ * closes": histories stay bounded however long a review is claimed and
+ * released). A run waiting for a review decision whose history grew past its
+ * bound (HISTORY_ROLLOVER_EVENTS, or the server's continueAsNewSuggested)
+ * waits for its handlers in flight, then continues as new with its input plus
+ * this; the new run resumes at that wait: it does not open the process again
+ * (no second open, registry check or review row) and writes the read model
+ * from the same revision on. Only the workflows set it; callers never do.
+ */
+export interface RunResume {
+  /** The last read-model revision written: writes are ordered by it (ProcessRun.revision). */
+  revision: number;
+  /** The step the run waits in (awaiting_review). */
+  step: VerificationStep | ChangeStep;
+  /** Provider event ids already received: callbacks are retried, each is acted on once. */
+  seenEventIds: string[];
+  /** Events received and not acted on yet (the review takes none; a later step may). */
+  inbox: ProviderEvent[];
+  /** The review awaited: its id, round and due time (epoch ms). */
+  review: { id: string; round: number; dueAt: number };
+  /** A reviewer's claim on it, still held or lapsed (until: epoch ms). */
+  claim?: { reviewId: string; name: string; until: number };
+}
