@@ -78,20 +78,24 @@ export class SandboxCallbackOutbox {
   /** Delivers every event that is due; each is leased first so two processes never send it at once. */
   async deliverDue(limit = 20): Promise<number> {
     const { db } = this.deps;
-    const rows: OutboxRow[] = await db('sandbox_callbacks')
-      .whereIn(
-        'event_id',
-        db('sandbox_callbacks')
-          .select('event_id')
-          .whereNull('delivered_at')
-          .andWhere('next_attempt_at', '<=', db.fn.now())
-          .orderBy('next_attempt_at')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .update({ next_attempt_at: new Date(Date.now() + LEASE_MS) })
-      .returning(['event_id', 'provider', 'payload', 'attempts']);
+    // Leased in one transaction and sent in the order they fell due, as a provider reports (a payout sent, then settled):
+    // an UPDATE … RETURNING gives its rows in no particular order.
+    const rows = await db.transaction(async (trx) => {
+      const due = await trx<OutboxRow>('sandbox_callbacks')
+        .select('event_id', 'provider', 'payload', 'attempts')
+        .whereNull('delivered_at')
+        .andWhere('next_attempt_at', '<=', trx.fn.now())
+        .orderBy([{ column: 'next_attempt_at' }, { column: 'created_at' }])
+        .limit(limit)
+        .forUpdate()
+        .skipLocked();
+      if (due.length > 0) {
+        await trx('sandbox_callbacks')
+          .whereIn('event_id', due.map((r) => r.event_id))
+          .update({ next_attempt_at: new Date(Date.now() + LEASE_MS) });
+      }
+      return due;
+    });
     for (const row of rows) {
       // One event that cannot be sent (sealed under another key) never holds up the others; it waits for its lease again.
       await this.deliver(row).catch((err: unknown) => this.deps.logger.warn({ err, eventId: row.event_id }, 'sandbox callback could not be prepared'));
