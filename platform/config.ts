@@ -52,8 +52,11 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   // The Temporal UI's origins (comma-separated) the codec endpoint answers; default: the embedded UI.
   TEMPORAL_UI_ORIGIN: z.string().optional(),
-  // Production: the codec also accepts the UI's access token (a JWT) verified against this JWKS.
+  // Production: the codec also accepts the UI's access token (a JWT) verified against this JWKS, issued by this issuer for
+  // this audience (both required with the JWKS: any other token of the identity provider is refused).
   CODEC_AUTH_JWKS_URL: z.url().optional(),
+  CODEC_AUTH_ISSUER: z.string().trim().min(1).optional(),
+  CODEC_AUTH_AUDIENCE: z.string().trim().min(1).optional(),
   // A worker on its own serves /metrics here (0: not at all); the Temporal SDK's exporter listens on loopback (0: any free port).
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -164,7 +167,7 @@ export interface Config {
   /** The reconciler's schedule (SPEC §10 "every run closes"). */
   reconcile: { intervalMs: number };
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
-  codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
+  codec: { allowedOrigins: string[]; requireAuth: boolean; jwt: CodecJwt | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
   /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only. */
   webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean };
@@ -187,6 +190,23 @@ function isoDates(name: string, list: string): string[] {
   const bad = dates.filter((d) => !parseIsoDate(d));
   if (bad.length > 0) throw new ConfigError(`${name}: not YYYY-MM-DD dates: ${bad.join(', ')}`);
   return dates;
+}
+
+/** The Temporal UI's access tokens the codec accepts: signed by the JWKS, with this issuer and audience. */
+export interface CodecJwt {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+function codecJwt(e: Pick<z.infer<typeof EnvSchema>, 'CODEC_AUTH_JWKS_URL' | 'CODEC_AUTH_ISSUER' | 'CODEC_AUTH_AUDIENCE'>): CodecJwt | undefined {
+  const { CODEC_AUTH_JWKS_URL: jwksUrl, CODEC_AUTH_ISSUER: issuer, CODEC_AUTH_AUDIENCE: audience } = e;
+  if (!jwksUrl) return undefined;
+  if (!issuer || !audience) {
+    const missing = [issuer ? '' : 'CODEC_AUTH_ISSUER', audience ? '' : 'CODEC_AUTH_AUDIENCE'].filter(Boolean);
+    throw new ConfigError(`CODEC_AUTH_JWKS_URL is set: it also requires ${missing.join(' and ')}`);
+  }
+  return { jwksUrl, issuer, audience };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -235,7 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
       requireAuth: production,
-      jwksUrl: e.CODEC_AUTH_JWKS_URL,
+      jwt: codecJwt(e),
     },
     // The sandbox imitates the outside world: never in production.
     sandbox: { enabled: e.SANDBOX_ENABLED && !production, payoutDelayMs: e.SANDBOX_PAYOUT_DELAY },
