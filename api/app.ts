@@ -143,7 +143,10 @@ export function buildApp(deps: AppDeps): Express {
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, registry: providers.service.registry, db });
-  webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), { httpsOnly: config.webhooks.httpsOnly });
+  webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), {
+    httpsOnly: config.webhooks.httpsOnly,
+    targets: { allowLoopback: config.webhooks.allowLoopback },
+  });
   if (config.sandbox.enabled) {
     // Both sandboxes answer `processed` the same way: one watch over the read model and Temporal.
     const processed = processedWatch(deps.temporal.client, readModel);

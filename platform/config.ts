@@ -169,8 +169,8 @@ export interface Config {
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwt: CodecJwt | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
-  /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only. */
-  webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean };
+  /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only, never on loopback. */
+  webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean; allowLoopback: boolean };
   /** Per client address on the unauthenticated routes. */
   rateLimit: { max: number; windowMs: number };
   timings: ProcessTimings;
@@ -263,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: e.WEBHOOK_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-webhooks`,
       retry: { initialMs: e.WEBHOOK_RETRY_INITIAL, maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL, giveUpAfterMs: e.WEBHOOK_RETRY_FOR },
       httpsOnly: production,
+      allowLoopback: !production,
     },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },
     timings: {

@@ -137,7 +137,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
-        activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults },
+        activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults, webhookTargets: { allowLoopback: config.webhooks.allowLoopback } },
       });
       const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));
       cleanups.push(async () => unsubscribe());
