@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseIsoDate } from '../domain/calendar-date';
 import { parseDuration } from '../domain/duration';
 import { ConfigError, resolveSecrets, type Secrets } from './config-secrets';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export { ConfigError, type Secrets };
 
@@ -11,18 +12,19 @@ export { ConfigError, type Secrets };
  * Nothing else in the code base reads process.env.
  */
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parseDuration(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+/** A setting read by a parser that throws its explanation. */
+const readWith =
+  <T>(parse: (text: string) => T) =>
+  (text: string | undefined, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text ?? '');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
+
+const duration = (fallback: string) => z.string().default(fallback).transform(readWith(parseDuration));
 
 const bool = (fallback: boolean) =>
   z
@@ -109,9 +111,11 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_MAX_INTERVAL: duration('1h'),
   WEBHOOK_RETRY_FOR: duration('3d'),
 
-  // Requests per client address and window on the unauthenticated routes (callbacks, sandbox); 429 RATE_LIMITED beyond.
+  // Requests per client address and window on the sandbox and on callbacks that fail their signature; 429 RATE_LIMITED beyond.
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW: duration('1m'),
+  // Express's `trust proxy`: the hops that may name the client in X-Forwarded-For (platform/trust-proxy.ts). Off by default.
+  TRUST_PROXY: z.string().optional().transform(readWith(parseTrustProxy)),
 
   PLATFORM_ACCOUNT_NAME: z.string().min(2).default('云平台科技有限公司'),
   PLATFORM_ACCOUNT_NUMBER: z.string().regex(/^\d{8,30}$/).default('110501880000009999'),
@@ -171,8 +175,10 @@ export interface Config {
   sandbox: { enabled: boolean; payoutDelayMs: number };
   /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only, never on loopback. */
   webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean; allowLoopback: boolean };
-  /** Per client address on the unauthenticated routes. */
+  /** Per client address on the sandbox and on callbacks that fail their signature. */
   rateLimit: { max: number; windowMs: number };
+  /** Express's `trust proxy`: whose X-Forwarded-For names the client. */
+  trustProxy: TrustProxy;
   timings: ProcessTimings;
   /** The platform's collection account, shown for recharge verification and paying out remittances. */
   platformAccount: { accountName: string; accountNumber: string; bankName: string };
@@ -266,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowLoopback: !production,
     },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },
+    trustProxy: e.TRUST_PROXY,
     timings: {
       qrTtlMs: e.QR_TTL,
       qrRefreshLimit: e.QR_REFRESH_LIMIT,

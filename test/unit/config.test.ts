@@ -102,6 +102,23 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: tmp() }).codec.jwt).toBeUndefined();
   });
 
+  it.each<[string | undefined, unknown]>([
+    [undefined, false],
+    ['false', false],
+    ['TRUE', true],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7 ,fd00::/8,Loopback', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']],
+    ['uniquelocal,linklocal', ['uniquelocal', 'linklocal']],
+  ])('reads TRUST_PROXY=%j as %j', (value, trustProxy) => {
+    expect(loadConfig({ DATA_DIR: tmp(), ...(value === undefined ? {} : { TRUST_PROXY: value }) }).trustProxy).toEqual(trustProxy);
+  });
+
+  it.each(['yes please', '10.0.0.0/33', '::1/129', '10.0.0.0/8/1', 'lb.internal', '10.0.0.0/x', '-1', '10.0.0.1,,10.0.0.2'])('refuses TRUST_PROXY=%j at start, naming the entry', (value) => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: value })).toThrow(/TRUST_PROXY: not false, true, a hop count/);
+  });
+
   it('keeps the SDK defaults for the worker cache unless told otherwise', () => {
     expect(loadConfig({ DATA_DIR: tmp() }).temporal).toMatchObject({ maxCachedWorkflows: 100, stickyTimeoutMs: 10_000 });
     expect(loadConfig({ DATA_DIR: tmp(), WORKER_MAX_CACHED_WORKFLOWS: '50', WORKER_STICKY_TIMEOUT: '3s' }).temporal).toMatchObject({ maxCachedWorkflows: 50, stickyTimeoutMs: 3000 });
