@@ -115,7 +115,7 @@ export function webhookEndpointRoutes(deps: RouteDeps, endpoints: WebhookEndpoin
     handler: async ({ body, seed }) => {
       if (!URL.canParse(body.url)) throw validationError([{ path: 'url', message: 'not a URL' }]);
       const refusal = await webhookUrlRefusal(body.url, options.targets);
-      if (refusal) throw validationError([{ path: 'url', message: `${refusal}: webhooks go to public addresses only` }]);
+      if (refusal) throw validationError([{ path: 'url', message: `${refusal}; a webhook must go to a public address` }]);
       return { status: 201, body: await endpoints.create(body, seed) };
     },
   });

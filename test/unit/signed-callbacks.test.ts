@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedJsonHeaders } from '../../adapters/signature';
 import { unauthenticatedRateLimit } from '../../api/hardening';
@@ -21,7 +21,7 @@ let baseUrl = '';
 beforeAll(async () => {
   const app = express();
   const gate = signedCallbacksOnly({ secrets, metrics: createMetrics(), junkLimit: unauthenticatedRateLimit({ max: 3, windowMs: 60_000 }) });
-  app.post('/v1/callbacks/:provider', gate, (_req, res) => {
+  app.post('/v1/callbacks/:provider', gate, (_req: Request, res: Response) => {
     res.json({ received: true });
   });
   app.use(problemMiddleware(createLogger('silent')));
