@@ -5,6 +5,7 @@ import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
 import { dueRefunds } from '../platform/money-ledger';
 import type { RefundStarter } from '../platform/refunds';
+import type { WebhookTargetPolicy } from '../platform/webhook-target';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
 import { createReconcileActivities } from './reconcile';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
@@ -24,6 +25,8 @@ export interface ActivityDeps {
   refunds: RefundStarter;
   /** What the reconciler asks Temporal about runs (their status by workflow id). */
   inspector: WorkflowInspector;
+  /** Where webhook deliveries may connect (activities/webhooks.ts). */
+  webhookTargets?: WebhookTargetPolicy;
   /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */
   faults?: { pauseAfter: string[] };
 }

@@ -3,6 +3,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { signedJsonHeaders } from '../adapters/signature';
 import type { PiiCipher } from '../platform/crypto';
+import { createWebhookSender, WebhookTargetRefused, type WebhookSender, type WebhookTargetPolicy } from '../platform/webhook-target';
 import type { WebhookDeliveryOutcome } from '../workflows/webhook-messages';
 
 /**
@@ -25,24 +26,19 @@ export interface WebhookEndpointRow {
 interface Answer {
   status: number | null;
   error: string | null;
+  /** The target is (now) an inside address: a failed attempt like any other, so a fixed DNS record heals it. */
+  refused?: boolean;
 }
 
-/** POSTs the body, signed now; a redirect is not followed (it is not an acknowledgement). */
-async function post(url: string, body: string, secret: string, fetchImpl: typeof fetch): Promise<Answer> {
+/** POSTs the body, signed now, to an endpoint the policy still lets it reach. */
+async function post(send: WebhookSender, url: string, body: string, secret: string): Promise<Answer> {
   try {
-    const response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { ...signedJsonHeaders(secret, body), 'user-agent': 'realname-verification-webhooks/1' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_DELIVERY_TIMEOUT_MS),
-    });
-    // The answer's body is of no use: drop it rather than read a large one.
-    await response.body?.cancel().catch(() => undefined);
-    const ok = response.status >= 200 && response.status < 300;
-    return { status: response.status, error: ok ? null : `answered ${response.status}` };
+    const headers = { ...signedJsonHeaders(secret, body), 'user-agent': 'realname-verification-webhooks/1' };
+    const status = await send(url, { headers, body, timeoutMs: WEBHOOK_DELIVERY_TIMEOUT_MS });
+    const ok = status >= 200 && status < 300;
+    return { status, error: ok ? null : `answered ${status}` };
   } catch (err) {
-    return { status: null, error: (err as Error).message };
+    return { status: null, error: (err as Error).message, refused: err instanceof WebhookTargetRefused };
   }
 }
 
@@ -53,8 +49,16 @@ async function recordAttempt(db: Knex, key: { endpointId: string; eventId: strin
     .merge({ ...fields, updated_at: db.fn.now() });
 }
 
-export function createWebhookActivities(deps: { db: Knex; cipher: PiiCipher; fetch?: typeof fetch }) {
+export interface WebhookActivityDeps {
+  db: Knex;
+  cipher: PiiCipher;
+  /** Which targets deliveries may connect to; without one, loopback is refused too (as in production). */
+  webhookTargets?: WebhookTargetPolicy;
+}
+
+export function createWebhookActivities(deps: WebhookActivityDeps) {
   const { db, cipher } = deps;
+  const send = createWebhookSender(deps.webhookTargets ?? { allowLoopback: false });
   return {
     /** One attempt: a non-2xx answer, a network error or no answer in 10 s fails it, and Temporal retries it with backoff. */
     async deliverWebhook(args: { endpointId: string; eventId: string; body: string }): Promise<WebhookDeliveryOutcome> {
@@ -63,7 +67,9 @@ export function createWebhookActivities(deps: { db: Knex; cipher: PiiCipher; fet
       if (!endpoint) throw ApplicationFailure.nonRetryable(`no webhook endpoint ${args.endpointId} in this database`, 'WebhookEndpointMissing');
       if (endpoint.deleted_at) return { outcome: 'endpoint_deleted' };
       const attempts = Context.current().info.attempt;
-      const answer = await post(endpoint.url, args.body, cipher.decrypt(endpoint.secret_enc), deps.fetch ?? fetch);
+      const answer = await post(send, endpoint.url, args.body, cipher.decrypt(endpoint.secret_enc));
+      // The URL's path and query may carry the client's own secret: the host alone is logged (it is in the message).
+      if (answer.refused) log.warn('webhook target refused', { endpointId: args.endpointId, eventId: args.eventId, reason: answer.error });
       const delivered = answer.error === null;
       await recordAttempt(db, args, { status: delivered ? 'delivered' : 'retrying', attempts, last_status: answer.status, last_error: answer.error });
       if (!delivered) throw ApplicationFailure.retryable(`webhook ${args.eventId} to ${args.endpointId}: ${answer.error}`, 'WebhookNotAcknowledged');

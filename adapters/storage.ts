@@ -1,29 +1,37 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { BytesSealer } from '../platform/crypto';
 import type { FileStorage } from './types';
 
-const SHA256 = /^[0-9a-f]{64}$/;
+/** An upload id as the API hands them out (upl_…): safe as a file name. */
+const UPLOAD_ID = /^upl_[A-Za-z0-9]{8,64}$/;
+/** Uploads kept before sealing (content-addressed, in plaintext): read as they are. */
+const LEGACY_KEY = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
 
 /**
- * Uploaded files on local disk, content-addressed: `sha256/<first 2 hex>/<sha256>`.
- * Files are written whole or not at all (temp file, fsync, rename), readable
- * by the service's user only.
+ * Uploaded files on local disk, one file per upload (`sealed/<2 chars of the
+ * id>/<upload id>`), never shared between uploads or accounts even for the
+ * same bytes, sealed at rest (SPEC §11: uploads are personal data). Files are
+ * written whole or not at all (temp file, fsync, rename), readable by the
+ * service's user only.
  */
 export class LocalDiskStorage implements FileStorage {
   private readonly root: string;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly sealer: BytesSealer,
+  ) {
     this.root = path.resolve(root);
   }
 
-  async put(sha256: string, bytes: Buffer): Promise<string> {
-    if (!SHA256.test(sha256)) throw new Error('storage key must be a lowercase hex sha256');
-    // A wrong hash would file the bytes under someone else's content.
-    if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new Error('the bytes do not match their sha256');
-    const key = `sha256/${sha256.slice(0, 2)}/${sha256}`;
+  async put(uploadId: string, bytes: Buffer): Promise<string> {
+    if (!UPLOAD_ID.test(uploadId)) throw new Error('storage key must be an upload id');
+    const key = `sealed/${uploadId.slice(4, 6)}/${uploadId}`;
     const file = this.resolve(key);
+    // A retried upload (same Idempotency-Key, so the same id and bytes) finds its file written whole.
     if (await exists(file)) return key;
 
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -31,12 +39,11 @@ export class LocalDiskStorage implements FileStorage {
     try {
       const handle = await open(temp, 'wx', 0o600);
       try {
-        await handle.writeFile(bytes);
+        await handle.writeFile(this.sealer.seal(bytes, key));
         await handle.sync();
       } finally {
         await handle.close();
       }
-      // Two writers of the same content race harmlessly: both renames leave identical bytes.
       await rename(temp, file);
     } catch (err) {
       await rm(temp, { force: true });
@@ -46,7 +53,8 @@ export class LocalDiskStorage implements FileStorage {
   }
 
   async get(key: string): Promise<Buffer> {
-    return readFile(this.resolve(key));
+    const stored = await readFile(this.resolve(key));
+    return LEGACY_KEY.test(key) ? stored : this.sealer.open(stored, key);
   }
 
   private resolve(key: string): string {

@@ -132,8 +132,12 @@ export interface Notifier {
 }
 
 export interface FileStorage {
-  /** Stores bytes under a content-addressed key and returns it. Storing the same bytes twice is a no-op. */
-  put(sha256: string, bytes: Buffer): Promise<string>;
+  /**
+   * Stores one upload's bytes, sealed, under a key of its own (never shared with another upload, even of the same
+   * bytes) and returns the key. Storing again under the same upload id (a retry) keeps what is stored.
+   */
+  put(uploadId: string, bytes: Buffer): Promise<string>;
+  /** The bytes as uploaded, opened from their seal. */
   get(key: string): Promise<Buffer>;
 }
 

@@ -65,7 +65,8 @@ export function buildApp(deps: AppDeps): Express {
   const { config, db, logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Behind a load balancer (TRUST_PROXY) req.ip is the client's address from X-Forwarded-For: what the rate limit counts.
+  app.set('trust proxy', config.trustProxy);
 
   // Correlation id and an access log line per request: method, route, status, time. Never bodies.
   app.use((req, res, next) => {
@@ -86,8 +87,10 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(securityHeaders());
-  // Routes without a bearer token are limited per client address.
-  app.use(['/v1/callbacks', '/sandbox'], unauthenticatedRateLimit(config.rateLimit));
+  // Without a bearer token, requests are limited per client address: the sandbox's, and callbacks that fail their
+  // signature (checked first, api/signed-callbacks.ts: a signed callback is never refused for others' junk), in one budget.
+  const unauthenticated = unauthenticatedRateLimit(config.rateLimit);
+  app.use('/sandbox', unauthenticated);
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
@@ -108,9 +111,12 @@ export function buildApp(deps: AppDeps): Express {
     cipher: deps.cipher,
     secrets: config.secrets.callbackSecrets,
     refunds: refundStarter({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, db }),
+    junkLimit: unauthenticated,
     logger,
     metrics,
   });
+  // Anything else under /v1/callbacks (another method or path) is junk too.
+  app.use('/v1/callbacks', unauthenticated);
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
@@ -143,7 +149,10 @@ export function buildApp(deps: AppDeps): Express {
   uploadRoutes(routeDeps, uploads);
   reviewRoutes(routeDeps, reviews);
   adminRoutes(routeDeps, { auth, readModel, cipher: deps.cipher, registry: providers.service.registry, db });
-  webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), { httpsOnly: config.webhooks.httpsOnly });
+  webhookEndpointRoutes(routeDeps, buildWebhookEndpointService({ db, cipher: deps.cipher }), {
+    httpsOnly: config.webhooks.httpsOnly,
+    targets: { allowLoopback: config.webhooks.allowLoopback },
+  });
   if (config.sandbox.enabled) {
     // Both sandboxes answer `processed` the same way: one watch over the read model and Temporal.
     const processed = processedWatch(deps.temporal.client, readModel);

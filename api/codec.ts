@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { appError } from '../domain/errors';
 import { redactPersonalData } from '../domain/pii-redaction';
+import type { CodecJwt } from '../platform/config';
 import type { Authenticator } from './auth';
 import { validationError } from './problem';
 
@@ -22,7 +23,8 @@ export interface CodecOptions {
   /** Production: an admin token or a JWT the JWKS verifies; elsewhere open. */
   requireAuth: boolean;
   auth: Authenticator;
-  jwksUrl: string | undefined;
+  /** The UI's access tokens: signed by the JWKS and issued by `issuer` for `audience` (another app's token is refused). */
+  jwt: CodecJwt | undefined;
 }
 
 const Base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
@@ -78,7 +80,8 @@ function corsFor(allowedOrigins: string[]) {
 }
 
 function authFor(options: CodecOptions) {
-  const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const { jwt } = options;
+  const jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
   return async (req: Request) => {
     if (!options.requireAuth) return;
     const token = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -86,9 +89,9 @@ function authFor(options: CodecOptions) {
     const principal = await options.auth.authenticate(req).catch(() => undefined);
     if (principal?.role === 'admin') return;
     if (principal) throw appError('FORBIDDEN', 'The codec is for admins.');
-    if (!jwks) throw appError('UNAUTHENTICATED', 'The bearer token is not valid.');
-    await jwtVerify(token, jwks).catch(() => {
-      throw appError('UNAUTHENTICATED', 'The access token is not valid for this codec (CODEC_AUTH_JWKS_URL).');
+    if (!jwt || !jwks) throw appError('UNAUTHENTICATED', 'The bearer token is not valid.');
+    await jwtVerify(token, jwks, { issuer: jwt.issuer, audience: jwt.audience }).catch(() => {
+      throw appError('UNAUTHENTICATED', 'The access token is not valid for this codec (CODEC_AUTH_JWKS_URL, CODEC_AUTH_ISSUER, CODEC_AUTH_AUDIENCE).');
     });
   };
 }

@@ -32,9 +32,10 @@ export function securityHeaders(): RequestHandler {
 }
 
 /**
- * Per client address on the routes without a bearer token (provider
- * callbacks, the sandbox): beyond `max` requests in `windowMs` the answer is
- * 429 RATE_LIMITED with Retry-After. Counts are kept per API process.
+ * Per client address (req.ip: see TRUST_PROXY) on what comes without a bearer
+ * token (the sandbox, callbacks that fail their signature): beyond `max`
+ * requests in `windowMs` the answer is 429 RATE_LIMITED with Retry-After.
+ * Counts are kept per API process.
  */
 export function unauthenticatedRateLimit(options: { max: number; windowMs: number }): RequestHandler {
   return rateLimit({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseIsoDate } from '../domain/calendar-date';
 import { parseDuration, parseSpan, type Span } from '../domain/duration';
 import { ConfigError, resolveSecrets, type Secrets } from './config-secrets';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export { ConfigError, type Secrets };
 
@@ -11,18 +12,19 @@ export { ConfigError, type Secrets };
  * Nothing else in the code base reads process.env.
  */
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parseDuration(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+/** A setting read by a parser that throws its explanation. */
+const readWith =
+  <T>(parse: (text: string) => T) =>
+  (text: string | undefined, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text ?? '');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
+
+const duration = (fallback: string) => z.string().default(fallback).transform(readWith(parseDuration));
 
 /** A duration or a number of business days (`5bd`). */
 const span = (fallback: string) =>
@@ -66,8 +68,11 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   // The Temporal UI's origins (comma-separated) the codec endpoint answers; default: the embedded UI.
   TEMPORAL_UI_ORIGIN: z.string().optional(),
-  // Production: the codec also accepts the UI's access token (a JWT) verified against this JWKS.
+  // Production: the codec also accepts the UI's access token (a JWT) verified against this JWKS, issued by this issuer for
+  // this audience (both required with the JWKS: any other token of the identity provider is refused).
   CODEC_AUTH_JWKS_URL: z.url().optional(),
+  CODEC_AUTH_ISSUER: z.string().trim().min(1).optional(),
+  CODEC_AUTH_AUDIENCE: z.string().trim().min(1).optional(),
   // A worker on its own serves /metrics here (0: not at all); the Temporal SDK's exporter listens on loopback (0: any free port).
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -124,9 +129,11 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_MAX_INTERVAL: duration('1h'),
   WEBHOOK_RETRY_FOR: duration('3d'),
 
-  // Requests per client address and window on the unauthenticated routes (callbacks, sandbox); 429 RATE_LIMITED beyond.
+  // Requests per client address and window on the sandbox and on callbacks that fail their signature; 429 RATE_LIMITED beyond.
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW: duration('1m'),
+  // Express's `trust proxy`: the hops that may name the client in X-Forwarded-For (platform/trust-proxy.ts). Off by default.
+  TRUST_PROXY: z.string().optional().transform(readWith(parseTrustProxy)),
 
   PLATFORM_ACCOUNT_NAME: z.string().min(2).default('云平台科技有限公司'),
   PLATFORM_ACCOUNT_NUMBER: z.string().regex(/^\d{8,30}$/).default('110501880000009999'),
@@ -184,12 +191,14 @@ export interface Config {
   /** The reconciler's schedule (SPEC §10 "every run closes"). */
   reconcile: { intervalMs: number };
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
-  codec: { allowedOrigins: string[]; requireAuth: boolean; jwksUrl: string | undefined };
+  codec: { allowedOrigins: string[]; requireAuth: boolean; jwt: CodecJwt | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
-  /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only. */
-  webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean };
-  /** Per client address on the unauthenticated routes. */
+  /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only, never on loopback. */
+  webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean; allowLoopback: boolean };
+  /** Per client address on the sandbox and on callbacks that fail their signature. */
   rateLimit: { max: number; windowMs: number };
+  /** Express's `trust proxy`: whose X-Forwarded-For names the client. */
+  trustProxy: TrustProxy;
   timings: ProcessTimings;
   /** The platform's collection account, shown for recharge verification and paying out remittances. */
   platformAccount: { accountName: string; accountNumber: string; bankName: string };
@@ -207,6 +216,23 @@ function isoDates(name: string, list: string): string[] {
   const bad = dates.filter((d) => !parseIsoDate(d));
   if (bad.length > 0) throw new ConfigError(`${name}: not YYYY-MM-DD dates: ${bad.join(', ')}`);
   return dates;
+}
+
+/** The Temporal UI's access tokens the codec accepts: signed by the JWKS, with this issuer and audience. */
+export interface CodecJwt {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+function codecJwt(e: Pick<z.infer<typeof EnvSchema>, 'CODEC_AUTH_JWKS_URL' | 'CODEC_AUTH_ISSUER' | 'CODEC_AUTH_AUDIENCE'>): CodecJwt | undefined {
+  const { CODEC_AUTH_JWKS_URL: jwksUrl, CODEC_AUTH_ISSUER: issuer, CODEC_AUTH_AUDIENCE: audience } = e;
+  if (!jwksUrl) return undefined;
+  if (!issuer || !audience) {
+    const missing = [issuer ? '' : 'CODEC_AUTH_ISSUER', audience ? '' : 'CODEC_AUTH_AUDIENCE'].filter(Boolean);
+    throw new ConfigError(`CODEC_AUTH_JWKS_URL is set: it also requires ${missing.join(' and ')}`);
+  }
+  return { jwksUrl, issuer, audience };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -255,7 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
       requireAuth: production,
-      jwksUrl: e.CODEC_AUTH_JWKS_URL,
+      jwt: codecJwt(e),
     },
     // The sandbox imitates the outside world: never in production.
     sandbox: { enabled: e.SANDBOX_ENABLED && !production, payoutDelayMs: e.SANDBOX_PAYOUT_DELAY },
@@ -263,8 +289,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: e.WEBHOOK_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-webhooks`,
       retry: { initialMs: e.WEBHOOK_RETRY_INITIAL, maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL, giveUpAfterMs: e.WEBHOOK_RETRY_FOR },
       httpsOnly: production,
+      allowLoopback: !production,
     },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },
+    trustProxy: e.TRUST_PROXY,
     timings: {
       qrTtlMs: e.QR_TTL,
       qrRefreshLimit: e.QR_REFRESH_LIMIT,

@@ -9,7 +9,7 @@ import { createWorker } from '../worker/create-worker';
 import { ensureReconcilerSchedule } from '../worker/schedules';
 import { startWebhookDispatcher } from '../worker/webhook-dispatcher';
 import { ConfigError, type Config } from './config';
-import { createPiiCipher } from './crypto';
+import { createBytesSealer, createPiiCipher } from './crypto';
 import { createDb, describeDb, migrateLatest, pingDb } from './db';
 import type { Logger } from './logger';
 import { onProcessClosed } from '../activities/process-closed';
@@ -126,7 +126,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     if (config.env === 'production') {
       logger.warn('only sandbox provider adapters are built: with the sandbox unmounted in production, provider steps cannot complete');
     }
-    const storage = new LocalDiskStorage(path.join(config.dataDir, 'uploads'));
+    const storage = new LocalDiskStorage(path.join(config.dataDir, 'uploads'), createBytesSealer(config.secrets.piiEncryptionKey));
 
     if (roles.worker) {
       const { worker, webhookWorker, connection, client } = await createWorker({
@@ -137,7 +137,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
-        activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults },
+        activityDeps: { db, cipher, providers: providers.service, storage, faults: config.faults, webhookTargets: { allowLoopback: config.webhooks.allowLoopback } },
       });
       const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));
       cleanups.push(async () => unsubscribe());

@@ -1,7 +1,5 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Knex } from 'knex';
-import { createWebhookActivities } from '../activities/webhooks';
-import type { PiiCipher } from '../platform/crypto';
+import { createWebhookActivities, type WebhookActivityDeps } from '../activities/webhooks';
 import { correlationActivityInterceptor } from '../platform/correlation';
 import { dataConverter } from '../platform/temporal';
 
@@ -21,7 +19,7 @@ export interface WebhookWorkerOptions {
   namespace: string;
   taskQueue: string;
   codecKey: Buffer;
-  activityDeps: { db: Knex; cipher: PiiCipher };
+  activityDeps: WebhookActivityDeps;
 }
 
 export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {

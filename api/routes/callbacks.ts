@@ -1,12 +1,11 @@
-import express, { type Express } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { bankAccountHash } from '../../adapters/sandbox/bank';
-import { SIGNATURE_HEADER, verifySignature } from '../../adapters/signature';
-import { appError } from '../../domain/errors';
+import { SIGNATURE_HEADER } from '../../adapters/signature';
 import { parseYuan } from '../../domain/money';
 import { PROVIDERS_WITH_CALLBACKS, type CallbackProvider } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
@@ -17,6 +16,7 @@ import type { Metrics } from '../../platform/metrics';
 import { providerEventSignal, refundWorkflowId, WORKFLOW_REFERENCE_PATTERN, type ProviderEvent } from '../../workflows/messages';
 import { fieldErrors, validationError } from '../problem';
 import { responsesOf } from '../responses';
+import { signedCallbacksOnly } from '../signed-callbacks';
 import { translateTemporalError } from '../services/temporal-errors';
 
 const Reference = z.string().regex(WORKFLOW_REFERENCE_PATTERN, 'reference must be a workflow id this service handed out');
@@ -99,6 +99,8 @@ export interface CallbackDeps {
   secrets: Record<CallbackProvider, string>;
   /** Money no open process holds goes back through its own refund workflow. */
   refunds: RefundStarter;
+  /** Counts a request that is not a signed callback per client address; beyond the limit it is refused 429 instead. */
+  junkLimit: RequestHandler;
   logger: Logger;
   metrics: Metrics;
 }
@@ -193,15 +195,10 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? target : null };
   }
 
-  app.post('/v1/callbacks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
+  app.post('/v1/callbacks/:provider', signedCallbacksOnly(deps), async (req: Request, res: Response) => {
+    // signedCallbacksOnly (api/signed-callbacks.ts) let it through: a provider's callback, signed over these bytes.
     const provider = req.params.provider as CallbackProvider;
-    if (!PROVIDERS_WITH_CALLBACKS.includes(provider)) throw appError('NOT_FOUND', 'No such provider.');
-    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const check = verifySignature(deps.secrets[provider], req.get(SIGNATURE_HEADER), raw, Math.floor(Date.now() / 1000));
-    if (!check.ok) {
-      deps.metrics.callbacks.inc({ provider, outcome: `rejected_${check.reason}` });
-      throw appError('UNAUTHENTICATED', `The callback signature is ${check.reason}.`);
-    }
+    const raw = req.body as Buffer;
 
     let json: unknown;
     try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SIGNATURE_HEADER } from '../../adapters/signature';
+import { webhookUrlRefusal, type WebhookTargetPolicy } from '../../platform/webhook-target';
 import { validationError } from '../problem';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
@@ -85,7 +86,13 @@ function declareEvents(deps: RouteDeps): void {
   }
 }
 
-export function webhookEndpointRoutes(deps: RouteDeps, endpoints: WebhookEndpointService, options: { httpsOnly: boolean }): void {
+export interface WebhookEndpointOptions {
+  httpsOnly: boolean;
+  /** Which hosts an endpoint may name (SPEC §10): checked here, and again by the delivery when it connects. */
+  targets: WebhookTargetPolicy;
+}
+
+export function webhookEndpointRoutes(deps: RouteDeps, endpoints: WebhookEndpointService, options: WebhookEndpointOptions): void {
   declareEvents(deps);
 
   defineRoute(deps, {
@@ -99,9 +106,16 @@ export function webhookEndpointRoutes(deps: RouteDeps, endpoints: WebhookEndpoin
     body: z.strictObject({ url: endpointUrl(options.httpsOnly), description: text(200).optional() }).meta({ id: 'WebhookEndpointRequest' }),
     // A retry never replays the secret: it answers the endpoint without it.
     idempotent: 'rerun',
-    responses: { 201: { description: 'The endpoint, with its signing secret', schema: WebhookEndpointCreated } },
+    responses: {
+      201: { description: 'The endpoint, with its signing secret', schema: WebhookEndpointCreated },
+      422: {
+        description: `VALIDATION_FAILED at url: its host is, or resolves to, a private, link-local, carrier-grade-NAT, multicast, unspecified, reserved or cloud-metadata address${options.targets.allowLoopback ? '' : ' or loopback'}, is a cloud metadata host name, or does not resolve`,
+      },
+    },
     handler: async ({ body, seed }) => {
       if (!URL.canParse(body.url)) throw validationError([{ path: 'url', message: 'not a URL' }]);
+      const refusal = await webhookUrlRefusal(body.url, options.targets);
+      if (refusal) throw validationError([{ path: 'url', message: `${refusal}; a webhook must go to a public address` }]);
       return { status: 201, body: await endpoints.create(body, seed) };
     },
   });

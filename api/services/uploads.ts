@@ -158,9 +158,10 @@ export function buildUploadService(deps: { db: Knex; storage: FileStorage; ocr: 
         throw appError('UPLOAD_TYPE_NOT_ALLOWED', `A ${purpose} upload must be ${names}; the file's content is ${contentType ?? 'not a recognised type'}.`);
       }
 
+      // The answer's sha256 is the content's (the sandbox OCR is keyed by it); the stored file is this upload's alone.
       const sha256 = sha256Of(input.bytes);
-      const storageKey = await storage.put(sha256, input.bytes);
       const id = input.seed ? idFromSeed('upl', input.seed) : newId('upl');
+      const storageKey = await storage.put(id, input.bytes);
       const row = { id, account_id: accountId, purpose, content_type: contentType, size: input.bytes.length, sha256, storage_key: storageKey };
       // The same seed always describes the same bytes (the request hash covers them): a retry finds its row.
       await db('uploads').insert(row).onConflict('id').ignore();

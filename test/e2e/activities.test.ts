@@ -10,7 +10,7 @@ import { createSandboxProviders } from '../../adapters';
 import { SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../../adapters/storage';
 import { createLogger } from '../../platform/logger';
-import { createPiiCipher } from '../../platform/crypto';
+import { createBytesSealer, createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
 import { receiveTransfer } from '../../platform/money-ledger';
 import type { WorkflowInspector } from '../../platform/workflow-inspector';
@@ -47,7 +47,7 @@ beforeAll(() => {
     db,
     cipher,
     providers,
-    storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-'))),
+    storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-')), createBytesSealer(randomBytes(32))),
     refunds: { start: async (ids) => void refundsStarted.push(...ids) },
     inspector,
   });

@@ -1,22 +1,31 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
 import { passFace, requestAfterCooldown, scanWechat, settledChange, verifiedEnterprise, verifiedIndividual } from '../support/changes';
 import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview } from '../support/enterprise';
+import { png } from '../support/files';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
+import { uploadTo } from '../support/upload-client';
 
 /**
  * Nothing secret at rest (issue 9): after flows that handle ID numbers, bank
  * accounts, mobiles and tokens, none of them is in plaintext in the database
- * (every table, the sandbox providers' included), in Temporal's store or in the
- * service's logs.
+ * (every table, the sandbox providers' included), in Temporal's store, in the
+ * service's logs or in the uploads on disk.
  */
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
 const dataDir = inject('serviceEnv').DATA_DIR!;
 
-/** Where each secret is found in plaintext: every table as text, Temporal's store (SQLite and its WAL), the service's logs. */
+/** Every file under a folder. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(dir, name))
+    .filter((file) => statSync(file).isFile());
+
+/** Where each secret is found in plaintext: every table as text, Temporal's store (SQLite and its WAL), the service's logs, the uploads. */
 async function plaintextAtRest(secrets: readonly string[], someAccount: string): Promise<string[]> {
   const db = knex({ client: 'pg', connection: inject('databaseUrl') });
   let dump = '';
@@ -32,10 +41,12 @@ async function plaintextAtRest(secrets: readonly string[], someAccount: string):
   expect(dump).toContain(someAccount);
   const files = ['temporal.db', 'temporal.db-wal', 'worker.log', 'api.log'].map((f) => path.join(dataDir, f)).filter(existsSync);
   expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['temporal.db', 'worker.log', 'api.log']));
+  const uploads = filesUnder(path.join(dataDir, 'uploads'));
+  expect(uploads.length).toBeGreaterThan(0);
   const found: string[] = [];
   for (const secret of secrets) {
     if (dump.includes(secret)) found.push(`database: ${secret}`);
-    for (const file of files) if (readFileSync(file).includes(Buffer.from(secret))) found.push(`${path.basename(file)}: ${secret}`);
+    for (const file of [...files, ...uploads]) if (readFileSync(file).includes(Buffer.from(secret))) found.push(`${path.relative(dataDir, file)}: ${secret}`);
   }
   return found;
 }
@@ -43,7 +54,7 @@ async function plaintextAtRest(secrets: readonly string[], someAccount: string):
 const sandbox = (route: string, body: Record<string, unknown>) => api.post(route, body, { token: null });
 
 describe('secrets at rest', () => {
-  it('finds none of the ID numbers, bank accounts, mobiles or tokens a run used in the database, the Temporal store or the logs', async () => {
+  it('finds none of the ID numbers, bank accounts, mobiles, tokens or uploaded bytes a run used in the database, the Temporal store, the logs or the uploads', async () => {
     const secrets: string[] = [];
     const keep = <T extends string>(value: T): T => (secrets.push(value), value);
 
@@ -77,6 +88,11 @@ describe('secrets at rest', () => {
     keep(admin.handler.idNumber);
     keep(admin.contact.idNumber);
     keep(admin.contact.mobile.replace(/^\+86/, ''));
+
+    // An ID photo whose bytes carry the person's name and number (an upload is personal data, SPEC §11).
+    const photo = Buffer.concat([png(), Buffer.from(`居民身份证 张三 ${person} `), Buffer.from(keep(`uploaded-bytes-${randomUUID()}`))]);
+    const uploaded = await uploadTo(baseUrl)({ file: { bytes: photo, name: 'id.png' }, purpose: 'id_photo_portrait', accountId: individual });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
 
     // Tokens, minted under an idempotency key.
     const token = keep((await api.post('/v1/admin/account-tokens', { accountId: individual }, { headers: { 'idempotency-key': `rest-${Date.now()}` } })).body.token as string);

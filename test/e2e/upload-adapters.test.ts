@@ -8,7 +8,7 @@ import { SandboxOcrProvider } from '../../adapters/sandbox/ocr';
 import { SandboxRegistry } from '../../adapters/sandbox/registry';
 import { LocalDiskStorage } from '../../adapters/storage';
 import { buildUploadService, type UploadService } from '../../api/services/uploads';
-import { createPiiCipher, type PiiCipher } from '../../platform/crypto';
+import { createBytesSealer, createPiiCipher, type PiiCipher } from '../../platform/crypto';
 import { enterprise, organizationCode, registrationNumber } from '../support/enterprise';
 import { http, mainlandId, uniqueAccount } from '../support/http';
 
@@ -27,9 +27,10 @@ const jpeg = () => Buffer.concat([Buffer.from('ffd8ffe000104a4649460001010000010
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 4 } });
   const secrets = inject('secrets');
-  cipher = createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64'));
+  const piiKey = Buffer.from(secrets.piiEncryptionKey, 'base64');
+  cipher = createPiiCipher(piiKey, Buffer.from(secrets.piiHashKey, 'base64'));
   dir = mkdtempSync(path.join(os.tmpdir(), 'rnv-uploads-'));
-  uploads = buildUploadService({ db, storage: new LocalDiskStorage(dir), ocr: new SandboxOcrProvider(db) });
+  uploads = buildUploadService({ db, storage: new LocalDiskStorage(dir, createBytesSealer(piiKey)), ocr: new SandboxOcrProvider(db) });
 });
 afterAll(async () => {
   await db?.destroy();

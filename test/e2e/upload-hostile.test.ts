@@ -1,13 +1,14 @@
-import { readdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { png } from '../support/files';
-import { uniqueAccount } from '../support/http';
+import { mainlandId, uniqueAccount } from '../support/http';
 import { content, jpeg, pdf, uploadTo } from '../support/upload-client';
 
 /**
- * Hostile uploads: a file's name is never a path (storage is addressed by the
- * bytes' sha256), and a polyglot is what its leading bytes say, served so that
+ * Hostile uploads: a file's name is never a path (each upload is stored under
+ * its own id), and a polyglot is what its leading bytes say, served so that
  * nothing in it can run.
  */
 const baseUrl = inject('baseUrl');
@@ -33,13 +34,13 @@ function storedFiles(dir = storageRoot, prefix = ''): string[] {
 }
 
 describe('POST /v1/uploads: file names are not paths', () => {
-  it.each(TRAVERSING_NAMES)('stores %j under its sha256 and echoes no name', async (name) => {
+  it.each(TRAVERSING_NAMES)('stores %j under its upload id and echoes no name', async (name) => {
     const bytes = png();
     const res = await upload({ file: { bytes, name }, purpose: 'business_license', accountId: uniqueAccount() });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(JSON.stringify(res.body)).not.toMatch(/evil|passwd|\.\./);
     expect((await content(baseUrl, res.body.id)).headers.get('content-disposition')).toBe('inline');
-    expect(storedFiles()).toContain(`sha256/${res.body.sha256.slice(0, 2)}/${res.body.sha256}`);
+    expect(storedFiles()).toContain(`sealed/${res.body.id.slice(4, 6)}/${res.body.id}`);
   });
 
   it('refuses a name with a NUL byte as a malformed form', async () => {
@@ -49,12 +50,37 @@ describe('POST /v1/uploads: file names are not paths', () => {
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
-  it('keeps the storage root to the sha256 layout, nothing named by a client', () => {
+  it('keeps the storage root to the upload-id layout, nothing named by a client', () => {
     const files = storedFiles();
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(file).toMatch(/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
+    for (const file of files) expect(file).toMatch(/^sealed\/([A-Za-z0-9]{2})\/upl_\1[A-Za-z0-9]{6,62}$/);
     const dataDir = path.dirname(storageRoot);
     expect(readdirSync(dataDir).filter((f) => /evil|passwd/.test(f))).toEqual([]);
+  });
+});
+
+describe('POST /v1/uploads: at rest', () => {
+  it('stores the same bytes from two accounts as two sealed files, neither holding the plaintext, each served whole', async () => {
+    const idNumber = mainlandId('1988-08-08');
+    const bytes = Buffer.concat([png(), Buffer.from(`居民身份证 ${idNumber} ${randomUUID()}`)]);
+    const created: { id: string; sha256: string }[] = [];
+    for (const accountId of [uniqueAccount(), uniqueAccount()]) {
+      const res = await upload({ file: { bytes, name: 'id.png' }, purpose: 'id_photo_portrait', accountId });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      created.push(res.body as { id: string; sha256: string });
+    }
+    expect(created[0]!.id).not.toBe(created[1]!.id);
+    // The answer's sha256 stays the content's.
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(created.map((c) => c.sha256)).toEqual([sha256, sha256]);
+    const files = created.map((c) => `sealed/${c.id.slice(4, 6)}/${c.id}`);
+    expect(storedFiles()).toEqual(expect.arrayContaining(files));
+    for (const [i, file] of files.entries()) {
+      const onDisk = readFileSync(path.join(storageRoot, file));
+      expect(onDisk.includes(Buffer.from(idNumber)), file).toBe(false);
+      expect(onDisk.includes(bytes.subarray(0, 32)), file).toBe(false);
+      expect((await content(baseUrl, created[i]!.id)).bytes.equals(bytes)).toBe(true);
+    }
   });
 });
 

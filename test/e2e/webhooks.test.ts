@@ -130,6 +130,19 @@ describe('webhook endpoints', () => {
       expect(refused.status, url).toBe(422);
       expect(refused.body.code).toBe('VALIDATION_FAILED');
     }
+    // SPEC §10: no door to the inside (loopback is allowed here: this stack does not run in production).
+    for (const [url, reason] of [
+      ['http://10.0.0.1/hook', /10\.0\.0\.1 is a private address/],
+      ['http://169.254.169.254/latest/meta-data/', /a cloud metadata address/],
+      ['http://100.100.100.200/latest/meta-data/', /a cloud metadata address/],
+      ['http://100.64.0.7/hook', /a carrier-grade NAT address/],
+      ['http://metadata.google.internal/computeMetadata/v1/', /a cloud metadata host name/],
+      ['https://nowhere.invalid/hook', /nowhere\.invalid does not resolve/],
+    ] as const) {
+      const refused = await api.post('/v1/webhook-endpoints', { url });
+      expect(refused.status, url).toBe(422);
+      expect(refused.body, url).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'url', message: expect.stringMatching(reason) }] });
+    }
 
     const row = await db('webhook_endpoints').where({ id: endpoint.id }).first();
     expect(row.secret_enc).toMatch(/^v1\./);

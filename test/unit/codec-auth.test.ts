@@ -12,8 +12,12 @@ import { payloadCodec } from '../../platform/temporal';
 
 /**
  * The codec in production (API.md "Operator tools"): an admin token, or the
- * Temporal UI's access token verified against CODEC_AUTH_JWKS_URL; nothing else.
+ * Temporal UI's access token verified against CODEC_AUTH_JWKS_URL, issued by
+ * CODEC_AUTH_ISSUER for CODEC_AUTH_AUDIENCE; nothing else (the identity
+ * provider's tokens for other apps are signed by the same key).
  */
+const ISSUER = 'https://sso.example.com';
+const AUDIENCE = 'temporal-ui';
 const secrets = { serviceApiKey: 'service-key-0123456789', reviewerApiKey: 'reviewer-key-0123456789', adminApiKey: 'admin-key-0123456789', accountTokenSecret: 'x'.repeat(32) } as Secrets;
 const servers: Server[] = [];
 let codecUrl = '';
@@ -34,13 +38,24 @@ beforeAll(async () => {
   const jwk = { ...(await exportJWK(ui.publicKey)), kid: 'ui', alg: 'RS256', use: 'sig' };
   const jwksUrl = await listen(createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }))));
   const app = express();
-  codecRoutes(app, { codec: payloadCodec(Buffer.alloc(32, 7)), auth: createAuthenticator(secrets), allowedOrigins: [], requireAuth: true, jwksUrl: `${jwksUrl}/jwks.json` });
+  codecRoutes(app, { codec: payloadCodec(Buffer.alloc(32, 7)), auth: createAuthenticator(secrets), allowedOrigins: [], requireAuth: true, jwt: { jwksUrl: `${jwksUrl}/jwks.json`, issuer: ISSUER, audience: AUDIENCE } });
   app.use(problemMiddleware(createLogger('silent')));
   codecUrl = `${await listen(createServer(app))}/codec/decode`;
 });
 afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))));
 
-const jwt = (key: SigningKey, expiresIn = '5m'): Promise<string> => new SignJWT({ sub: 'operator@example.com' }).setProtectedHeader({ alg: 'RS256', kid: 'ui' }).setIssuedAt().setExpirationTime(expiresIn).sign(key);
+interface Claims {
+  expiresIn?: string;
+  /** null: the claim is left out. */
+  issuer?: string | null;
+  audience?: string | null;
+}
+const jwt = (key: SigningKey, { expiresIn = '5m', issuer = ISSUER, audience = AUDIENCE }: Claims = {}): Promise<string> => {
+  const token = new SignJWT({ sub: 'operator@example.com' }).setProtectedHeader({ alg: 'RS256', kid: 'ui' }).setIssuedAt().setExpirationTime(expiresIn);
+  if (issuer !== null) token.setIssuer(issuer);
+  if (audience !== null) token.setAudience(audience);
+  return token.sign(key);
+};
 
 async function decodeWith(authorization?: string) {
   const res = await fetch(codecUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: '{"payloads":[]}' });
@@ -51,16 +66,20 @@ type Header = () => string | undefined | Promise<string>;
 const bearer = (token: Promise<string>) => token.then((t) => `Bearer ${t}`);
 
 describe('codec authentication in production', () => {
-  it.each<[string, Header, number]>([
-    ['no token', () => undefined, 401],
-    ['the admin key', () => `Bearer ${secrets.adminApiKey}`, 200],
-    ['the service key', () => `Bearer ${secrets.serviceApiKey}`, 403],
-    ['the reviewer key', () => `Bearer ${secrets.reviewerApiKey}`, 403],
-    ['the UI’s access token, signed by the JWKS key', () => bearer(jwt(uiKey)), 200],
-    ['an expired UI token', () => bearer(jwt(uiKey, '-1m')), 401],
-    ['a token signed by another key', () => bearer(jwt(strangerKey)), 401],
-    ['garbage', () => 'Bearer not-a-token', 401],
-  ])('%s → %i', async (_, header, status) => {
+  it.each<[string, number, Header]>([
+    ['no token', 401, () => undefined],
+    ['the admin key', 200, () => `Bearer ${secrets.adminApiKey}`],
+    ['the service key', 403, () => `Bearer ${secrets.serviceApiKey}`],
+    ['the reviewer key', 403, () => `Bearer ${secrets.reviewerApiKey}`],
+    ['the UI’s access token, signed by the JWKS key', 200, () => bearer(jwt(uiKey))],
+    ['an expired UI token', 401, () => bearer(jwt(uiKey, { expiresIn: '-1m' }))],
+    ['a token of the JWKS key from another issuer', 401, () => bearer(jwt(uiKey, { issuer: 'https://other-sso.example.com' }))],
+    ['a token of the JWKS key for another audience (another app)', 401, () => bearer(jwt(uiKey, { audience: 'billing-console' }))],
+    ['a token of the JWKS key without an issuer', 401, () => bearer(jwt(uiKey, { issuer: null }))],
+    ['a token of the JWKS key without an audience', 401, () => bearer(jwt(uiKey, { audience: null }))],
+    ['a token signed by another key', 401, () => bearer(jwt(strangerKey))],
+    ['garbage', 401, () => 'Bearer not-a-token'],
+  ])('%s → %i', async (_, status, header) => {
     expect(await decodeWith(await header())).toBe(status);
   });
 });

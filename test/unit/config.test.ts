@@ -105,6 +105,33 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(new RegExp(name));
   });
 
+  it('wants the codec token issuer and audience whenever a JWKS verifies the UI token, naming them', () => {
+    const jwksUrl = 'https://sso.example.com/.well-known/jwks.json';
+    expect(() => loadConfig({ DATA_DIR: tmp(), CODEC_AUTH_JWKS_URL: jwksUrl })).toThrow(/CODEC_AUTH_JWKS_URL.*CODEC_AUTH_ISSUER and CODEC_AUTH_AUDIENCE/);
+    expect(() => loadConfig({ ...productionEnv(), CODEC_AUTH_JWKS_URL: jwksUrl, CODEC_AUTH_ISSUER: 'https://sso.example.com' })).toThrow(/requires CODEC_AUTH_AUDIENCE/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), CODEC_AUTH_JWKS_URL: jwksUrl, CODEC_AUTH_AUDIENCE: 'temporal-ui' })).toThrow(/requires CODEC_AUTH_ISSUER/);
+    const c = loadConfig({ DATA_DIR: tmp(), CODEC_AUTH_JWKS_URL: jwksUrl, CODEC_AUTH_ISSUER: 'https://sso.example.com', CODEC_AUTH_AUDIENCE: 'temporal-ui' });
+    expect(c.codec.jwt).toEqual({ jwksUrl, issuer: 'https://sso.example.com', audience: 'temporal-ui' });
+    expect(loadConfig({ DATA_DIR: tmp() }).codec.jwt).toBeUndefined();
+  });
+
+  it.each<[string | undefined, unknown]>([
+    [undefined, false],
+    ['false', false],
+    ['TRUE', true],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7 ,fd00::/8,Loopback', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']],
+    ['uniquelocal,linklocal', ['uniquelocal', 'linklocal']],
+  ])('reads TRUST_PROXY=%j as %j', (value, trustProxy) => {
+    expect(loadConfig({ DATA_DIR: tmp(), ...(value === undefined ? {} : { TRUST_PROXY: value }) }).trustProxy).toEqual(trustProxy);
+  });
+
+  it.each(['yes please', '10.0.0.0/33', '::1/129', '10.0.0.0/8/1', 'lb.internal', '10.0.0.0/x', '-1', '10.0.0.1,,10.0.0.2'])('refuses TRUST_PROXY=%j at start, naming the entry', (value) => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: value })).toThrow(/TRUST_PROXY: not false, true, a hop count/);
+  });
+
   it('keeps the SDK defaults for the worker cache unless told otherwise', () => {
     expect(loadConfig({ DATA_DIR: tmp() }).temporal).toMatchObject({ maxCachedWorkflows: 100, stickyTimeoutMs: 10_000 });
     expect(loadConfig({ DATA_DIR: tmp(), WORKER_MAX_CACHED_WORKFLOWS: '50', WORKER_STICKY_TIMEOUT: '3s' }).temporal).toMatchObject({ maxCachedWorkflows: 50, stickyTimeoutMs: 3000 });
