@@ -20,11 +20,11 @@ import type { RunResume } from './process-messages';
 import type { Span } from '../domain/duration';
 
 export const DEFAULT_TASK_QUEUE = 'realname-verification';
+// The service's own workflows (refunds, the reconciler) are defined beside: one import for every client.
+export * from './operations-messages';
+export * from './review-messages';
 
 export const verificationWorkflowId = (verificationId: string) => `verification/${verificationId}`;
-export const refundWorkflowId = (transferId: string) => `refund/${transferId}`;
-/** The bank request id of a transfer's refund: one per transfer, whoever orders it, so the bank returns it at most once. */
-export const refundRequestId = (transferId: string) => `refund/${transferId}`;
 export const WORKFLOW_REFERENCE_PATTERN = /^(verification\/ver|change\/chg)_[A-Za-z0-9]{8,64}$/;
 
 // ---------------------------------------------------------------- search attributes
@@ -180,35 +180,15 @@ export interface EnterpriseVerificationInput {
   resume?: { run: RunResume; /** QRs the handler's face session issued (their request ids are numbered). */ qrIssued: number };
 }
 
-export interface RefundInput {
-  transferId: string;
-  /** Why the money goes back, for the operator. */
-  reason: string;
-}
-
 /** The workflows' signatures, for clients that start them by name (the API never imports workflow code). */
 export type IndividualVerificationWorkflow = (input: IndividualVerificationInput) => Promise<VerificationOutcome>;
 export type EnterpriseVerificationWorkflow = (input: EnterpriseVerificationInput) => Promise<VerificationOutcome>;
-export type RefundTransferWorkflow = (input: RefundInput) => Promise<void>;
 export const WorkflowTypes = {
   individualVerification: 'individualVerification',
   enterpriseVerification: 'enterpriseVerification',
   refundTransfer: 'refundTransfer',
   reconcile: 'reconcile',
 } as const;
-
-/** The reconciler's schedule and the workflow id its runs start under (the schedule appends the time), per task queue. */
-export const reconcilerScheduleId = (taskQueue: string) => `reconciler/${taskQueue}`;
-export interface ReconcileInput {
-  /** A refund decided longer ago than this whose workflow is not running is started again. */
-  refundGraceMs: number;
-}
-export interface ReconcileReport {
-  checked: number;
-  closed: string[];
-  restartedRefunds: string[];
-}
-export type ReconcileWorkflow = (input: ReconcileInput) => Promise<ReconcileReport>;
 
 export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { opened: false; code: OpenRefusal };
 
@@ -265,28 +245,6 @@ export const cancelUpdate = defineUpdate<VerificationSnapshot>('cancel');
 export const changeRevokedSignal = defineSignal('changeRevoked');
 
 export const snapshotQuery = defineQuery<VerificationSnapshot>('snapshot');
-
-export interface ReviewDecision {
-  reviewId: string;
-  decision: 'approve' | 'reject';
-  reason: string | null;
-  reviewer: string;
-}
-
-/** A reviewer's decision; refused (REVIEW_NOT_OPEN) unless the review is the one this process waits on, REVIEW_CLAIMED while another reviewer holds it. */
-export const decideReviewUpdate = defineUpdate<{ status: 'approved' | 'rejected' }, [ReviewDecision]>('decideReview');
-
-/** A reviewer takes a review for `ttlMs` (REVIEW_CLAIM_TTL), or lets it go; `by` is the reviewer's name. */
-export interface ReviewClaimRequest {
-  reviewId: string;
-  by: string;
-  ttlMs: number;
-}
-export interface ReviewClaimAnswer {
-  claimedBy: { name: string; until: string } | null;
-}
-export const claimReviewUpdate = defineUpdate<ReviewClaimAnswer, [ReviewClaimRequest]>('claimReview');
-export const releaseReviewUpdate = defineUpdate<ReviewClaimAnswer, [Omit<ReviewClaimRequest, 'ttlMs'>]>('releaseReview');
 
 export interface AmountAnswer {
   result: 'matched' | 'mismatch';
