@@ -1,6 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { fenToYuan, parseYuan } from '../../domain/money';
-import { bankAccountNumber, enterpriseBody } from '../support/enterprise';
+import { bankAccountNumber, enterpriseBody, otherAmount } from '../support/enterprise';
 import { enterprise, getChange, passFace, register, requestChange, settledChange, verifiedIndividual } from '../support/changes';
 import { http, uniqueAccount } from '../support/http';
 import { expectMoneyReconciled } from '../support/reconcile';
@@ -17,7 +16,6 @@ const api = http(baseUrl);
 const statement = async (account: string) => (await api.get(`/sandbox/bank/accounts/${account}/statement`, { token: null })).body.items as { amount: string }[];
 const send = (from: string, fromName: string, to: string, amount: string) =>
   api.post('/sandbox/bank/transfers', { fromAccountNumber: from, fromAccountName: fromName, toAccountNumber: to, amount }, { token: null });
-const otherThan = (amount: string) => fenToYuan(parseYuan(amount)! === 99 ? 98 : parseYuan(amount)! + 1);
 
 /** A verified individual account asking to become enterprise `e`'s, paying by recharge from `payer`. */
 async function changeByRecharge() {
@@ -61,7 +59,7 @@ describe('a change paying by recharge, revoked at each step', () => {
   it('while its recharge waits, after a wrong transfer: revoked, the verification cancelled, the wrong amount refunded', async () => {
     const { accountId, e, payer, change } = await changeByRecharge();
     const verifying = await toRemittance(change);
-    const wrong = otherThan(verifying.nextAction.amount);
+    const wrong = otherAmount(verifying.nextAction.amount);
     await send(payer, e.name, verifying.nextAction.payee.accountNumber, wrong);
     await revoke(change.id);
     expect((await api.get(`/v1/verifications/${verifying.verificationId}`)).body.status).toBe('cancelled');

@@ -1,8 +1,6 @@
 import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fenToYuan, parseYuan } from '../../domain/money';
-import { bankAccountNumber, enterprise, enterpriseBody, register } from '../support/enterprise';
-import { uniqueAccount } from '../support/http';
+import { otherAmount, remit, startRecharge } from '../support/enterprise';
 import { promptly } from '../support/outage';
 import { startOwnStack, type OwnStack } from '../support/own-stack';
 import { expectMoneyReconciled } from '../support/reconcile';
@@ -27,23 +25,16 @@ const bank = (down: boolean) => stack.api.put('/sandbox/faults/bank', { down }, 
 describe('the bank down while money goes back', () => {
   it('a cancel is answered at once; the refund waits for the bank and is sent once when it is back', async () => {
     const { api, baseUrl } = stack;
-    const e = enterprise();
-    await register(baseUrl, e);
-    const payer = bankAccountNumber();
-    const accountId = uniqueAccount('outage');
-    const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'recharge', e, { payerAccount: payer }));
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const { amount, payee } = started.body.nextAction as { amount: string; payee: { accountNumber: string } };
+    const r = await startRecharge(baseUrl, 'outage');
+    const { accountId, payer, payee } = r;
 
     expect((await bank(true)).status).toBe(200);
     try {
       // The payer's wrong amount still reaches the platform (the sandbox plays the payer's own bank).
-      const wrong = fenToYuan(parseYuan(amount)! === 99 ? 98 : parseYuan(amount)! + 1);
-      const sent = await api.post('/sandbox/bank/transfers', { fromAccountNumber: payer, fromAccountName: e.name, toAccountNumber: payee.accountNumber, amount: wrong }, { token: null });
-      expect(sent.body).toMatchObject({ delivered: true, processed: true });
-      expect((await api.get(`/v1/verifications/${started.body.id}`)).body).toMatchObject({ status: 'in_progress', nextAction: { attemptsLeft: 1 } });
+      expect((await remit(baseUrl, r, otherAmount(r.amount))).body).toMatchObject({ delivered: true, processed: true });
+      expect((await api.get(`/v1/verifications/${r.id}`)).body).toMatchObject({ status: 'in_progress', nextAction: { attemptsLeft: 1 } });
 
-      const cancelled = await promptly(api, 'POST', `/v1/verifications/${started.body.id}/cancel`);
+      const cancelled = await promptly(api, 'POST', `/v1/verifications/${r.id}/cancel`);
       expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
       expect(cancelled.body).toMatchObject({ status: 'cancelled' });
       expect((await api.get(`/v1/accounts/${accountId}`)).body.openProcess).toBeNull();

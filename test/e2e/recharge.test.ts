@@ -1,8 +1,8 @@
 import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
-import { fenToYuan, parseYuan } from '../../domain/money';
+import { parseYuan } from '../../domain/money';
 import { loadConfig } from '../../platform/config';
-import { bankAccountNumber, enterprise, enterpriseBody, register, type EnterpriseFixture } from '../support/enterprise';
+import { bankAccountNumber, enterprise, enterpriseBody, otherAmount, register, type EnterpriseFixture } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
@@ -35,7 +35,6 @@ async function start(accountId: string, e: EnterpriseFixture, options: Parameter
 
 const send = (from: string, fromName: string, to: string, amount: string) =>
   sandbox('/sandbox/bank/transfers', { fromAccountNumber: from, fromAccountName: fromName, toAccountNumber: to, amount });
-const otherThan = (amount: string) => fenToYuan(parseYuan(amount)! === 99 ? 98 : parseYuan(amount)! + 1);
 const reconciled = (accountIds: string[], bankAccounts: string[]) => expectMoneyReconciled({ baseUrl, databaseUrl, accountIds, bankAccounts });
 
 describe('platform recharge', () => {
@@ -65,7 +64,7 @@ describe('platform recharge', () => {
     await eventually(async () => expect(await statement(stranger)).toEqual([expect.objectContaining({ amount })]));
 
     // A wrong amount from the confirmed account: refunded, and one try used.
-    const wrong = otherThan(amount);
+    const wrong = otherAmount(amount);
     await send(payer, e.name, payee.accountNumber, wrong);
     expect(await get(v.id)).toMatchObject({ status: 'in_progress', nextAction: { attemptsLeft: 1 } });
     await eventually(async () => expect(await statement(payer)).toEqual([expect.objectContaining({ amount: wrong })]));
@@ -84,7 +83,7 @@ describe('platform recharge', () => {
     const payer = bankAccountNumber();
     const accountId = uniqueAccount('rc');
     const v = await start(accountId, e, { payerAccount: payer });
-    const wrong = otherThan(v.nextAction.amount);
+    const wrong = otherAmount(v.nextAction.amount);
     for (let i = 0; i < 2; i++) await send(payer, e.name, v.nextAction.payee.accountNumber, wrong);
     expect(await get(v.id)).toMatchObject({ status: 'failed', failureReason: 'REMITTANCE_AMOUNT_MISMATCH' });
     await reconciled([accountId], [payer]);
@@ -165,7 +164,7 @@ describe('money the bank will not take back', () => {
     const payer = bankAccountNumber(true);
     const accountId = uniqueAccount('rc');
     const v = await start(accountId, e, { payerAccount: payer });
-    await send(payer, e.name, v.nextAction.payee.accountNumber, otherThan(v.nextAction.amount));
+    await send(payer, e.name, v.nextAction.payee.accountNumber, otherAmount(v.nextAction.amount));
     expect(await get(v.id)).toMatchObject({ status: 'in_progress', nextAction: { attemptsLeft: 1 } });
     const db = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
     try {

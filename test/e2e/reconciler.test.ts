@@ -1,11 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fenToYuan, parseYuan } from '../../domain/money';
 import { dataConverter } from '../../platform/temporal';
 import { individualVerification } from '../../workflows';
 import { reconcilerScheduleId, refundWorkflowId } from '../../workflows/messages';
 import { requestChange, verifiedIndividual } from '../support/changes';
-import { bankAccountNumber, enterprise, enterpriseBody, register } from '../support/enterprise';
+import { enterprise, enterpriseBody, otherAmount, register, remit, startRecharge } from '../support/enterprise';
 import { individualBody, mainlandId, uniqueAccount } from '../support/http';
 import { startOwnStack, type OwnStack } from '../support/own-stack';
 import { expectMoneyReconciled } from '../support/reconcile';
@@ -63,17 +62,12 @@ describe('the reconciler', () => {
 
   it('an enterprise verification terminated is notified by email and SMS; a recharge’s money goes back', async () => {
     const { api, baseUrl } = stack;
-    const e = enterprise();
-    await register(baseUrl, e);
-    const payer = bankAccountNumber();
-    const accountId = uniqueAccount('term');
-    const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'recharge', e, { payerAccount: payer }));
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const { amount, payee } = started.body.nextAction as { amount: string; payee: { accountNumber: string } };
-    await terminate(`verification/${started.body.id}`);
+    const r = await startRecharge(baseUrl, 'term');
+    const { accountId, payer } = r;
+    await terminate(`verification/${r.id}`);
     // Sent after the run was terminated, before it is reconciled or after: either way it goes back.
-    await api.post('/sandbox/bank/transfers', { fromAccountNumber: payer, fromAccountName: e.name, toAccountNumber: payee.accountNumber, amount }, { token: null });
-    await closedWith(`/v1/verifications/${started.body.id}`, 'TERMINATED');
+    await remit(baseUrl, r, r.amount);
+    await closedWith(`/v1/verifications/${r.id}`, 'TERMINATED');
     await eventually(async () => {
       const sent = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items as { channel: string; title: string }[];
       expect(sent.map((n) => n.channel).sort()).toEqual(['email', 'sms']);
@@ -113,24 +107,20 @@ describe('the reconciler', () => {
 
   it('a refund workflow terminated before the bank took the refund is started again, and the money goes back once', async () => {
     const { api, baseUrl } = stack;
-    const e = enterprise();
-    await register(baseUrl, e);
-    const payer = bankAccountNumber();
-    const accountId = uniqueAccount('refund');
-    const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'recharge', e, { payerAccount: payer }));
-    const { amount, payee } = started.body.nextAction as { amount: string; payee: { accountNumber: string } };
-    const wrong = fenToYuan(parseYuan(amount)! === 99 ? 98 : parseYuan(amount)! + 1);
+    const r = await startRecharge(baseUrl, 'refund');
+    const { accountId, payer } = r;
+    const wrong = otherAmount(r.amount);
     await api.put('/sandbox/faults/bank', { down: true }, { token: null });
     let transferId: string;
     try {
-      transferId = (await api.post('/sandbox/bank/transfers', { fromAccountNumber: payer, fromAccountName: e.name, toAccountNumber: payee.accountNumber, amount: wrong }, { token: null })).body.transferId;
+      transferId = (await remit(baseUrl, r, wrong)).body.transferId;
       await eventually(async () => expect((await temporal.workflow.getHandle(refundWorkflowId(transferId)).describe()).status.name).toBe('RUNNING'));
       await terminate(refundWorkflowId(transferId));
     } finally {
       await api.put('/sandbox/faults/bank', { down: false }, { token: null });
     }
     await eventually(async () => expect((await api.get(`/sandbox/bank/accounts/${payer}/statement`, { token: null })).body.items).toEqual([expect.objectContaining({ amount: wrong })]), { timeoutMs: 30_000, intervalMs: 500 });
-    await api.post(`/v1/verifications/${started.body.id}/cancel`);
+    await api.post(`/v1/verifications/${r.id}/cancel`);
     await expectMoneyReconciled({ baseUrl, databaseUrl: stack.databaseUrl, accountIds: [accountId], bankAccounts: [payer] });
   });
 });

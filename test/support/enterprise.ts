@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
+import { fenToYuan, parseYuan } from '../../domain/money';
 import { organizationCodeCheckChar } from '../../domain/enterprise';
 import { uploadFile } from './files';
 import { http, mainlandId } from './http';
@@ -102,3 +103,37 @@ export async function remittanceInReview(baseUrl: string, accountId: string, e: 
   expect(inReview).toMatchObject({ step: 'awaiting_review', nextAction: { type: 'await_review', reviewId: expect.stringMatching(/^rev_/) }, reviewId: expect.stringMatching(/^rev_/) });
   return inReview;
 }
+
+/** What a recharge verification asks for: the amount, and the collection account it was opened for alone. */
+export interface RechargeAsked {
+  id: string;
+  accountId: string;
+  enterprise: EnterpriseFixture;
+  /** The paying corporate account the enterprise confirmed. */
+  payer: string;
+  amount: string;
+  payee: { accountName: string; accountNumber: string; bankName: string };
+}
+
+/** A recharge started for a (registered) enterprise on a fresh account, waiting for its transfer. */
+export async function startRecharge(baseUrl: string, label = 'rc', options: { payer?: string } = {}): Promise<RechargeAsked> {
+  const e = enterprise();
+  await register(baseUrl, e);
+  const payer = options.payer ?? bankAccountNumber();
+  const accountId = `${label}-${randomInt(1e9, 1e10).toString(36)}`;
+  const started = await http(baseUrl).post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'recharge', e, { payerAccount: payer }));
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const { amount, payee } = started.body.nextAction as Pick<RechargeAsked, 'amount' | 'payee'>;
+  return { id: started.body.id as string, accountId, enterprise: e, payer, amount, payee };
+}
+
+/** Money the payer sends to the platform through the sandbox bank (in the enterprise's name unless `fromName`). */
+export const remit = (baseUrl: string, r: RechargeAsked, amount: string, options: { from?: string; fromName?: string; to?: string } = {}) =>
+  http(baseUrl).post(
+    '/sandbox/bank/transfers',
+    { fromAccountNumber: options.from ?? r.payer, fromAccountName: options.fromName ?? r.enterprise.name, toAccountNumber: options.to ?? r.payee.accountNumber, amount },
+    { token: null },
+  );
+
+/** A different amount below one yuan. */
+export const otherAmount = (amount: string) => fenToYuan(parseYuan(amount)! === 99 ? 98 : parseYuan(amount)! + 1);
