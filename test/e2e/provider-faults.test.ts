@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import knex from 'knex';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterprise, enterpriseBody, organizationCode, register } from '../support/enterprise';
 import { uploadFile } from '../support/files';
 import { http, individualBody, KEYS, uniqueAccount } from '../support/http';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { startOwnStack, type OwnStack } from '../support/own-stack';
 
 /**
  * The sandbox's fault switch through HTTP, on a stack of its own (the switch is
@@ -13,31 +10,16 @@ import { freePort, startServiceProcess, type ServiceProcess } from '../support/p
  * this one): its own database and task queue, a worker and an API, with
  * PROVIDER_CALL_TIMEOUT short enough to wait out.
  */
-const ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const env = inject('serviceEnv');
-const processes: ServiceProcess[] = [];
-const dbName = `rnv_faults_${process.pid}_${randomBytes(3).toString('hex')}`;
-const admin = knex({ client: 'pg', connection: ADMIN_URL });
+let stack: OwnStack;
 let api: ReturnType<typeof http>;
 let baseUrl: string;
 
 beforeAll(async () => {
-  await admin.raw(`create database ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const apiPort = await freePort();
-  const own = { ...env, DATABASE_URL: url.toString(), TEMPORAL_TASK_QUEUE: dbName, PROVIDER_CALL_TIMEOUT: '4s', CALLBACK_BASE_URL: `http://127.0.0.1:${apiPort}` };
-  const log = (name: string) => path.join(env.DATA_DIR!, `${dbName}-${name}.log`);
-  processes.push(await startServiceProcess({ entry: 'worker/main.ts', port: await freePort(), logFile: log('worker'), env: own, readyLogLine: 'Worker polling on' }));
-  processes.push(await startServiceProcess({ entry: 'api/main.ts', port: apiPort, logFile: log('api'), env: { ...own, MIGRATE_ON_START: 'false' } }));
-  baseUrl = processes[1]!.baseUrl;
-  api = http(baseUrl);
-});
-
+  stack = await startOwnStack('faults', { PROVIDER_CALL_TIMEOUT: '4s' });
+  ({ api, baseUrl } = stack);
+}, 180_000);
 afterAll(async () => {
-  for (const p of processes) await p.stop('SIGKILL');
-  await admin.raw(`drop database if exists ${dbName} with (force)`);
-  await admin.destroy();
+  await stack?.stop();
 });
 
 const fault = (provider: string, down: unknown) => api.put(`/sandbox/faults/${provider}`, { down }, { token: null });
