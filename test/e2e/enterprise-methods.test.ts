@@ -4,12 +4,15 @@ import { fenToYuan, parseYuan } from '../../domain/money';
 import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview, type EnterpriseFixture } from '../support/enterprise';
 import { historyWithoutCodec } from '../support/history';
 import { http, KEYS, uniqueAccount } from '../support/http';
+import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
 const sandbox = (path: string, body: unknown) => api.post(path, body, { token: null });
 const get = async (id: string, token?: string) => (await api.get(`/v1/verifications/${id}`, token ? { token } : {})).body;
+/** Every money test ends here: payouts once, to the account named, as the bank's statements show. */
+const reconciled = (accountId: string, bankAccounts: string[] = []) => expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [accountId], bankAccounts });
 
 async function start(accountId: string, method: string, e: EnterpriseFixture, options: Parameters<typeof enterpriseBody>[4] = {}) {
   const res = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, method, e, options));
@@ -239,25 +242,31 @@ describe('corporate public remittance', () => {
     expect(sent.filter((n: { title: string }) => n.title.includes('Enterprise verification completed')).map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms', 'wechat']);
     expect(sent.some((n: { title: string }) => n.title.includes('Materials rejected'))).toBe(true);
     expect((await api.get('/v1/reviews?status=decided&limit=100', reviewer)).body.items.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([reviewId, secondReview]));
+    // One payout, to the corrected account, and nothing to the first one.
+    await reconciled(accountId, [bankAccount, corrected.accountNumber!]);
   });
 
   it('fails BANK_ACCOUNT_INVALID when the bank refuses the payout', async () => {
     const e = enterprise();
     await register(baseUrl, e);
-    const v = await toReview(uniqueAccount('pr'), e, bankAccountNumber(true));
+    const accountId = uniqueAccount('pr');
+    const v = await toReview(accountId, e, bankAccountNumber(true));
     await api.post(`/v1/reviews/${v.nextAction.reviewId}/decision`, { decision: 'approve' }, reviewer);
     await eventually(async () => expect(await get(v.id)).toMatchObject({ status: 'failed', failureReason: 'BANK_ACCOUNT_INVALID' }), { timeoutMs: 20_000 });
+    await reconciled(accountId);
   });
 
   it('fails after two wrong amounts', async () => {
     const e = enterprise();
     await register(baseUrl, e);
-    const v = await toReview(uniqueAccount('pr'), e);
+    const accountId = uniqueAccount('pr');
+    const v = await toReview(accountId, e);
     await api.post(`/v1/reviews/${v.nextAction.reviewId}/decision`, { decision: 'approve' }, reviewer);
     await settled(v.id);
     expect((await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: '1.00' })).body).toMatchObject({ result: 'mismatch', attemptsLeft: 1 });
     expect((await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: '1.00' })).body).toMatchObject({ result: 'mismatch', attemptsLeft: 0, verification: { status: 'failed', failureReason: 'REMITTANCE_AMOUNT_MISMATCH' } });
     expect((await api.post(`/v1/verifications/${v.id}/remittance-amount`, { amount: 'abc' })).status).toBe(422);
+    await reconciled(accountId);
   });
 
   it('keeps the enterprise application’s personal data out of workflow history', async () => {

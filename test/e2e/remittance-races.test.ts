@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
+import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 
 /**
@@ -40,6 +41,8 @@ describe('public remittance: decision vs cancel', () => {
         expect(review.status).toBe('closed');
       }
     }
+    // Where the approval won, one payout; where the cancel won, none.
+    await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: cases.map((v) => v.accountId as string) });
   });
 
   it('refuses a cancel once the payout was ordered', async () => {
@@ -50,5 +53,6 @@ describe('public remittance: decision vs cancel', () => {
     expect(refused.body.code).toBe('PROCESS_NOT_OPEN');
     await eventually(async () => expect((await api.get(`/v1/verifications/${v.id}`)).body.step).toBe('awaiting_amount'), { timeoutMs: 30_000, intervalMs: 250 });
     expect((await api.post(`/v1/verifications/${v.id}/cancel`)).body.code).toBe('PROCESS_NOT_OPEN');
+    await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [v.accountId as string] });
   });
 });
