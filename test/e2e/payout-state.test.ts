@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addBusinessDays } from '../../domain/business-days';
 import { enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
+import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 
 /**
@@ -38,7 +39,8 @@ describe('public remittance: the payout as it travels', () => {
   it('shows the bank’s reference and the state (ordered → sent), then the amount step; confirmBy is 5 business days after the order', async () => {
     const e = enterprise();
     await register(baseUrl, e);
-    const v = await remittanceInReview(baseUrl, uniqueAccount('po'), e);
+    const accountId = uniqueAccount('po');
+    const v = await remittanceInReview(baseUrl, accountId, e);
     const approved = await api.post(`/v1/reviews/${v.nextAction.reviewId}/decision`, { decision: 'approve' }, { token: KEYS.reviewer });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
 
@@ -62,5 +64,6 @@ describe('public remittance: the payout as it travels', () => {
     expect(payouts.every((p) => p.orderedAt === orderedAt && p.confirmBy === confirmBy)).toBe(true);
     expect(confirmBy).toBe(addBusinessDays(new Date(orderedAt), 5).toISOString());
     expect(written.at(-1)).toMatchObject({ step: 'awaiting_amount', next_action: { type: 'enter_amount' } });
+    await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [accountId] });
   });
 });

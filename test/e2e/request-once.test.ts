@@ -8,6 +8,7 @@ import { dataConverter } from '../../platform/temporal';
 import { submitAmountUpdate, verificationWorkflowId } from '../../workflows/messages';
 import { enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
+import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 
 /**
@@ -49,7 +50,7 @@ async function awaitingAmount() {
   return eventually(async () => {
     const current = (await api.get(`/v1/verifications/${v.id}`)).body;
     expect(current).toMatchObject({ step: 'awaiting_amount', nextAction: { type: 'enter_amount', attemptsLeft: 2 } });
-    return current as { id: string };
+    return current as { id: string; accountId: string };
   }, { timeoutMs: 20_000 });
 }
 
@@ -68,6 +69,8 @@ describe('an amount entry retried with its Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
     expect(await stateOf(v.id)).toMatchObject({ status: 'in_progress', step: 'awaiting_amount', nextAction: { attemptsLeft: 1 } });
+    // The approval sent twice under one key ordered one payout.
+    await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [v.accountId] });
   });
 
   it('a first attempt whose Update reached the workflow but whose answer was lost: the retry gets that answer, not a second mismatch', async () => {
@@ -84,5 +87,7 @@ describe('an amount entry retried with its Idempotency-Key', () => {
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     expect(retried.body).toMatchObject({ result: 'mismatch', attemptsLeft: 1, verification: { status: 'in_progress' } });
     expect(await stateOf(v.id)).toMatchObject({ status: 'in_progress', step: 'awaiting_amount', nextAction: { attemptsLeft: 1 } });
+    // The approval sent twice under one key ordered one payout.
+    await expectMoneyReconciled({ baseUrl, databaseUrl: inject('databaseUrl'), accountIds: [v.accountId] });
   });
 });
