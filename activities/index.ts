@@ -146,7 +146,8 @@ export function createActivities(deps: ActivityDeps) {
           quotaExceeded: outcomeMessage({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' }),
         },
       });
-      await startDueRefunds([args.verificationId]);
+      // Only a recharge holds money (its closing settled it): the other methods' closings skip the look-up.
+      if (args.method === 'recharge') await startDueRefunds([args.verificationId]);
       return outcome;
     },
 
@@ -162,7 +163,8 @@ export function createActivities(deps: ActivityDeps) {
         outcome: args.outcome,
         message: outcomeMessage(args.outcome),
       });
-      await startDueRefunds([args.verificationId]);
+      // Only a recharge holds money (its closing settled it): the other methods' closings skip the look-up.
+      if (args.method === 'recharge') await startDueRefunds([args.verificationId]);
       return outcome;
     },
   };
