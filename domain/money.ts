@@ -19,3 +19,13 @@ export function parseYuan(text: string): number | null {
   const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
   return Number.isSafeInteger(fen) ? fen : null;
 }
+
+/**
+ * SPEC §4 / §4.1: the recharge amount and the remittance payout are random
+ * amounts below one yuan, 0.01–0.99. `random` is a draw in [0, 1): workflows
+ * pass their seeded Math.random(), so a replay draws the same amount.
+ */
+export const randomFen = (random: number): number => 1 + Math.floor(random * 99);
+
+/** Two tries (SPEC §4): wrong transfers from the confirmed account, and wrong amounts entered. */
+export const AMOUNT_ATTEMPTS = 2;

@@ -7,6 +7,7 @@
  */
 import { condition, getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
 import { sameEntityName } from '../domain/entity-name';
+import { iso } from '../domain/instant';
 import { missingMaterials } from '../domain/change-rules';
 import { database, notifications, refunds } from './kernel/activities';
 import type { QrSession } from './kernel/qr';
@@ -34,8 +35,6 @@ export const changeLedger = (changeId: string): RunLedger => ({
     return result;
   },
 });
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Patch id: a revocation while the new subject is being verified asks that verification first (it may refuse). */
 const REVOKE_ASKS_NEW_SUBJECT = 'revoke-asks-new-subject';

@@ -9,6 +9,7 @@ import { addBusinessDays } from '../domain/business-days';
 import { requiredMaterials, type ChangeStep } from '../domain/change-rules';
 import type { FailureReason } from '../domain/constants';
 import { sameIndividual } from '../domain/identity-match';
+import { iso } from '../domain/instant';
 import { database, notifications } from './kernel/activities';
 import { awaitQrEvent, QrSession } from './kernel/qr';
 import type { Pending } from './kernel/requests';
@@ -117,7 +118,7 @@ async function submitForReview(c: ChangeProcess, kind: string, rejected: Pending
   c.round++;
   const dueAt = addBusinessDays(new Date(Date.now()), 3, c.input.calendar ?? {}).getTime();
   const materials = Object.entries(sent.request.request).map(([purpose, uploadId]) => ({ purpose, uploadId }));
-  const { reviewId } = await database.openChangeReview({ changeId: c.input.changeId, workflowId: c.workflowId, round: c.round, kind, dueAt: new Date(dueAt).toISOString(), materials });
+  const { reviewId } = await database.openChangeReview({ changeId: c.input.changeId, workflowId: c.workflowId, round: c.round, kind, dueAt: iso(dueAt), materials });
   c.review = { id: reviewId, dueAt };
   await c.run.enter('awaiting_review');
   c.materials.answer(sent.request, c.snapshot());

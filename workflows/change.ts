@@ -11,6 +11,7 @@
  * account changes until the switch, which changes all of it at once.
  */
 import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { iso } from '../domain/instant';
 import { database } from './kernel/activities';
 import { runToClose } from './kernel/closing';
 import { failed, setEventHandlers, type Outcome } from './kernel/run';
@@ -57,7 +58,7 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
       workflowId: workflowInfo().workflowId,
       accountId: input.accountId,
       request: input.request,
-      expiresAt: new Date(c.deadline).toISOString(),
+      expiresAt: iso(c.deadline),
       cooldownMs: input.timings.changeCooldownMs,
     });
     if (!open.opened) {

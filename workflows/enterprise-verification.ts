@@ -8,6 +8,7 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import { registryVerdict } from '../domain/enterprise-rules';
+import { iso } from '../domain/instant';
 import { instantMethod } from './enterprise-instant';
 import { database, notifications } from './kernel/activities';
 import { runToClose } from './kernel/closing';
@@ -44,7 +45,7 @@ export const enterpriseVerification: EnterpriseVerificationWorkflow = async (inp
       method,
       applicant: input.applicant,
       identityHash: input.identityHash,
-      expiresAt: deadline === null ? null : new Date(deadline).toISOString(),
+      expiresAt: deadline === null ? null : iso(deadline),
       ...(input.change ? { changeId: input.change.changeId } : {}),
     });
     if (!open.opened) {

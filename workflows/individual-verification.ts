@@ -8,6 +8,7 @@
  */
 import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { VerificationStep } from '../domain/constants';
+import { iso } from '../domain/instant';
 import { evaluateRealNameRecord } from '../domain/real-name-record';
 import { database } from './kernel/activities';
 import { runToClose } from './kernel/closing';
@@ -67,7 +68,7 @@ function openVerification(input: IndividualVerificationInput, deadline: number) 
     industry: applicant.industry,
     address: applicant.address,
     identityHash: input.identityHash,
-    expiresAt: new Date(deadline).toISOString(),
+    expiresAt: iso(deadline),
   });
 }
 

@@ -11,6 +11,7 @@
  */
 import { log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { addBusinessDays } from '../domain/business-days';
+import { iso } from '../domain/instant';
 import { database, notifications } from './kernel/activities';
 import { awaitQrEvent, QrSession } from './kernel/qr';
 import type { Pending } from './kernel/requests';
@@ -28,7 +29,7 @@ import {
   type ReviewDecision,
   type VerificationSnapshot,
 } from './messages';
-import { iso, Remittance } from './remittance';
+import { Remittance } from './remittance';
 import { awaitRemittanceAmount, drawPayout, payOut } from './remittance-payout';
 
 /** Patch id: an approval records the payout step before the decision is answered. */

@@ -11,7 +11,8 @@
  */
 import { log, patched, workflowInfo } from '@temporalio/workflow';
 import { sameEntityName } from '../domain/entity-name';
-import { fenToYuan } from '../domain/money';
+import { iso } from '../domain/instant';
+import { AMOUNT_ATTEMPTS, fenToYuan, randomFen } from '../domain/money';
 import { database, refunds } from './kernel/activities';
 import { CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from './kernel/run';
 import { wait } from './kernel/wait';
@@ -21,10 +22,6 @@ import { refundRequestId, type BankEvent, type EnterpriseVerificationInput } fro
 const PAYER_NAME_CHECK = 'recharge-payer-name-check';
 /** Patch id: a collection account of its own; money it will not keep goes back through refund workflows, settled in the ledger. */
 const DEDICATED_COLLECTION_ACCOUNT = 'recharge-dedicated-collection-account';
-/** Two tries (SPEC §4): wrong transfers from the confirmed account, and wrong amounts entered. */
-export const ATTEMPTS = 2;
-/** A random amount below one yuan: 0.01–0.99. Workflow Math.random is seeded per run, so replays draw the same. */
-export const randomFen = () => 1 + Math.floor(Math.random() * 99);
 
 type Transfer = Extract<BankEvent, { type: 'transfer.received' }>;
 type GiveBack = (transfer: Transfer, reason: 'wrong_amount' | 'other_payer' | 'payer_name_mismatch' | 'process_ended') => Promise<void>;
@@ -32,7 +29,7 @@ type GiveBack = (transfer: Transfer, reason: 'wrong_amount' | 'other_payer' | 'p
 export async function recharge(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
   const { verificationId } = input;
   const workflowId = workflowInfo().workflowId;
-  const amountFen = randomFen();
+  const amountFen = randomFen(Math.random());
   let wrongTransfers = 0;
   const dedicated = patched(DEDICATED_COLLECTION_ACCOUNT);
   // Runs from before dedicated accounts refunded here, in the verification itself.
@@ -49,8 +46,8 @@ export async function recharge(input: EnterpriseVerificationInput, run: ProcessR
     type: 'remit',
     amount: fenToYuan(amountFen),
     payee,
-    deadline: new Date(deadline).toISOString(),
-    attemptsLeft: ATTEMPTS - wrongTransfers,
+    deadline: iso(deadline),
+    attemptsLeft: AMOUNT_ATTEMPTS - wrongTransfers,
   });
   await run.enter('awaiting_transfer');
   run.markOpened();
@@ -77,7 +74,7 @@ export async function recharge(input: EnterpriseVerificationInput, run: ProcessR
     } else {
       await giveBack(transfer, 'wrong_amount');
       wrongTransfers++;
-      if (wrongTransfers >= ATTEMPTS) await run.close(failed('REMITTANCE_AMOUNT_MISMATCH'));
+      if (wrongTransfers >= AMOUNT_ATTEMPTS) await run.close(failed('REMITTANCE_AMOUNT_MISMATCH'));
       else await run.recordProgress();
     }
   }

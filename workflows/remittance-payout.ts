@@ -6,11 +6,11 @@
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { addBusinessDays } from '../domain/business-days';
 import { endOfSpan, type Span } from '../domain/duration';
+import { randomFen } from '../domain/money';
 import type { Pending } from './kernel/requests';
 import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from './kernel/run';
 import { wait } from './kernel/wait';
 import type { AmountAnswer } from './messages';
-import { randomFen } from './recharge';
 import type { Remittance } from './remittance';
 
 /** Patch id: the payout wait ends at PAYOUT_SETTLEMENT_TIMEOUT and shows the bank's reference and the payout's state. */
@@ -22,7 +22,7 @@ const DEFAULT_SETTLEMENT_TIMEOUT: Span = { businessDays: 5 };
 export function drawPayout(r: Remittance): void {
   const now = Date.now();
   const calendar = r.input.calendar ?? {};
-  r.amountFen = randomFen();
+  r.amountFen = randomFen(Math.random());
   r.expectedBy = addBusinessDays(new Date(now), 3, calendar).getTime();
   const timeout = r.input.timings.payoutSettlementTimeout ?? DEFAULT_SETTLEMENT_TIMEOUT;
   r.payout = { reference: null, state: 'ordered', orderedAt: now, confirmBy: endOfSpan(new Date(now), timeout, calendar).getTime() };

@@ -3,6 +3,8 @@
  * shown, what the update validators check, and what refuses a cancellation.
  * The steps are in public-remittance.ts and remittance-payout.ts.
  */
+import { iso } from '../domain/instant';
+import { AMOUNT_ATTEMPTS } from '../domain/money';
 import type { QrSession } from './kernel/qr';
 import { Requests } from './kernel/requests';
 import { refuse, type ProcessRun } from './kernel/run';
@@ -18,9 +20,6 @@ import {
   type ReviewDecision,
   type VerificationSnapshot,
 } from './messages';
-import { ATTEMPTS } from './recharge';
-
-export const iso = (ms: number) => new Date(ms).toISOString();
 
 /** What the applicant is shown, and what the update validators check. */
 export class Remittance {
@@ -31,7 +30,7 @@ export class Remittance {
   amountFen = 0;
   expectedBy = 0;
   amountDeadline = 0;
-  amountAttemptsLeft = ATTEMPTS;
+  amountAttemptsLeft = AMOUNT_ATTEMPTS;
   /** The payout once ordered; confirmBy (epoch ms) bounds the wait for the bank's notice. */
   payout: { reference: string | null; state: PayoutView['state']; orderedAt: number; confirmBy: number } | undefined;
   readonly decisions: Requests<ReviewDecision, { status: 'approved' | 'rejected' }>;

@@ -1,9 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { randomFen } from '../../workflows/recharge';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+import { describe, expect, it } from 'vitest';
+import { randomFen } from '../../domain/money';
 
 // SPEC §4 / §4.1: the recharge amount and the remittance payout are random amounts of 0.01–0.99 yuan.
 describe('randomFen', () => {
@@ -11,8 +7,7 @@ describe('randomFen', () => {
     [0, 1],
     [0.5, 50],
     [0.999999, 99],
-  ])('Math.random() = %d draws %d fen', (random, fen) => {
-    vi.spyOn(Math, 'random').mockReturnValue(random);
-    expect(randomFen()).toBe(fen);
+  ])('a draw of %d gives %d fen', (random, fen) => {
+    expect(randomFen(random)).toBe(fen);
   });
 });

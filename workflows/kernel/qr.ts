@@ -5,6 +5,7 @@
  * of waiting for the user to scan it.
  */
 import { log, workflowInfo } from '@temporalio/workflow';
+import { iso } from '../../domain/instant';
 import { FailureType, type NextAction, type ProviderEvent, type QrProvider, type QrPurpose, type VerificationSnapshot } from '../messages';
 import { Requests, type Pending } from './requests';
 import { CANCELLED, ended, EXPIRED, refuse, type Ended, type ProcessRun, type ProcessStep } from './run';
@@ -63,7 +64,7 @@ export class QrSession {
       provider: options.provider,
       ticket: this.qr.ticket,
       qrContent: this.qr.qrContent,
-      expiresAt: new Date(this.qr.expiresAt).toISOString(),
+      expiresAt: iso(this.qr.expiresAt),
       expired: this.qr.expired,
       refreshesLeft: options.timings.qrRefreshLimit - this.refreshed,
       ...(options.provider === 'face' ? { attemptsLeft: options.timings.faceMaxAttempts - this.faceFailures } : {}),

@@ -15,6 +15,7 @@ import {
   type ReviewClaimRequest,
   type ReviewDecision,
 } from '../messages';
+import { iso } from '../../domain/instant';
 import { database } from './activities';
 import { refuse } from './run';
 
@@ -23,8 +24,6 @@ export interface Claim {
   name: string;
   until: number;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export class ReviewClaims {
   private claim: Claim | undefined;
