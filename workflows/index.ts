@@ -1,7 +1,7 @@
 // The entry the worker bundles: every workflow the service runs.
-export { individualVerification } from './individual-verification';
-export { enterpriseVerification } from './enterprise-verification';
-export { refundTransfer } from './refund-transfer';
-export { subjectChange } from './change';
-export { webhookDelivery } from './webhook-delivery';
-export { reconcile } from './reconcile';
+export { individualVerification } from './verification/individual';
+export { enterpriseVerification } from './verification/enterprise';
+export { refundTransfer } from './operations/refund-transfer';
+export { subjectChange } from './change/change';
+export { webhookDelivery } from './webhook/delivery';
+export { reconcile } from './operations/reconcile';

@@ -5,18 +5,18 @@
  * verification workflows themselves.
  */
 import { condition, ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
-import { addBusinessDays } from '../domain/business-days';
-import { requiredMaterials, type ChangeStep } from '../domain/change-rules';
-import type { FailureReason } from '../domain/constants';
-import { sameIndividual } from '../domain/identity-match';
-import { iso } from '../domain/instant';
-import { database, notifications } from './kernel/activities';
-import { awaitQrEvent, QrSession } from './kernel/qr';
-import type { Pending } from './kernel/requests';
-import { bestEffort, CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from './kernel/run';
-import { wait } from './kernel/wait';
-import type { ChangeProcess, NewSubjectRun } from './change-run';
-import type { ChangeSnapshot, Holder } from './change-messages';
+import { addBusinessDays } from '../../domain/business-days';
+import { requiredMaterials, type ChangeStep } from '../../domain/change-rules';
+import type { FailureReason } from '../../domain/constants';
+import { sameIndividual } from '../../domain/identity-match';
+import { iso } from '../../domain/instant';
+import { database, notifications } from '../kernel/activities';
+import { awaitQrEvent, QrSession } from '../kernel/qr';
+import type { Pending } from '../kernel/requests';
+import { bestEffort, CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from '../kernel/run';
+import { wait } from '../kernel/wait';
+import type { ChangeProcess, NewSubjectRun } from './process';
+import type { ChangeSnapshot, Holder } from '../change-messages';
 import {
   changeRevokedSignal,
   SearchAttributes,
@@ -25,7 +25,7 @@ import {
   type EnterpriseVerificationInput,
   type ReviewDecision,
   type VerificationOutcome,
-} from './messages';
+} from '../messages';
 
 type Passed = { kind: 'passed' };
 

@@ -4,13 +4,13 @@
  * the bank statement.
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
-import { addBusinessDays } from '../domain/business-days';
-import { endOfSpan, type Span } from '../domain/duration';
-import { randomFen } from '../domain/money';
-import type { Pending } from './kernel/requests';
-import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from './kernel/run';
-import { wait } from './kernel/wait';
-import type { AmountAnswer } from './messages';
+import { addBusinessDays } from '../../domain/business-days';
+import { endOfSpan, type Span } from '../../domain/duration';
+import { randomFen } from '../../domain/money';
+import type { Pending } from '../kernel/requests';
+import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from '../kernel/run';
+import { wait } from '../kernel/wait';
+import type { AmountAnswer } from '../messages';
 import type { Remittance } from './remittance';
 
 /** Patch id: the payout wait ends at PAYOUT_SETTLEMENT_TIMEOUT and shows the bank's reference and the payout's state. */

@@ -10,14 +10,14 @@
  * history grows past its bound while the review waits continues as new at that wait (input.resume).
  */
 import { log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { addBusinessDays } from '../domain/business-days';
-import { iso } from '../domain/instant';
-import { database, notifications } from './kernel/activities';
-import { awaitQrEvent, QrSession } from './kernel/qr';
-import type { Pending } from './kernel/requests';
-import { continueAsNewWith } from './kernel/rollover';
-import { bestEffort, CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from './kernel/run';
-import { wait } from './kernel/wait';
+import { addBusinessDays } from '../../domain/business-days';
+import { iso } from '../../domain/instant';
+import { database, notifications } from '../kernel/activities';
+import { awaitQrEvent, QrSession } from '../kernel/qr';
+import type { Pending } from '../kernel/requests';
+import { continueAsNewWith } from '../kernel/rollover';
+import { bestEffort, CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from '../kernel/run';
+import { wait } from '../kernel/wait';
 import {
   decideReviewUpdate,
   refreshQrUpdate,
@@ -28,7 +28,7 @@ import {
   type EnterpriseVerificationWorkflow,
   type ReviewDecision,
   type VerificationSnapshot,
-} from './messages';
+} from '../messages';
 import { Remittance } from './remittance';
 import { awaitRemittanceAmount, drawPayout, payOut } from './remittance-payout';
 

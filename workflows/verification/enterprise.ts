@@ -7,15 +7,15 @@
  * Outcomes are notified by every channel of SPEC §7.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { registryVerdict } from '../domain/enterprise-rules';
-import { iso } from '../domain/instant';
+import { registryVerdict } from '../../domain/enterprise-rules';
+import { iso } from '../../domain/instant';
 import { instantMethod } from './enterprise-instant';
-import { database, notifications } from './kernel/activities';
-import { runToClose } from './kernel/closing';
-import { failed, setRunHandlers, ProcessRun } from './kernel/run';
+import { database, notifications } from '../kernel/activities';
+import { runToClose } from '../kernel/closing';
+import { failed, setRunHandlers, ProcessRun } from '../kernel/run';
 import { publicRemittance } from './public-remittance';
 import { recharge } from './recharge';
-import type { EnterpriseVerificationInput, EnterpriseVerificationWorkflow } from './messages';
+import type { EnterpriseVerificationInput, EnterpriseVerificationWorkflow } from '../messages';
 
 export const enterpriseVerification: EnterpriseVerificationWorkflow = async (input) => {
   const { verificationId, timings, method } = input;

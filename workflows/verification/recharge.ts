@@ -10,13 +10,13 @@
  * still holds when it ends (settled by the closing transaction).
  */
 import { log, patched, workflowInfo } from '@temporalio/workflow';
-import { sameEntityName } from '../domain/entity-name';
-import { iso } from '../domain/instant';
-import { AMOUNT_ATTEMPTS, fenToYuan, randomFen } from '../domain/money';
-import { database, refunds } from './kernel/activities';
-import { CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from './kernel/run';
-import { wait } from './kernel/wait';
-import { refundRequestId, type BankEvent, type EnterpriseVerificationInput } from './messages';
+import { sameEntityName } from '../../domain/entity-name';
+import { iso } from '../../domain/instant';
+import { AMOUNT_ATTEMPTS, fenToYuan, randomFen } from '../../domain/money';
+import { database, refunds } from '../kernel/activities';
+import { CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from '../kernel/run';
+import { wait } from '../kernel/wait';
+import { refundRequestId, type BankEvent, type EnterpriseVerificationInput } from '../messages';
 
 /** Patch id: a recharge transfer is refused unless the bank reports the enterprise as the payer. */
 const PAYER_NAME_CHECK = 'recharge-payer-name-check';

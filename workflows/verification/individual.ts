@@ -7,15 +7,15 @@
  * verification expires after INSTANT_METHOD_TTL.
  */
 import { log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { VerificationStep } from '../domain/constants';
-import { iso } from '../domain/instant';
-import { evaluateRealNameRecord } from '../domain/real-name-record';
-import { database } from './kernel/activities';
-import { runToClose } from './kernel/closing';
-import { awaitQrEvent, QrSession } from './kernel/qr';
-import { CANCELLED, ended, EXPIRED, failed, setRunHandlers, ProcessRun, type Ended, type Outcome } from './kernel/run';
-import { wait } from './kernel/wait';
-import { refreshQrUpdate, type IndividualVerificationInput, type IndividualVerificationWorkflow, type ProviderEvent, type QrProvider } from './messages';
+import type { VerificationStep } from '../../domain/constants';
+import { iso } from '../../domain/instant';
+import { evaluateRealNameRecord } from '../../domain/real-name-record';
+import { database } from '../kernel/activities';
+import { runToClose } from '../kernel/closing';
+import { awaitQrEvent, QrSession } from '../kernel/qr';
+import { CANCELLED, ended, EXPIRED, failed, setRunHandlers, ProcessRun, type Ended, type Outcome } from '../kernel/run';
+import { wait } from '../kernel/wait';
+import { refreshQrUpdate, type IndividualVerificationInput, type IndividualVerificationWorkflow, type ProviderEvent, type QrProvider } from '../messages';
 
 /** Each instant method: whose QR the user scans and the step that waits for it. */
 const METHOD = {

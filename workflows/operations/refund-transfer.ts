@@ -1,6 +1,6 @@
 import { log } from '@temporalio/workflow';
-import { refunds } from './kernel/activities';
-import { refundRequestId, type RefundTransferWorkflow } from './messages';
+import { refunds } from '../kernel/activities';
+import { refundRequestId, type RefundTransferWorkflow } from '../messages';
 
 /**
  * Money the platform will not keep goes back to its sender, however long the

@@ -7,11 +7,11 @@
  * The verification expires after INSTANT_METHOD_TTL.
  */
 import { setHandler } from '@temporalio/workflow';
-import { sameEntityName } from '../domain/entity-name';
-import { sameIndividual } from '../domain/identity-match';
-import { awaitQrEvent, QrSession, type QrSessionOptions } from './kernel/qr';
-import { failed, type Outcome, type ProcessRun } from './kernel/run';
-import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent } from './messages';
+import { sameEntityName } from '../../domain/entity-name';
+import { sameIndividual } from '../../domain/identity-match';
+import { awaitQrEvent, QrSession, type QrSessionOptions } from '../kernel/qr';
+import { failed, type Outcome, type ProcessRun } from '../kernel/run';
+import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent } from '../messages';
 
 export async function instantMethod(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
   const qr = new QrSession(run, qrFor(input));

@@ -3,13 +3,13 @@
  * shown, what the update validators check, and what refuses a cancellation.
  * The steps are in public-remittance.ts and remittance-payout.ts.
  */
-import { iso } from '../domain/instant';
-import { AMOUNT_ATTEMPTS } from '../domain/money';
-import type { QrSession } from './kernel/qr';
-import { Requests } from './kernel/requests';
-import { refuse, type ProcessRun } from './kernel/run';
-import { ReviewClaims } from './kernel/review-claims';
-import { HistoryBound } from './kernel/rollover';
+import { iso } from '../../domain/instant';
+import { AMOUNT_ATTEMPTS } from '../../domain/money';
+import type { QrSession } from '../kernel/qr';
+import { Requests } from '../kernel/requests';
+import { refuse, type ProcessRun } from '../kernel/run';
+import { ReviewClaims } from '../kernel/review-claims';
+import { HistoryBound } from '../kernel/rollover';
 import {
   FailureType,
   type AmountAnswer,
@@ -19,7 +19,7 @@ import {
   type PayoutView,
   type ReviewDecision,
   type VerificationSnapshot,
-} from './messages';
+} from '../messages';
 
 /** What the applicant is shown, and what the update validators check. */
 export class Remittance {

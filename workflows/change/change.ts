@@ -11,12 +11,12 @@
  * account changes until the switch, which changes all of it at once.
  */
 import { setHandler, workflowInfo } from '@temporalio/workflow';
-import { iso } from '../domain/instant';
-import { database } from './kernel/activities';
-import { runToClose } from './kernel/closing';
-import { failed, setEventHandlers, type Outcome } from './kernel/run';
-import { ChangeProcess } from './change-run';
-import { awaitNewSubject, materialsAndReview, personStep, verifyNewSubject, viaFor } from './change-steps';
+import { iso } from '../../domain/instant';
+import { database } from '../kernel/activities';
+import { runToClose } from '../kernel/closing';
+import { failed, setEventHandlers, type Outcome } from '../kernel/run';
+import { ChangeProcess } from './process';
+import { awaitNewSubject, materialsAndReview, personStep, verifyNewSubject, viaFor } from './steps';
 import {
   awaitChangeOpenedUpdate,
   changeSnapshotQuery,
@@ -27,9 +27,9 @@ import {
   type ChangeOutcome,
   type ChangeRequest,
   type SubjectChangeWorkflow,
-} from './change-messages';
-import { decideReviewUpdate, refreshQrUpdate } from './messages';
-import { ownerRevokeAnswerSignal } from './process-messages';
+} from '../change-messages';
+import { decideReviewUpdate, refreshQrUpdate } from '../messages';
+import { ownerRevokeAnswerSignal } from '../process-messages';
 
 export const subjectChange: SubjectChangeWorkflow = async (input) => {
   const c = new ChangeProcess(input);

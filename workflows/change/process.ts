@@ -6,18 +6,18 @@
  * refused. Deterministic code only.
  */
 import { condition, getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
-import { sameEntityName } from '../domain/entity-name';
-import { iso } from '../domain/instant';
-import { missingMaterials } from '../domain/change-rules';
-import { database, notifications, refunds } from './kernel/activities';
-import type { QrSession } from './kernel/qr';
-import { Requests } from './kernel/requests';
-import { continueAsNewWith, HistoryBound } from './kernel/rollover';
-import { ProcessRun, refuse, type RunLedger } from './kernel/run';
-import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot, SubjectChangeWorkflow } from './change-messages';
-import { FailureType, type EnterpriseVerificationInput, type ReviewDecision, type VerificationOutcome, type VerificationSnapshot } from './messages';
-import { ownerRevokeSignal, type OwnerRevokeAnswer } from './process-messages';
-import { ReviewClaims } from './kernel/review-claims';
+import { sameEntityName } from '../../domain/entity-name';
+import { iso } from '../../domain/instant';
+import { missingMaterials } from '../../domain/change-rules';
+import { database, notifications, refunds } from '../kernel/activities';
+import type { QrSession } from '../kernel/qr';
+import { Requests } from '../kernel/requests';
+import { continueAsNewWith, HistoryBound } from '../kernel/rollover';
+import { ProcessRun, refuse, type RunLedger } from '../kernel/run';
+import type { ChangeInput, ChangeMaterials, ChangeNextAction, ChangeSnapshot, SubjectChangeWorkflow } from '../change-messages';
+import { FailureType, type EnterpriseVerificationInput, type ReviewDecision, type VerificationOutcome, type VerificationSnapshot } from '../messages';
+import { ownerRevokeSignal, type OwnerRevokeAnswer } from '../process-messages';
+import { ReviewClaims } from '../kernel/review-claims';
 
 /** A change's ledger: its row in `changes`; 'verify' is the switch, the user's cancellation a revocation. */
 export const changeLedger = (changeId: string): RunLedger => ({

@@ -1,6 +1,6 @@
 import { ActivityFailure, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { webhookEventSignal, type WebhookDeliveryInput, type WebhookDeliveryWorkflow, type WebhookEvent, type WebhookRetryPolicy } from './webhook-messages';
+import type { Activities } from '../../activities';
+import { webhookEventSignal, type WebhookDeliveryInput, type WebhookDeliveryWorkflow, type WebhookEvent, type WebhookRetryPolicy } from '../webhook-messages';
 
 /**
  * Delivers one resource's events to one endpoint, in order (API.md "Webhooks

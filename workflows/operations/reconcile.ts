@@ -1,6 +1,6 @@
 import { log, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { ReconcileWorkflow } from './messages';
+import type { Activities } from '../../activities';
+import type { ReconcileWorkflow } from '../messages';
 
 /**
  * One sweep of the reconciler (SPEC §10 "every run closes"), started by its
