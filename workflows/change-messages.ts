@@ -50,7 +50,7 @@ export interface ChangeInput {
 
 /** A change continued as new at its review: the run's state, and what the steps after the review read. */
 export interface ChangeResume {
-  run: RunResume;
+  run: RunResume<ChangeStep>;
   /** CHANGE_VALIDITY's deadline, fixed when the change opened (epoch ms). */
   deadline: number;
   /** The materials the review is of (the purposes asked for). */
@@ -97,3 +97,5 @@ export const submitChangeMaterialsUpdate = defineUpdate<ChangeSnapshot, [ChangeM
 /** After approval: the new subject's verification input; refused (PROCESS_NOT_OPEN) unless awaiting_new_subject. */
 export const submitNewSubjectUpdate = defineUpdate<ChangeSnapshot, [EnterpriseVerificationInput]>('submitNewSubject');
 export const changeSnapshotQuery = defineQuery<ChangeSnapshot>('changeSnapshot');
+/** A fresh QR for the change's face or WeChat step: the same Update as a verification's refreshQr, answered with the change's snapshot. */
+export const refreshChangeQrUpdate = defineUpdate<ChangeSnapshot>('refreshQr');

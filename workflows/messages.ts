@@ -177,7 +177,7 @@ export interface EnterpriseVerificationInput {
   /** Set when this verifies a change's new subject: it takes no slot, writes nothing to the account, and only the change may end it. */
   change?: { changeId: string };
   /** Set only by the run itself when it continues as new while its review waits (public remittance): see RunResume. */
-  resume?: { run: RunResume; /** QRs the handler's face session issued (their request ids are numbered). */ qrIssued: number };
+  resume?: { run: RunResume<VerificationStep>; /** QRs the handler's face session issued (their request ids are numbered). */ qrIssued: number };
 }
 
 /** The workflows' signatures, for clients that start them by name (the API never imports workflow code). */

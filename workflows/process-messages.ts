@@ -35,15 +35,22 @@ export const ownerRevokeAnswerSignal = defineSignal<[OwnerRevokeAnswer]>('ownerR
  * (no second open, registry check or review row) and writes the read model
  * from the same revision on. Only the workflows set it; callers never do.
  */
-export interface RunResume {
+export type RunResume<Step extends string = VerificationStep | ChangeStep> = RunCarry<Step> & ReviewCarry;
+
+/** The kernel run's part (workflows/kernel/run.ts). */
+export interface RunCarry<Step extends string> {
   /** The last read-model revision written: writes are ordered by it (ProcessRun.revision). */
   revision: number;
   /** The step the run waits in (awaiting_review). */
-  step: VerificationStep | ChangeStep;
+  step: Step | null;
   /** Provider event ids already received: callbacks are retried, each is acted on once. */
   seenEventIds: string[];
   /** Events received and not acted on yet (the review takes none; a later step may). */
   inbox: ProviderEvent[];
+}
+
+/** The review round's part (workflows/kernel/review-round.ts). */
+export interface ReviewCarry {
   /** The review awaited: its id, round and due time (epoch ms). */
   review: { id: string; round: number; dueAt: number };
   /** A reviewer's claim on it, still held or lapsed (until: epoch ms). */

@@ -12,24 +12,25 @@
  */
 import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { iso } from '../../domain/instant';
-import { database } from '../kernel/activities';
 import { runToClose } from '../kernel/closing';
-import { failed, setEventHandlers, type Outcome } from '../kernel/run';
-import { ChangeProcess } from './process';
-import { awaitNewSubject, materialsAndReview, personStep, verifyNewSubject, viaFor } from './steps';
+import { failed, type Outcome } from '../kernel/outcome';
+import { setEventHandlers } from '../kernel/run';
 import {
   awaitChangeOpenedUpdate,
   changeSnapshotQuery,
+  refreshChangeQrUpdate,
   revokeChangeUpdate,
   submitChangeMaterialsUpdate,
   submitNewSubjectUpdate,
-  type ChangeOpenResult,
-  type ChangeOutcome,
   type ChangeRequest,
   type SubjectChangeWorkflow,
 } from '../change-messages';
-import { decideReviewUpdate, refreshQrUpdate } from '../messages';
 import { ownerRevokeAnswerSignal } from '../process-messages';
+import { database } from './activities';
+import { awaitNewSubject, verifyNewSubject } from './new-subject';
+import { ChangeProcess } from './process';
+import { materialsAndReview } from './review';
+import { personStep, viaFor } from './steps';
 
 export const subjectChange: SubjectChangeWorkflow = async (input) => {
   const c = new ChangeProcess(input);
@@ -37,21 +38,20 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
   // that reached it first are delivered on registration and must see the change as it is.
   const resumed = c.resumed();
   setEventHandlers(c.run);
-  setHandler(changeSnapshotQuery, c.snapshot);
-  setHandler(awaitChangeOpenedUpdate, c.run.awaitOpened as unknown as () => Promise<ChangeOpenResult>);
+  setHandler(changeSnapshotQuery, c.run.snapshot);
+  setHandler(awaitChangeOpenedUpdate, c.run.awaitOpened);
   setHandler(revokeChangeUpdate, c.revoke, { validator: c.validateRevoke });
-  setHandler(ownerRevokeAnswerSignal, c.revokeAnswered);
-  setHandler(refreshQrUpdate, c.refreshQr, { validator: c.validateRefresh });
-  setHandler(submitChangeMaterialsUpdate, c.materials.ask, { validator: c.validateMaterials });
-  setHandler(decideReviewUpdate, c.decisions.ask, { validator: c.validateDecision });
-  c.claims.install();
+  setHandler(ownerRevokeAnswerSignal, c.revocation.answered);
+  setHandler(refreshChangeQrUpdate, c.refreshQr, { validator: c.validateRefresh });
+  setHandler(submitChangeMaterialsUpdate, c.review.submissions.ask, { validator: c.validateMaterials });
+  c.review.install();
   setHandler(submitNewSubjectUpdate, c.newSubjects.ask, { validator: c.validateNewSubject });
 
-  return runToClose<ChangeOutcome>(c.run, async () => {
+  return runToClose(c.run, async () => {
     // Continued as new while its review waited: open already, in review.
     if (resumed) {
       await c.run.close(await stepsOf(c, input.request));
-      return c.run.outcome() as ChangeOutcome;
+      return c.run.outcome();
     }
     const open = await database.openChange({
       changeId: input.changeId,
@@ -68,7 +68,7 @@ export const subjectChange: SubjectChangeWorkflow = async (input) => {
     c.run.claimed = true;
     await c.run.close(await stepsOf(c, input.request));
     c.shown();
-    return c.run.outcome() as ChangeOutcome;
+    return c.run.outcome();
   });
 };
 
@@ -120,7 +120,7 @@ async function nameChange(c: ChangeProcess, request: Extract<ChangeRequest, { ty
   if (review.kind === 'ended') return review.outcome;
   // The reviewer's answer comes once the switch is written.
   await c.run.close('verify');
-  c.decisions.answer(review.decision, { status: 'approved' });
+  c.review.answerApproval(review);
   return 'verify';
 }
 

@@ -3,7 +3,7 @@
  * timeouts and retry policy; every class gives up at once on the permanent
  * failures activities report by name.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { PERMANENT_FAILURE_TYPES } from '../messages';
 
@@ -12,32 +12,13 @@ export const DEFAULT_PROVIDER_CALL_TIMEOUT_MS = 10 * 60_000;
 
 const nonRetryableErrorTypes = [...PERMANENT_FAILURE_TYPES];
 
-/** Database writes: short, retried until the database is back. */
-export const database = proxyActivities<
-  Pick<
-    Activities,
-    | 'openIndividualVerification'
-    | 'openEnterpriseVerification'
-    | 'recordVerificationProgress'
-    | 'completeVerification'
-    | 'finishVerification'
-    | 'expectTransfer'
-    | 'returnTransfer'
-    | 'openReview'
-    | 'recordReviewDecision'
-    | 'revokeReview'
-    | 'recordReviewClaim'
-    | 'replaceRemittanceMaterials'
-    | 'openChange'
-    | 'recordChangeProgress'
-    | 'completeChange'
-    | 'finishChange'
-    | 'openChangeReview'
-  >
->({
+const DATABASE_WRITES: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
-});
+};
+
+/** Database writes: short, retried until the database is back. Each process proxies the writes it makes (`databaseWrites<'openChange' | …>()`). */
+export const databaseWrites = <K extends keyof Activities>() => proxyActivities<Pick<Activities, K>>(DATABASE_WRITES);
 
 /** Money owed to someone (refunds, in the refund workflow): retried without bound, never ending anything. Idempotent at the bank. */
 export const refunds = proxyActivities<Pick<Activities, 'refundTransfer'>>({
@@ -45,12 +26,14 @@ export const refunds = proxyActivities<Pick<Activities, 'refundTransfer'>>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
 
-/** Notifications: tried for an hour, then given up; the caller logs it and the outcome stands. */
-export const notifications = proxyActivities<Pick<Activities, 'notifyEnterprise' | 'notifyChange'>>({
+const NOTICES: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
-});
+};
+
+/** Notifications: tried for an hour, then given up; the caller logs it and the outcome stands. Each process proxies its own. */
+export const noticeCalls = <K extends keyof Activities>() => proxyActivities<Pick<Activities, K>>(NOTICES);
 
 /** Calls to a provider (QR codes, the registry) and payouts: bounded by PROVIDER_CALL_TIMEOUT. */
 export type ProviderCallType = 'issueQr' | 'revokeQr' | 'checkRegistry' | 'requestPayout' | 'openCollectionAccount';

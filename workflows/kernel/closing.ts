@@ -8,12 +8,15 @@
  */
 import { ActivityFailure, CancellationScope, isCancellation, log } from '@temporalio/workflow';
 import { RetryState, TemporalFailure } from '@temporalio/common';
-import type { VerificationOutcome } from '../messages';
 import { PROVIDER_CALL_TYPES } from './activities';
-import { CANCELLED, failed, type Outcome, type ProcessRun } from './run';
+import { CANCELLED, failed, type Outcome } from './outcome';
+import type { OpenAnswer, ProcessRun, ProcessSnapshot, RunEnd } from './run';
 
 /** Runs the process `body`; if it throws a Temporal failure while the run holds its slot, closes the run for it. */
-export async function runToClose<T = VerificationOutcome>(run: ProcessRun, body: () => Promise<T>): Promise<T> {
+export async function runToClose<S extends ProcessSnapshot<Step>, Step extends string, O extends OpenAnswer, T>(
+  run: ProcessRun<S, Step, O>,
+  body: () => Promise<T>,
+): Promise<T | RunEnd<S>> {
   try {
     return await body();
   } catch (err) {
@@ -23,7 +26,7 @@ export async function runToClose<T = VerificationOutcome>(run: ProcessRun, body:
     // An operator's cancellation must not cancel the closing itself.
     await CancellationScope.nonCancellable(() => run.close(outcome));
     run.markOpened();
-    return run.outcome() as T;
+    return run.outcome();
   } finally {
     run.finished = true;
   }

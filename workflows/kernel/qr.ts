@@ -6,9 +6,10 @@
  */
 import { log, workflowInfo } from '@temporalio/workflow';
 import { iso } from '../../domain/instant';
-import { FailureType, type NextAction, type ProviderEvent, type QrProvider, type QrPurpose, type VerificationSnapshot } from '../messages';
-import { Requests, type Pending } from './requests';
-import { CANCELLED, ended, EXPIRED, refuse, type Ended, type ProcessRun, type ProcessStep } from './run';
+import { FailureType, type NextAction, type ProviderEvent, type QrProvider, type QrPurpose } from '../messages';
+import { CANCELLED, ended, EXPIRED, refuse, type Ended } from './outcome';
+import { Requests } from './requests';
+import type { OpenAnswer, ProcessRun, ProcessSnapshot } from './run';
 import { wait } from './wait';
 
 interface LiveQr {
@@ -18,11 +19,11 @@ interface LiveQr {
   expired: boolean;
 }
 
-export interface QrSessionOptions {
+export interface QrSessionOptions<Step extends string = string> {
   provider: QrProvider;
   /** WeChat's official-account authorisation QR instead of the personal one. */
   kind?: 'authorization' | 'official_account';
-  waitingStep: ProcessStep;
+  waitingStep: Step;
   timings: { qrTtlMs: number; qrRefreshLimit: number; faceMaxAttempts: number };
   /** Face sessions: whom to compare the face with. */
   subject?: { realName: string; idNumber: string };
@@ -31,17 +32,17 @@ export interface QrSessionOptions {
   sessionKey?: string;
 }
 
-export class QrSession {
+export class QrSession<S extends ProcessSnapshot<Step>, Step extends string> {
   /** Callers' fresh-QR requests (the refreshQr update), answered once the fresh QR is in the read model. */
-  readonly refreshes: Requests<void, VerificationSnapshot>;
+  readonly refreshes: Requests<void, S>;
   private qr: LiveQr | undefined;
   private generation = 0;
   private refreshed = 0;
   private faceFailures = 0;
 
   constructor(
-    private readonly run: ProcessRun,
-    readonly options: QrSessionOptions,
+    private readonly run: ProcessRun<S, Step, OpenAnswer>,
+    readonly options: QrSessionOptions<Step>,
   ) {
     this.refreshes = new Requests(() => run.finished, () => run.snapshot());
     // Whatever ends the run, the QR the user is looking at stops working.
@@ -56,7 +57,7 @@ export class QrSession {
     if (this.refreshes.count >= limit) throw refuse(FailureType.qrRefreshLimit, `a verification may ask for a fresh QR code at most ${limit} times`);
   };
 
-  action(): NextAction | null {
+  action(): Extract<NextAction, { type: 'scan_qr' }> | null {
     if (!this.qr) return null;
     const { options } = this;
     return {
@@ -78,8 +79,9 @@ export class QrSession {
     await this.run.enter(this.options.waitingStep);
   }
 
-  /** A caller asked for a fresh QR: issued, recorded, then answered. */
-  async refresh(request: Pending<void, VerificationSnapshot>): Promise<void> {
+  /** A caller asked for a fresh QR (the wait woke for it): issued, recorded, then answered. */
+  async refresh(): Promise<void> {
+    const request = this.refreshes.take();
     await this.replace();
     this.refreshed++;
     await this.run.enter(this.options.waitingStep);
@@ -171,7 +173,11 @@ export class QrSession {
  * ignored, until an event about the live QR arrives or the step ends
  * (`deadline`: expired; the user's cancellation: cancelled).
  */
-export async function awaitQrEvent(run: ProcessRun, qr: QrSession, deadline: number): Promise<{ kind: 'event'; event: ProviderEvent } | Ended> {
+export async function awaitQrEvent<S extends ProcessSnapshot<Step>, Step extends string>(
+  run: ProcessRun<S, Step, OpenAnswer>,
+  qr: QrSession<S, Step>,
+  deadline: number,
+): Promise<{ kind: 'event'; event: ProviderEvent } | Ended> {
   for (;;) {
     const wake = await wait(run, { until: deadline, events: true, qr });
     switch (wake.kind) {
@@ -180,7 +186,7 @@ export async function awaitQrEvent(run: ProcessRun, qr: QrSession, deadline: num
       case 'cancel':
         return ended(CANCELLED);
       case 'refresh':
-        await qr.refresh(wake.request);
+        await qr.refresh();
         break;
       case 'qr_expired':
         await qr.markExpired();

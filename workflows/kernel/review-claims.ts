@@ -16,8 +16,10 @@ import {
   type ReviewDecision,
 } from '../messages';
 import { iso } from '../../domain/instant';
-import { database } from './activities';
-import { refuse } from './run';
+import { databaseWrites } from './activities';
+import { refuse } from './outcome';
+
+const database = databaseWrites<'recordReviewClaim'>();
 
 export interface Claim {
   reviewId: string;

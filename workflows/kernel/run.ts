@@ -1,96 +1,75 @@
 /**
  * A process run's state and its read-model writes: status and step, the
  * user-visible next action, revisions, search attributes, the provider-event
- * inbox, and closing. Verifications and changes of subject both run on it;
- * where the state is written is the run's ledger (the verifications table by
- * default). Message handlers are methods here; each workflow registers them
- * itself (see `setRunHandlers`). Deterministic code only.
+ * inbox, and closing. Generic over the process: its snapshot (what callers
+ * read), its steps, and what a caller waiting for it to open is answered; its
+ * ProcessKind says where it is written and how callers see it
+ * (verification/run.ts, change/run.ts). Message handlers are methods here;
+ * each workflow registers them itself. Deterministic code only.
  */
-import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { TemporalFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
-import type { ChangeStatus, ChangeStep } from '../../domain/change-rules';
-import type { FailureReason, VerificationStatus, VerificationStep } from '../../domain/constants';
-import {
-  awaitOpenedUpdate,
-  cancelUpdate,
-  changeRevokedSignal,
-  eventHandledQuery,
-  FailureType,
-  providerEventSignal,
-  SearchAttributes,
-  snapshotQuery,
-  type NextAction,
-  type OpenResult,
-  type ProviderEvent,
-  type VerificationOutcome,
-  type VerificationSnapshot,
-} from '../messages';
-import { ownerRevokeSignal, type RunResume } from '../process-messages';
-import { database, providerCalls, type ProviderCalls } from './activities';
-import { answerOwner } from './owner';
+import { condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { eventHandledQuery, providerEventSignal, SearchAttributes, type ProviderEvent } from '../messages';
+import type { RunCarry } from '../process-messages';
+import { providerCalls, type ProviderCalls } from './activities';
+import { bestEffort, type Credit, type Outcome } from './outcome';
 
-/** How a step ends the process: 'verify' completes it through the atomic quota check; anything else finishes it as given. */
-export type Outcome = { status: 'failed' | 'expired' | 'cancelled'; failureReason: FailureReason | null } | 'verify';
-export const EXPIRED: Outcome = { status: 'expired', failureReason: null };
-export const CANCELLED: Outcome = { status: 'cancelled', failureReason: null };
-export const failed = (failureReason: FailureReason): Outcome => ({ status: 'failed', failureReason });
+/** What every process's snapshot shows. */
+export interface ProcessSnapshot<Step extends string = string> {
+  status: string;
+  step: Step | null;
+  nextAction: object | null;
+  failureReason: string | null;
+}
 
-/** What a step returns when the process ended inside it (the caller closes with `outcome`). */
-export type Ended = { kind: 'ended'; outcome: Outcome };
-export const ended = (outcome: Outcome): Ended => ({ kind: 'ended', outcome });
+/** How a closed run ended. */
+export interface RunEnd<S extends ProcessSnapshot> {
+  status: Exclude<S['status'], 'in_progress'>;
+  failureReason: string | null;
+}
 
-export const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+export type ActionOf<S extends ProcessSnapshot> = NonNullable<S['nextAction']>;
+
+/** What a caller waiting for the process to open is answered (the process's own answer extends it). */
+export interface OpenAnswer {
+  opened: boolean;
+}
+
+/** A kind of process (verification, change) as the kernel sees it: where its run is written, and how callers see it. */
+export interface ProcessKind<S extends ProcessSnapshot<Step>, Step extends string, Opened extends OpenAnswer> {
+  /** Writes the current step and its next action. */
+  progress(revision: number, step: Step | null, nextAction: ActionOf<S> | null): Promise<void>;
+  /** Writes the outcome, releasing the account's slot ('verify' completes the process through its atomic checks), and says how it ended. */
+  close(revision: number, outcome: Outcome, credit?: Credit): Promise<RunEnd<S>>;
+  /** The snapshot callers read (the query, update answers). */
+  view(run: ProcessRun<S, Step, Opened>): S;
+  /** The answer once the first step is visible. */
+  shown(run: ProcessRun<S, Step, Opened>): Opened;
+}
+
+export interface RunOptions<S extends ProcessSnapshot> {
+  providerCallTimeoutMs?: number | undefined;
+  /** Tells the user the outcome (SPEC §7's channels). */
+  notify?(end: RunEnd<S>): Promise<void>;
+}
 
 type Hook = () => Promise<void>;
 
-export type ProcessStatus = VerificationStatus | ChangeStatus;
-export type ProcessStep = VerificationStep | ChangeStep;
-export interface Credit {
-  amountFen: number;
-  reference: string;
-}
-
-/** Where a run's progress and outcome are written. */
-export interface RunLedger {
-  progress(revision: number, step: ProcessStep | null, nextAction: NextAction | null): Promise<void>;
-  close(revision: number, outcome: Outcome, credit?: Credit): Promise<{ status: ProcessStatus; failureReason: string | null }>;
-}
-
-/** A verification's ledger: its row in `verifications`; 'verify' completes it through the atomic quota check. */
-export const verificationLedger = (verificationId: string, method: string): RunLedger => ({
-  progress: async (revision, step, nextAction) => {
-    await database.recordVerificationProgress({ verificationId, revision, step, nextAction });
-  },
-  close: (revision, outcome, credit) =>
-    outcome === 'verify'
-      ? database.completeVerification({ verificationId, revision, method, ...(credit ? { credit } : {}) })
-      : database.finishVerification({ verificationId, revision, method, outcome }),
-});
-
-export interface RunOptions {
-  providerCallTimeoutMs?: number | undefined;
-  /** Tells the user the outcome (enterprise processes: SPEC §7's channels). */
-  notify?: (run: ProcessRun) => Promise<void>;
-  /** Default: the verification's own row. */
-  ledger?: RunLedger;
-  /** A run that belongs to another process (a change's verification of its new subject): its own cancel is refused with this, the parent revokes it. */
-  ownedBy?: string;
-}
-
-export class ProcessRun {
-  status: ProcessStatus = 'in_progress';
-  step: ProcessStep | null = null;
-  failureReason: FailureReason | null = null;
-  opened: OpenResult | { opened: boolean } | undefined;
+export class ProcessRun<S extends ProcessSnapshot<Step>, Step extends string, Opened extends OpenAnswer = OpenAnswer> {
+  step: Step | null = null;
+  opened: Opened | undefined;
   /** The open activity claimed the account's slot: from here on the run must close. */
   claimed = false;
   /** The process function has returned: requests it never answered get their fallback answers (see Requests). */
   finished = false;
   cancelRequested = false;
   /** The process's next action for its current step; each process sets it. */
-  nextAction: () => NextAction | null = () => null;
+  nextAction: () => ActionOf<S> | null = () => null;
+  /** Set by a process whose step must finish before a cancellation is taken (a reviewer's decision being recorded): throws to refuse. */
+  cancelGuard: (() => void) | undefined;
   /** This run's provider calls, bounded by its PROVIDER_CALL_TIMEOUT. */
   readonly providers: ProviderCalls;
+  private end: RunEnd<S> | undefined;
   private revision = 0;
   private readonly inbox: ProviderEvent[] = [];
   private readonly seen = new Set<string>();
@@ -98,27 +77,19 @@ export class ProcessRun {
   private current: string | undefined;
   private readonly beforeClose: Hook[] = [];
   private readonly afterClose: Hook[] = [];
-  private readonly ledger: RunLedger;
 
   constructor(
     /** The process's id (ver_…, chg_…). */
     readonly id: string,
-    readonly method: string,
-    private readonly options: RunOptions = {},
+    private readonly kind: ProcessKind<S, Step, Opened>,
+    private readonly options: RunOptions<S> = {},
   ) {
     this.providers = providerCalls(options.providerCallTimeoutMs);
-    this.ledger = options.ledger ?? verificationLedger(id, method);
   }
 
   // ---- message handlers
 
-  readonly snapshot = (): VerificationSnapshot => ({
-    verificationId: this.id,
-    status: this.status as VerificationStatus,
-    step: this.step as VerificationStep | null,
-    nextAction: this.status === 'in_progress' ? this.nextAction() : null,
-    failureReason: this.failureReason,
-  });
+  readonly snapshot = (): S => this.kind.view(this);
 
   /** An event counts as handled once the process waits again (its consequences are written) or can no longer act on any. */
   readonly eventHandled = (eventId: string): boolean => this.handled.has(eventId) || (this.opened !== undefined && !this.isOpen());
@@ -130,45 +101,27 @@ export class ProcessRun {
     this.inbox.push(event);
   };
 
-  readonly awaitOpened = async (): Promise<OpenResult> => {
+  readonly awaitOpened = async (): Promise<Opened> => {
     await condition(() => this.opened !== undefined);
-    return this.opened as OpenResult;
+    return this.opened!;
   };
 
-  readonly cancel = async (): Promise<VerificationSnapshot> => {
+  /** The user's cancellation: answered once the run has closed. */
+  readonly cancel = async (): Promise<S> => {
     this.cancelRequested = true;
     await condition(() => this.status !== 'in_progress');
     return this.snapshot();
   };
 
-  /** Set by a process whose step must finish before a cancellation is taken (a reviewer's decision being recorded): throws to refuse. */
-  cancelGuard: (() => void) | undefined;
-
-  readonly validateCancel = (): void => {
-    if (this.options.ownedBy) throw refuse(FailureType.processNotOpen, this.options.ownedBy);
-    if (!this.isOpen()) throw refuse(FailureType.processNotOpen, 'this verification is no longer open');
-    this.cancelGuard?.();
-  };
-
-  /** The owning process was revoked: this run ends as if its user had cancelled it (owners that predate ownerRevokeSignal). */
-  readonly revokedByOwner = (): void => {
-    this.cancelRequested = true;
-  };
-
-  /** Whether another process owns this run (see RunOptions.ownedBy). */
-  get owned(): boolean {
-    return this.options.ownedBy !== undefined;
-  }
-
   // ---- continuing as new (see RunResume)
 
   /** What the run continued from this one needs of the kernel's state. */
-  carried(): Pick<RunResume, 'revision' | 'step' | 'seenEventIds' | 'inbox'> {
-    return { revision: this.revision, step: this.step as RunResume['step'], seenEventIds: [...this.seen], inbox: [...this.inbox] };
+  carried(): RunCarry<Step> {
+    return { revision: this.revision, step: this.step, seenEventIds: [...this.seen], inbox: [...this.inbox] };
   }
 
   /** A run continued as new: the process is open and holds its slot; read-model writes go on from the carried revision. */
-  resumeFrom(state: RunResume): void {
+  resumeFrom(state: RunCarry<Step>): void {
     this.revision = state.revision;
     this.step = state.step;
     this.claimed = true;
@@ -182,21 +135,31 @@ export class ProcessRun {
 
   // ---- state
 
+  get status(): 'in_progress' | RunEnd<S>['status'] {
+    return this.end?.status ?? 'in_progress';
+  }
+
+  get failureReason(): string | null {
+    return this.end?.failureReason ?? null;
+  }
+
   isOpen(): boolean {
     return this.opened?.opened === true && this.status === 'in_progress';
   }
 
   get closed(): boolean {
-    return this.status !== 'in_progress';
+    return this.end !== undefined;
   }
 
   /** The first step is visible: the caller who started the run gets its answer. */
-  markOpened(result: OpenResult | { opened: boolean } = { opened: true, snapshot: this.snapshot() }): void {
+  markOpened(result: Opened = this.kind.shown(this)): void {
     this.opened ??= result;
   }
 
-  outcome(): VerificationOutcome {
-    return { status: this.status as 'verified' | 'failed' | 'expired' | 'cancelled', failureReason: this.failureReason };
+  /** How the run ended; only a closed run has an outcome. */
+  outcome(): RunEnd<S> {
+    if (!this.end) throw new Error('the run has not closed yet');
+    return { status: this.end.status, failureReason: this.end.failureReason };
   }
 
   get hasEvents(): boolean {
@@ -232,16 +195,16 @@ export class ProcessRun {
   /** Writes the current step and its next action (one call). */
   async recordProgress(): Promise<void> {
     this.publishSearchAttributes();
-    await this.ledger.progress(++this.revision, this.step, this.snapshot().nextAction);
+    await this.kind.progress(++this.revision, this.step, this.status === 'in_progress' ? this.nextAction() : null);
   }
 
   /** Enters a step: the step and the user's next action in the read model, in one write. */
-  async enter(step: ProcessStep): Promise<void> {
+  async enter(step: Step): Promise<void> {
     this.step = step;
     await this.recordProgress();
   }
 
-  /** Work for closing: `before` runs ahead of the outcome's write (revoking a review), `after` behind it (revoking tickets). */
+  /** Work for closing: `before` runs ahead of the outcome's write (withdrawing a review), `after` behind it (revoking tickets). */
   onClose(hooks: { before?: Hook; after?: Hook }): void {
     if (hooks.before) this.beforeClose.push(hooks.before);
     if (hooks.after) this.afterClose.push(hooks.after);
@@ -251,44 +214,23 @@ export class ProcessRun {
   async close(outcome: Outcome, credit?: Credit): Promise<void> {
     if (this.closed) return;
     for (const hook of this.beforeClose) await hook();
-    const result = await this.ledger.close(++this.revision, outcome, credit);
+    const end = await this.kind.close(++this.revision, outcome, credit);
     for (const hook of this.afterClose) await bestEffort('cleanup after closing', hook);
-    this.status = result.status;
-    this.failureReason = result.failureReason as FailureReason | null;
+    this.end = { status: end.status, failureReason: end.failureReason };
     this.step = null;
     this.settleEvent();
     this.publishSearchAttributes();
     log.info('process closed', { status: this.status, failureReason: this.failureReason });
-    const { notify } = this.options;
-    if (notify) await bestEffort('notifying the outcome', () => notify(this));
+    const { options } = this;
+    if (options.notify) await bestEffort('notifying the outcome', () => options.notify!(this.outcome()));
   }
 }
 
-/** Runs `work`; a failure is logged and changes nothing (cleanups and notifications never change an outcome). */
-export async function bestEffort(what: string, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    // A bug (a plain error) still fails the workflow task, to be retried once fixed.
-    if (!(err instanceof TemporalFailure)) throw err;
-    log.warn(`${what} failed; the outcome stands`, { error: err instanceof Error ? err.message : String(err) });
-  }
-}
-
-/** The handlers every verification run answers; registered by each workflow function, first thing. */
-export function setRunHandlers(run: ProcessRun): void {
-  setHandler(snapshotQuery, run.snapshot);
-  setEventHandlers(run);
-  setHandler(awaitOpenedUpdate, run.awaitOpened);
-  setHandler(cancelUpdate, run.cancel, { validator: run.validateCancel });
-  if (run.owned) {
-    setHandler(changeRevokedSignal, run.revokedByOwner);
-    setHandler(ownerRevokeSignal, (request) => answerOwner(run, request));
-  }
-}
+/** Any process's run, for the kernel's parts that need none of its types (waiting, closing). */
+export type AnyRun = ProcessRun<ProcessSnapshot, string>;
 
 /** Provider callbacks and the sandbox's question whether one was acted on: every process that shows QR codes or waits for money. */
-export function setEventHandlers(run: ProcessRun): void {
+export function setEventHandlers(run: AnyRun): void {
   setHandler(eventHandledQuery, run.eventHandled);
   setHandler(providerEventSignal, run.receive);
 }

@@ -7,20 +7,33 @@
  * is in flight (the process then continues as new).
  */
 import { allHandlersFinished, condition } from '@temporalio/workflow';
-import type { ProviderEvent, VerificationSnapshot } from '../messages';
-import type { QrSession } from './qr';
+import type { ProviderEvent } from '../messages';
 import type { Pending, Requests } from './requests';
 import type { HistoryBound } from './rollover';
-import type { ProcessRun } from './run';
 
 export type Wake<Q, A> =
   | { kind: 'cancel' }
   | { kind: 'deadline' }
-  | { kind: 'refresh'; request: Pending<void, VerificationSnapshot> }
+  | { kind: 'refresh' }
   | { kind: 'request'; request: Pending<Q, A> }
   | { kind: 'event'; event: ProviderEvent }
   | { kind: 'qr_expired' }
   | { kind: 'rollover' };
+
+/** What a wait needs of the run: its cancellation and its provider-event inbox. */
+export interface Waiting {
+  readonly cancelRequested: boolean;
+  readonly hasEvents: boolean;
+  takeEvent(): ProviderEvent | undefined;
+  settleEvent(): void;
+}
+
+/** What a wait needs of the QR the user is looking at (QrSession): its refresh requests, its expiry. */
+export interface QrWake {
+  readonly refreshes: { readonly waiting: boolean };
+  wakeAt(deadline: number): number;
+  expiryDue(): boolean;
+}
 
 export interface WaitFor<Q, A> {
   /** Epoch ms at which the step ends; null: it has no deadline. */
@@ -28,13 +41,13 @@ export interface WaitFor<Q, A> {
   /** Whether this step acts on provider events (others keep them queued for a later step). */
   events: boolean;
   /** The QR code the user is looking at: its refresh requests and its expiry. */
-  qr?: QrSession;
+  qr?: QrWake;
   requests?: Requests<Q, A>;
   /** The run's history bound: past it, this wait hands over to a new run (waits whose state a RunResume carries). */
   bound?: HistoryBound;
 }
 
-export async function wait<Q = never, A = never>(run: ProcessRun, on: WaitFor<Q, A>): Promise<Wake<Q, A>> {
+export async function wait<Q = never, A = never>(run: Waiting, on: WaitFor<Q, A>): Promise<Wake<Q, A>> {
   run.settleEvent();
   for (;;) {
     if (on.until !== null && Date.now() >= on.until) return { kind: 'deadline' };
@@ -45,7 +58,8 @@ export async function wait<Q = never, A = never>(run: ProcessRun, on: WaitFor<Q,
     else await condition(wake, Math.max(1, wakeAt - Date.now()));
 
     if (run.cancelRequested) return { kind: 'cancel' };
-    if (on.qr?.refreshes.waiting) return { kind: 'refresh', request: on.qr.refreshes.take() };
+    // The QR session takes the request itself (QrSession.refresh).
+    if (on.qr?.refreshes.waiting) return { kind: 'refresh' };
     if (on.requests?.waiting) return { kind: 'request', request: on.requests.take() };
     if (on.events && run.hasEvents) return { kind: 'event', event: run.takeEvent()! };
     if (on.qr?.expiryDue()) return { kind: 'qr_expired' };

@@ -9,11 +9,13 @@
 import { setHandler } from '@temporalio/workflow';
 import { sameEntityName } from '../../domain/entity-name';
 import { sameIndividual } from '../../domain/identity-match';
+import type { VerificationStep } from '../../domain/constants';
+import { failed, type Outcome } from '../kernel/outcome';
 import { awaitQrEvent, QrSession, type QrSessionOptions } from '../kernel/qr';
-import { failed, type Outcome, type ProcessRun } from '../kernel/run';
-import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent } from '../messages';
+import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent, type VerificationSnapshot } from '../messages';
+import type { VerificationRun } from './run';
 
-export async function instantMethod(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
+export async function instantMethod(input: EnterpriseVerificationInput, run: VerificationRun, deadline: number): Promise<void> {
   const qr = new QrSession(run, qrFor(input));
   run.nextAction = () => qr.action();
   setHandler(refreshQrUpdate, qr.refreshes.ask, { validator: qr.validateRefresh });
@@ -24,7 +26,7 @@ export async function instantMethod(input: EnterpriseVerificationInput, run: Pro
 }
 
 /** Whose QR the user is shown. */
-function qrFor(input: EnterpriseVerificationInput): QrSessionOptions {
+function qrFor(input: EnterpriseVerificationInput): QrSessionOptions<VerificationStep> {
   const { timings, method, applicant } = input;
   if (method === 'wechat_official_account') return { provider: 'wechat', kind: 'official_account', waitingStep: 'awaiting_scan', timings, purpose: 'official_account' };
   if (method === 'legal_person_wechat') return { provider: 'wechat', waitingStep: 'awaiting_scan', timings, purpose: 'legal_person' };
@@ -32,7 +34,7 @@ function qrFor(input: EnterpriseVerificationInput): QrSessionOptions {
   return { provider: 'face', waitingStep: 'awaiting_face', timings, purpose: 'legal_person', subject: { realName: legalPerson.name, idNumber: legalPerson.idNumber } };
 }
 
-async function scanToOutcome(input: EnterpriseVerificationInput, run: ProcessRun, qr: QrSession, deadline: number): Promise<Outcome> {
+async function scanToOutcome(input: EnterpriseVerificationInput, run: VerificationRun, qr: QrSession<VerificationSnapshot, VerificationStep>, deadline: number): Promise<Outcome> {
   for (;;) {
     const scan = await awaitQrEvent(run, qr, deadline);
     if (scan.kind === 'ended') return scan.outcome;

@@ -9,27 +9,29 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { registryVerdict } from '../../domain/enterprise-rules';
 import { iso } from '../../domain/instant';
-import { instantMethod } from './enterprise-instant';
-import { database, notifications } from '../kernel/activities';
 import { runToClose } from '../kernel/closing';
-import { failed, setRunHandlers, ProcessRun } from '../kernel/run';
+import { failed } from '../kernel/outcome';
+import type { RunEnd } from '../kernel/run';
+import type { EnterpriseVerificationInput, EnterpriseVerificationWorkflow, VerificationSnapshot } from '../messages';
+import { database, notifications } from './activities';
+import { instantMethod } from './enterprise-instant';
 import { publicRemittance } from './public-remittance';
 import { recharge } from './recharge';
-import type { EnterpriseVerificationInput, EnterpriseVerificationWorkflow } from '../messages';
+import { setVerificationHandlers, verificationRun, type VerificationRun } from './run';
+
+/** Why a change's verification of its new subject refuses its own cancel. */
+const OWNED_BY_CHANGE = 'this verification belongs to a change of subject: revoke the change instead';
 
 export const enterpriseVerification: EnterpriseVerificationWorkflow = async (input) => {
   const { verificationId, timings, method } = input;
-  const notify = (closed: ProcessRun) =>
-    notifications.notifyEnterprise({ verificationId, event: closed.status as 'verified' | 'failed' | 'expired' | 'cancelled', round: 0, reason: closed.failureReason });
+  const notify = (end: RunEnd<VerificationSnapshot>) =>
+    notifications.notifyEnterprise({ verificationId, event: end.status, round: 0, reason: end.failureReason });
   // A change's verification of its new subject: the change notifies its own outcome, and only the change may end it.
-  const run = new ProcessRun(verificationId, method, {
-    providerCallTimeoutMs: timings.providerCallTimeoutMs,
-    ...(input.change ? { ownedBy: 'this verification belongs to a change of subject: revoke the change instead' } : { notify }),
-  });
+  const run = verificationRun(verificationId, method, { providerCallTimeoutMs: timings.providerCallTimeoutMs, ...(input.change ? {} : { notify }) });
   // A run continued as new takes over its predecessor's state before any handler is registered: Updates and signals
   // that reached it first are delivered on registration and must see the process as it is.
   if (input.resume) run.resumeFrom(input.resume.run);
-  setRunHandlers(run);
+  setVerificationHandlers(run, input.change ? OWNED_BY_CHANGE : undefined);
 
   return runToClose(run, async () => {
     // Continued as new while its review waited (public remittance): opened, checked and in review already.
@@ -77,7 +79,7 @@ function deadlineOf(input: EnterpriseVerificationInput, startedAt: number): numb
   return input.method === 'recharge' ? startedAt + input.timings.transferWindowMs : null;
 }
 
-async function checkRegistry(input: EnterpriseVerificationInput, run: ProcessRun) {
+async function checkRegistry(input: EnterpriseVerificationInput, run: VerificationRun) {
   const { applicant, method } = input;
   const check = await run.providers.checkRegistry({
     creditCode: applicant.creditCode,

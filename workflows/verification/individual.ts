@@ -10,12 +10,13 @@ import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { VerificationStep } from '../../domain/constants';
 import { iso } from '../../domain/instant';
 import { evaluateRealNameRecord } from '../../domain/real-name-record';
-import { database } from '../kernel/activities';
 import { runToClose } from '../kernel/closing';
+import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from '../kernel/outcome';
 import { awaitQrEvent, QrSession } from '../kernel/qr';
-import { CANCELLED, ended, EXPIRED, failed, setRunHandlers, ProcessRun, type Ended, type Outcome } from '../kernel/run';
 import { wait } from '../kernel/wait';
-import { refreshQrUpdate, type IndividualVerificationInput, type IndividualVerificationWorkflow, type ProviderEvent, type QrProvider } from '../messages';
+import { refreshQrUpdate, type IndividualVerificationInput, type IndividualVerificationWorkflow, type ProviderEvent, type QrProvider, type VerificationSnapshot } from '../messages';
+import { database } from './activities';
+import { setVerificationHandlers, verificationRun, type VerificationRun } from './run';
 
 /** Each instant method: whose QR the user scans and the step that waits for it. */
 const METHOD = {
@@ -28,7 +29,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   const { verificationId, applicant, timings } = input;
   const { qrProvider, waitingStep } = METHOD[input.method];
   const deadline = Date.now() + timings.instantMethodTtlMs;
-  const run = new ProcessRun(verificationId, input.method, { providerCallTimeoutMs: timings.providerCallTimeoutMs });
+  const run = verificationRun(verificationId, input.method, { providerCallTimeoutMs: timings.providerCallTimeoutMs });
   const qr = new QrSession(run, {
     provider: qrProvider,
     waitingStep,
@@ -37,7 +38,7 @@ export const individualVerification: IndividualVerificationWorkflow = async (inp
   });
   const bankCard = new BankCardLink(run);
   run.nextAction = () => bankCard.action() ?? qr.action();
-  setRunHandlers(run);
+  setVerificationHandlers(run);
   setHandler(refreshQrUpdate, qr.refreshes.ask, { validator: qr.validateRefresh });
 
   return runToClose(run, async () => {
@@ -73,7 +74,7 @@ function openVerification(input: IndividualVerificationInput, deadline: number) 
 }
 
 /** The QR step until its outcome: each live event is judged; face failures bring the next attempt's QR. */
-async function scanToOutcome(input: IndividualVerificationInput, run: ProcessRun, qr: QrSession, bankCard: BankCardLink, deadline: number): Promise<Outcome> {
+async function scanToOutcome(input: IndividualVerificationInput, run: VerificationRun, qr: IndividualQr, bankCard: BankCardLink, deadline: number): Promise<Outcome> {
   for (;;) {
     const scan = await awaitQrEvent(run, qr, deadline);
     if (scan.kind === 'ended') return scan.outcome;
@@ -89,6 +90,8 @@ async function scanToOutcome(input: IndividualVerificationInput, run: ProcessRun
     return linked.kind === 'ended' ? linked.outcome : 'verify';
   }
 }
+
+type IndividualQr = QrSession<VerificationSnapshot, VerificationStep>;
 
 type Verdict = { kind: 'outcome'; outcome: Outcome } | { kind: 'retry_face' } | { kind: 'link_bank_card'; ticket: string } | { kind: 'ignore' };
 
@@ -109,7 +112,7 @@ function judgeScan(input: IndividualVerificationInput, event: ProviderEvent): Ve
 class BankCardLink {
   private ticket: string | undefined;
 
-  constructor(private readonly run: ProcessRun) {
+  constructor(private readonly run: VerificationRun) {
     run.onClose({ after: () => this.revoke() });
   }
 

@@ -13,10 +13,12 @@ import { log, patched, workflowInfo } from '@temporalio/workflow';
 import { sameEntityName } from '../../domain/entity-name';
 import { iso } from '../../domain/instant';
 import { AMOUNT_ATTEMPTS, fenToYuan, randomFen } from '../../domain/money';
-import { database, refunds } from '../kernel/activities';
-import { CANCELLED, ended, EXPIRED, failed, type Ended, type ProcessRun } from '../kernel/run';
+import { refunds } from '../kernel/activities';
+import { CANCELLED, ended, EXPIRED, failed, type Ended } from '../kernel/outcome';
 import { wait } from '../kernel/wait';
 import { refundRequestId, type BankEvent, type EnterpriseVerificationInput } from '../messages';
+import { database } from './activities';
+import type { VerificationRun } from './run';
 
 /** Patch id: a recharge transfer is refused unless the bank reports the enterprise as the payer. */
 const PAYER_NAME_CHECK = 'recharge-payer-name-check';
@@ -26,7 +28,7 @@ const DEDICATED_COLLECTION_ACCOUNT = 'recharge-dedicated-collection-account';
 type Transfer = Extract<BankEvent, { type: 'transfer.received' }>;
 type GiveBack = (transfer: Transfer, reason: 'wrong_amount' | 'other_payer' | 'payer_name_mismatch' | 'process_ended') => Promise<void>;
 
-export async function recharge(input: EnterpriseVerificationInput, run: ProcessRun, deadline: number): Promise<void> {
+export async function recharge(input: EnterpriseVerificationInput, run: VerificationRun, deadline: number): Promise<void> {
   const { verificationId } = input;
   const workflowId = workflowInfo().workflowId;
   const amountFen = randomFen(Math.random());
@@ -85,7 +87,7 @@ export async function recharge(input: EnterpriseVerificationInput, run: ProcessR
 }
 
 /** Waits for a transfer from the confirmed account until TRANSFER_WINDOW ends or the user cancels. */
-async function awaitTransfer(run: ProcessRun, deadline: number): Promise<{ kind: 'transfer'; transfer: Transfer } | Ended> {
+async function awaitTransfer(run: VerificationRun, deadline: number): Promise<{ kind: 'transfer'; transfer: Transfer } | Ended> {
   for (;;) {
     const wake = await wait(run, { until: deadline, events: true });
     if (wake.kind === 'deadline') return ended(EXPIRED);

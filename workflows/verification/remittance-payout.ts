@@ -8,7 +8,7 @@ import { addBusinessDays } from '../../domain/business-days';
 import { endOfSpan, type Span } from '../../domain/duration';
 import { randomFen } from '../../domain/money';
 import type { Pending } from '../kernel/requests';
-import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from '../kernel/run';
+import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from '../kernel/outcome';
 import { wait } from '../kernel/wait';
 import type { AmountAnswer } from '../messages';
 import type { Remittance } from './remittance';

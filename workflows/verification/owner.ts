@@ -6,10 +6,10 @@
  */
 import { getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import { ownerRevokeAnswerSignal, type OwnerRevokeAnswer, type OwnerRevokeRequest } from '../process-messages';
-import type { ProcessRun } from './run';
+import type { VerificationRun } from './run';
 
 /** Accepted, the run ends cancelled; either way the owner (the parent workflow) gets the answer by signal. */
-export async function answerOwner(run: ProcessRun, { requestId }: OwnerRevokeRequest): Promise<void> {
+export async function answerOwner(run: VerificationRun, { requestId }: OwnerRevokeRequest): Promise<void> {
   const reason = refusal(run);
   if (reason === undefined) run.cancelRequested = true;
   const owner = workflowInfo().parent?.workflowId;
@@ -21,7 +21,7 @@ export async function answerOwner(run: ProcessRun, { requestId }: OwnerRevokeReq
     .catch(() => undefined);
 }
 
-function refusal(run: ProcessRun): string | undefined {
+function refusal(run: VerificationRun): string | undefined {
   if (run.cancelRequested) return undefined;
   if (run.closed) return 'the new subject’s verification has ended';
   try {
