@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { addBusinessDays } from '../../domain/business-days';
-import { submitChangeMaterialsUpdate, submitNewSubjectUpdate } from '../../workflows/change-messages';
+import { refreshChangeQrUpdate, submitChangeMaterialsUpdate, submitNewSubjectUpdate } from '../../workflows/change-messages';
 import { decideReviewUpdate, providerEventSignal, snapshotQuery, type ProviderEvent } from '../../workflows/messages';
 import { changeFakes, changeSteps, decision, ENTITY_MATERIALS, faceEvent, NAME_MATERIALS, newSubjectFor, refusedWith, ticketOf, type ChangeCalls } from '../support/change-fakes';
 import { recordHistory } from '../support/record-history';
@@ -190,6 +190,19 @@ describe('a legal-representative update', () => {
       await handle.signal(providerEventSignal, faceEvent(ticketOf(calls, handle.workflowId)));
       expect(await resultOf(handle)).toEqual(COMPLETED);
       expect(calls.completed).toEqual([input.changeId]);
+    });
+  });
+
+  it('a fresh QR for the new legal person’s face: issued and answered with the change’s own snapshot', async () => {
+    const { calls, activities } = changeFakes({ registry: { legalPersonMatches: true } });
+    await withWorker(activities, async (tq) => {
+      const input = changeInput('legal_representative_update');
+      const handle = await steps.start(tq, input);
+      const first = ticketOf(calls, handle.workflowId);
+      const answer = await handle.executeUpdate(refreshChangeQrUpdate);
+      const fresh = ticketOf(calls, handle.workflowId);
+      expect(fresh).not.toBe(first);
+      expect(answer).toMatchObject({ changeId: input.changeId, step: 'awaiting_new_person_face', nextAction: { type: 'scan_qr', ticket: fresh, refreshesLeft: 4 } });
     });
   });
 
