@@ -4,7 +4,7 @@
  * activity each time. Past its bound (HISTORY_ROLLOVER_EVENTS, or the
  * server's continueAsNewSuggested) the wait returns `rollover` once no
  * handler is in flight, and the process continues as new carrying a
- * RunResume (messages.ts). Deterministic code only.
+ * RunResume (process-messages.ts). Deterministic code only.
  */
 import { makeContinueAsNewFunc, patched, workflowInfo, type Workflow } from '@temporalio/workflow';
 import { SearchAttributes } from '../messages';
