@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANGE_STATUSES, CHANGE_STEPS, CHANGE_TYPES } from '../domain/change-rules';
-import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, NextActionSchema, PersonSchema, UploadIdRef, withMethodNeeds } from './schemas';
+import { ChangeNextActionSchema } from '../contracts/next-actions';
+import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, PersonSchema, UploadIdRef, withMethodNeeds } from './schemas';
 
 /** Changes of subject (API.md "Changes of subject"): requests and the Change resource. */
 
@@ -47,14 +48,6 @@ export const ChangeMaterialsBody = z
       .meta({ description: 'Purpose → upload id (uploads of this account with that purpose); the step’s nextAction.required lists the purposes' }),
   })
   .meta({ id: 'ChangeMaterials' });
-
-export const ChangeNextActionSchema = z
-  .union([
-    NextActionSchema,
-    z.object({ type: z.literal('submit_materials'), required: z.array(z.string()) }),
-    z.object({ type: z.literal('submit_new_subject') }),
-  ])
-  .meta({ id: 'ChangeNextAction', description: 'While verifying_new_subject: the next action of that verification' });
 
 export const ChangeSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NextActionSchema } from '../contracts/next-actions';
 import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
 import { PAGE_CURSOR } from './read-model';
 import { matching, SPACE, trimmedMatching, trimmedText } from './text';
@@ -159,45 +160,6 @@ export const MaterialsBody = z
 // ---------------------------------------------------------------- responses
 
 const StepState = z.enum(['done', 'current', 'pending']);
-
-export const NextActionSchema = z
-  .discriminatedUnion('type', [
-    z.object({
-      type: z.literal('scan_qr'),
-      provider: z.enum(['wechat', 'qq', 'face']),
-      ticket: z.string(),
-      qrContent: z.string(),
-      expiresAt: z.iso.datetime(),
-      expired: z.boolean().meta({ description: 'The QR can no longer be scanned: ask for a fresh one (POST …/qr) while refreshesLeft > 0.' }),
-      refreshesLeft: z.number().int(),
-    }),
-    z.object({ type: z.literal('link_bank_card'), ticket: z.string() }),
-    z.object({
-      type: z.literal('remit'),
-      amount: z.string(),
-      payee: z.object({ accountName: z.string(), accountNumber: z.string(), bankName: z.string() }),
-      deadline: z.iso.datetime(),
-    }),
-    z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: z.iso.datetime() }),
-    z.object({ type: z.literal('resubmit_materials'), reviewId: z.string(), reason: z.string(), deadline: z.iso.datetime() }),
-    z.object({
-      type: z.literal('await_payout'),
-      expectedBy: z.iso.datetime(),
-      payout: z
-        .object({
-          reference: z.string().nullable().meta({ description: 'The bank’s reference for the order; null for the moment between the approval and the bank’s answer to the order.' }),
-          state: z.enum(['ordered', 'sent', 'settled', 'returned']),
-          orderedAt: z.iso.datetime(),
-          confirmBy: z.iso.datetime().meta({
-            description: 'PAYOUT_SETTLEMENT_TIMEOUT after the order: without a settlement or refusal notice by then the verification ends failed PAYOUT_NOT_CONFIRMED and the account is free.',
-          }),
-        })
-        .optional()
-        .meta({ description: 'The payout as it travels; absent only on verifications started before it was tracked.' }),
-    }),
-    z.object({ type: z.literal('enter_amount'), attemptsLeft: z.number().int(), deadline: z.iso.datetime() }),
-  ])
-  .meta({ id: 'NextAction' });
 
 export const IndividualSubject = z
   .object({
