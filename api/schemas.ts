@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { NextActionSchema } from '../contracts/next-actions';
+// The resources the API answers with are contracts/'s; these are the requests (and a few answers of its own).
+export { page } from '../contracts/common';
+export { AccountSchema, MessageSchema } from '../contracts/account';
+export { VerificationSchema } from '../contracts/verification';
 import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
 import { PAGE_CURSOR } from './read-model';
 import { matching, SPACE, trimmedMatching, trimmedText } from './text';
@@ -159,63 +162,6 @@ export const MaterialsBody = z
 
 // ---------------------------------------------------------------- responses
 
-const StepState = z.enum(['done', 'current', 'pending']);
-
-export const IndividualSubject = z
-  .object({
-    realName: z.string(),
-    idType: z.string(),
-    idNumber: z.string().meta({ description: 'Masked (1101**********1234) except to admins' }),
-    industry: z.string(),
-    address: AddressSchema,
-  })
-  .meta({ id: 'IndividualSubject' });
-
-export const VerificationSchema = z
-  .object({
-    id: z.string(),
-    accountId: z.string(),
-    subjectType: z.enum(['individual', 'enterprise']),
-    method: z.string(),
-    status: z.enum(['in_progress', 'verified', 'failed', 'expired', 'cancelled']),
-    step: z.string().nullable(),
-    steps: z.array(z.object({ name: z.string(), state: StepState })),
-    nextAction: NextActionSchema.nullable(),
-    failureReason: z.string().nullable(),
-    retryAfter: z.iso.datetime().optional().meta({ description: 'ENTERPRISE_NOT_IN_REGISTRY: when to try again (7 business days on)' }),
-    subject: z.union([IndividualSubject, z.looseObject({ name: z.string(), creditCode: z.string() }).meta({ id: 'EnterpriseSubject', description: 'The enterprise application, personal fields masked except to admins; `ocr` is what OCR read from the licence' })]),
-    reviewId: z.string().nullable(),
-    rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    completedAt: z.iso.datetime().nullable(),
-    expiresAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'Verification' });
-
-export const page = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
-
-export const AccountSchema = z
-  .object({
-    id: z.string(),
-    verification: z.object({
-      status: z.enum(['unverified', 'verified']),
-      subjectType: z.enum(['individual', 'enterprise']).nullable(),
-      subject: z.union([IndividualSubject, z.looseObject({ name: z.string() })]).nullable(),
-      method: z.string().nullable(),
-      verifiedAt: z.iso.datetime().nullable(),
-    }),
-    changeAllowedFrom: z.iso.datetime().nullable(),
-    capabilities: z.object({ vatSpecialInvoice: z.boolean(), enterpriseActivities: z.boolean() }),
-    openProcess: z.object({ kind: z.enum(['verification', 'change']), id: z.string() }).nullable(),
-    balance: z.string().meta({ example: '0.00' }),
-  })
-  .meta({ id: 'Account' });
-
-export const MessageSchema = z
-  .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.iso.datetime(), read: z.boolean() })
-  .meta({ id: 'Message' });
 
 export const VerificationOptionsQuery = z.object({
   subjectType: z.enum(['individual', 'enterprise']),
