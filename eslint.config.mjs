@@ -104,6 +104,13 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks and tools share helpers with the tests through scripts/lib, never by reaching into test/.
+    files: ['scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+test/', message: 'Scripts never import tests: share a helper through scripts/lib.' }] }],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CHANGE_STATUSES, CHANGE_STEPS, CHANGE_TYPES } from '../domain/change-rules';
-import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, NextActionSchema, PersonSchema, UploadIdRef, withMethodNeeds } from './schemas';
+import { CHANGE_TYPES } from '../domain/change-rules';
+import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, PersonSchema, UploadIdRef, withMethodNeeds } from './schemas';
 
-/** Changes of subject (API.md "Changes of subject"): requests and the Change resource. */
+/** Changes of subject (API.md "Changes of subject"): the requests (the Change resource is contracts/change.ts). */
 
 export const ChangeParams = z.object({ id: z.string().regex(/^chg_[A-Za-z0-9]{8,64}$/, 'a change id looks like chg_…') });
 
@@ -48,28 +48,4 @@ export const ChangeMaterialsBody = z
   })
   .meta({ id: 'ChangeMaterials' });
 
-export const ChangeNextActionSchema = z
-  .union([
-    NextActionSchema,
-    z.object({ type: z.literal('submit_materials'), required: z.array(z.string()) }),
-    z.object({ type: z.literal('submit_new_subject') }),
-  ])
-  .meta({ id: 'ChangeNextAction', description: 'While verifying_new_subject: the next action of that verification' });
-
-export const ChangeSchema = z
-  .object({
-    id: z.string(),
-    accountId: z.string(),
-    type: z.enum(CHANGE_TYPES),
-    status: z.enum(CHANGE_STATUSES),
-    step: z.enum(CHANGE_STEPS).nullable(),
-    nextAction: ChangeNextActionSchema.nullable(),
-    reviewId: z.string().optional(),
-    verificationId: z.string().optional().meta({ description: 'The verification of the new subject (GET /v1/verifications/{id})' }),
-    rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
-    failureReason: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime().nullable(),
-    completedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'Change' });
+export { ChangeSchema } from '../contracts/change';

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+// The resources the API answers with are contracts/'s; these are the requests (and a few answers of its own).
+export { page } from '../contracts/common';
+export { AccountSchema, MessageSchema } from '../contracts/account';
+export { VerificationSchema } from '../contracts/verification';
 import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
 import { PAGE_CURSOR } from '../store/paging';
 import { matching, SPACE, trimmedMatching, trimmedText } from './text';
@@ -158,102 +162,6 @@ export const MaterialsBody = z
 
 // ---------------------------------------------------------------- responses
 
-const StepState = z.enum(['done', 'current', 'pending']);
-
-export const NextActionSchema = z
-  .discriminatedUnion('type', [
-    z.object({
-      type: z.literal('scan_qr'),
-      provider: z.enum(['wechat', 'qq', 'face']),
-      ticket: z.string(),
-      qrContent: z.string(),
-      expiresAt: z.iso.datetime(),
-      expired: z.boolean().meta({ description: 'The QR can no longer be scanned: ask for a fresh one (POST …/qr) while refreshesLeft > 0.' }),
-      refreshesLeft: z.number().int(),
-    }),
-    z.object({ type: z.literal('link_bank_card'), ticket: z.string() }),
-    z.object({
-      type: z.literal('remit'),
-      amount: z.string(),
-      payee: z.object({ accountName: z.string(), accountNumber: z.string(), bankName: z.string() }),
-      deadline: z.iso.datetime(),
-    }),
-    z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: z.iso.datetime() }),
-    z.object({ type: z.literal('resubmit_materials'), reviewId: z.string(), reason: z.string(), deadline: z.iso.datetime() }),
-    z.object({
-      type: z.literal('await_payout'),
-      expectedBy: z.iso.datetime(),
-      payout: z
-        .object({
-          reference: z.string().nullable().meta({ description: 'The bank’s reference for the order; null for the moment between the approval and the bank’s answer to the order.' }),
-          state: z.enum(['ordered', 'sent', 'settled', 'returned']),
-          orderedAt: z.iso.datetime(),
-          confirmBy: z.iso.datetime().meta({
-            description: 'PAYOUT_SETTLEMENT_TIMEOUT after the order: without a settlement or refusal notice by then the verification ends failed PAYOUT_NOT_CONFIRMED and the account is free.',
-          }),
-        })
-        .optional()
-        .meta({ description: 'The payout as it travels; absent only on verifications started before it was tracked.' }),
-    }),
-    z.object({ type: z.literal('enter_amount'), attemptsLeft: z.number().int(), deadline: z.iso.datetime() }),
-  ])
-  .meta({ id: 'NextAction' });
-
-export const IndividualSubject = z
-  .object({
-    realName: z.string(),
-    idType: z.string(),
-    idNumber: z.string().meta({ description: 'Masked (1101**********1234) except to admins' }),
-    industry: z.string(),
-    address: AddressSchema,
-  })
-  .meta({ id: 'IndividualSubject' });
-
-export const VerificationSchema = z
-  .object({
-    id: z.string(),
-    accountId: z.string(),
-    subjectType: z.enum(['individual', 'enterprise']),
-    method: z.string(),
-    status: z.enum(['in_progress', 'verified', 'failed', 'expired', 'cancelled']),
-    step: z.string().nullable(),
-    steps: z.array(z.object({ name: z.string(), state: StepState })),
-    nextAction: NextActionSchema.nullable(),
-    failureReason: z.string().nullable(),
-    retryAfter: z.iso.datetime().optional().meta({ description: 'ENTERPRISE_NOT_IN_REGISTRY: when to try again (7 business days on)' }),
-    subject: z.union([IndividualSubject, z.looseObject({ name: z.string(), creditCode: z.string() }).meta({ id: 'EnterpriseSubject', description: 'The enterprise application, personal fields masked except to admins; `ocr` is what OCR read from the licence' })]),
-    reviewId: z.string().nullable(),
-    rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    completedAt: z.iso.datetime().nullable(),
-    expiresAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'Verification' });
-
-export const page = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
-
-export const AccountSchema = z
-  .object({
-    id: z.string(),
-    verification: z.object({
-      status: z.enum(['unverified', 'verified']),
-      subjectType: z.enum(['individual', 'enterprise']).nullable(),
-      subject: z.union([IndividualSubject, z.looseObject({ name: z.string() })]).nullable(),
-      method: z.string().nullable(),
-      verifiedAt: z.iso.datetime().nullable(),
-    }),
-    changeAllowedFrom: z.iso.datetime().nullable(),
-    capabilities: z.object({ vatSpecialInvoice: z.boolean(), enterpriseActivities: z.boolean() }),
-    openProcess: z.object({ kind: z.enum(['verification', 'change']), id: z.string() }).nullable(),
-    balance: z.string().meta({ example: '0.00' }),
-  })
-  .meta({ id: 'Account' });
-
-export const MessageSchema = z
-  .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.iso.datetime(), read: z.boolean() })
-  .meta({ id: 'Message' });
 
 export const VerificationOptionsQuery = z.object({
   subjectType: z.enum(['individual', 'enterprise']),

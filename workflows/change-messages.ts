@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ChangeStatus, ChangeStep } from '../domain/change-rules';
-import type { Address, EnterpriseVerificationInput, IndividualApplicant, NextAction, Person, VerificationTimings } from './messages';
+import type { Address, EnterpriseVerificationInput, IndividualApplicant, Person, VerificationTimings } from './messages';
 import type { RunResume } from './process-messages';
 
 export const changeWorkflowId = (changeId: string) => `change/${changeId}`;
@@ -71,8 +71,9 @@ export type ChangeOpenResult = { opened: true } | { opened: false; refusal: Chan
 
 export type ChangeOutcome = { status: Exclude<ChangeStatus, 'in_progress'>; failureReason: string | null } | { status: 'rejected'; refusal: ChangeRefusalRecord };
 
-/** A change's next action: a QR to scan, materials to submit, a review to wait for, the new subject to send. */
-export type ChangeNextAction = NextAction | { type: 'submit_materials'; required: string[] } | { type: 'submit_new_subject' };
+/** A change's next action: a QR to scan, materials to submit, a review to wait for, the new subject to send (contracts/). */
+export type { ChangeNextAction } from '../contracts/next-actions';
+import type { ChangeNextAction } from '../contracts/next-actions';
 
 export interface ChangeSnapshot {
   changeId: string;

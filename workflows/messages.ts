@@ -84,47 +84,9 @@ export interface IndividualVerificationInput {
   timings: VerificationTimings;
 }
 
-export type QrProvider = 'wechat' | 'qq' | 'face';
-export type QrPurpose = 'official_account' | 'legal_person' | 'handler' | 'holder' | 'new_person';
-
-export type NextAction =
-  | {
-      type: 'scan_qr';
-      provider: QrProvider;
-      ticket: string;
-      qrContent: string;
-      expiresAt: string;
-      /** The QR can no longer be scanned; ask for a fresh one while refreshesLeft > 0. */
-      expired: boolean;
-      refreshesLeft: number;
-      /** Face recognition: attempts left including this one. */
-      attemptsLeft?: number;
-      /** Whose QR it is when it is not the applicant's own (official account administrator, legal person, handler; in a change: the holder, the new person). */
-      purpose?: QrPurpose;
-    }
-  | { type: 'link_bank_card'; ticket: string }
-  | {
-      type: 'remit';
-      amount: string;
-      payee: { accountName: string; accountNumber: string; bankName: string };
-      deadline: string;
-      /** Wrong transfers from the confirmed account still allowed before the verification fails. */
-      attemptsLeft: number;
-    }
-  | { type: 'await_review'; reviewId: string; dueAt: string }
-  | { type: 'resubmit_materials'; reviewId: string; reason: string; deadline: string }
-  | { type: 'await_payout'; expectedBy: string; payout?: PayoutView }
-  | { type: 'enter_amount'; attemptsLeft: number; deadline: string };
-
-/** A public remittance's payout as the applicant sees it (API.md `await_payout`); absent on runs started before it was tracked. */
-export interface PayoutView {
-  /** The bank's reference for the order; null until the bank has answered the order. */
-  reference: string | null;
-  state: 'ordered' | 'sent' | 'settled' | 'returned';
-  orderedAt: string;
-  /** PAYOUT_SETTLEMENT_TIMEOUT after the order: with no notice by then the verification ends failed PAYOUT_NOT_CONFIRMED. */
-  confirmBy: string;
-}
+// The user-visible next actions are defined once, as schemas, in contracts/ (the API validates and documents with them).
+export type { NextAction, PayoutView, QrProvider, QrPurpose } from '../contracts/next-actions';
+import type { NextAction } from '../contracts/next-actions';
 
 export interface VerificationSnapshot {
   verificationId: string;

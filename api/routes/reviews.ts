@@ -1,47 +1,10 @@
 import { z } from 'zod';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
+import { ReviewDetail, ReviewSummary } from '../../contracts/review';
 import { emptyAsAbsent, ListQuery, page } from '../schemas';
 import { nonBlankText, text } from '../text';
 import type { ReviewService } from '../services/reviews';
-
-const ReviewSummary = z
-  .object({
-    id: z.string(),
-    kind: z.string(),
-    accountId: z.string(),
-    processId: z.string(),
-    status: z.enum(['open', 'decided', 'closed']).meta({ description: 'closed: its process was revoked, cancelled or expired while it waited' }),
-    createdAt: z.iso.datetime(),
-    dueAt: z.iso.datetime().meta({ description: 'Due within 2 (changes: 3) business days (mainland China calendar)' }),
-    overdue: z.boolean(),
-    businessDaysLeft: z.number().int().nullable().meta({ description: 'Business days until due, 0 on the due date, negative once overdue; null unless open' }),
-    claimedBy: z.object({ name: z.string(), until: z.iso.datetime() }).nullable().meta({ description: 'The reviewer holding the open review (claims lapse after REVIEW_CLAIM_TTL)' }),
-  })
-  .meta({ id: 'ReviewSummary' });
-
-export const ReviewDetail = ReviewSummary.extend({
-  applicant: z.record(z.string(), z.unknown()).meta({ description: 'The application as submitted for this review; personal fields masked except to admins' }),
-  materials: z.array(z.object({ purpose: z.string(), uploadId: z.string(), contentUrl: z.string() })),
-  decision: z
-    .object({ decision: z.enum(['approve', 'reject']), reason: z.string().nullable(), by: z.object({ name: z.string() }), at: z.iso.datetime().nullable() })
-    .nullable(),
-  history: z.array(
-    z.object({
-      at: z.iso.datetime(),
-      action: z.enum(['opened', 'claimed', 'released', 'decided', 'revoked', 'resubmitted']),
-      by: z.object({ name: z.string() }).optional(),
-      reason: z.string().optional(),
-    }),
-  ),
-  process: z
-    .looseObject({ kind: z.enum(['verification', 'change']), id: z.string(), status: z.string(), step: z.string().nullable(), timeline: z.array(z.looseObject({ at: z.iso.datetime(), action: z.string() })) })
-    .nullable()
-    .meta({ description: 'The process under review: its status, step (verifications: steps) and what its workflow recorded when' }),
-  rounds: z
-    .array(z.object({ reviewId: z.string(), round: z.number().int(), status: z.string(), decision: z.enum(['approve', 'reject']).nullable(), reason: z.string().nullable(), decidedAt: z.iso.datetime().nullable() }))
-    .meta({ description: 'Every other review round of the same process, oldest first' }),
-}).meta({ id: 'Review' });
 
 /** A rejection carries a reason the applicant can act on; an approval may carry a note. */
 const ReviewDecisionBody = z

@@ -4,11 +4,10 @@ import { webhookUrlRefusal, type WebhookTargetPolicy } from '../../platform/webh
 import { validationError } from '../problem';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
-import { ChangeSchema } from '../change-schemas';
-import { ListQuery, page, VerificationSchema } from '../schemas';
+import { EVENT_OBJECTS, eventSchema, type EventType } from '../../contracts/events';
+import { ListQuery, page } from '../schemas';
 import type { WebhookEndpointService } from '../services/webhook-endpoints';
 import { text } from '../text';
-import { ReviewDetail } from './reviews';
 
 /**
  * Webhooks to clients (API.md): endpoints are managed by the service (or an
@@ -59,12 +58,7 @@ const SIGNATURE = `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256(end
 
 /** The events, declared in the document's `webhooks`: what an endpoint receives. */
 function declareEvents(deps: RouteDeps): void {
-  const events = [
-    ['verification.updated', 'A verification changed status or step', VerificationSchema],
-    ['change.updated', 'A change of subject changed status or step', ChangeSchema],
-    ['review.decided', 'A reviewer approved or rejected', ReviewDetail],
-  ] as const;
-  for (const [type, summary, object] of events) {
+  for (const [type, { summary }] of Object.entries(EVENT_OBJECTS) as [EventType, (typeof EVENT_OBJECTS)[EventType]][]) {
     deps.registry.registerWebhook({
       method: 'post',
       path: type,
@@ -76,7 +70,7 @@ function declareEvents(deps: RouteDeps): void {
         body: {
           content: {
             'application/json': {
-              schema: z.object({ id: z.string().meta({ example: 'evt_…' }), type: z.literal(type), createdAt: z.iso.datetime(), data: z.object({ object }) }),
+              schema: eventSchema(type),
             },
           },
         },

@@ -8,6 +8,9 @@ import type { SubjectType } from '../../domain/constants';
 import { newId } from '../../platform/ids';
 import { http, KEYS, uniqueAccount } from '../support/http';
 
+/** A face step's next action as a workflow writes it (the contract every GET is checked against). */
+const FACE_ACTION = { type: 'scan_qr', provider: 'face', ticket: 't-1', qrContent: 'qr', expiresAt: '2026-12-07T00:10:00.000Z', expired: false, refreshesLeft: 5, attemptsLeft: 3, purpose: 'holder' } as const;
+
 /**
  * Opening a change against the real PostgreSQL: the refusals of API.md in
  * their order, checked in the transaction that claims the account's single
@@ -29,7 +32,11 @@ afterAll(async () => {
 async function verifiedAccount(subjectType: SubjectType, creditCode = '91350100M000100Y43') {
   const accountId = uniqueAccount('chg');
   const verificationId = newId('ver');
-  const subject = subjectType === 'individual' ? { realName: '张三' } : { name: '北京某某科技有限公司', creditCode };
+  // As a verification writes it (masked), so the account view is what the contract describes.
+  const subject =
+    subjectType === 'individual'
+      ? { realName: '张三', idType: 'mainland_id', idNumber: '1101**********1234', industry: 'internet', address: { region: '北京市', detail: '1 号' } }
+      : { name: '北京某某科技有限公司', creditCode };
   await repo.openVerification(db, {
     id: verificationId,
     accountId,
@@ -116,7 +123,7 @@ describe('GET /v1/changes/{id} and GET /v1/accounts/{id}/changes', () => {
     const accountId = await verifiedAccount('individual');
     const first = change(accountId, 'individual_to_enterprise');
     await openChange(db, first);
-    await recordChangeProgress(db, { changeId: first.id, revision: 1, step: 'awaiting_holder_face', nextAction: { type: 'scan_qr', provider: 'face' } });
+    await recordChangeProgress(db, { changeId: first.id, revision: 1, step: 'awaiting_holder_face', nextAction: FACE_ACTION });
     const shown = await api.get(`/v1/changes/${first.id}`);
     expect(shown.status).toBe(200);
     expect(shown.body).toEqual({
@@ -125,7 +132,7 @@ describe('GET /v1/changes/{id} and GET /v1/accounts/{id}/changes', () => {
       type: 'individual_to_enterprise',
       status: 'in_progress',
       step: 'awaiting_holder_face',
-      nextAction: { type: 'scan_qr', provider: 'face' },
+      nextAction: FACE_ACTION,
       failureReason: null,
       createdAt: expect.any(String),
       expiresAt: first.expiresAt.toISOString(),

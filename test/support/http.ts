@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { mainlandIdCheckChar } from '../../domain/id-number';
+import { contractChecker } from './contract-check';
 
 export const KEYS = { service: 'dev-service-key', reviewer: 'dev-reviewer-key', admin: 'dev-admin-key' } as const;
 
@@ -32,6 +33,11 @@ export function http(baseUrl: string) {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // not JSON (docs page)
+    }
+    // Every JSON answer must be what the served document says, and no more (test/support/contract-check.ts).
+    if (res.ok && /^application\/json/.test(res.headers.get('content-type') ?? '')) {
+      const problems = (await contractChecker(baseUrl)).check(method, path, res.status, parsed);
+      if (problems.length > 0) throw new Error(`${method} ${path} answered ${res.status} outside the served OpenAPI document:\n  ${problems.join('\n  ')}\n${text.slice(0, 2000)}`);
     }
     return { status: res.status, headers: res.headers, body: parsed as T };
   }

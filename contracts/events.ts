@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { ChangeSchema } from './change';
+import { ReviewDetail } from './review';
+import { VerificationSchema } from './verification';
+
+/**
+ * The events an integrator's endpoint receives (API.md "Webhooks to clients"):
+ * `{ id, type, createdAt, data: { object } }`, the object as GET shows it to
+ * the service role (masked).
+ */
+export const EVENT_OBJECTS = {
+  'verification.updated': { summary: 'A verification changed status or step', object: VerificationSchema },
+  'change.updated': { summary: 'A change of subject changed status or step', object: ChangeSchema },
+  'review.decided': { summary: 'A reviewer approved or rejected', object: ReviewDetail },
+} as const;
+export type EventType = keyof typeof EVENT_OBJECTS;
+
+export const eventSchema = <T extends EventType>(type: T) =>
+  z.object({ id: z.string().meta({ example: 'evt_…' }), type: z.literal(type), createdAt: z.iso.datetime(), data: z.object({ object: EVENT_OBJECTS[type].object }) });
+export type WebhookEvent = z.infer<ReturnType<typeof eventSchema<EventType>>>;
