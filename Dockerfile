@@ -16,6 +16,7 @@ COPY api api
 COPY worker worker
 COPY migrations migrations
 COPY platform platform
+COPY store store
 COPY scripts scripts
 RUN npm run build
 

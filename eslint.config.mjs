@@ -18,6 +18,25 @@ const deterministicImports = {
   ],
 };
 
+// Only store/ builds SQL (one module per aggregate); besides it, the connection (platform/db.ts), the schema (migrations/), tests and scripts.
+const KNEX_ALLOWED = ['store/**', 'migrations/**', 'platform/db.ts', 'test/**', 'scripts/**'];
+const knexOnlyInStore = {
+  patterns: [
+    {
+      group: ['knex', 'knex/*', 'knex-*'],
+      message: 'Only store/ builds SQL: call a named store function; code that needs a database handle takes the Db type of platform/db.ts.',
+    },
+  ],
+};
+
+// The API reads process state (verifications, changes, reviews, the account's subject, quota bindings) through
+// store/read-model.ts; only activities write it. Its own aggregates' store modules it uses freely.
+const processStateReadOnly = [
+  { regex: '^(\\.\\./)+store/(accounts|changes|reviews|subject-switch|verifications)$', allowTypeImports: true, message: 'The API reads process state through store/read-model.ts; only activities write it.' },
+  { regex: '^(\\.\\./)+store/identities$', allowImportNames: ['setQuotaLimit'], allowTypeImports: true, message: 'The API reads quota bindings through store/read-model.ts; only activities write them.' },
+  { regex: '^(\\.\\./)+store/processes$', allowImportNames: ['openProcessCounts'], allowTypeImports: true, message: 'The API reads processes through store/read-model.ts; only activities write them.' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', '.tools/**', 'coverage/**'] },
   js.configs.recommended,
@@ -65,13 +84,30 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.ts'],
+    ignores: KNEX_ALLOWED,
+    rules: { 'no-restricted-imports': ['error', knexOnlyInStore] },
+  },
+  {
     // The API reaches workflows only through their message definitions (workflows/messages.ts, change-messages.ts) and the Temporal client.
     files: ['api/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+workflows/(?!(change-)?messages$)', message: 'Import workflow definitions from workflows/messages.ts or change-messages.ts only.' }] },
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+workflows/(?!(change-)?messages$)', message: 'Import workflow definitions from workflows/messages.ts or change-messages.ts only.' },
+            ...processStateReadOnly,
+          ],
+        },
       ],
+    },
+  },
+  {
+    // Benchmarks and tools share helpers with the tests through scripts/lib, never by reaching into test/.
+    files: ['scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+test/', message: 'Scripts never import tests: share a helper through scripts/lib.' }] }],
     },
   },
   {

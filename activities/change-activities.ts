@@ -1,17 +1,16 @@
-import type { Knex } from 'knex';
 import { log } from '@temporalio/activity';
 import type { Providers } from '../adapters/types';
 import { maskedEnterprise } from '../domain/enterprise-subject';
 import { maskIdNumber } from '../domain/masking';
 import type { PiiCipher } from '../platform/crypto';
+import type { Db } from '../platform/db';
+import { recordMissing } from '../platform/failures';
 import { idFromSeed } from '../platform/ids';
-import type { AccountRow } from '../platform/tables';
+import { accountSubject, postMessage } from '../store/accounts';
+import * as changes from '../store/changes';
+import { openReview, type ReviewMaterial } from '../store/reviews';
 import type { ChangeNextAction, ChangeOpenResult, ChangeRequest } from '../workflows/change-messages';
-import { postMessage } from './accounts';
-import * as changes from './change-repository';
 import { changeNotice, type ChangeNoticeEvent } from './change-texts';
-import { recordMissing } from './failures';
-import { openReview, type ReviewMaterial } from './review-repository';
 import { switchSubject, type SwitchResult } from './subject-switch';
 
 /** The people a change request names; each is shown masked, and their ID numbers sealed apart. */
@@ -32,11 +31,11 @@ export function maskedChangeRequest(request: ChangeRequest): { masked: Record<st
   return { masked, sealedPeople };
 }
 
-export function createChangeActivities(deps: { db: Knex; cipher: PiiCipher; providers: Providers; startDueRefunds: (verificationIds: string[]) => Promise<void> }) {
+export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; providers: Providers; startDueRefunds: (verificationIds: string[]) => Promise<void> }) {
   const { db, cipher, providers } = deps;
 
   async function loadChange(changeId: string): Promise<changes.ChangeRow> {
-    const row = await db<changes.ChangeRow>('changes').where({ id: changeId }).first();
+    const row = await changes.changeById(db, changeId);
     if (!row) throw recordMissing(`change ${changeId}`);
     return row;
   }
@@ -93,7 +92,7 @@ export function createChangeActivities(deps: { db: Knex; cipher: PiiCipher; prov
     /** A review round of the change's materials; its id derives from the workflow and round, so a retry opens it once. */
     async openChangeReview(args: { changeId: string; workflowId: string; round: number; kind: string; dueAt: string; materials: ReviewMaterial[] }): Promise<{ reviewId: string }> {
       const row = await loadChange(args.changeId);
-      const account = await db<AccountRow>('accounts').where({ id: row.account_id }).first('subject');
+      const account = await accountSubject(db, row.account_id);
       const request = JSON.parse(cipher.decrypt(row.request_enc!)) as ChangeRequest;
       const reviewId = idFromSeed('rev', `${args.workflowId}/review/${args.round}`);
       const current = account?.subject as { name?: string; creditCode?: string } | null;

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { log } from '@temporalio/activity';
 import { bankAccountHash } from '../adapters/sandbox/bank';
 import { ProviderUnavailableError, type FileStorage, type OcrReading, type Providers } from '../adapters/types';
@@ -9,19 +8,20 @@ import { sameEntityName } from '../domain/entity-name';
 
 export type { RegistryCheck };
 import type { PiiCipher } from '../platform/crypto';
-import { dueRefunds, mayRefund, recordRefundOutcome, refundHeld, type RefundReason } from '../platform/money-ledger';
+import type { Db } from '../platform/db';
+import { invalidRequest, recordMissing } from '../platform/failures';
 import type { RefundStarter } from '../platform/refunds';
 import { idFromSeed } from '../platform/ids';
-import type { VerificationRow } from '../platform/tables';
+import { postMessage } from '../store/accounts';
+import { dueRefunds, expectTransfer, mayRefund, recordRefundOutcome, refundHeld, type RefundReason } from '../store/ledger';
+import * as reviews from '../store/reviews';
+import { recordOcrReading, uploadById } from '../store/uploads';
+import * as repo from '../store/verifications';
 import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../workflows/messages';
-import { invalidRequest, recordMissing } from './failures';
-import * as repo from './repository';
-import * as reviews from './review-repository';
 import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
-import { recordReviewClaim } from './review-claims';
 
 export interface EnterpriseActivityDeps {
-  db: Knex;
+  db: Db;
   cipher: PiiCipher;
   providers: Providers;
   storage: FileStorage;
@@ -37,25 +37,25 @@ export interface EnterpriseActivityDeps {
 export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
   const { db, cipher, providers } = deps;
 
-  async function loadVerification(verificationId: string): Promise<VerificationRow> {
-    const row = await db<VerificationRow>('verifications').where({ id: verificationId }).first();
+  async function loadVerification(verificationId: string): Promise<repo.VerificationRow> {
+    const row = await repo.verificationById(db, verificationId);
     if (!row) throw recordMissing(`verification ${verificationId}`);
     return row;
   }
 
-  const sealedOf = (row: VerificationRow): SealedEnterpriseFields => {
+  const sealedOf = (row: repo.VerificationRow): SealedEnterpriseFields => {
     if (!row.pii_enc) throw recordMissing(`the sealed application of verification ${row.id}`);
     return JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields;
   };
 
   /** The licence's OCR reading, kept beside what the user submitted (read now if the console never asked for it). */
   async function ocrReadingOf(uploadId: string): Promise<OcrReading | null> {
-    const upload = await db<{ id: string; sha256: string; storage_key: string; ocr: OcrReading | null }>('uploads').where({ id: uploadId }).first();
+    const upload = await uploadById(db, uploadId);
     if (!upload) return null;
     if (upload.ocr) return upload.ocr;
     try {
       const reading = await providers.ocr.readBusinessLicense({ sha256: upload.sha256, bytes: await deps.storage.get(upload.storage_key) });
-      await db('uploads').where({ id: uploadId }).update({ ocr: JSON.stringify(reading) });
+      await recordOcrReading(db, uploadId, reading);
       return reading;
     } catch (err) {
       // The reading only pre-fills and informs the reviewer: an OCR outage never holds up opening.
@@ -123,7 +123,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       const row = await loadVerification(args.verificationId);
       const payer = sealedOf(row).payerAccount;
       if (!payer) throw invalidRequest('a recharge verification without a payer account');
-      await repo.expectTransfer(db, {
+      await expectTransfer(db, {
         verificationId: args.verificationId,
         workflowId: args.workflowId,
         accountId: row.account_id,
@@ -205,7 +205,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     },
 
     async recordReviewClaim(args: { reviewId: string; action: 'claimed' | 'released'; by: string; at: string; until: string | null }): Promise<void> {
-      await recordReviewClaim(db, args);
+      await reviews.recordReviewClaim(db, args);
     },
 
     async revokeReview(args: { reviewId: string }): Promise<void> {
@@ -239,7 +239,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       const notice = enterpriseNotice(args.event, row.method, args.reason ?? null);
       const key = `${row.id}/${args.event}/${args.round}`;
       const terminal = !args.event.startsWith('review_');
-      if (!terminal) await repo.postMessage(db, row.account_id, `${key}/message_centre`, notice);
+      if (!terminal) await postMessage(db, row.account_id, `${key}/message_centre`, notice);
       const mobile = sealedOf(row).contact.mobile;
       const channels = [
         { channel: 'email' as const, recipient: `account:${row.account_id}` },

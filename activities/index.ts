@@ -1,23 +1,23 @@
-import type { Knex } from 'knex';
 import { log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
-import { dueRefunds } from '../platform/money-ledger';
+import type { Db } from '../platform/db';
+import { invalidRequest } from '../platform/failures';
 import type { RefundStarter } from '../platform/refunds';
 import type { WebhookTargetPolicy } from '../platform/webhook-target';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
+import { dueRefunds } from '../store/ledger';
+import * as repo from '../store/verifications';
 import { createReconcileActivities } from './reconcile';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
-import { invalidRequest } from './failures';
-import * as repo from './repository';
 import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
-  db: Knex;
+  db: Db;
   cipher: PiiCipher;
   providers: Providers;
   storage: FileStorage;

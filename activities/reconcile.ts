@@ -1,16 +1,17 @@
-import type { Knex } from 'knex';
 import { heartbeat, log } from '@temporalio/activity';
 import { refundNeedsRestart, strandedOutcome } from '../domain/stranded-runs';
 import type { ChangeType } from '../domain/change-rules';
 import type { FailureReason } from '../domain/constants';
-import { dueRefunds, unfinishedRefunds } from '../platform/money-ledger';
+import type { Db } from '../platform/db';
 import type { RefundStarter } from '../platform/refunds';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
+import { changeVerificationIds, finishChange } from '../store/changes';
+import { dueRefunds, unfinishedRefunds } from '../store/ledger';
+import { openProcessesAfter, type OpenProcess } from '../store/processes';
+import { openReviewIdsOf, revokeReview } from '../store/reviews';
+import { finishVerification } from '../store/verifications';
 import { refundWorkflowId } from '../workflows/messages';
-import { changeVerificationIds, finishChange } from './change-repository';
 import { changeNotice } from './change-texts';
-import { finishVerification } from './repository';
-import { revokeReview } from './review-repository';
 import { outcomeMessage } from './texts';
 import type { ChangeNoticeEvent } from './change-texts';
 import type { EnterpriseNoticeEvent } from './texts';
@@ -28,7 +29,7 @@ import type { EnterpriseNoticeEvent } from './texts';
  */
 
 export interface ReconcileDeps {
-  db: Knex;
+  db: Db;
   inspector: WorkflowInspector;
   refunds: RefundStarter;
   notify: {
@@ -37,30 +38,9 @@ export interface ReconcileDeps {
   };
 }
 
-interface OpenProcess {
-  kind: 'verification' | 'change';
-  id: string;
-  workflow_id: string;
-  revision: number;
-  type: string;
-  subject_type: string | null;
-  change_id: string | null;
-}
-
 const PAGE = 200;
 /** Describes in flight at once: enough to sweep thousands a minute, little enough to leave the frontend be. */
 const CONCURRENCY = 8;
-
-/** Open processes after `after` (by workflow id), verifications and changes alike. */
-async function openProcesses(db: Knex, after: string): Promise<OpenProcess[]> {
-  const verifications = db('verifications')
-    .where({ status: 'in_progress' })
-    .select(db.raw("'verification' as kind"), 'id', 'workflow_id', 'revision', 'method as type', 'subject_type', 'change_id');
-  const changes = db('changes')
-    .where({ status: 'in_progress' })
-    .select(db.raw("'change' as kind"), 'id', 'workflow_id', 'revision', 'type', db.raw('null as subject_type'), db.raw('null as change_id'));
-  return db.select<OpenProcess[]>('*').from(verifications.unionAll(changes).as('p')).where('workflow_id', '>', after).orderBy('workflow_id').limit(PAGE);
-}
 
 async function inBatches<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(work));
@@ -72,7 +52,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
   /** Closes a process whose run ended outside its code, as its own closing would have. */
   async function closeStranded(p: OpenProcess, reason: FailureReason): Promise<void> {
     const revision = p.revision + 1;
-    for (const review of await db('reviews').where({ process_id: p.id, status: 'open' }).select<{ id: string }[]>('id')) await revokeReview(db, review.id);
+    for (const reviewId of await openReviewIdsOf(db, p.id)) await revokeReview(db, reviewId);
     if (p.kind === 'verification') {
       const outcome = { status: 'failed' as const, failureReason: reason };
       await finishVerification(db, { verificationId: p.id, revision, outcome, message: outcomeMessage(outcome) });
@@ -94,7 +74,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
       const closed: string[] = [];
       let checked = 0;
       for (let after = ''; ; ) {
-        const page = await openProcesses(db, after);
+        const page = await openProcessesAfter(db, after, PAGE);
         if (page.length === 0) break;
         checked += page.length;
         // Visibility lags: a run it does not list as running is described before anything is decided.

@@ -1,4 +1,4 @@
-import type { TerminalRecord } from './repository';
+import type { TerminalRecord } from '../store/verifications';
 
 /** Message-centre texts (站内信). Bilingual: the console shows the account's language. */
 

@@ -1,9 +1,10 @@
-import type { Knex } from 'knex';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { signedJsonHeaders } from '../adapters/signature';
 import type { PiiCipher } from '../platform/crypto';
+import type { Db } from '../platform/db';
 import { createWebhookSender, WebhookTargetRefused, type WebhookSender, type WebhookTargetPolicy } from '../platform/webhook-target';
+import { endpointById, recordDelivery } from '../store/webhook-endpoints';
 import type { WebhookDeliveryOutcome } from '../workflows/webhook-messages';
 
 /**
@@ -13,15 +14,6 @@ import type { WebhookDeliveryOutcome } from '../workflows/webhook-messages';
 
 /** API.md: a delivery that does not get a 2xx within 10 s is retried. */
 export const WEBHOOK_DELIVERY_TIMEOUT_MS = 10_000;
-
-export interface WebhookEndpointRow {
-  id: string;
-  url: string;
-  description: string | null;
-  secret_enc: string;
-  created_at: Date;
-  deleted_at: Date | null;
-}
 
 interface Answer {
   status: number | null;
@@ -42,15 +34,8 @@ async function post(send: WebhookSender, url: string, body: string, secret: stri
   }
 }
 
-async function recordAttempt(db: Knex, key: { endpointId: string; eventId: string }, fields: { status: string; attempts?: number; last_status?: number | null; last_error: string | null }) {
-  await db('webhook_deliveries')
-    .insert({ endpoint_id: key.endpointId, event_id: key.eventId, ...fields })
-    .onConflict(['endpoint_id', 'event_id'])
-    .merge({ ...fields, updated_at: db.fn.now() });
-}
-
 export interface WebhookActivityDeps {
-  db: Knex;
+  db: Db;
   cipher: PiiCipher;
   /** Which targets deliveries may connect to; without one, loopback is refused too (as in production). */
   webhookTargets?: WebhookTargetPolicy;
@@ -62,7 +47,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
   return {
     /** One attempt: a non-2xx answer, a network error or no answer in 10 s fails it, and Temporal retries it with backoff. */
     async deliverWebhook(args: { endpointId: string; eventId: string; body: string }): Promise<WebhookDeliveryOutcome> {
-      const endpoint = await db<WebhookEndpointRow>('webhook_endpoints').where({ id: args.endpointId }).first();
+      const endpoint = await endpointById(db, args.endpointId);
       // Deleted endpoints keep their row: none at all means this worker reads another deployment's database.
       if (!endpoint) throw ApplicationFailure.nonRetryable(`no webhook endpoint ${args.endpointId} in this database`, 'WebhookEndpointMissing');
       if (endpoint.deleted_at) return { outcome: 'endpoint_deleted' };
@@ -71,7 +56,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       // The URL's path and query may carry the client's own secret: the host alone is logged (it is in the message).
       if (answer.refused) log.warn('webhook target refused', { endpointId: args.endpointId, eventId: args.eventId, reason: answer.error });
       const delivered = answer.error === null;
-      await recordAttempt(db, args, { status: delivered ? 'delivered' : 'retrying', attempts, last_status: answer.status, last_error: answer.error });
+      await recordDelivery(db, args, { status: delivered ? 'delivered' : 'retrying', attempts, last_status: answer.status, last_error: answer.error });
       if (!delivered) throw ApplicationFailure.retryable(`webhook ${args.eventId} to ${args.endpointId}: ${answer.error}`, 'WebhookNotAcknowledged');
       return { outcome: 'delivered', attempts, status: answer.status! };
     },
@@ -79,7 +64,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
     /** The retry window passed without a 2xx: the event is given up at this endpoint. */
     async recordWebhookGaveUp(args: { endpointId: string; eventId: string; error: string }): Promise<void> {
       log.warn('webhook given up', { endpointId: args.endpointId, eventId: args.eventId });
-      await recordAttempt(db, args, { status: 'failed', last_error: args.error.slice(0, 500) });
+      await recordDelivery(db, args, { status: 'failed', last_error: args.error.slice(0, 500) });
     },
   };
 }

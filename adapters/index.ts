@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../platform/db';
 import type { PiiCipher } from '../platform/crypto';
 import { SandboxBank } from './sandbox/bank';
 import { SandboxFaceProvider } from './sandbox/face';
@@ -28,7 +28,7 @@ export interface SandboxProviders extends Providers {
  * service's database and they answer through the callback outbox.
  */
 export function createSandboxProviders(deps: {
-  db: Knex;
+  db: Db;
   cipher: PiiCipher;
   outbox: SandboxCallbackOutbox;
   payoutDelayMs: number;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import type { Knex } from 'knex';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
@@ -11,17 +10,18 @@ import { appError } from '../domain/errors';
 import { runWithCorrelationId } from '../platform/correlation';
 import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
+import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
-import { unsettledMoney } from '../platform/money-ledger';
 import { refundStarter } from '../platform/refunds';
+import { unsettledMoney } from '../store/ledger';
+import { openProcessCounts } from '../store/processes';
+import { createReadModel } from '../store/read-model';
 import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
 import { securityHeaders, unauthenticatedRateLimit } from './hardening';
 import { IdempotencyStore } from './idempotency';
-import { openProcessCounts } from './open-processes';
 import { problemMiddleware } from './problem';
-import { createReadModel } from './read-model';
 import type { RouteDeps } from './route';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
@@ -47,7 +47,7 @@ import { buildWebhookEndpointService } from './services/webhook-endpoints';
 
 export interface AppDeps {
   config: Config;
-  db: Knex;
+  db: Db;
   temporal: { client: Client; taskQueue: string; codec: PayloadCodec };
   cipher: PiiCipher;
   logger: Logger;

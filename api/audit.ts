@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import { recordAudit, type AuditEvent, type AuditResourceKind, type AuditRow } from '../platform/audit';
+import type { Db } from '../platform/db';
+import { auditEvents, recordAudit, type AuditEvent, type AuditResourceKind, type AuditRow } from '../store/audit';
 import { actorName, type Principal } from './auth';
 
 /**
@@ -40,7 +40,7 @@ function resourceOf(spec: AuditSpec, request: AuditedRequest, answer: unknown): 
   throw new Error(`audit: ${spec.action} names no resource`);
 }
 
-export async function auditRequest(db: Knex, spec: AuditSpec, request: AuditedRequest, answer: unknown): Promise<void> {
+export async function auditRequest(db: Db, spec: AuditSpec, request: AuditedRequest, answer: unknown): Promise<void> {
   const { principal } = request;
   if (principal.role === 'anonymous') return;
   const resource = resourceOf(spec, request, answer);
@@ -91,13 +91,8 @@ const viewOf = (row: AuditRow): z.infer<typeof AuditEventView> => ({
 export const AUDIT_CURSOR = /^[0-9]{1,18}$/;
 
 /** Newest first, keyset-paginated on the write order. */
-export async function listAuditEvents(db: Knex, filter: { accountId?: string | undefined; processId?: string | undefined }, limit: number, cursor?: string) {
-  const query = db<AuditRow>('audit_events');
-  if (filter.accountId) query.where({ account_id: filter.accountId });
-  if (filter.processId) query.where({ process_id: filter.processId });
+export async function listAuditEvents(db: Db, filter: { accountId?: string | undefined; processId?: string | undefined }, limit: number, cursor?: string) {
   // The query schema admits only AUDIT_CURSOR.
-  if (cursor !== undefined) query.where('seq', '<', cursor);
-  const rows = await query.orderBy('seq', 'desc').limit(limit + 1);
-  const items = rows.slice(0, limit);
-  return { items: items.map(viewOf), nextCursor: rows.length > limit ? String(items[items.length - 1]!.seq) : null };
+  const page = await auditEvents(db, filter, limit, cursor);
+  return { items: page.items.map(viewOf), nextCursor: page.nextCursor };
 }

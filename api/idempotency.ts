@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import { AppError, appError } from '../domain/errors';
 import type { PiiCipher } from '../platform/crypto';
+import type { Db } from '../platform/db';
+import * as keys from '../store/idempotency';
 import { problemOf, statusOf } from './problem';
-import type { IdempotencyRow } from '../platform/tables';
 
 /**
  * Idempotency-Key on creating POSTs, kept in Postgres. The first request with a
@@ -58,7 +58,7 @@ export type ReplayMode = 'stored' | 'rerun';
 
 export class IdempotencyStore {
   constructor(
-    private readonly db: Knex,
+    private readonly db: Db,
     private readonly cipher: PiiCipher,
   ) {}
 
@@ -74,14 +74,9 @@ export class IdempotencyStore {
 
   async reserve(principal: string, key: string, hash: string): Promise<Reservation> {
     const seed = randomUUID();
-    const inserted = await this.db('idempotency_keys')
-      .insert({ principal, key, request_hash: hash, seed, state: 'processing' })
-      .onConflict(['principal', 'key'])
-      .ignore()
-      .returning('seed');
-    if (inserted.length > 0) return { kind: 'new', seed };
+    if (await keys.insertReservation(this.db, { principal, key, requestHash: hash, seed })) return { kind: 'new', seed };
 
-    const row = await this.db<IdempotencyRow>('idempotency_keys').where({ principal, key }).first();
+    const row = await keys.reservationOf(this.db, { principal, key });
     if (!row) return this.reserve(principal, key, hash);
     if (row.request_hash !== hash) {
       throw appError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request.');
@@ -89,11 +84,8 @@ export class IdempotencyStore {
     if (row.state === 'completed' && row.response_body !== null) return { kind: 'replay', status: row.response_status ?? 200, body: this.unseal(row.response_body) };
     if (row.state === 'completed') return { kind: 'new', seed: row.seed };
     // Still processing: take over only a reservation whose holder has gone quiet.
-    const takenOver = await this.db('idempotency_keys')
-      .where({ principal, key, state: 'processing' })
-      .andWhere('updated_at', '<', new Date(Date.now() - LEASE_MS))
-      .update({ updated_at: this.db.fn.now() });
-    if (takenOver === 0) {
+    const takenOver = await keys.takeOverReservation(this.db, { principal, key }, new Date(Date.now() - LEASE_MS));
+    if (!takenOver) {
       const lapsesIn = new Date(row.updated_at).getTime() + LEASE_MS - Date.now();
       const retryAfterSeconds = Math.min(Math.ceil(LEASE_MS / 1000), Math.max(1, Math.ceil(lapsesIn / 1000)));
       throw appError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being answered; retry after Retry-After seconds.', { retryAfterSeconds });
@@ -134,20 +126,16 @@ export class IdempotencyStore {
   }
 
   private async renew(principal: string, key: string): Promise<void> {
-    await this.db('idempotency_keys').where({ principal, key, state: 'processing' }).update({ updated_at: this.db.fn.now() });
+    await keys.renewReservation(this.db, { principal, key });
   }
 
   /** Records the answer (sealed); without a body (`rerun`), a retry runs the request again. */
   async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.db('idempotency_keys')
-      .where({ principal, key })
-      .update({ state: 'completed', response_status: status, response_body: body === undefined ? null : this.seal(body), updated_at: this.db.fn.now() });
+    await keys.completeReservation(this.db, { principal, key }, { status, storedBody: body === undefined ? null : this.seal(body) });
   }
 
   /** The request failed on our side: let the next retry take over at once, with the same seed. */
   async abandon(principal: string, key: string): Promise<void> {
-    await this.db('idempotency_keys')
-      .where({ principal, key, state: 'processing' })
-      .update({ updated_at: new Date(0) });
+    await keys.abandonReservation(this.db, { principal, key });
   }
 }

@@ -1,6 +1,6 @@
 import { businessDaysLeft, type CalendarOverrides } from '../domain/business-days';
 import type { PiiCipher } from '../platform/crypto';
-import type { ReviewRow } from '../platform/tables';
+import type { ReviewRow } from '../store/reviews';
 import { iso, subjectView } from './views';
 
 /**

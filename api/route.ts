@@ -1,8 +1,8 @@
 import type { Express, Request, Response } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { appError } from '../domain/errors';
+import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { auditRequest, type AuditSpec } from './audit';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
@@ -69,7 +69,7 @@ export interface RouteDeps {
   idempotency: IdempotencyStore;
   logger: Logger;
   /** Where accepted requests are audited. */
-  db: Knex;
+  db: Db;
 }
 
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
@@ -171,7 +171,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
 }
 
 /** Recorded when the handler accepted the request: an idempotent replay records nothing again. */
-function audit(db: Knex, spec: RouteSpec<AnyObject, AnyObject, z.ZodType>, req: Request, ctx: RouteContext<unknown, unknown, unknown>, reply: Reply) {
+function audit(db: Db, spec: RouteSpec<AnyObject, AnyObject, z.ZodType>, req: Request, ctx: RouteContext<unknown, unknown, unknown>, reply: Reply) {
   const params = req.params as Record<string, string>;
   return auditRequest(db, spec.audit as AuditSpec, {
     principal: ctx.principal,

@@ -12,7 +12,7 @@
 import { Client, QueryRejectedError } from '@temporalio/client';
 import { changeWorkflowId } from '../workflows/change-messages';
 import { eventHandledQuery, refundWorkflowId, verificationWorkflowId } from '../workflows/messages';
-import type { ReadModel } from './read-model';
+import type { ReadModel } from '../store/read-model';
 
 const POLL_MS = 50;
 /** Events that write nothing (a stale scan, say) are confirmed by a Query this often. */

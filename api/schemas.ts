@@ -4,7 +4,7 @@ export { page } from '../contracts/common';
 export { AccountSchema, MessageSchema } from '../contracts/account';
 export { VerificationSchema } from '../contracts/verification';
 import { ENTERPRISE_METHODS, INDUSTRIES, INDIVIDUAL_METHODS } from '../domain/constants';
-import { PAGE_CURSOR } from './read-model';
+import { PAGE_CURSOR } from '../store/paging';
 import { matching, SPACE, trimmedMatching, trimmedText } from './text';
 
 /** Request and response schemas: validation, types and the OpenAPI document come from these. */

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import type { ChangeRow } from '../activities/change-repository';
+import type { ChangeRow } from '../store/changes';
 import { earliestChangeFrom } from '../domain/change-rules';
 import type { ChangeSchema } from './change-schemas';
-import type { VerificationRow } from '../platform/tables';
+import type { VerificationRow } from '../store/verifications';
 import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
 import { fenToYuan } from '../domain/money';
 import { verificationSteps } from '../domain/steps';
 import type { VerificationStatus } from '../domain/constants';
 import type { PiiCipher } from '../platform/crypto';
-import type { AccountRow, MessageRow } from './read-model';
+import type { AccountRow, MessageRow } from '../store/accounts';
 
 type ChangeView = z.infer<typeof ChangeSchema>;
 

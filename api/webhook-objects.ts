@@ -1,7 +1,7 @@
-import type { ChangeRow } from '../activities/change-repository';
+import type { ChangeRow } from '../store/changes';
 import type { CalendarOverrides } from '../domain/business-days';
 import type { PiiCipher } from '../platform/crypto';
-import type { WebhookEventRow } from '../platform/webhook-events';
+import type { WebhookEventRow } from '../store/webhook-events';
 import type { NextAction } from '../workflows/messages';
 import { newSubjectVerificationId } from './services/change-requests';
 import { reviewView } from './review-views';

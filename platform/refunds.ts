@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { refundWorkflowId, WorkflowTypes, type RefundTransferWorkflow } from '../workflows/messages';
-import { markRefunding } from './money-ledger';
+import { markRefunding } from '../store/ledger';
+import type { Db } from './db';
 
 /**
  * Starts refunds: one workflow per transfer (refund/<transferId>), which sends
@@ -15,7 +15,7 @@ export interface RefundStarter {
   start(transferIds: string[], reason: string): Promise<void>;
 }
 
-export function refundStarter(deps: { client: Client; taskQueue: string; db: Knex }): RefundStarter {
+export function refundStarter(deps: { client: Client; taskQueue: string; db: Db }): RefundStarter {
   return {
     async start(transferIds, reason) {
       for (const transferId of transferIds) {

@@ -12,7 +12,7 @@ import { ConfigError, type Config } from './config';
 import { createBytesSealer, createPiiCipher } from './crypto';
 import { createDb, describeDb, migrateLatest, pingDb } from './db';
 import type { Logger } from './logger';
-import { onProcessClosed } from '../activities/process-closed';
+import { onProcessClosed } from '../store/process-closed';
 import { countOutcome, createMetrics } from './metrics';
 import { loopbackPort, sdkMetricsTelemetry, serveWorkerMetrics } from './sdk-metrics';
 import { connectClient, payloadCodec } from './temporal';

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
 import { Client, type ConnectionLike } from '@temporalio/client';
 import { webhookEventBody, type WebhookRenderDeps } from '../api/webhook-objects';
 import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
+import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { dataConverter } from '../platform/temporal';
-import type { WebhookEventRow } from '../platform/webhook-events';
+import { liveEndpoints } from '../store/webhook-endpoints';
+import { deleteDispatchedBefore, holdLease, markDispatched, markUnaddressed, releaseLease, undispatchedEvents, type WebhookEventRow } from '../store/webhook-events';
 import { SearchAttributes } from '../workflows/messages';
 import {
   WEBHOOK_DELIVERY_WORKFLOW,
@@ -18,7 +19,7 @@ import {
 } from '../workflows/webhook-messages';
 
 /**
- * Hands the outbox's events (platform/webhook-events.ts) to the delivery
+ * Hands the outbox's events (store/webhook-events.ts) to the delivery
  * workflows: for each event, in outbox order, signal-with-start the workflow
  * of every endpoint and that event's resource, then mark the event
  * dispatched. A crash in between hands it over again, and the workflow drops
@@ -36,7 +37,7 @@ const RETENTION = '7 days';
 const CLEANUP_EVERY_MS = 60 * 60_000;
 
 export interface WebhookDispatcherDeps {
-  db: Knex;
+  db: Db;
   /** The worker's connection (a client is made over it). */
   connection: ConnectionLike;
   namespace: string;
@@ -78,7 +79,7 @@ export class WebhookDispatcher {
     this.timer = undefined;
     await this.running;
     // Let another dispatcher take over at once.
-    await this.deps.db('webhook_dispatcher_lease').where({ name: LEASE_NAME, holder: this.holder }).delete().catch(() => undefined);
+    await releaseLease(this.deps.db, { name: LEASE_NAME, holder: this.holder }).catch(() => undefined);
   }
 
   private tick(): void {
@@ -101,42 +102,35 @@ export class WebhookDispatcher {
     while ((await this.round()) === BATCH);
     if (Date.now() - this.cleanedAt > CLEANUP_EVERY_MS) {
       this.cleanedAt = Date.now();
-      await this.deps.db('webhook_events').where('dispatched_at', '<', this.deps.db.raw(`now() - interval '${RETENTION}'`)).delete();
+      await deleteDispatchedBefore(this.deps.db, RETENTION);
     }
   }
 
   /** Takes or renews the lease (by the database's clock); false: another dispatcher holds it. */
   private async holdLease(): Promise<boolean> {
-    const { db } = this.deps;
-    const held = await db('webhook_dispatcher_lease')
-      .insert({ name: LEASE_NAME, holder: this.holder, expires_at: db.raw(`now() + interval '${LEASE_MS} milliseconds'`) })
-      .onConflict('name')
-      .merge(['holder', 'expires_at'])
-      .where('webhook_dispatcher_lease.holder', this.holder)
-      .orWhere('webhook_dispatcher_lease.expires_at', '<', db.fn.now())
-      .returning('holder');
-    if (held.length > 0) this.leaseRenewedAt = Date.now();
-    return held.length > 0;
+    const held = await holdLease(this.deps.db, { name: LEASE_NAME, holder: this.holder, ms: LEASE_MS });
+    if (held) this.leaseRenewedAt = Date.now();
+    return held;
   }
 
   /** One batch, in outbox order; returns how many events it took. */
   private async round(): Promise<number> {
     const { db } = this.deps;
     if (!(await this.holdLease())) return 0;
-    const events = await db<WebhookEventRow>('webhook_events').whereNull('dispatched_at').orderBy('seq').limit(BATCH);
+    const events = await undispatchedEvents(db, BATCH);
     if (events.length === 0) return 0;
-    const endpoints: Endpoint[] = await db('webhook_endpoints').whereNull('deleted_at').select('id', 'created_at');
+    const endpoints: Endpoint[] = await liveEndpoints(db);
     // An endpoint receives the changes made after it was registered.
     const targetsOf = (event: WebhookEventRow) => endpoints.filter((e) => new Date(e.created_at).getTime() <= new Date(event.created_at).getTime());
     const unaddressed = events.filter((e) => targetsOf(e).length === 0).map((e) => e.seq);
-    if (unaddressed.length > 0) await db('webhook_events').whereIn('seq', unaddressed).update({ dispatched_at: db.fn.now() });
+    if (unaddressed.length > 0) await markUnaddressed(db, unaddressed);
     for (const event of events) {
       const targets = targetsOf(event);
       if (targets.length === 0) continue;
       // A round longer than the lease renews it on the way, or stops if another dispatcher took over.
       if (Date.now() - this.leaseRenewedAt > LEASE_MS / 3 && !(await this.holdLease())) return 0;
       await this.handOver(event, targets);
-      await db('webhook_events').where({ seq: event.seq }).update({ dispatched_at: db.fn.now() });
+      await markDispatched(db, event.seq);
     }
     return events.length;
   }
@@ -171,7 +165,7 @@ export class WebhookDispatcher {
 }
 
 /** Starts the dispatcher of a worker process; returns its stop. */
-export function startWebhookDispatcher(deps: { db: Knex; cipher: PiiCipher; connection: ConnectionLike; config: Config; logger: Logger }): () => Promise<void> {
+export function startWebhookDispatcher(deps: { db: Db; cipher: PiiCipher; connection: ConnectionLike; config: Config; logger: Logger }): () => Promise<void> {
   const { config } = deps;
   const dispatcher = new WebhookDispatcher({
     db: deps.db,

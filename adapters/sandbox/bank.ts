@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
 import { fenToYuan } from '../../domain/money';
 import type { PiiCipher } from '../../platform/crypto';
+import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import * as books from '../../store/sandbox/bank';
 import type { BankProvider, PayoutOrder, PayoutRequest } from '../types';
 import type { DeliveryResult, SandboxCallbackOutbox } from './outbox';
 
@@ -20,23 +21,6 @@ export const payoutBankReference = (requestId: string) => `PO${createHash('sha25
 /** The money leaves the platform's account shortly after the order (before it settles). */
 const SENT_AFTER_MS = 500;
 
-interface VirtualAccountRow {
-  account_number: string;
-  request_id: string;
-  reference: string;
-}
-
-interface PayoutRow {
-  request_id: string;
-  to_account_hash: string;
-  reference: string;
-  to_account_name: string;
-  amount_fen: number;
-  status: 'pending' | 'refused';
-  created_at: Date;
-  settles_at: Date;
-}
-
 /**
  * The sandbox bank: the platform's account at a bank that takes payout orders
  * (idempotent by request id), settles them after SANDBOX_PAYOUT_DELAY (or
@@ -49,7 +33,7 @@ interface PayoutRow {
 export class SandboxBank implements BankProvider {
   constructor(
     private readonly deps: {
-      db: Knex;
+      db: Db;
       cipher: PiiCipher;
       outbox: SandboxCallbackOutbox;
       payoutDelayMs: number;
@@ -60,20 +44,16 @@ export class SandboxBank implements BankProvider {
   async payout(request: PayoutRequest): Promise<PayoutOrder> {
     const { db, cipher } = this.deps;
     const refused = digits(request.toAccountNumber).endsWith('0000');
-    await db('sandbox_bank_payouts')
-      .insert({
-        request_id: request.requestId,
-        reference: request.reference,
-        to_account_hash: bankAccountHash(cipher, request.toAccountNumber),
-        to_account_enc: cipher.encrypt(digits(request.toAccountNumber)),
-        to_account_name: request.toAccountName,
-        amount_fen: request.amountFen,
-        status: refused ? 'refused' : 'pending',
-        settles_at: new Date(Date.now() + (refused ? 1000 : this.deps.payoutDelayMs)),
-      })
-      .onConflict('request_id')
-      .ignore();
-    const row = await db<PayoutRow>('sandbox_bank_payouts').where({ request_id: request.requestId }).first();
+    const row = await books.placePayout(db, {
+      request_id: request.requestId,
+      reference: request.reference,
+      to_account_hash: bankAccountHash(cipher, request.toAccountNumber),
+      to_account_enc: cipher.encrypt(digits(request.toAccountNumber)),
+      to_account_name: request.toAccountName,
+      amount_fen: request.amountFen,
+      status: refused ? 'refused' : 'pending',
+      settles_at: new Date(Date.now() + (refused ? 1000 : this.deps.payoutDelayMs)),
+    });
     if (!row) throw new Error('payout vanished after insert');
     // Scheduled, not sent: the API process's outbox delivers them when due.
     if (row.status === 'refused') await this.emitPayoutEvent(row, 'payout_refused', { type: 'payout.refused', reason: 'the receiving account does not exist' }, new Date(row.settles_at));
@@ -87,7 +67,7 @@ export class SandboxBank implements BankProvider {
   }
 
   /** One callback about a payout, due at `at`; its id derives from the request, so a retried order schedules it once. */
-  private async emitPayoutEvent(row: PayoutRow, kind: string, fields: { type: string; reason?: string }, at: Date): Promise<void> {
+  private async emitPayoutEvent(row: books.PayoutRow, kind: string, fields: { type: string; reason?: string }, at: Date): Promise<void> {
     await this.deps.outbox.emit(
       'bank',
       { eventId: eventIdFor(kind, row.request_id), occurredAt: at.toISOString(), reference: row.reference, requestId: row.request_id, ...fields },
@@ -97,33 +77,26 @@ export class SandboxBank implements BankProvider {
 
   async refund(request: { requestId: string; transferId: string }): Promise<{ status: 'refunded' | 'refused' }> {
     const { db, cipher } = this.deps;
-    const transfer = await db<{ id: string; from_account_enc: string; refund_refused_at: Date | null }>('sandbox_bank_transfers')
-      .where({ id: request.transferId })
-      .first('id', 'from_account_enc', 'refund_refused_at');
+    const transfer = await books.incomingTransfer(db, request.transferId);
     if (!transfer) throw new Error(`no incoming transfer ${request.transferId}`);
     // As payouts are: an account number ending 0000 no longer takes money, for good.
     if (transfer.refund_refused_at || cipher.decrypt(transfer.from_account_enc).endsWith('0000')) {
-      await db('sandbox_bank_transfers').where({ id: request.transferId }).whereNull('refund_refused_at').update({ refund_refused_at: db.fn.now() });
+      await books.refuseRefund(db, request.transferId);
       return { status: 'refused' };
     }
     // Refunded at most once, whatever the request id of a retry.
-    await db('sandbox_bank_transfers')
-      .where({ id: request.transferId })
-      .whereNull('refund_request_id')
-      .update({ refund_request_id: request.requestId, refunded_at: db.fn.now() });
+    await books.refundIncoming(db, request.transferId, request.requestId);
     return { status: 'refunded' };
   }
 
   /** A virtual sub-account: the platform account's first digits, a sequence number and a Luhn check digit, so a mistyped digit reaches no one. */
   async openCollectionAccount(request: { requestId: string; reference: string }): Promise<{ accountNumber: string }> {
     const { db } = this.deps;
-    const existing = await db<VirtualAccountRow>('sandbox_bank_virtual_accounts').where({ request_id: request.requestId }).first('account_number');
+    const existing = await books.virtualAccountOf(db, request.requestId);
     if (existing) return { accountNumber: existing.account_number };
-    const next = await db.first<{ n: string | number }>(db.raw("nextval('sandbox_bank_virtual_account_seq') as n"));
-    const body = `${this.subAccountPrefix}${String(next.n).padStart(9, '0')}`;
+    const body = `${this.subAccountPrefix}${String(await books.nextVirtualAccountSeq(db)).padStart(9, '0')}`;
     const accountNumber = `${body}${luhnDigit(body)}`;
-    await db('sandbox_bank_virtual_accounts').insert({ account_number: accountNumber, request_id: request.requestId, reference: request.reference }).onConflict('request_id').ignore();
-    const row = await db<VirtualAccountRow>('sandbox_bank_virtual_accounts').where({ request_id: request.requestId }).first('account_number');
+    const row = await books.openVirtualAccount(db, { account_number: accountNumber, request_id: request.requestId, reference: request.reference });
     return { accountNumber: row!.account_number };
   }
 
@@ -148,7 +121,7 @@ export class SandboxBank implements BankProvider {
   }): Promise<{ transferId: string; delivery: DeliveryResult | null }> {
     const { db, cipher } = this.deps;
     const transferId = newId('trf');
-    await db('sandbox_bank_transfers').insert({
+    await books.recordIncomingTransfer(db, {
       id: transferId,
       from_account_hash: bankAccountHash(cipher, transfer.fromAccountNumber),
       from_account_enc: cipher.encrypt(digits(transfer.fromAccountNumber)),
@@ -175,14 +148,8 @@ export class SandboxBank implements BankProvider {
   async statement(accountNumber: string): Promise<{ amount: string; from: string; at: string; reference: string }[]> {
     const { db, cipher } = this.deps;
     const hash = bankAccountHash(cipher, accountNumber);
-    const payouts = await db<PayoutRow>('sandbox_bank_payouts')
-      .where({ to_account_hash: hash, status: 'pending' })
-      .andWhere('settles_at', '<=', db.fn.now())
-      .select('request_id', 'amount_fen', 'settles_at');
-    const refunds = await db('sandbox_bank_transfers')
-      .where({ from_account_hash: hash })
-      .whereNotNull('refunded_at')
-      .select<{ id: string; amount_fen: number; refunded_at: Date }[]>('id', 'amount_fen', 'refunded_at');
+    const payouts = await books.settledPayoutsTo(db, hash);
+    const refunds = await books.refundsTo(db, hash);
     const from = this.deps.platformAccount.accountName;
     return [
       ...payouts.map((p) => ({ amount: fenToYuan(p.amount_fen), from, at: new Date(p.settles_at).toISOString(), reference: p.request_id })),

@@ -1,4 +1,5 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
+import * as switches from '../../store/sandbox/faults';
 import { ProviderUnavailableError, type Providers } from '../types';
 
 /** The providers the fault switch can take down (`notify` is the notifier: email, SMS, WeChat messages). */
@@ -21,15 +22,14 @@ const KEY_OF: Record<keyof Providers, FaultProvider> = {
  * the database, so API and worker processes see the same switch at once.
  */
 export class SandboxFaults {
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Db) {}
 
   async set(provider: FaultProvider, down: boolean): Promise<void> {
-    await this.db('sandbox_faults').insert({ provider, down }).onConflict('provider').merge({ down, updated_at: this.db.fn.now() });
+    await switches.setFault(this.db, provider, down);
   }
 
   async isDown(provider: FaultProvider): Promise<boolean> {
-    const row = (await this.db('sandbox_faults').where({ provider }).first()) as { down: boolean } | undefined;
-    return row?.down === true;
+    return switches.isDown(this.db, provider);
   }
 
   /** Throws ProviderUnavailableError while `provider` is down. */

@@ -1,7 +1,8 @@
-import type { Knex } from 'knex';
 import type { PiiCipher } from '../../platform/crypto';
 import type { CallbackProvider } from '../../platform/config';
+import type { Db } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
+import { leaseDueCallbacks, recordCallbackAttempt, storeCallback } from '../../store/sandbox/callbacks';
 import { signedJsonHeaders } from '../signature';
 
 export interface CallbackEvent {
@@ -45,7 +46,7 @@ export class SandboxCallbackOutbox {
 
   constructor(
     private readonly deps: {
-      db: Knex;
+      db: Db;
       callbackBaseUrl: string;
       secrets: Record<CallbackProvider, string>;
       logger: Logger;
@@ -62,15 +63,12 @@ export class SandboxCallbackOutbox {
   /** Stores the event and, unless it is scheduled for later, delivers it now. */
   async emit(provider: CallbackProvider, event: CallbackEvent, notBefore?: Date): Promise<DeliveryResult> {
     const due = !notBefore || notBefore.getTime() <= Date.now();
-    await this.deps.db('sandbox_callbacks')
-      .insert({
-        event_id: event.eventId,
-        provider,
-        payload: JSON.stringify({ sealed: this.deps.cipher.encrypt(JSON.stringify(event)) }),
-        next_attempt_at: due ? this.deps.db.fn.now() : notBefore,
-      })
-      .onConflict('event_id')
-      .ignore();
+    await storeCallback(this.deps.db, {
+      eventId: event.eventId,
+      provider,
+      sealedPayload: JSON.stringify({ sealed: this.deps.cipher.encrypt(JSON.stringify(event)) }),
+      nextAttemptAt: due ? null : notBefore,
+    });
     if (!due) return { eventId: event.eventId, delivered: false, status: null, error: null };
     return this.deliver({ event_id: event.eventId, provider, payload: event, attempts: 0 });
   }
@@ -80,22 +78,7 @@ export class SandboxCallbackOutbox {
     const { db } = this.deps;
     // Leased in one transaction and sent in the order they fell due, as a provider reports (a payout sent, then settled):
     // an UPDATE … RETURNING gives its rows in no particular order.
-    const rows = await db.transaction(async (trx) => {
-      const due = await trx<OutboxRow>('sandbox_callbacks')
-        .select('event_id', 'provider', 'payload', 'attempts')
-        .whereNull('delivered_at')
-        .andWhere('next_attempt_at', '<=', trx.fn.now())
-        .orderBy([{ column: 'next_attempt_at' }, { column: 'created_at' }])
-        .limit(limit)
-        .forUpdate()
-        .skipLocked();
-      if (due.length > 0) {
-        await trx('sandbox_callbacks')
-          .whereIn('event_id', due.map((r) => r.event_id))
-          .update({ next_attempt_at: new Date(Date.now() + LEASE_MS) });
-      }
-      return due;
-    });
+    const rows = await leaseDueCallbacks<OutboxRow>(db, limit, LEASE_MS);
     for (const row of rows) {
       // One event that cannot be sent (sealed under another key) never holds up the others; it waits for its lease again.
       await this.deliver(row).catch((err: unknown) => this.deps.logger.warn({ err, eventId: row.event_id }, 'sandbox callback could not be prepared'));
@@ -144,15 +127,7 @@ export class SandboxCallbackOutbox {
     }
     const attempts = row.attempts + 1;
     const delivered = error === null;
-    await db('sandbox_callbacks')
-      .where({ event_id: row.event_id })
-      .update({
-        attempts,
-        last_status: status,
-        last_error: error,
-        delivered_at: delivered ? db.fn.now() : null,
-        next_attempt_at: new Date(Date.now() + Math.min(1000 * 2 ** attempts, MAX_BACKOFF_MS)),
-      });
+    await recordCallbackAttempt(db, row.event_id, { attempts, status, error, delivered, nextAttemptAt: new Date(Date.now() + Math.min(1000 * 2 ** attempts, MAX_BACKOFF_MS)) });
     if (!delivered) {
       logger.warn({ provider: row.provider, eventId: row.event_id, status, attempts, error }, 'sandbox callback not acknowledged; will retry');
     }

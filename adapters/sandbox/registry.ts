@@ -1,23 +1,9 @@
-import type { Knex } from 'knex';
 import { normalizeCreditCode } from '../../domain/credit-code';
 import { formerEnterpriseCode } from '../../domain/enterprise-identity';
 import type { PiiCipher } from '../../platform/crypto';
+import type { Db } from '../../platform/db';
+import * as records from '../../store/sandbox/registry';
 import type { RegistryProvider, RegistryRecord } from '../types';
-
-interface RegistryEnterpriseRow {
-  credit_code: string;
-  name: string;
-  legal_rep_name: string;
-  legal_rep_id_enc: string;
-  status: string;
-  updated_at: Date;
-}
-
-interface FormerCodeRow {
-  code: string;
-  credit_code: string;
-  updated_at: Date;
-}
 
 /** Normalised former codes, once each; an entry that is not a registration number or organisation code is a caller's bug (the route validates). */
 function formerCodesOf(raw: readonly string[]): string[] {
@@ -36,7 +22,7 @@ function formerCodesOf(raw: readonly string[]): string[] {
  */
 export class SandboxRegistry implements RegistryProvider {
   constructor(
-    private readonly db: Knex,
+    private readonly db: Db,
     private readonly cipher: PiiCipher,
   ) {}
 
@@ -56,26 +42,16 @@ export class SandboxRegistry implements RegistryProvider {
       legal_rep_id_enc: this.cipher.encrypt(record.legalRepresentative.idNumber),
       status: record.status,
     };
-    await this.db.transaction(async (trx) => {
-      await trx('sandbox_registry_enterprises').insert(row).onConflict('credit_code').merge({ ...row, updated_at: trx.fn.now() });
-      await trx('sandbox_registry_former_codes').where({ credit_code: creditCode }).whereNotIn('code', formerCodes).delete();
-      if (formerCodes.length === 0) return;
-      await trx('sandbox_registry_former_codes')
-        .insert(formerCodes.map((code) => ({ code, credit_code: creditCode })))
-        .onConflict('code')
-        .merge({ credit_code: creditCode, updated_at: trx.fn.now() });
-    });
+    await records.putEnterprise(this.db, row, formerCodes);
     return { formerCodes };
   }
 
   async lookup(code: string): Promise<RegistryRecord | null> {
     const former = formerEnterpriseCode(code);
-    const owner = former === null ? undefined : await this.db<FormerCodeRow>('sandbox_registry_former_codes').where({ code: former }).first();
-    const row = await this.db<RegistryEnterpriseRow>('sandbox_registry_enterprises')
-      .where({ credit_code: owner?.credit_code ?? normalizeCreditCode(code) })
-      .first();
+    const owner = former === null ? undefined : await records.formerCode(this.db, former);
+    const row = await records.enterpriseByCreditCode(this.db, owner?.credit_code ?? normalizeCreditCode(code));
     if (!row) return null;
-    const formerCodes = await this.db<FormerCodeRow>('sandbox_registry_former_codes').where({ credit_code: row.credit_code }).orderBy('code').pluck('code');
+    const formerCodes = await records.formerCodesOf(this.db, row.credit_code);
     return {
       creditCode: row.credit_code,
       name: row.name,

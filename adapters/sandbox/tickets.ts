@@ -1,23 +1,8 @@
-import type { Knex } from 'knex';
 import { appError } from '../../domain/errors';
+import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import { issueTicket, redeemTicket, revokeTicket, ticketOf, type SandboxProvider, type TicketKind, type TicketRow } from '../../store/sandbox/tickets';
 import type { QrRequest, QrTicket } from '../types';
-
-export type SandboxProvider = 'wechat' | 'qq' | 'face';
-export type TicketKind = 'authorization' | 'official_account' | 'face_session' | 'bank_card_link';
-
-export interface TicketRow {
-  ticket: string;
-  provider: SandboxProvider;
-  kind: TicketKind;
-  reference: string;
-  request_id: string;
-  qr_content: string;
-  status: 'issued' | 'used' | 'revoked';
-  created_at: Date;
-  expires_at: Date;
-  used_at: Date | null;
-}
 
 const PREFIX = { wechat: 'wxt', qq: 'qqt', face: 'fct' } as const;
 
@@ -29,7 +14,7 @@ const toTicket = (row: TicketRow): QrTicket => ({
 
 /** Tickets the sandbox providers issue: their own state, as a real provider keeps on its side. */
 export class SandboxTicketStore {
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Db) {}
 
   /** Idempotent by (provider, requestId): a retried create returns the ticket the first call issued. */
   async issue(args: {
@@ -41,22 +26,16 @@ export class SandboxTicketStore {
     qrContent: (ticket: string) => string;
   }): Promise<QrTicket> {
     const ticket = newId(PREFIX[args.provider]);
-    await this.db('sandbox_tickets')
-      .insert({
-        ticket,
-        provider: args.provider,
-        kind: args.kind,
-        reference: args.reference,
-        request_id: args.requestId,
-        qr_content: args.qrContent(ticket),
-        status: 'issued',
-        expires_at: new Date(Date.now() + args.ttlSeconds * 1000),
-      })
-      .onConflict(['provider', 'request_id'])
-      .ignore();
-    const row = await this.db<TicketRow>('sandbox_tickets')
-      .where({ provider: args.provider, request_id: args.requestId })
-      .first();
+    const row = await issueTicket(this.db, {
+      ticket,
+      provider: args.provider,
+      kind: args.kind,
+      reference: args.reference,
+      request_id: args.requestId,
+      qr_content: args.qrContent(ticket),
+      status: 'issued',
+      expires_at: new Date(Date.now() + args.ttlSeconds * 1000),
+    });
     if (!row) throw new Error('sandbox ticket vanished after insert');
     return toTicket(row);
   }
@@ -67,18 +46,14 @@ export class SandboxTicketStore {
   }
 
   async revoke(ticket: string): Promise<void> {
-    await this.db('sandbox_tickets').where({ ticket, status: 'issued' }).update({ status: 'revoked' });
+    await revokeTicket(this.db, ticket);
   }
 
   /** Marks a ticket used, once; refuses unknown, expired, revoked and already used tickets. */
   async redeem(provider: SandboxProvider, kind: TicketKind, ticket: string): Promise<TicketRow> {
-    const [row] = await this.db<TicketRow>('sandbox_tickets')
-      .where({ ticket, provider, kind, status: 'issued' })
-      .andWhere('expires_at', '>', this.db.fn.now())
-      .update({ status: 'used', used_at: this.db.fn.now() })
-      .returning('*');
+    const row = await redeemTicket(this.db, { ticket, provider, kind });
     if (row) return row;
-    const existing = await this.db<TicketRow>('sandbox_tickets').where({ ticket, provider, kind }).first();
+    const existing = await ticketOf(this.db, { ticket, provider, kind });
     if (!existing) throw appError('NOT_FOUND', `no ${provider} ticket ${ticket}`);
     if (existing.status === 'used') throw appError('TICKET_ALREADY_USED', 'this ticket was already used');
     if (existing.status === 'revoked') throw appError('TICKET_REVOKED', 'this ticket was replaced by a fresh QR code or its process ended');

@@ -1,11 +1,12 @@
-import type { Knex } from 'knex';
 import type { RegistryProvider } from '../../adapters/types';
 import { z } from 'zod';
 import { classifyIndividualId } from '../../domain/id-number';
 import { appError } from '../../domain/errors';
 import type { PiiCipher } from '../../platform/crypto';
+import type { Db } from '../../platform/db';
+import { setQuotaLimit } from '../../store/identities';
 import type { Authenticator } from '../auth';
-import type { ReadModel } from '../read-model';
+import type { ReadModel } from '../../store/read-model';
 import type { RouteDeps } from '../route';
 import { defineRoute } from '../route';
 import { AccountId, AccountTokenRequest, AccountTokenResponse, CreditCode, ListQuery, page } from '../schemas';
@@ -49,7 +50,7 @@ const AuditQuery = ListQuery.extend({
   cursor: z.string().regex(AUDIT_CURSOR, 'a cursor this API returned').optional(),
 });
 
-export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; registry: RegistryProvider; db: Knex }): void {
+export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; registry: RegistryProvider; db: Db }): void {
   defineRoute(deps, {
     method: 'get',
     path: '/v1/admin/audit-events',
@@ -86,10 +87,7 @@ export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; re
     },
     handler: async ({ params, body }) => {
       const creditCode = await enterpriseIdentityCodeOf(services.registry, params.creditCode, 'path.creditCode');
-      await services.db('identities')
-        .insert({ identity_hash: enterpriseIdentityHash(services.cipher, creditCode), subject_type: 'enterprise', quota_limit: body.limit })
-        .onConflict('identity_hash')
-        .merge({ quota_limit: body.limit });
+      await setQuotaLimit(services.db, enterpriseIdentityHash(services.cipher, creditCode), 'enterprise', body.limit);
       return { status: 200, body: { creditCode, limit: body.limit } };
     },
   });

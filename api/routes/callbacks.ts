@@ -1,5 +1,4 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -9,10 +8,12 @@ import { SIGNATURE_HEADER } from '../../adapters/signature';
 import { parseYuan } from '../../domain/money';
 import { PROVIDERS_WITH_CALLBACKS, type CallbackProvider } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
-import { receiveTransfer, refundHeld, RefundReason } from '../../platform/money-ledger';
+import type { Db } from '../../platform/db';
 import type { RefundStarter } from '../../platform/refunds';
 import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
+import { receiveTransfer, refundHeld, RefundReason } from '../../store/ledger';
+import { recordDecision, recordedEvent, recordedReference, recordOutcome } from '../../store/provider-events';
 import { providerEventSignal, refundWorkflowId, WORKFLOW_REFERENCE_PATTERN, type ProviderEvent } from '../../workflows/messages';
 import { fieldErrors, validationError } from '../problem';
 import { responsesOf } from '../responses';
@@ -92,7 +93,7 @@ function toSignal(provider: CallbackProvider, event: Exclude<ParsedEvent, { type
 }
 
 export interface CallbackDeps {
-  db: Knex;
+  db: Db;
   client: Client;
   taskQueue: string;
   cipher: PiiCipher;
@@ -212,8 +213,8 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
 
     // The decision is recorded before its effect: a redelivery (after a crash or a lost answer) carries out the
     // same decision again, never a new one (a transfer's is recorded in the money ledger).
-    const events = () => deps.db<{ provider: string; event_id: string; type: string; reference: string | null; outcome: string }>('provider_events');
-    const seen = await events().where({ provider, event_id: event.eventId }).first('reference', 'outcome');
+    const key = { provider, eventId: event.eventId };
+    const seen = await recordedEvent(deps.db, key);
     if (seen && seen.outcome !== PENDING) {
       deps.metrics.callbacks.inc({ provider, outcome: 'duplicate' });
       res.status(200).json({ received: true, duplicate: true, routedTo: seen.reference });
@@ -221,12 +222,11 @@ export function callbackRoutes(app: Express, registry: OpenAPIRegistry, deps: Ca
     }
     let target = seen ? seen.reference : event.type === 'transfer.received' ? null : event.reference;
     if (!seen) {
-      const recorded = await events().insert({ provider, event_id: event.eventId, type: event.type, reference: target, outcome: PENDING }).onConflict(['provider', 'event_id']).ignore().returning('event_id');
       // Delivered twice at once: follow the decision the other delivery recorded.
-      if (recorded.length === 0) target = (await events().where({ provider, event_id: event.eventId }).first('reference'))?.reference ?? null;
+      if (!(await recordDecision(deps.db, { ...key, type: event.type, reference: target, outcome: PENDING }))) target = await recordedReference(deps.db, key);
     }
     const { outcome, routedTo } = await carryOut(provider, event, target);
-    await events().where({ provider, event_id: event.eventId }).update({ reference: routedTo, outcome });
+    await recordOutcome(deps.db, key, { reference: routedTo, outcome });
     deps.metrics.callbacks.inc({ provider, outcome });
     (res.locals.log as Logger | undefined)?.info({ provider, eventId: event.eventId, type: event.type, routedTo, outcome }, 'provider callback');
     res.status(200).json({ received: true, duplicate: false, routedTo });

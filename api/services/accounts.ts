@@ -5,7 +5,7 @@ import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
 import type { PiiCipher } from '../../platform/crypto';
 import { assertAccountAccess, seesPlainPii, type Principal } from '../auth';
-import type { ReadModel } from '../read-model';
+import type { ReadModel } from '../../store/read-model';
 import { accountView, messageView, subjectView } from '../views';
 
 export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCipher; changeCooldownMs: number }) {

@@ -4,12 +4,12 @@ import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
 import { idFromSeed } from '../../platform/ids';
-import type { AccountRow } from '../../platform/tables';
+import type { AccountRow } from '../../store/accounts';
 import type { ChangeRequest, Holder, NamedEnterprise } from '../../workflows/change-messages';
 import type { EnterpriseVerificationInput } from '../../workflows/messages';
 import type { CreateChangeBody, NewSubjectBody } from '../change-schemas';
 import { validationError } from '../problem';
-import type { ReadModel } from '../read-model';
+import type { ReadModel } from '../../store/read-model';
 import { enterpriseIdentity, individualIdentityHash, mainlandPerson } from './verification-inputs';
 import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from './verification-requests';
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import type { ChangeRow } from '../../activities/change-repository';
+import type { ChangeRow } from '../../store/changes';
 import { accountStanding, changeRefusal, missingMaterials, requiredMaterials, type ChangeRefusal } from '../../domain/change-rules';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
@@ -22,7 +22,7 @@ import { awaitOpenedUpdate, refreshQrUpdate, SearchAttributes, verificationWorkf
 import { assertAccountAccess, type Principal } from '../auth';
 import type { ChangeMaterialsBody, CreateChangeBody, NewSubjectBody } from '../change-schemas';
 import { validationError } from '../problem';
-import type { ReadModel } from '../read-model';
+import type { ReadModel } from '../../store/read-model';
 import { changeView } from '../views';
 import { buildChangeRequest, newSubjectInput, newSubjectVerificationId, type ChangeRequestDeps } from './change-requests';
 import { startAndAwaitOpened, updateProcess, withinDeadline, type UpdateRequest } from './process-start';

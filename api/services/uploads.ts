@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { FileStorage, OcrProvider, OcrReading } from '../../adapters/types';
 import { appError } from '../../domain/errors';
+import type { Db } from '../../platform/db';
 import { idFromSeed, newId } from '../../platform/ids';
+import { insertUpload, recordOcrReading, uploadById, type UploadRow } from '../../store/uploads';
 import { assertAccountAccess, type Principal } from '../auth';
 import { validationError } from '../problem';
 import { AccountId } from '../schemas';
@@ -33,18 +34,6 @@ const ALLOWED_TYPES: Record<UploadPurpose, readonly string[]> = {
 
 export const isUploadPurpose = (value: string): value is UploadPurpose => (UPLOAD_PURPOSES as readonly string[]).includes(value);
 
-export interface UploadRow {
-  id: string;
-  account_id: string;
-  purpose: UploadPurpose;
-  content_type: string;
-  size: number;
-  sha256: string;
-  storage_key: string;
-  ocr: OcrReading | null;
-  created_at: Date;
-}
-
 export interface UploadView {
   id: string;
   purpose: UploadPurpose;
@@ -70,7 +59,7 @@ export interface CreateUploadInput {
   seed?: string;
 }
 
-const view = (row: Pick<UploadRow, 'id' | 'purpose' | 'content_type' | 'size' | 'sha256'>): UploadView => ({
+const view = (row: Pick<UploadRow<UploadPurpose>, 'id' | 'purpose' | 'content_type' | 'size' | 'sha256'>): UploadView => ({
   id: row.id,
   purpose: row.purpose,
   contentType: row.content_type,
@@ -117,13 +106,13 @@ function uploadAccount(principal: Principal, requested: string | undefined): str
  * has one of the purposes: how a submission's references to uploads are checked.
  */
 export async function assertUploadOf(
-  db: Knex,
+  db: Db,
   accountId: string,
   uploadId: string,
   purposes: readonly string[],
   path: string,
 ): Promise<UploadRecord> {
-  const row = await db<UploadRow>('uploads').where({ id: uploadId }).first();
+  const row = await uploadById<UploadPurpose>(db, uploadId);
   if (!row || row.account_id !== accountId) throw validationError([{ path, message: 'no such upload for this account' }]);
   if (!purposes.includes(row.purpose)) {
     throw validationError([{ path, message: `the upload's purpose is ${row.purpose}; expected ${purposes.join(' or ')}` }]);
@@ -131,12 +120,12 @@ export async function assertUploadOf(
   return { ...view(row), accountId: row.account_id, ocr: row.ocr ?? null };
 }
 
-export function buildUploadService(deps: { db: Knex; storage: FileStorage; ocr: OcrProvider }) {
+export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: OcrProvider }) {
   const { db, storage, ocr } = deps;
 
   /** An account token sees only its own account's uploads; a missing id and another's answer alike. */
-  async function accessible(principal: Principal, id: string): Promise<UploadRow> {
-    const row = await db<UploadRow>('uploads').where({ id }).first();
+  async function accessible(principal: Principal, id: string): Promise<UploadRow<UploadPurpose>> {
+    const row = await uploadById<UploadPurpose>(db, id);
     if (!row || (principal.role === 'account' && principal.accountId !== row.account_id)) throw appError('NOT_FOUND', 'No such upload.');
     return row;
   }
@@ -164,7 +153,7 @@ export function buildUploadService(deps: { db: Knex; storage: FileStorage; ocr: 
       const storageKey = await storage.put(id, input.bytes);
       const row = { id, account_id: accountId, purpose, content_type: contentType, size: input.bytes.length, sha256, storage_key: storageKey };
       // The same seed always describes the same bytes (the request hash covers them): a retry finds its row.
-      await db('uploads').insert(row).onConflict('id').ignore();
+      await insertUpload(db, row);
       return view(row);
     },
 
@@ -185,7 +174,7 @@ export function buildUploadService(deps: { db: Knex; storage: FileStorage; ocr: 
       }
       const reading = await ocr.readBusinessLicense({ sha256: row.sha256, bytes: await storage.get(row.storage_key) });
       const result: OcrReading = { enterpriseName: reading.enterpriseName, creditCode: reading.creditCode, confidence: reading.confidence };
-      await db('uploads').where({ id: row.id }).update({ ocr: JSON.stringify(result) });
+      await recordOcrReading(db, row.id, result);
       return result;
     },
   };

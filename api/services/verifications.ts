@@ -22,7 +22,7 @@ import {
 } from '../../workflows/messages';
 import { assertAccountAccess, seesPlainPii, type Principal } from '../auth';
 import { validationError } from '../problem';
-import type { ReadModel } from '../read-model';
+import type { ReadModel } from '../../store/read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../schemas';
 import { verificationView } from '../views';
 import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';

@@ -7,7 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createLogger } from '../../platform/logger';
 import { startDevServer } from '../../platform/temporal-dev-server';
 import { requireTool } from '../../platform/tools';
-import { freePort } from '../../test/support/processes';
+import { freePort } from '../lib/processes';
 import { openedUpdate, scannedSignal } from './bare-workflow';
 import { runPool, summarize, type Summary } from './stats';
 

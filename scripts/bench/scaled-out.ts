@@ -8,7 +8,7 @@ import knex, { type Knex } from 'knex';
 import { createLogger } from '../../platform/logger';
 import { startDevServer } from '../../platform/temporal-dev-server';
 import { REPO_ROOT, requireTool } from '../../platform/tools';
-import { freePort, startServiceProcess, type ServiceProcess } from '../../test/support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../lib/processes';
 import { IMAGE_RUNTIME_ENV } from './image-env';
 
 /** PostgreSQL to create the stack's database in: BENCH_PG_URL (SOAK_PG_URL), or the local server the tests use. */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { mainlandIdCheckChar } from '../../domain/id-number';
-import { freePort, startServiceProcess, type ServiceProcess } from '../../test/support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../lib/processes';
 import { startScaledOut } from './scaled-out';
 import { rssMb, runPool, startReadLoop, summarize, type Summary } from './stats';
 

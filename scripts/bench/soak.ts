@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
 import { REPO_ROOT } from '../../platform/tools';
-import { uploadFile } from '../../test/support/files';
+import { uploadFile } from '../lib/files';
 import { startScaledOut } from './scaled-out';
 import { idNumberFor } from './service-load';
 import { applyFlags, envInt, rssMb, runPool, sleep, startReadLoop, summarize } from './stats';

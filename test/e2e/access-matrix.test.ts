@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { enterpriseBody } from '../support/enterprise';
 import { requestChange, verifiedIndividual } from '../support/changes';
-import { uploadFile } from '../support/files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, KEYS, uniqueAccount } from '../support/http';
 
 /**

@@ -12,10 +12,10 @@ import { LocalDiskStorage } from '../../adapters/storage';
 import { createLogger } from '../../platform/logger';
 import { createBytesSealer, createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
-import { receiveTransfer } from '../../platform/money-ledger';
+import { expectTransfer, receiveTransfer } from '../../store/ledger';
 import type { WorkflowInspector } from '../../platform/workflow-inspector';
 import type { WorkflowRunStatus } from '../../domain/stranded-runs';
-import { expectTransfer, openVerification } from '../../activities/repository';
+import { openVerification } from '../../store/verifications';
 import { mainlandId, uniqueAccount } from '../support/http';
 
 /**

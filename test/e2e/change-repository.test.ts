@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { finishChange, openChange, recordChangeProgress, type NewChange } from '../../activities/change-repository';
-import * as repo from '../../activities/repository';
+import { finishChange, openChange, recordChangeProgress, type NewChange } from '../../store/changes';
+import * as repo from '../../store/verifications';
 import type { ChangeType } from '../../domain/change-rules';
 import type { SubjectType } from '../../domain/constants';
 import { newId } from '../../platform/ids';

@@ -11,7 +11,7 @@ import {
   verifiedEnterprise,
   type EnterpriseFixture,
 } from '../support/changes';
-import { uploadFile } from '../support/files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 

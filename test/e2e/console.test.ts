@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ARTIFACTS, CHROMIUM, hasChromium, launch, paperPdf, paperPng, remittanceWithPapers, shot, staffToken } from '../support/console-fixtures';
 import { requestAfterCooldown, verifiedEnterprise } from '../support/changes';
 import { enterprise, register } from '../support/enterprise';
-import { uploadFile } from '../support/files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporalReachable } from '../../platform/temporal';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
 
 /**

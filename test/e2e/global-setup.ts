@@ -7,7 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { createLogger } from '../../platform/logger';
 import { startDevServer } from '../../platform/temporal-dev-server';
 import { requireTool } from '../../platform/tools';
-import { freePort, startServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess } from '../../scripts/lib/processes';
 
 /**
  * The real stack for end-to-end tests, in the scaled-out topology: a Temporal

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signedJsonHeaders } from '../../adapters/signature';
 import { newId } from '../../platform/ids';
 import { http } from '../support/http';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 
 /**
  * Hardening (issue 9): security headers on every answer, and a per-address

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { onProcessClosed, type ProcessClosed } from '../../activities/process-closed';
-import * as repo from '../../activities/repository';
+import { onProcessClosed, type ProcessClosed } from '../../store/process-closed';
+import * as repo from '../../store/verifications';
 import { newId } from '../../platform/ids';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, KEYS, uniqueAccount } from '../support/http';
 import { expectMoneyReconciled } from '../support/reconcile';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
 
 /**

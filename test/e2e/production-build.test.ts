@@ -9,7 +9,7 @@ import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../../platform/tools';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterprise, enterpriseBody, organizationCode, register } from '../support/enterprise';
-import { uploadFile } from '../support/files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, individualBody, KEYS, uniqueAccount } from '../support/http';
 import { startOwnStack, type OwnStack } from '../support/own-stack';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import * as repo from '../../activities/repository';
+import * as repo from '../../store/verifications';
 import { newId } from '../../platform/ids';
 import { uniqueAccount } from '../support/http';
 

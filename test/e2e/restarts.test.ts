@@ -11,7 +11,7 @@ import { bankAccountNumber, enterprise, enterpriseBody, register } from '../supp
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 import { expectCreatedOnce, expectCreateRefused, expectUnavailable, promptly, type Create } from '../support/outage';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 

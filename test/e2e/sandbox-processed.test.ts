@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import knex, { type Knex } from 'knex';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { createReadModel } from '../../api/read-model';
+import { createReadModel } from '../../store/read-model';
 import { processedWatch } from '../../api/sandbox-processed';
 import { eventHandledQuery } from '../../workflows/messages';
 import { http, individualBody, uniqueAccount } from '../support/http';

@@ -7,7 +7,7 @@ import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT, TOOLS_VENV_BIN } from '../../platform/tools';
 import { KEYS } from '../support/http';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 
 /**
  * An outside judge of the served OpenAPI document (issue 9): Schemathesis,

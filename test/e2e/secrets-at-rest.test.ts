@@ -5,7 +5,7 @@ import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
 import { passFace, requestAfterCooldown, scanWechat, settledChange, verifiedEnterprise, verifiedIndividual } from '../support/changes';
 import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview } from '../support/enterprise';
-import { png } from '../support/files';
+import { png } from '../../scripts/lib/files';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { uploadTo } from '../support/upload-client';
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openChange } from '../../activities/change-repository';
-import * as repo from '../../activities/repository';
+import { openChange } from '../../store/changes';
+import * as repo from '../../store/verifications';
 import { switchSubject } from '../../activities/subject-switch';
 import { createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
-import type { AccountRow } from '../../platform/tables';
+import type { AccountRow } from '../../store/accounts';
 import type { ChangeRequest } from '../../workflows/change-messages';
 import { uniqueAccount } from '../support/http';
 

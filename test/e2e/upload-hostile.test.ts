@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { png } from '../support/files';
+import { png } from '../../scripts/lib/files';
 import { mainlandId, uniqueAccount } from '../support/http';
 import { content, jpeg, pdf, uploadTo } from '../support/upload-client';
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import { png } from '../support/files';
+import { png } from '../../scripts/lib/files';
 import { content, jpeg, paddedPng, pdf, uploadTo } from '../support/upload-client';
 import { http, KEYS, mainlandId, uniqueAccount, type HttpResult } from '../support/http';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newSubjectBody, requestChange, scanWechat } from '../support/changes';
 import { enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
-import { freePort } from '../support/processes';
+import { freePort } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
 
 /**

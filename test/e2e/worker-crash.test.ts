@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { passFace, requestAfterCooldown, scanWechat, verifiedIndividual } from '../support/changes';
 import { bankAccountNumber, enterprise, enterpriseBody, register } from '../support/enterprise';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { expectMoneyReconciled } from '../support/reconcile';
 import { eventually } from '../support/temporal-test-env';
 

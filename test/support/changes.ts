@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { eventually } from './temporal-test-env';
 import { enterprise, enterpriseBody, register, type EnterpriseFixture } from './enterprise';
-import { uploadFile } from './files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, individualBody, mainlandId } from './http';
 
 /** Helpers for changes of subject, over HTTP and the sandbox only. */

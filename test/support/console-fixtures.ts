@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '../../platform/tools';
 import { enterpriseBody, type EnterpriseFixture } from './enterprise';
-import { uploadFile } from './files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, KEYS } from './http';
 import { eventually } from './temporal-test-env';
 

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
 import { fenToYuan, parseYuan } from '../../domain/money';
 import { organizationCodeCheckChar } from '../../domain/enterprise';
-import { uploadFile } from './files';
+import { uploadFile } from '../../scripts/lib/files';
 import { http, mainlandId } from './http';
 
 /** A valid unified social credit code (GB 32100 check character) starting with `prefix` (91: a company). */

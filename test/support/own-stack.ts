@@ -3,7 +3,7 @@ import path from 'node:path';
 import knex from 'knex';
 import { inject } from 'vitest';
 import { http } from './http';
-import { freePort, startServiceProcess, type ServiceProcess } from './processes';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 
 const ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

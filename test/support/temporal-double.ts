@@ -1,9 +1,10 @@
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import type { ChangeRow } from '../../activities/change-repository';
+import type { ChangeRow } from '../../store/changes';
 import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
-import type { ReviewRow, VerificationRow } from '../../platform/tables';
-import type { ReadModel } from '../../api/read-model';
+import type { ReviewRow } from '../../store/reviews';
+import type { VerificationRow } from '../../store/verifications';
+import type { ReadModel } from '../../store/read-model';
 import { buildChangeService } from '../../api/services/changes';
 import { buildReviewService } from '../../api/services/reviews';
 import { buildVerificationService } from '../../api/services/verifications';

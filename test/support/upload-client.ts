@@ -1,4 +1,4 @@
-import { png } from './files';
+import { png } from '../../scripts/lib/files';
 import { KEYS, type HttpResult } from './http';
 
 // ---- real files, built from bytes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseYuan } from '../../domain/money';
-import { PAGE_CURSOR } from '../../api/read-model';
+import { PAGE_CURSOR } from '../../store/paging';
 import { ListQuery, RemittanceAmountBody } from '../../api/schemas';
 import { nonBlankText, text, trimmedLengthPattern, trimmedText } from '../../api/text';
 

@@ -6,7 +6,7 @@ import { unavailableDependency } from '../../api/unavailable';
 import { AppError } from '../../domain/errors';
 import { createDb } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
-import { freePort } from '../support/processes';
+import { freePort } from '../../scripts/lib/processes';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectMime } from '../../api/services/uploads';
-import { png } from '../support/files';
+import { png } from '../../scripts/lib/files';
 
 const pad = (head: number[] | string, length = 64) => {
   const start = typeof head === 'string' ? Buffer.from(head, 'latin1') : Buffer.from(head);

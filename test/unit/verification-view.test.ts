@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verificationView } from '../../api/views';
 import type { PiiCipher } from '../../platform/crypto';
-import type { VerificationRow } from '../../platform/tables';
+import type { VerificationRow } from '../../store/verifications';
 
 // Masked views never decrypt: a cipher that is called is a bug.
 const cipher: PiiCipher = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Activities } from '../../activities';
-import type { TerminalRecord } from '../../activities/repository';
+import type { TerminalRecord } from '../../store/verifications';
 import { individualVerification } from '../../workflows';
 import {
   awaitOpenedUpdate,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Activities } from '../../activities';
-import { recordMissing } from '../../activities/failures';
+import { recordMissing } from '../../platform/failures';
 import { ProviderUnavailableError } from '../../adapters/types';
 import { enterpriseVerification, individualVerification, refundTransfer } from '../../workflows';
 import { decideReviewUpdate, providerEventSignal, snapshotQuery, type VerificationSnapshot } from '../../workflows/messages';

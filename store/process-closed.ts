@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import { sql, type Tx } from './tx';
 
 /**
  * Who hears that a process closed: told once the transaction that wrote its
@@ -24,9 +24,9 @@ export function onProcessClosed(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-export function announceClosed(trx: Knex.Transaction, closed: ProcessClosed): void {
+export function announceClosed(tx: Tx, closed: ProcessClosed): void {
   if (listeners.size === 0) return;
-  trx.executionPromise.then(
+  sql(tx).executionPromise.then(
     () => listeners.forEach((listener) => listener(closed)),
     // Rolled back: nothing closed.
     () => undefined,

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { Db } from '../platform/db';
+import { sql, transaction, type Tx } from './tx';
 
 /**
  * The money ledger (SPEC §10: every fen received is settled exactly once).
@@ -15,7 +17,7 @@ import type { Knex } from 'knex';
  * process's closing transaction takes the same lock, so a transfer is either
  * held before the process closes (and settled by its closing) or sees it closed
  * (and goes back). Refunds run in their own workflow (refund/<transferId>).
- * The API's callback route and the activities share this module.
+ * The API's callback route records what it received; the activities, the rest.
  */
 
 export type TransferState = 'held' | 'matched' | 'credited' | 'refund_due' | 'refunding' | 'refunded' | 'refund_refused';
@@ -69,16 +71,36 @@ export type Reception =
 const transfers = (db: Knex) => db<ReceivedTransferRow>('received_transfers');
 const digits = (accountNumber: string) => accountNumber.replace(/[\s-]/g, '');
 
+/** Recharge verification: the transfer it waits for, at its own collection account, from the paying account (its keyed hash). */
+export async function expectTransfer(
+  db: Db,
+  args: { verificationId: string; workflowId: string; accountId: string; fromAccountHash: string; amountFen: number; collectionAccount: string | null },
+): Promise<void> {
+  await db('expected_transfers')
+    .insert({
+      verification_id: args.verificationId,
+      workflow_id: args.workflowId,
+      account_id: args.accountId,
+      from_account_hash: args.fromAccountHash,
+      amount_fen: args.amountFen,
+      collection_account: args.collectionAccount,
+      status: 'open',
+    })
+    .onConflict('verification_id')
+    .ignore();
+}
+
 /**
  * Records a transfer the bank reported, once, with its destination: held by the
  * open recharge whose collection account it was sent to, else due back.
  * Idempotent: a redelivered report finds the recorded decision.
  */
 export async function receiveTransfer(
-  db: Knex,
+  db: Db,
   t: { transferId: string; amountFen: number; toAccount: string; fromAccountHash: string },
 ): Promise<Reception> {
-  return db.transaction(async (trx) => {
+  return transaction(db, async (tx) => {
+    const trx = sql(tx);
     const recorded = await transfers(trx).where({ transfer_id: t.transferId }).first();
     if (recorded) return receptionOf(trx, recorded);
     const toAccount = digits(t.toAccount);
@@ -109,7 +131,7 @@ async function receptionOf(db: Knex, row: ReceivedTransferRow): Promise<Receptio
 }
 
 /** A held transfer the process will not keep (wrong amount, another payer): due back now. True when this call decided it. */
-export async function refundHeld(db: Knex, args: { transferId: string; verificationId: string; reason: RefundReason }): Promise<boolean> {
+export async function refundHeld(db: Db, args: { transferId: string; verificationId: string; reason: RefundReason }): Promise<boolean> {
   const updated = await transfers(db)
     .where({ transfer_id: args.transferId, verification_id: args.verificationId, state: 'held' })
     .update({ state: 'refund_due', refund_reason: args.reason, settled_at: db.fn.now() });
@@ -124,15 +146,16 @@ export async function refundHeld(db: Knex, args: { transferId: string; verificat
  * transfers due back, for the caller to start their refunds once committed.
  */
 export async function settleHeld(
-  trx: Knex.Transaction,
+  tx: Tx,
   args: { verificationIds: string[]; credit?: { transferId: string; accountId: string; amountFen: number }; keepForSwitch?: string; reason: RefundReason },
 ): Promise<string[]> {
   const { verificationIds } = args;
   if (verificationIds.length === 0) return [];
+  const trx = sql(tx);
   // The collection accounts' row locks order this against a transfer being recorded (receiveTransfer).
   await trx('expected_transfers').whereIn('verification_id', verificationIds).forUpdate().select('verification_id');
   await trx('expected_transfers').whereIn('verification_id', verificationIds).update({ status: 'closed' });
-  if (args.credit) await creditTransfer(trx, args.credit);
+  if (args.credit) await creditTransfer(tx, args.credit);
   if (args.keepForSwitch) {
     await transfers(trx).where({ transfer_id: args.keepForSwitch, state: 'held' }).whereIn('verification_id', verificationIds).update({ state: 'matched' });
   }
@@ -149,15 +172,17 @@ export async function settleHeld(
  * balance in the caller's transaction. A transfer the ledger already sent back
  * is never credited; one received before this ledger existed (no row) is.
  */
-export async function creditTransfer(trx: Knex.Transaction, args: { transferId: string; accountId: string; amountFen: number }): Promise<boolean> {
+export async function creditTransfer(tx: Tx, args: { transferId: string; accountId: string; amountFen: number }): Promise<boolean> {
+  const trx = sql(tx);
   const row = await transfers(trx).where({ transfer_id: args.transferId }).forUpdate().first();
   if (row && row.state !== 'held' && row.state !== 'matched' && row.state !== 'credited') return false;
   if (row) await transfers(trx).where({ transfer_id: args.transferId }).update({ state: 'credited', account_id: args.accountId, settled_at: trx.fn.now() });
-  return addLedgerEntry(trx, args.accountId, args.transferId, row ? Number(row.amount_fen) : args.amountFen);
+  return addLedgerEntry(tx, args.accountId, args.transferId, row ? Number(row.amount_fen) : args.amountFen);
 }
 
 /** The balance's own ledger: one entry per transfer (its reference), so a retried credit adds nothing. */
-export async function addLedgerEntry(trx: Knex.Transaction, accountId: string, reference: string, amountFen: number): Promise<boolean> {
+async function addLedgerEntry(tx: Tx, accountId: string, reference: string, amountFen: number): Promise<boolean> {
+  const trx = sql(tx);
   const inserted = await trx('ledger_entries')
     .insert({ account_id: accountId, amount_fen: amountFen, kind: 'recharge_verification', reference })
     .onConflict('reference')
@@ -170,13 +195,13 @@ export async function addLedgerEntry(trx: Knex.Transaction, accountId: string, r
 // ---------------------------------------------------------------- refunds
 
 /** Transfers of these processes that are due back (decided, refund not yet started). */
-export async function dueRefunds(db: Knex, verificationIds: string[]): Promise<string[]> {
+export async function dueRefunds(db: Db, verificationIds: string[]): Promise<string[]> {
   if (verificationIds.length === 0) return [];
   return (await transfers(db).whereIn('verification_id', verificationIds).where({ state: 'refund_due' }).select('transfer_id')).map((r) => r.transfer_id);
 }
 
 /** Its refund workflow has been started. */
-export async function markRefunding(db: Knex, transferId: string): Promise<void> {
+export async function markRefunding(db: Db, transferId: string): Promise<void> {
   await transfers(db).where({ transfer_id: transferId, state: 'refund_due' }).update({ state: 'refunding' });
 }
 
@@ -185,13 +210,13 @@ export async function markRefunding(db: Knex, transferId: string): Promise<void>
  * A transfer received before this ledger existed has no row: it may, unless a
  * balance holds it (its ledger entry).
  */
-export async function mayRefund(db: Knex, transferId: string): Promise<boolean> {
+export async function mayRefund(db: Db, transferId: string): Promise<boolean> {
   const row = await transfers(db).where({ transfer_id: transferId }).first('state');
   if (row) return !['credited', 'matched', 'held'].includes(row.state);
   return !(await db('ledger_entries').where({ reference: transferId }).first('id'));
 }
 
-export async function recordRefundOutcome(db: Knex, transferId: string, outcome: 'refunded' | 'refund_refused'): Promise<void> {
+export async function recordRefundOutcome(db: Db, transferId: string, outcome: 'refunded' | 'refund_refused'): Promise<void> {
   await transfers(db)
     .where({ transfer_id: transferId })
     .whereIn('state', ['refund_due', 'refunding'])
@@ -199,7 +224,7 @@ export async function recordRefundOutcome(db: Knex, transferId: string, outcome:
 }
 
 /** Money decided to go back whose refund has not finished after `olderThanMs`: the reconciler's to-do list. */
-export async function unfinishedRefunds(db: Knex, olderThanMs: number, limit = 500): Promise<Pick<ReceivedTransferRow, 'transfer_id' | 'state'>[]> {
+export async function unfinishedRefunds(db: Db, olderThanMs: number, limit = 500): Promise<Pick<ReceivedTransferRow, 'transfer_id' | 'state'>[]> {
   return transfers(db)
     .whereIn('state', ['refund_due', 'refunding'])
     .andWhere('settled_at', '<', new Date(Date.now() - olderThanMs))
@@ -209,7 +234,7 @@ export async function unfinishedRefunds(db: Knex, olderThanMs: number, limit = 5
 }
 
 /** Money not settled for good, by state: what `money_unsettled_*` metrics show operators (refund_refused needs one). */
-export async function unsettledMoney(db: Knex): Promise<{ state: string; count: number; fen: number }[]> {
+export async function unsettledMoney(db: Db): Promise<{ state: string; count: number; fen: number }[]> {
   const rows = await transfers(db)
     .whereIn('state', ['held', 'matched', 'refund_due', 'refunding', 'refund_refused'])
     .groupBy('state')

@@ -1,3 +1,4 @@
+/** Sample uploads and the multipart upload call a console makes: shared by the end-to-end tests and the benchmarks. */
 import { randomUUID } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 

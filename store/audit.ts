@@ -1,5 +1,7 @@
-import type { Knex } from 'knex';
-import { newId } from './ids';
+import type { Db } from '../platform/db';
+import { newId } from '../platform/ids';
+import type { Page } from './paging';
+import { sqlOf, type Tx } from './tx';
 
 /**
  * The audit log: every state change and decision, who made it, when, and from
@@ -41,8 +43,8 @@ export interface AuditRow {
 }
 
 /** Writes the event; false when an event with its dedupe key was written before (nothing written now). */
-export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent): Promise<boolean> {
-  const insert = db('audit_events').insert({
+export async function recordAudit(handle: Db | Tx, event: AuditEvent): Promise<boolean> {
+  const insert = sqlOf(handle)('audit_events').insert({
     id: newId('aud'),
     actor_role: event.actor.role,
     actor_name: event.actor.name,
@@ -76,3 +78,18 @@ export function processEvent(
     dedupeKey,
   };
 }
+
+/** Newest first, keyset-paginated on the write order (the cursor is a `seq`, which the query schema checked). */
+export async function auditEvents(db: Db, filter: { accountId?: string | undefined; processId?: string | undefined }, limit: number, cursor?: string): Promise<Page<AuditRow>> {
+  const query = db<AuditRow>('audit_events');
+  if (filter.accountId) query.where({ account_id: filter.accountId });
+  if (filter.processId) query.where({ process_id: filter.processId });
+  if (cursor !== undefined) query.where('seq', '<', cursor);
+  const rows = await query.orderBy('seq', 'desc').limit(limit + 1);
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.seq) : null };
+}
+
+/** What the process's workflow recorded, oldest first: opened, each step, review rounds, closed. */
+export const processTimeline = (db: Db, processId: string): Promise<{ at: Date; action: string; detail: Record<string, unknown> }[]> =>
+  db('audit_events').where({ process_id: processId, actor_role: 'workflow' }).orderBy('seq').select('at', 'action', 'detail');

@@ -1,11 +1,13 @@
-import type { Knex } from 'knex';
 import { accountStanding, changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
-import { recordMissing } from './failures';
-import { endProcessRow, recordProgress } from './repository';
-import { ensureAccount, postMessage, type AccountMessage } from './accounts';
-import { processEvent, recordAudit } from '../platform/audit';
-import { recordProcessEvent, type ProcessRecord } from '../platform/webhook-events';
-import { RefundReason, settleHeld } from '../platform/money-ledger';
+import type { Db } from '../platform/db';
+import { recordMissing } from '../platform/failures';
+import { claimSlot, ensureAccount, postMessage, type AccountMessage } from './accounts';
+import { processEvent, recordAudit } from './audit';
+import { RefundReason, settleHeld } from './ledger';
+import { newestFirst, type Page } from './paging';
+import { endProcessRow, recordProgress } from './processes';
+import { sql, sqlOf, transaction, type Tx } from './tx';
+import { recordProcessEvent, type ProcessRecord } from './webhook-events';
 
 /**
  * The read model of changes of subject (SPEC §5): opening one claims the
@@ -50,14 +52,14 @@ export interface ChangeRow {
 export type ChangeOpenResult = { opened: true } | { opened: false; refusal: ChangeRefusal };
 
 /** Opens a change, or names the first refusal. Idempotent: a retry after the row was written reports it opened. */
-export async function openChange(db: Knex, c: NewChange, now = new Date()): Promise<ChangeOpenResult> {
-  return db.transaction(async (trx) => {
-    const account = await ensureAccount(trx, c.accountId);
-    if (await trx<ChangeRow>('changes').where({ id: c.id }).first('id')) return { opened: true };
+export async function openChange(db: Db, c: NewChange, now = new Date()): Promise<ChangeOpenResult> {
+  return transaction(db, async (tx) => {
+    const account = await ensureAccount(tx, c.accountId);
+    if (await sql(tx)<ChangeRow>('changes').where({ id: c.id }).first('id')) return { opened: true };
     const refusal = changeRefusal(c.type, accountStanding(account), now, c.cooldownMs);
     if (refusal) return { opened: false, refusal };
-    await trx('accounts').where({ id: c.accountId }).update({ open_process_kind: 'change', open_process_id: c.id, updated_at: trx.fn.now() });
-    const [row] = await trx('changes')
+    await claimSlot(tx, c.accountId, { kind: 'change', id: c.id });
+    const [row] = await sql(tx)('changes')
       .insert({
         id: c.id,
         account_id: c.accountId,
@@ -69,14 +71,14 @@ export async function openChange(db: Knex, c: NewChange, now = new Date()): Prom
         expires_at: c.expiresAt,
       })
       .returning<ProcessRecord[]>('*');
-    await recordProcessEvent(trx, 'changes', row!);
-    await recordAudit(trx, processEvent({ id: c.id, account_id: c.accountId, workflow_id: c.workflowId }, 'change.opened', { type: c.type }, `${c.id}/opened`));
+    await recordProcessEvent(tx, 'changes', row!);
+    await recordAudit(tx, processEvent({ id: c.id, account_id: c.accountId, workflow_id: c.workflowId }, 'change.opened', { type: c.type }, `${c.id}/opened`));
     return { opened: true };
   });
 }
 
 /** The change's step and next action; a stale revision (a retried older write) changes nothing. */
-export const recordChangeProgress = (db: Knex, args: { changeId: string; revision: number; step: string | null; nextAction: unknown }) =>
+export const recordChangeProgress = (db: Db, args: { changeId: string; revision: number; step: string | null; nextAction: unknown }) =>
   recordProgress(db, 'changes', { id: args.changeId, revision: args.revision, step: args.step, nextAction: args.nextAction });
 
 export interface ChangeEnd {
@@ -85,11 +87,11 @@ export interface ChangeEnd {
 }
 
 /** Ends a change that did not complete: the subject stays the original, the account's slot is free. Idempotent. */
-export async function finishChange(db: Knex, args: { changeId: string; revision: number; outcome: ChangeEnd; message: AccountMessage }): Promise<ChangeTerminal> {
-  return db.transaction(async (trx) => {
-    const c = await lockChange(trx, args.changeId);
+export async function finishChange(db: Db, args: { changeId: string; revision: number; outcome: ChangeEnd; message: AccountMessage }): Promise<ChangeTerminal> {
+  return transaction(db, async (tx) => {
+    const c = await lockChange(tx, args.changeId);
     if (c.status !== 'in_progress') return terminalOf(c);
-    await closeChange(trx, c, args.revision, args.outcome, args.message);
+    await closeChange(tx, c, args.revision, args.outcome, args.message);
     return args.outcome;
   });
 }
@@ -99,8 +101,8 @@ export type ChangeTerminal = ChangeEnd | { status: 'completed'; failureReason: n
 export const terminalOf = (c: ChangeRow) => ({ status: c.status, failureReason: c.failure_reason }) as ChangeTerminal;
 
 /** The change's row, locked for the rest of the transaction. */
-export async function lockChange(trx: Knex.Transaction, changeId: string): Promise<ChangeRow> {
-  const c = await trx<ChangeRow>('changes').where({ id: changeId }).forUpdate().first();
+export async function lockChange(tx: Tx, changeId: string): Promise<ChangeRow> {
+  const c = await sql(tx)<ChangeRow>('changes').where({ id: changeId }).forUpdate().first();
   if (!c) throw recordMissing(`change ${changeId}`);
   return c;
 }
@@ -111,19 +113,32 @@ export async function lockChange(trx: Knex.Transaction, changeId: string): Promi
  * happen goes back) and posts the outcome to the message centre.
  */
 export async function closeChange(
-  trx: Knex.Transaction,
+  tx: Tx,
   c: ChangeRow,
   revision: number,
   outcome: ChangeTerminal,
   message: AccountMessage,
   reason: RefundReason = RefundReason.processEnded,
 ): Promise<void> {
-  await endProcessRow(trx, 'changes', c, revision, outcome);
-  await settleHeld(trx, { verificationIds: await changeVerificationIds(trx, c.id), reason });
-  await postMessage(trx, c.account_id, `change/${c.id}/${outcome.status}`, message);
+  await endProcessRow(tx, 'changes', c, revision, outcome);
+  await settleHeld(tx, { verificationIds: await changeVerificationIds(tx, c.id), reason });
+  await postMessage(tx, c.account_id, `change/${c.id}/${outcome.status}`, message);
 }
 
-/** The verifications a change ran for its new subject. */
-export async function changeVerificationIds(db: Knex, changeId: string): Promise<string[]> {
-  return (await db('verifications').where({ change_id: changeId }).select<{ id: string }[]>('id')).map((r) => r.id);
+/** The verification now running for the change's new subject (in the transaction that opens it). */
+export async function attachVerification(tx: Tx, changeId: string, verificationId: string): Promise<void> {
+  const trx = sql(tx);
+  await trx('changes').where({ id: changeId }).update({ verification_id: verificationId, updated_at: trx.fn.now() });
 }
+
+/** The verifications a change ran for its new subject: alone, or in the transaction that closes it. */
+export async function changeVerificationIds(handle: Db | Tx, changeId: string): Promise<string[]> {
+  return (await sqlOf(handle)('verifications').where({ change_id: changeId }).select<{ id: string }[]>('id')).map((r) => r.id);
+}
+
+// ---------------------------------------------------------------- reads
+
+export const changeById = (db: Db, id: string): Promise<ChangeRow | undefined> => db<ChangeRow>('changes').where({ id }).first();
+
+export const changesOf = (db: Db, accountId: string, limit: number, cursor?: string): Promise<Page<ChangeRow>> =>
+  newestFirst<ChangeRow>(db('changes').where({ account_id: accountId }), limit, cursor);

@@ -1,3 +1,4 @@
+/** Starting the service's processes and finding free ports: shared by the end-to-end tests and the benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import net from 'node:net';

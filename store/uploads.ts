@@ -1,0 +1,29 @@
+import type { OcrReading } from '../adapters/types';
+import type { Db } from '../platform/db';
+
+/** Uploaded files' records (the bytes are in file storage): written by the API, read by the processes that use them. */
+
+export interface UploadRow<Purpose extends string = string> {
+  id: string;
+  account_id: string;
+  purpose: Purpose;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  ocr: OcrReading | null;
+  created_at: Date;
+}
+
+/** Once per id: the same seed always describes the same bytes, so a retry finds its row. */
+export async function insertUpload(db: Db, row: Omit<UploadRow, 'ocr' | 'created_at'>): Promise<void> {
+  await db('uploads').insert(row).onConflict('id').ignore();
+}
+
+export const uploadById = <Purpose extends string = string>(db: Db, id: string): Promise<UploadRow<Purpose> | undefined> =>
+  db<UploadRow<Purpose>>('uploads').where({ id }).first();
+
+/** What OCR read from a business licence, kept beside the upload (it only pre-fills and informs). */
+export async function recordOcrReading(db: Db, uploadId: string, reading: OcrReading): Promise<void> {
+  await db('uploads').where({ id: uploadId }).update({ ocr: JSON.stringify(reading) });
+}
