@@ -10,6 +10,7 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY workflows workflows
 COPY activities activities
+COPY contracts contracts
 COPY domain domain
 COPY adapters adapters
 COPY api api

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../platform/tools';
@@ -109,5 +109,16 @@ describe('Dockerfile', () => {
     ['sources in the runtime', (d: string) => d.replace('COPY --from=build /app/dist dist', 'COPY --from=build /app/dist dist\nCOPY api api'), /runtime stage copies sources/],
   ])('catches %s', (_what, edit, expected) => {
     expect(dockerfileProblems(edit(dockerfile), facts).join('\n')).toMatch(expected);
+  });
+});
+
+describe('the production build', () => {
+  it('compiles (and the image copies) every top-level folder of the service’s TypeScript: nothing the code imports is left out', () => {
+    const skipped = new Set(['test', 'node_modules', 'dist', 'data', 'deploy', 'docs', 'coverage', 'bench-results', 'test-artifacts']);
+    const folders = readdirSync(REPO_ROOT, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !skipped.has(d.name))
+      .filter((d) => readdirSync(path.join(REPO_ROOT, d.name), { recursive: true }).some((f) => String(f).endsWith('.ts')))
+      .map((d) => d.name);
+    expect([...buildConfig.include].sort()).toEqual(folders.sort());
   });
 });
