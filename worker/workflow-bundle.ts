@@ -36,7 +36,10 @@ export function workflowSource(): { workflowBundle: { codePath: string } } | { w
   return { workflowsPath: require.resolve('../workflows') };
 }
 
-/** The one way the workflows are bundled (at build, at a development start, in tests): with their interceptors and shared modules. */
-export function bundleWorkflows(logger: Logger, workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, preloadModules: preloadedModules(), logger });
+/**
+ * The one way the workflows are bundled (at build, at a development start, in tests): with their interceptors and
+ * shared modules. `observers`: interceptor modules a test adds to watch what the workflows do.
+ */
+export function bundleWorkflows(logger: Logger, workflowsPath = require.resolve('../workflows'), observers: string[] = []): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...observers], preloadModules: preloadedModules(), logger });
 }
