@@ -10,6 +10,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY workflows workflows
 COPY activities activities
+COPY app app
+COPY webhooks webhooks
 COPY contracts contracts
 COPY domain domain
 COPY adapters adapters

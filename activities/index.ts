@@ -5,7 +5,7 @@ import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { invalidRequest } from '../platform/failures';
 import type { RefundStarter } from '../platform/refunds';
-import type { WebhookTargetPolicy } from '../platform/webhook-target';
+import type { WebhookTargetPolicy } from '../webhooks/target';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
 import { dueRefunds } from '../store/ledger';
 import * as repo from '../store/verifications';

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { signedJsonHeaders } from '../adapters/signature';
 import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
-import { createWebhookSender, WebhookTargetRefused, type WebhookSender, type WebhookTargetPolicy } from '../platform/webhook-target';
+import { createWebhookSender, WebhookTargetRefused, type WebhookSender, type WebhookTargetPolicy } from '../webhooks/target';
 import { endpointById, recordDelivery } from '../store/webhook-endpoints';
 import type { WebhookDeliveryOutcome } from '../workflows/webhook-messages';
 

@@ -17,33 +17,33 @@ import { refundStarter } from '../platform/refunds';
 import { unsettledMoney } from '../store/ledger';
 import { openProcessCounts } from '../store/processes';
 import { createReadModel } from '../store/read-model';
-import { createAuthenticator } from './auth';
-import { codecRoutes } from './codec';
-import { securityHeaders, unauthenticatedRateLimit } from './hardening';
-import { IdempotencyStore } from './idempotency';
-import { problemMiddleware } from './problem';
-import type { RouteDeps } from './route';
-import { accountRoutes } from './routes/accounts';
-import { adminRoutes } from './routes/admin';
-import { callbackRoutes } from './routes/callbacks';
-import { consoleRoutes } from './routes/console';
-import { opsRoutes, type ReadinessCheck } from './routes/ops';
-import { sandboxRoutes } from './routes/sandbox';
-import { processedWatch } from './sandbox-processed';
-import { sandboxFaultRoutes } from './routes/sandbox-faults';
-import { changeRoutes } from './routes/changes';
-import { buildChangeService } from './services/changes';
-import { sandboxEnterpriseRoutes } from './routes/sandbox-enterprise';
-import { uploadRoutes } from './routes/uploads';
-import { verificationRoutes } from './routes/verifications';
-import { webhookEndpointRoutes } from './routes/webhook-endpoints';
-import { buildAccountService } from './services/accounts';
-import { reviewRoutes } from './routes/reviews';
-import { sandboxBankRoutes } from './routes/sandbox-bank';
-import { buildReviewService } from './services/reviews';
-import { buildUploadService } from './services/uploads';
-import { buildVerificationService } from './services/verifications';
-import { buildWebhookEndpointService } from './services/webhook-endpoints';
+import { createAuthenticator } from './http/auth';
+import { codecRoutes } from './ops/codec';
+import { securityHeaders, unauthenticatedRateLimit } from './http/hardening';
+import { IdempotencyStore } from './http/idempotency';
+import { problemMiddleware } from './http/problem';
+import type { RouteDeps } from './http/route';
+import { accountRoutes } from './accounts/routes';
+import { adminRoutes } from './admin/routes';
+import { callbackRoutes } from './callbacks/routes';
+import { consoleRoutes } from './console/routes';
+import { opsRoutes, type ReadinessCheck } from './ops/routes';
+import { sandboxRoutes } from './sandbox/routes';
+import { processedWatch } from './sandbox/processed';
+import { sandboxFaultRoutes } from './sandbox/faults';
+import { changeRoutes } from './changes/routes';
+import { buildChangeService } from './changes/service';
+import { sandboxEnterpriseRoutes } from './sandbox/enterprise';
+import { uploadRoutes } from './uploads/routes';
+import { verificationRoutes } from './verifications/routes';
+import { webhookEndpointRoutes } from './webhooks/routes';
+import { buildAccountService } from './accounts/service';
+import { reviewRoutes } from './reviews/routes';
+import { sandboxBankRoutes } from './sandbox/bank';
+import { buildReviewService } from './reviews/service';
+import { buildUploadService } from './uploads/service';
+import { buildVerificationService } from './verifications/service';
+import { buildWebhookEndpointService } from './webhooks/service';
 
 export interface AppDeps {
   config: Config;
@@ -88,7 +88,7 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(securityHeaders());
   // Without a bearer token, requests are limited per client address: the sandbox's, and callbacks that fail their
-  // signature (checked first, api/signed-callbacks.ts: a signed callback is never refused for others' junk), in one budget.
+  // signature (checked first, api/callbacks/signature.ts: a signed callback is never refused for others' junk), in one budget.
   const unauthenticated = unauthenticatedRateLimit(config.rateLimit);
   app.use('/sandbox', unauthenticated);
 

@@ -5,7 +5,7 @@ export type ServiceErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKE
 
 /**
  * A refusal with a stable code. Thrown by services, adapters and the sandbox;
- * the HTTP status is decided at the edge (api/problem.ts), in one mapping.
+ * the HTTP status is decided at the edge (api/http/problem.ts), in one mapping.
  */
 export class AppError extends Error {
   override name = 'AppError';

@@ -3,7 +3,7 @@ import { BlockList, isIP, isIPv4 } from 'node:net';
 /**
  * What an IP address or host name points at, for outbound requests a client
  * chooses the target of (webhook endpoints, SPEC §10 "No door to the inside").
- * Pure: no lookups here; platform/webhook-target.ts resolves names and asks.
+ * Pure: no lookups here; webhooks/target.ts resolves names and asks.
  */
 
 export type AddressKind =

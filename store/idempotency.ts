@@ -1,6 +1,6 @@
 import type { Db } from '../platform/db';
 
-/** Idempotency-Key reservations (api/idempotency.ts decides what they mean): one row per principal and key. */
+/** Idempotency-Key reservations (api/http/idempotency.ts decides what they mean): one row per principal and key. */
 
 export interface IdempotencyRow {
   principal: string;

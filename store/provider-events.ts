@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db';
 
 /**
- * Provider callbacks received (api/routes/callbacks.ts): one row per provider
+ * Provider callbacks received (api/callbacks/routes.ts): one row per provider
  * and event id, holding the decision taken on it (where it was routed) and
  * its outcome, so a redelivered event is answered from here.
  */

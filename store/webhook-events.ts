@@ -6,7 +6,7 @@ import { sql, type Tx } from './tx';
  * Webhooks' outbox (API.md "Webhooks to clients"): every status or step change
  * of a verification or change, and every review decision, is recorded here in
  * the transaction that makes it, so no change is lost to a crash and none is
- * announced that did not commit. The dispatcher (worker/webhook-dispatcher.ts)
+ * announced that did not commit. The dispatcher (webhooks/dispatcher.ts)
  * hands each event to the delivery workflows in order.
  *
  * An event keeps the row as it was at that change (a snapshot), so successive
@@ -72,7 +72,7 @@ export async function recordProcessEvent(tx: Tx, table: 'verifications' | 'chang
 /** A reviewer's decision, as the review row holds it after the decision (a review is decided once). */
 export const recordReviewDecided = (tx: Tx, row: Row): Promise<void> => recordEvent(tx, 'review.decided', row, 'decided');
 
-// ---------------------------------------------------------------- the dispatcher's side (worker/webhook-dispatcher.ts)
+// ---------------------------------------------------------------- the dispatcher's side (webhooks/dispatcher.ts)
 
 /**
  * Takes or renews the named lease for `holder`, by the database's clock: it

@@ -1,6 +1,6 @@
 // A case's uploaded materials, side by side: images inline, PDFs in the browser's own viewer.
 // Each file is fetched with the bearer token (an <img src> cannot send one) and shown from a blob: URL,
-// which the console's Content-Security-Policy allows (img-src blob:, frame-src blob:; api/routes/console.ts).
+// which the console's Content-Security-Policy allows (img-src blob:, frame-src blob:; api/console/routes.ts).
 import { fetchContent, messageFor } from './api.js';
 import { bi, fill, h, notice } from './dom.js';
 import { purposeLabel } from './labels.js';

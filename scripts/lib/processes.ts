@@ -25,7 +25,7 @@ export interface ServiceProcess {
   logTail(lines?: number): string;
 }
 
-/** Runs an entry point (platform/main.ts by default) the way `npm start` does, with the given environment. */
+/** Runs an entry point (app/main.ts by default) the way `npm start` does, with the given environment. */
 export async function startServiceProcess(options: {
   env: Record<string, string>;
   port: number;
@@ -40,7 +40,7 @@ export async function startServiceProcess(options: {
   const out = openSync(options.logFile, 'a');
   // One process, not the tsx launcher: the launcher forks the real node process, so a SIGKILL sent to it
   // would leave that child running (a "killed" worker that keeps polling).
-  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', options.entry ?? 'platform/main.ts'], {
+  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', options.entry ?? 'app/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env, PORT: String(options.port) },
     stdio: ['ignore', out, out],

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import knex from 'knex';
 import { describe, expect, inject, it } from 'vitest';
-import { requestHash } from '../../api/idempotency';
+import { requestHash } from '../../api/http/idempotency';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 
 const baseUrl = inject('baseUrl');

@@ -4,7 +4,7 @@ import knex, { type Knex } from 'knex';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { createReadModel } from '../../store/read-model';
-import { processedWatch } from '../../api/sandbox-processed';
+import { processedWatch } from '../../api/sandbox/processed';
 import { eventHandledQuery } from '../../workflows/messages';
 import { http, individualBody, uniqueAccount } from '../support/http';
 

@@ -7,7 +7,7 @@ import knex, { type Knex } from 'knex';
 import { SandboxOcrProvider } from '../../adapters/sandbox/ocr';
 import { SandboxRegistry } from '../../adapters/sandbox/registry';
 import { LocalDiskStorage } from '../../adapters/storage';
-import { buildUploadService, type UploadService } from '../../api/services/uploads';
+import { buildUploadService, type UploadService } from '../../api/uploads/service';
 import { createBytesSealer, createPiiCipher, type PiiCipher } from '../../platform/crypto';
 import { enterprise, organizationCode, registrationNumber } from '../support/enterprise';
 import { http, mainlandId, uniqueAccount } from '../support/http';

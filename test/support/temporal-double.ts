@@ -5,9 +5,9 @@ import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../store/reviews';
 import type { VerificationRow } from '../../store/verifications';
 import type { ReadModel } from '../../store/read-model';
-import { buildChangeService } from '../../api/services/changes';
-import { buildReviewService } from '../../api/services/reviews';
-import { buildVerificationService } from '../../api/services/verifications';
+import { buildChangeService } from '../../api/changes/service';
+import { buildReviewService } from '../../api/reviews/service';
+import { buildVerificationService } from '../../api/verifications/service';
 
 /**
  * The API's services over a Temporal client double, for tests of what the API

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, requestHash } from '../../api/idempotency';
+import { canonicalJson, requestHash } from '../../api/http/idempotency';
 
 describe('idempotency request hash', () => {
   it('does not depend on key order or whitespace', () => {

@@ -29,11 +29,11 @@ const PGLITE = "import ClientPgLite from 'knex-pglite';\nexport const client = C
 describe('knex is imported only where SQL may be built', () => {
   it.each([
     ['api/app.ts', KNEX_TYPE],
-    ['api/routes/callbacks.ts', KNEX_VALUE],
+    ['api/callbacks/routes.ts', KNEX_VALUE],
     ['activities/index.ts', KNEX_TYPE],
     ['adapters/sandbox/bank.ts', KNEX_TYPE],
-    ['worker/webhook-dispatcher.ts', KNEX_VALUE],
-    ['platform/service.ts', KNEX_TYPE],
+    ['webhooks/dispatcher.ts', KNEX_VALUE],
+    ['app/service.ts', KNEX_TYPE],
     ['platform/refunds.ts', PGLITE],
     ['domain/money.ts', KNEX_TYPE],
   ])('refuses it in %s', async (file, code) => {
@@ -55,10 +55,10 @@ describe('knex is imported only where SQL may be built', () => {
 
 describe('the API reads process state only through the read model', () => {
   it.each([
-    ['api/services/verifications.ts', "import { openVerification } from '../../store/verifications';\nexport const f = openVerification;\n"],
-    ['api/routes/changes.ts', "import { finishChange } from '../../store/changes';\nexport const f = finishChange;\n"],
-    ['api/services/reviews.ts', "import * as reviews from '../../store/reviews';\nexport const f = reviews.decideReview;\n"],
-    ['api/routes/admin.ts', "import { lockIdentity } from '../../store/identities';\nexport const f = lockIdentity;\n"],
+    ['api/verifications/service.ts', "import { openVerification } from '../../store/verifications';\nexport const f = openVerification;\n"],
+    ['api/changes/routes.ts', "import { finishChange } from '../../store/changes';\nexport const f = finishChange;\n"],
+    ['api/reviews/service.ts', "import * as reviews from '../../store/reviews';\nexport const f = reviews.decideReview;\n"],
+    ['api/admin/routes.ts', "import { lockIdentity } from '../../store/identities';\nexport const f = lockIdentity;\n"],
     ['api/app.ts', "import { recordProgress } from '../store/processes';\nexport const f = recordProgress;\n"],
   ])('refuses a process write in %s', async (file, code) => {
     const errors = await importErrors(file, code);
@@ -66,11 +66,11 @@ describe('the API reads process state only through the read model', () => {
   });
 
   it.each([
-    ['api/services/changes.ts', "import type { ChangeRow } from '../../store/changes';\nexport type R = ChangeRow;\n"],
+    ['api/changes/service.ts', "import type { ChangeRow } from '../../store/changes';\nexport type R = ChangeRow;\n"],
     ['api/app.ts', "import { createReadModel } from '../store/read-model';\nexport const f = createReadModel;\n"],
-    ['api/routes/admin.ts', "import { setQuotaLimit } from '../../store/identities';\nexport const f = setQuotaLimit;\n"],
+    ['api/admin/routes.ts', "import { setQuotaLimit } from '../../store/identities';\nexport const f = setQuotaLimit;\n"],
     ['api/app.ts', "import { openProcessCounts } from '../store/processes';\nexport const f = openProcessCounts;\n"],
-    ['api/services/uploads.ts', "import { insertUpload } from '../../store/uploads';\nexport const f = insertUpload;\n"],
+    ['api/uploads/service.ts', "import { insertUpload } from '../../store/uploads';\nexport const f = insertUpload;\n"],
     ['activities/index.ts', "import { openVerification } from '../store/verifications';\nexport const f = openVerification;\n"],
   ])('allows %s its own reads and writes', async (file, code) => {
     expect(await importErrors(file, code)).toEqual([]);

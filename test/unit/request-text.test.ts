@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseYuan } from '../../domain/money';
 import { PAGE_CURSOR } from '../../store/paging';
-import { ListQuery, RemittanceAmountBody } from '../../api/schemas';
-import { nonBlankText, text, trimmedLengthPattern, trimmedText } from '../../api/text';
+import { ListQuery, RemittanceAmountBody } from '../../api/http/schemas';
+import { nonBlankText, text, trimmedLengthPattern, trimmedText } from '../../api/http/text';
 
 /**
  * The document's patterns and the server's checks are one test: for every

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { responsesOf } from '../../api/responses';
+import { responsesOf } from '../../api/http/responses';
 
 /** Every refusal an operation can give is declared with its status; nothing hides behind a `default`. */
 const statuses = (r: Record<string, unknown>) => Object.keys(r).sort();

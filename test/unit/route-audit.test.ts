@@ -1,7 +1,7 @@
 import express from 'express';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { describe, expect, it } from 'vitest';
-import { defineRoute, type RouteDeps } from '../../api/route';
+import { defineRoute, type RouteDeps } from '../../api/http/route';
 
 /** A route that changes something must say what it records in the audit log, or it does not register. */
 const deps = () => ({ app: express(), registry: new OpenAPIRegistry() }) as unknown as RouteDeps;

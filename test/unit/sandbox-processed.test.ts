@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitUntilActedOn, type ProcessedWatch, type Seen } from '../../api/sandbox-processed';
+import { waitUntilActedOn, type ProcessedWatch, type Seen } from '../../api/sandbox/processed';
 
 /**
  * A watch over a scripted row: `rows[i]` is what the i-th read sees (the last one repeats).

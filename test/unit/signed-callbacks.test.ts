@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedJsonHeaders } from '../../adapters/signature';
-import { unauthenticatedRateLimit } from '../../api/hardening';
-import { problemMiddleware } from '../../api/problem';
-import { signedCallbacksOnly } from '../../api/signed-callbacks';
+import { unauthenticatedRateLimit } from '../../api/http/hardening';
+import { problemMiddleware } from '../../api/http/problem';
+import { signedCallbacksOnly } from '../../api/callbacks/signature';
 import { createLogger } from '../../platform/logger';
 import { createMetrics } from '../../platform/metrics';
 

@@ -1,8 +1,8 @@
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { problemMiddleware, statusOf } from '../../api/problem';
-import { unavailableDependency } from '../../api/unavailable';
+import { problemMiddleware, statusOf } from '../../api/http/problem';
+import { unavailableDependency } from '../../api/http/unavailable';
 import { AppError } from '../../domain/errors';
 import { createDb } from '../../platform/db';
 import { createLogger } from '../../platform/logger';

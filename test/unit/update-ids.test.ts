@@ -1,11 +1,11 @@
 import express from 'express';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../api/auth';
-import type { RouteDeps } from '../../api/route';
-import { changeRoutes } from '../../api/routes/changes';
-import { reviewRoutes } from '../../api/routes/reviews';
-import { verificationRoutes } from '../../api/routes/verifications';
+import type { Principal } from '../../api/http/auth';
+import type { RouteDeps } from '../../api/http/route';
+import { changeRoutes } from '../../api/changes/routes';
+import { reviewRoutes } from '../../api/reviews/routes';
+import { verificationRoutes } from '../../api/verifications/routes';
 import { mainlandId } from '../support/http';
 import { CHANGE_ID, recordingTemporal, REVIEW_ID, servicesOver, updateTimedOut, VERIFICATION_ID } from '../support/temporal-double';
 

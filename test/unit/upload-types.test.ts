@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectMime } from '../../api/services/uploads';
+import { detectMime } from '../../api/uploads/service';
 import { png } from '../../scripts/lib/files';
 
 const pad = (head: number[] | string, length = 64) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verificationView } from '../../api/views';
+import { verificationView } from '../../api/verifications/views';
 import type { PiiCipher } from '../../platform/crypto';
 import type { VerificationRow } from '../../store/verifications';
 

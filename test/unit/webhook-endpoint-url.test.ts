@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { endpointUrl, endpointUrlPattern } from '../../api/routes/webhook-endpoints';
+import { endpointUrl, endpointUrlPattern } from '../../api/webhooks/routes';
 
 /** A webhook endpoint's URL (API.md): http(s), no credentials, https only in production; the pattern is the whole rule. */
 const accepts = (url: string, httpsOnly = false) => endpointUrl(httpsOnly).safeParse(url).success;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookSender, webhookUrlRefusal, WebhookTargetRefused, type ResolvedAddress, type Resolver } from '../../platform/webhook-target';
+import { createWebhookSender, webhookUrlRefusal, WebhookTargetRefused, type ResolvedAddress, type Resolver } from '../../webhooks/target';
 
 /**
  * Webhook targets (SPEC §10, API.md "Webhooks to clients"): refused at

@@ -1,0 +1,59 @@
+import { individualOptions } from '../../domain/eligibility';
+import { classifyEnterpriseCode } from '../../domain/enterprise';
+import { enterpriseOptions } from '../../domain/enterprise-rules';
+import { sameEntityName } from '../../domain/entity-name';
+import { appError } from '../../domain/errors';
+import type { PiiCipher } from '../../platform/crypto';
+import { assertAccountAccess, seesPlainPii, type Principal } from '../http/auth';
+import type { ReadModel } from '../../store/read-model';
+import { accountView, messageView, subjectView } from '../verifications/views';
+
+export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCipher; changeCooldownMs: number }) {
+  const { readModel, cipher } = deps;
+  return {
+    /** An account never seen answers `unverified` (API.md), not 404. */
+    async get(principal: Principal, accountId: string) {
+      assertAccountAccess(principal, accountId);
+      const row = await readModel.account(accountId);
+      const view = accountView(accountId, row, deps.changeCooldownMs);
+      if (seesPlainPii(principal) && view.verification.subject && row) {
+        // A change that set the subject sealed its fields on the account; before any change the verification holds them.
+        if (row.id_number_enc || row.pii_enc) view.verification.subject = subjectView({ subject: row.subject ?? {}, id_number_enc: row.id_number_enc, pii_enc: row.pii_enc }, true, cipher);
+        else if (row.verification_id) {
+          const verification = await readModel.verification(row.verification_id);
+          if (verification) view.verification.subject = subjectView(verification, true, cipher);
+        }
+      }
+      return view;
+    },
+
+    /** Which methods this subject may use (SPEC §2.1, §4); the same rules refuse a start. */
+    verificationOptions(principal: Principal, accountId: string, query: { subjectType: 'individual' | 'enterprise'; idType: string; creditCode?: string | undefined }) {
+      assertAccountAccess(principal, accountId);
+      if (query.subjectType === 'individual') return individualOptions(query.idType);
+      const code = query.creditCode ? classifyEnterpriseCode('non_business_license', query.creditCode) : undefined;
+      if (code && !code.ok) {
+        throw appError('CREDIT_CODE_INVALID', 'Not a valid credit code.', { errors: [{ path: 'query.creditCode', message: 'invalid code or check character' }] });
+      }
+      return enterpriseOptions(code?.ok === true && code.industrialCommercial);
+    },
+
+    /** SPEC §2: an ICP filing needs the verified name to equal the filing entity's name. */
+    async icpNameCheck(principal: Principal, accountId: string, filingEntityName: string) {
+      assertAccountAccess(principal, accountId);
+      const row = await readModel.account(accountId);
+      if (row?.verification_status !== 'verified' || !row.subject_name) {
+        throw appError('NOT_VERIFIED', 'The account is not verified: an ICP filing needs a verified name.');
+      }
+      return { match: sameEntityName(row.subject_name, filingEntityName), verifiedName: row.subject_name };
+    },
+
+    async messages(principal: Principal, accountId: string, limit: number, cursor?: string) {
+      assertAccountAccess(principal, accountId);
+      const page = await readModel.messages(accountId, limit, cursor);
+      return { items: page.items.map(messageView), nextCursor: page.nextCursor };
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof buildAccountService>;

@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { nameChangeIsAutomatic } from '../../domain/change-rules';
+import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
+import { sameEntityName } from '../../domain/entity-name';
+import { appError } from '../../domain/errors';
+import { idFromSeed } from '../../platform/ids';
+import type { AccountRow } from '../../store/accounts';
+import type { ChangeRequest, Holder, NamedEnterprise } from '../../workflows/change-messages';
+import type { EnterpriseVerificationInput } from '../../workflows/messages';
+import type { CreateChangeBody, NewSubjectBody } from './schemas';
+import { validationError } from '../http/problem';
+import type { ReadModel } from '../../store/read-model';
+import { enterpriseIdentity, individualIdentityHash, mainlandPerson } from '../verifications/inputs';
+import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from '../verifications/requests';
+
+/**
+ * A change request's own rules, checked after the account's standing (API.md:
+ * 422 → NOT_VERIFIED → CHANGE_NOT_ALLOWED → PROCESS_ALREADY_OPEN →
+ * CHANGE_COOLDOWN → these): the new person's ID and age rules, the new
+ * enterprise's SPEC §4 rules, and what the workflow needs from the record (the
+ * holder to recognise, the enterprise of record).
+ */
+
+export interface ChangeRequestDeps extends EnterpriseInputDeps {
+  readModel: ReadModel;
+  now: () => Date;
+}
+
+type CreateBody = z.infer<typeof CreateChangeBody>;
+
+/** The new subject's verification id: one per change, so a retried submission names the same run. */
+export const newSubjectVerificationId = (changeId: string) => idFromSeed('ver', `${changeId}/new-subject`);
+
+export async function buildChangeRequest(deps: ChangeRequestDeps, account: AccountRow, body: CreateBody, changeId: string): Promise<ChangeRequest> {
+  switch (body.type) {
+    case 'individual_to_enterprise': {
+      const { type: _type, agreementAccepted: _agreed, ...subject } = body;
+      const newSubject = await newSubjectInput(deps, account.id, subject, changeId);
+      return { type: body.type, holder: await holderOf(deps, account), newSubject };
+    }
+    case 'individual_to_individual': {
+      const newPerson = individualApplicant(body.individual, null, deps.now());
+      const newIdentityHash = individualIdentityHash(deps.cipher, newPerson.idType, newPerson.idNumber);
+      if (newIdentityHash === account.identity_hash) throw validationError([{ path: 'individual.idNumber', message: 'the new person is the account’s current holder' }]);
+      await assertQuota(deps.readModel, newIdentityHash, 'individual');
+      return { type: body.type, holder: await holderOf(deps, account), newPerson, newIdentityHash };
+    }
+    case 'enterprise_entity_change': {
+      const formerLegalPerson = mainlandPerson(body.formerLegalPerson, 'formerLegalPerson');
+      const code = enterpriseCode('non_business_license', body.newEnterprise.creditCode, 'newEnterprise.creditCode');
+      // The same enterprise by another of its codes (one the registry maps to its credit code) is no new entity either.
+      if (code.normalized === recordOf(account).creditCode || (await enterpriseIdentity(deps, code)) === account.identity_hash) {
+        throw validationError([{ path: 'newEnterprise.creditCode', message: 'the same enterprise: a new name for the same enterprise is an enterprise_name_change' }]);
+      }
+      return { type: body.type, formerLegalPerson, newEnterprise: { name: body.newEnterprise.name, creditCode: code.normalized, address: body.newEnterprise.address } };
+    }
+    case 'enterprise_name_change': {
+      const enterprise = recordOf(account);
+      if (sameEntityName(enterprise.name, body.newName)) throw validationError([{ path: 'newName', message: 'this is the name the account is verified under' }]);
+      return { type: body.type, enterprise, newName: body.newName, automatic: nameChangeIsAutomatic(enterprise) };
+    }
+    case 'legal_representative_update':
+      return { type: body.type, enterprise: recordOf(account), newLegalPerson: mainlandPerson(body.newLegalPerson, 'newLegalPerson'), method: body.method };
+  }
+}
+
+/** The new enterprise's verification input, checked like an enterprise verification's (and its quota, early: the switch enforces it). */
+export async function newSubjectInput(deps: ChangeRequestDeps, accountId: string, body: z.infer<typeof NewSubjectBody>, changeId: string): Promise<EnterpriseVerificationInput> {
+  const input = await enterpriseVerificationInput(deps, accountId, body, newSubjectVerificationId(changeId));
+  await assertQuota(deps.readModel, input.identityHash, 'enterprise');
+  return input;
+}
+
+/** The enterprise the account is verified as. */
+function recordOf(account: AccountRow): NamedEnterprise {
+  const subject = (account.subject ?? {}) as { name?: string; creditCode?: string };
+  return { name: subject.name ?? '', creditCode: subject.creditCode ?? '' };
+}
+
+/** The person the account is verified as, with the ID number unsealed for the face step. */
+async function holderOf(deps: ChangeRequestDeps, account: AccountRow): Promise<Holder> {
+  const subject = (account.subject ?? {}) as { realName?: string; idType?: string };
+  const verification = account.verification_id ? await deps.readModel.verification(account.verification_id) : undefined;
+  const sealed = account.id_number_enc ?? verification?.id_number_enc;
+  if (!sealed || !subject.realName || !subject.idType) throw new Error(`account ${account.id} is verified without a sealed ID number`);
+  return { realName: subject.realName, idType: subject.idType, idNumber: deps.cipher.decrypt(sealed) };
+}
+
+async function assertQuota(readModel: ReadModel, identityHash: string, subjectType: SubjectType): Promise<void> {
+  const quota = await readModel.activeBindings(identityHash);
+  if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) {
+    throw appError('IDENTITY_QUOTA_EXCEEDED', 'This identity has already verified the maximum number of accounts.');
+  }
+}

@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { startService, type Roles, type RunningService } from './service';
+
+/**
+ * The process wrapper of every entry point: configuration read and validated
+ * once, loud warnings about development defaults, a banner with the addresses,
+ * and a clean stop on Ctrl-C / SIGTERM (a second signal forces the exit).
+ */
+export async function run(roles: Roles, banner: (service: RunningService, devKeys: string[] | null) => string): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(`DEVELOPMENT DEFAULT: ${warning}`);
+
+  let service: RunningService;
+  try {
+    service = await startService(config, logger, roles);
+  } catch (err) {
+    logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+
+  const devKeys = config.warnings.some((w) => w.includes('development key'))
+    ? [`service: ${config.secrets.serviceApiKey}`, `reviewer: ${config.secrets.reviewerApiKey}`, `admin: ${config.secrets.adminApiKey}`]
+    : null;
+  process.stdout.write(banner(service, devKeys) + '\n');
+
+  let stopping = false;
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) {
+      logger.warn('second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    await service.stop();
+    logger.info('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  void service.failed.then(() => shutdown('a component failed', 1));
+}

@@ -1,0 +1,55 @@
+import type { ChangeRow } from '../store/changes';
+import type { CalendarOverrides } from '../domain/business-days';
+import type { PiiCipher } from '../platform/crypto';
+import type { WebhookEventRow } from '../store/webhook-events';
+import type { NextAction } from '../workflows/messages';
+import { newSubjectVerificationId } from '../api/changes/requests';
+import { reviewView } from '../api/reviews/views';
+import { changeView, verificationView } from '../api/verifications/views';
+
+/**
+ * A webhook event's body: `{ id, type, createdAt, data: { object } }`, the
+ * object rendered from the event's snapshot by the same views GET uses, as the
+ * service role sees it (personal data masked).
+ */
+
+export interface WebhookRenderDeps {
+  /** Unused for masked views; the views take it. */
+  cipher: PiiCipher;
+  calendar: CalendarOverrides;
+  /** Links in a review (its materials' content). */
+  publicBaseUrl: string;
+  now?: () => Date;
+}
+
+type ChangeSnapshot = ChangeRow & { newSubjectNextAction?: NextAction | null };
+
+/** While a change verifies its new subject, GET names that verification and shows its next action. */
+function changeObject(snapshot: ChangeSnapshot) {
+  const { newSubjectNextAction, ...row } = snapshot;
+  if (newSubjectNextAction === undefined) return changeView(row);
+  return changeView({ ...row, verification_id: row.verification_id ?? newSubjectVerificationId(row.id) }, { next_action: newSubjectNextAction });
+}
+
+export function webhookObject(event: Pick<WebhookEventRow, 'type' | 'snapshot'>, deps: WebhookRenderDeps): unknown {
+  // The row of the event's table as that change left it (read back from JSON: the views take its ISO timestamps alike).
+  const snapshot = event.snapshot as never;
+  switch (event.type) {
+    case 'verification.updated':
+      return verificationView(snapshot, { revealPii: false, cipher: deps.cipher, calendar: deps.calendar });
+    case 'change.updated':
+      return changeObject(snapshot);
+    case 'review.decided':
+      return reviewView(snapshot, { revealPii: false, cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date() });
+  }
+}
+
+/** The exact bytes every endpoint receives for this event (and signs over): rendered once, sent as is on every attempt. */
+export function webhookEventBody(event: Pick<WebhookEventRow, 'id' | 'type' | 'snapshot' | 'created_at'>, deps: WebhookRenderDeps): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    createdAt: new Date(event.created_at).toISOString(),
+    data: { object: webhookObject(event, deps) },
+  });
+}
