@@ -6,7 +6,7 @@ import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { recordMissing } from '../platform/failures';
 import { idFromSeed } from '../platform/ids';
-import { accountSubject, postMessage } from '../store/accounts';
+import { accountSubject, postToInbox } from '../store/accounts';
 import * as changes from '../store/changes';
 import { openReview, type ReviewMaterial } from '../store/reviews';
 import type { ChangeNextAction, ChangeOpenResult, ChangeRequest } from '../workflows/change-messages';
@@ -119,7 +119,7 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; provid
       const row = await loadChange(args.changeId);
       const notice = changeNotice(row.type, args.event, args.reason ?? null);
       const key = `${row.id}/${args.event}/${args.round}`;
-      if (args.event.startsWith('review_')) await postMessage(db, row.account_id, `${key}/message_centre`, notice);
+      if (args.event.startsWith('review_')) await postToInbox(db, row.account_id, `${key}/message_centre`, notice);
       // The account's registered contacts: the platform resolves `account:` recipients.
       const recipient = `account:${row.account_id}`;
       for (const channel of ['email', 'sms'] as const) {

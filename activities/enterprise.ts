@@ -12,7 +12,7 @@ import type { Db } from '../platform/db';
 import { invalidRequest, recordMissing } from '../platform/failures';
 import type { RefundStarter } from '../platform/refunds';
 import { idFromSeed } from '../platform/ids';
-import { postMessage } from '../store/accounts';
+import { postToInbox } from '../store/accounts';
 import { dueRefunds, expectTransfer, mayRefund, recordRefundOutcome, refundHeld, type RefundReason } from '../store/ledger';
 import * as reviews from '../store/reviews';
 import { recordOcrReading, uploadById } from '../store/uploads';
@@ -239,7 +239,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       const notice = enterpriseNotice(args.event, row.method, args.reason ?? null);
       const key = `${row.id}/${args.event}/${args.round}`;
       const terminal = !args.event.startsWith('review_');
-      if (!terminal) await postMessage(db, row.account_id, `${key}/message_centre`, notice);
+      if (!terminal) await postToInbox(db, row.account_id, `${key}/message_centre`, notice);
       const mobile = sealedOf(row).contact.mobile;
       const channels = [
         { channel: 'email' as const, recipient: `account:${row.account_id}` },

@@ -3,7 +3,7 @@ import { maskIdNumber } from '../domain/masking';
 import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { invalidRequest, recordMissing } from '../platform/failures';
-import type { AccountMessage, AccountRow, NextSubject } from '../store/accounts';
+import type { InboxMessage, AccountRow, NextSubject } from '../store/accounts';
 import type { ChangeRow } from '../store/changes';
 import * as store from '../store/subject-switch';
 import type { Tx } from '../store/tx';
@@ -21,7 +21,7 @@ export type SwitchResult = store.SwitchResult;
 export function switchSubject(
   db: Db,
   cipher: PiiCipher,
-  args: { changeId: string; revision: number; messages: { completed: AccountMessage; quotaExceeded: AccountMessage } },
+  args: { changeId: string; revision: number; messages: { completed: InboxMessage; quotaExceeded: InboxMessage } },
 ): Promise<SwitchResult> {
   return store.switchSubject(db, args, async (c, account, tx) => {
     if (!c.request_enc) throw recordMissing(`the sealed request of change ${c.id}`);

@@ -20,8 +20,8 @@ export const AccountSchema = z
   })
   .meta({ id: 'Account' });
 
-export const MessageSchema = z
+export const InboxMessageSchema = z
   .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.iso.datetime(), read: z.boolean() })
   .meta({ id: 'Message' });
 export type Account = z.infer<typeof AccountSchema>;
-export type Message = z.infer<typeof MessageSchema>;
+export type Message = z.infer<typeof InboxMessageSchema>;

@@ -31,7 +31,7 @@ export interface AccountRow {
   updated_at: Date;
 }
 
-export interface MessageRow {
+export interface InboxMessageRow {
   id: string;
   account_id: string;
   title: string;
@@ -41,7 +41,7 @@ export interface MessageRow {
   read_at: Date | null;
 }
 
-export interface AccountMessage {
+export interface InboxMessage {
   title: string;
   body: string;
 }
@@ -56,7 +56,7 @@ export async function ensureAccount(tx: Tx, accountId: string) {
 }
 
 /** A message-centre entry, once per dedupe key: alone, or in the transaction that writes the outcome it tells. */
-export async function postMessage(handle: Db | Tx, accountId: string, dedupeKey: string, message: AccountMessage) {
+export async function postToInbox(handle: Db | Tx, accountId: string, dedupeKey: string, message: InboxMessage) {
   await sqlOf(handle)('messages')
     .insert({ id: newId('msg'), account_id: accountId, dedupe_key: dedupeKey, ...message })
     .onConflict('dedupe_key')
@@ -140,5 +140,5 @@ export const accountById = (db: Db, id: string): Promise<AccountRow | undefined>
 /** Only the account's current subject (what a change's review shows beside the request). */
 export const accountSubject = (db: Db, id: string): Promise<Pick<AccountRow, 'subject'> | undefined> => db<AccountRow>('accounts').where({ id }).first('subject');
 
-export const messagesOf = (db: Db, accountId: string, limit: number, cursor?: string): Promise<Page<MessageRow>> =>
-  newestFirst<MessageRow>(db('messages').where({ account_id: accountId }), limit, cursor);
+export const inboxOf = (db: Db, accountId: string, limit: number, cursor?: string): Promise<Page<InboxMessageRow>> =>
+  newestFirst<InboxMessageRow>(db('messages').where({ account_id: accountId }), limit, cursor);

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import { accountById, messagesOf } from './accounts';
+import { accountById, inboxOf } from './accounts';
 import { processTimeline } from './audit';
 import { changeById, changesOf } from './changes';
 import { activeBindings, boundAccounts } from './identities';
@@ -25,7 +25,7 @@ export function createReadModel(db: Db) {
     reviewsOf: (processId: string) => reviewsOf(db, processId),
     processTimeline: (processId: string) => processTimeline(db, processId),
     overdueReviews: (at: Date) => overdueReviews(db, at),
-    messages: (accountId: string, limit: number, cursor?: string) => messagesOf(db, accountId, limit, cursor),
+    inbox: (accountId: string, limit: number, cursor?: string) => inboxOf(db, accountId, limit, cursor),
     activeBindings: (identityHash: string) => activeBindings(db, identityHash),
     boundAccounts: (identityHash: string) => boundAccounts(db, identityHash),
   };

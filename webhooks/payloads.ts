@@ -4,8 +4,9 @@ import type { PiiCipher } from '../platform/crypto';
 import type { WebhookEventRow } from '../store/webhook-events';
 import type { NextAction } from '../workflows/messages';
 import { newSubjectVerificationId } from '../api/changes/requests';
-import { reviewView } from '../api/reviews/views';
-import { changeView, verificationView } from '../api/verifications/views';
+import { reviewView } from '../views/review';
+import { changeView } from '../views/change';
+import { verificationView } from '../views/verification';
 
 /**
  * A webhook event's body: `{ id, type, createdAt, data: { object } }`, the

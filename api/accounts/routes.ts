@@ -1,16 +1,9 @@
 import type { RouteDeps } from '../http/route';
 import { defineRoute } from '../http/route';
-import {
-  AccountParams,
-  AccountSchema,
-  IcpNameCheckRequest,
-  IcpNameCheckResponse,
-  ListQuery,
-  MessageSchema,
-  page,
-  VerificationOptionsQuery,
-  VerificationOptionsSchema,
-} from '../http/schemas';
+import { AccountParams, ListQuery, page } from '../http/schemas';
+import { AccountSchema, InboxMessageSchema } from '../../contracts/account';
+import { IcpNameCheckRequest, IcpNameCheckResponse } from './schemas';
+import { VerificationOptionsQuery, VerificationOptionsSchema } from '../verifications/schemas';
 import type { AccountService } from './service';
 
 export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
@@ -68,10 +61,10 @@ export function accountRoutes(deps: RouteDeps, accounts: AccountService): void {
     auth: ['service', 'account', 'admin'],
     params: AccountParams,
     query: ListQuery,
-    responses: { 200: { description: 'A page of messages', schema: page(MessageSchema, 'MessagePage') } },
+    responses: { 200: { description: 'A page of messages', schema: page(InboxMessageSchema, 'MessagePage') } },
     handler: async ({ principal, params, query }) => ({
       status: 200,
-      body: await accounts.messages(principal, params.accountId, query.limit, query.cursor),
+      body: await accounts.inbox(principal, params.accountId, query.limit, query.cursor),
     }),
   });
 }

@@ -6,7 +6,8 @@ import { appError } from '../../domain/errors';
 import type { PiiCipher } from '../../platform/crypto';
 import { assertAccountAccess, seesPlainPii, type Principal } from '../http/auth';
 import type { ReadModel } from '../../store/read-model';
-import { accountView, messageView, subjectView } from '../verifications/views';
+import { accountView, inboxMessageView } from '../../views/account';
+import { subjectView } from '../../views/verification';
 
 export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCipher; changeCooldownMs: number }) {
   const { readModel, cipher } = deps;
@@ -48,10 +49,10 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
       return { match: sameEntityName(row.subject_name, filingEntityName), verifiedName: row.subject_name };
     },
 
-    async messages(principal: Principal, accountId: string, limit: number, cursor?: string) {
+    async inbox(principal: Principal, accountId: string, limit: number, cursor?: string) {
       assertAccountAccess(principal, accountId);
-      const page = await readModel.messages(accountId, limit, cursor);
-      return { items: page.items.map(messageView), nextCursor: page.nextCursor };
+      const page = await readModel.inbox(accountId, limit, cursor);
+      return { items: page.items.map(inboxMessageView), nextCursor: page.nextCursor };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANGE_TYPES } from '../../domain/change-rules';
-import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, PersonSchema, UploadIdRef, withMethodNeeds } from '../http/schemas';
+import { AddressSchema, CreditCode, EnterpriseName, EnterpriseSubjectFields, IndividualInfo, PersonSchema, UploadIdRef, withMethodNeeds } from '../verifications/schemas';
 
 /** Changes of subject (API.md "Changes of subject"): the requests (the Change resource is contracts/change.ts). */
 

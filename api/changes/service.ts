@@ -23,7 +23,7 @@ import { assertAccountAccess, type Principal } from '../http/auth';
 import type { ChangeMaterialsBody, CreateChangeBody, NewSubjectBody } from './schemas';
 import { validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
-import { changeView } from '../verifications/views';
+import { changeView } from '../../views/change';
 import { buildChangeRequest, newSubjectInput, newSubjectVerificationId, type ChangeRequestDeps } from './requests';
 import { startAndAwaitOpened, updateProcess, withinDeadline, type UpdateRequest } from '../verifications/process-start';
 import { changeTimings } from '../verifications/inputs';

@@ -6,8 +6,8 @@ import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../store/reviews';
 import type { Principal } from '../http/auth';
 import type { ReadModel } from '../../store/read-model';
-import { reviewSummaryView, reviewView, roundView } from './views';
-import { verificationView } from '../verifications/views';
+import { reviewSummaryView, reviewView, roundView } from '../../views/review';
+import { verificationView } from '../../views/verification';
 import { translateTemporalError } from '../http/temporal-errors';
 import { sendUpdate, type UpdateRequest } from '../verifications/process-start';
 

@@ -9,7 +9,7 @@ import { classifyIndividualId } from '../../domain/id-number';
 import type { ProcessTimings } from '../../platform/config';
 import type { EnterpriseVerificationInput, IndividualApplicant, Person } from '../../workflows/messages';
 import { validationError } from '../http/problem';
-import type { IndividualInfo, StartEnterpriseVerification } from '../http/schemas';
+import type { IndividualInfo, StartEnterpriseVerification } from './schemas';
 import { enterpriseIdentity, enterpriseTimings, mainlandPerson, type EnterpriseIdentityDeps } from './inputs';
 
 /**

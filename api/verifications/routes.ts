@@ -1,7 +1,9 @@
 import type { RouteDeps } from '../http/route';
 import { defineRoute } from '../http/route';
 import { z } from 'zod';
-import { AccountParams, ListQuery, MaterialsBody, page, RemittanceAmountBody, StartVerificationBody, VerificationParams, VerificationSchema } from '../http/schemas';
+import { AccountParams, ListQuery, page } from '../http/schemas';
+import { MaterialsBody, RemittanceAmountBody, StartVerificationBody, VerificationParams } from './schemas';
+import { VerificationSchema } from '../../contracts/verification';
 import type { VerificationService } from './service';
 
 export function verificationRoutes(deps: RouteDeps, verifications: VerificationService): void {

@@ -23,8 +23,8 @@ import {
 import { assertAccountAccess, seesPlainPii, type Principal } from '../http/auth';
 import { validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
-import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from '../http/schemas';
-import { verificationView } from './views';
+import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from './schemas';
+import { verificationView } from '../../views/verification';
 import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';
 import { individualIdentityHash, mainlandPerson, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './requests';

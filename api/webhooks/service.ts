@@ -4,6 +4,7 @@ import type { PiiCipher } from '../../platform/crypto';
 import type { Db } from '../../platform/db';
 import { idFromSeed } from '../../platform/ids';
 import { deleteEndpoint, endpointById, insertEndpoint, liveEndpointsPage, type WebhookEndpointRow } from '../../store/webhook-endpoints';
+import { timestamp } from '../../views/time';
 
 /**
  * Clients' webhook endpoints (API.md "Webhooks to clients"). The signing
@@ -11,9 +12,7 @@ import { deleteEndpoint, endpointById, insertEndpoint, liveEndpointsPage, type W
  * sealed with the PII cipher; deleting an endpoint stops its deliveries.
  */
 
-const iso = (d: Date) => new Date(d).toISOString();
-
-const endpointView = (row: WebhookEndpointRow) => ({ id: row.id, url: row.url, description: row.description, createdAt: iso(row.created_at) });
+const endpointView = (row: WebhookEndpointRow) => ({ id: row.id, url: row.url, description: row.description, createdAt: timestamp(row.created_at)! });
 
 export function buildWebhookEndpointService(deps: { db: Db; cipher: PiiCipher }) {
   const { db, cipher } = deps;

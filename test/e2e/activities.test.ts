@@ -255,7 +255,7 @@ describe('the money ledger: every fen a recharge holds is settled once, by the t
 });
 
 describe('the reconciler: every run closes (SPEC §10)', () => {
-  const messagesOf = async (accountId: string) => (await db('messages').where({ account_id: accountId }).select('title')).map((m: { title: string }) => m.title);
+  const inboxOf = async (accountId: string) => (await db('messages').where({ account_id: accountId }).select('title')).map((m: { title: string }) => m.title);
 
   it('closes a recharge whose workflow was terminated: failed TERMINATED, the account free, its money sent back, the user told; once', async () => {
     const r = await openRecharge();
@@ -268,7 +268,7 @@ describe('the reconciler: every run closes (SPEC §10)', () => {
     expect(await db('accounts').where({ id: r.accountId }).first()).toMatchObject({ open_process_id: null });
     expect(await stateOf(held!)).toBe('refund_due');
     expect(refundsStarted).toContain(held);
-    expect(await messagesOf(r.accountId)).toEqual([expect.stringContaining('failed')]);
+    expect(await inboxOf(r.accountId)).toEqual([expect.stringContaining('failed')]);
     // The next sweep finds nothing more to do for it.
     expect((await acts.reconcileProcesses()).closed).not.toContain(r.verificationId);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseYuan } from '../../domain/money';
 import { PAGE_CURSOR } from '../../store/paging';
-import { ListQuery, RemittanceAmountBody } from '../../api/http/schemas';
+import { ListQuery } from '../../api/http/schemas';
+import { RemittanceAmountBody } from '../../api/verifications/schemas';
 import { nonBlankText, text, trimmedLengthPattern, trimmedText } from '../../api/http/text';
 
 /**

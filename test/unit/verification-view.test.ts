@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verificationView } from '../../api/verifications/views';
+import { verificationView } from '../../views/verification';
 import type { PiiCipher } from '../../platform/crypto';
 import type { VerificationRow } from '../../store/verifications';
 

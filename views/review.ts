@@ -1,7 +1,8 @@
-import { businessDaysLeft, type CalendarOverrides } from '../../domain/business-days';
-import type { PiiCipher } from '../../platform/crypto';
-import type { ReviewRow } from '../../store/reviews';
-import { iso, subjectView } from '../verifications/views';
+import { businessDaysLeft, type CalendarOverrides } from '../domain/business-days';
+import type { PiiCipher } from '../platform/crypto';
+import type { ReviewRow } from '../store/reviews';
+import { timestamp } from './time';
+import { subjectView } from './verification';
 
 /**
  * Reviews as API.md "Reviews" shows them. A review is `open`, `decided` (its
@@ -17,7 +18,7 @@ export const reviewStatus = (row: Pick<ReviewRow, 'status'>): ReviewStatus =>
 /** Who holds the open review now; a claim past its time holds nothing. */
 export function claimOf(row: Pick<ReviewRow, 'status' | 'claimed_by' | 'claimed_until'>, now: Date) {
   if (row.status !== 'open' || !row.claimed_by || !row.claimed_until || new Date(row.claimed_until).getTime() <= now.getTime()) return null;
-  return { name: row.claimed_by, until: iso(row.claimed_until)! };
+  return { name: row.claimed_by, until: timestamp(row.claimed_until)! };
 }
 
 export interface ReviewViewOptions {
@@ -35,8 +36,8 @@ export function reviewSummaryView(row: ReviewRow, options: ReviewViewOptions) {
     accountId: row.account_id,
     processId: row.process_id,
     status: reviewStatus(row),
-    createdAt: iso(row.created_at)!,
-    dueAt: iso(row.due_at)!,
+    createdAt: timestamp(row.created_at)!,
+    dueAt: timestamp(row.due_at)!,
     overdue: open && options.now.getTime() >= new Date(row.due_at).getTime(),
     businessDaysLeft: open ? businessDaysLeft(options.now, new Date(row.due_at), options.calendar) : null,
     claimedBy: claimOf(row, options.now),
@@ -46,7 +47,7 @@ export function reviewSummaryView(row: ReviewRow, options: ReviewViewOptions) {
 /** The decision, who made it and why. */
 function decisionOf(row: ReviewRow) {
   if (row.status !== 'approved' && row.status !== 'rejected') return null;
-  return { decision: row.status === 'approved' ? 'approve' : 'reject', reason: row.reason, by: { name: row.decided_by ?? 'reviewer' }, at: iso(row.decided_at) };
+  return { decision: row.status === 'approved' ? 'approve' : 'reject', reason: row.reason, by: { name: row.decided_by ?? 'reviewer' }, at: timestamp(row.decided_at) };
 }
 
 /** A review with the applicant as it opened with it (masked, or in full for admins), links to its materials, its decision and history. */
@@ -67,5 +68,5 @@ export const roundView = (row: ReviewRow, round: number) => ({
   status: reviewStatus(row),
   decision: decisionOf(row)?.decision ?? null,
   reason: row.reason,
-  decidedAt: iso(row.decided_at),
+  decidedAt: timestamp(row.decided_at),
 });

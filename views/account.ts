@@ -1,0 +1,41 @@
+import { earliestChangeFrom } from '../domain/change-rules';
+import { fenToYuan } from '../domain/money';
+import type { AccountRow, InboxMessageRow } from '../store/accounts';
+import { timestamp } from './time';
+
+/** The last verification or change that completed (before changes existed: the verification). */
+const lastCompletedAt = (row: AccountRow | undefined, verifiedAt: Date | null) => (row?.last_completed_at ? new Date(row.last_completed_at) : verifiedAt);
+
+export function accountView(accountId: string, row: AccountRow | undefined, changeCooldownMs: number) {
+  const verified = row?.verification_status === 'verified';
+  const enterprise = verified && row?.subject_type === 'enterprise';
+  const verifiedAt = verified && row?.verified_at ? new Date(row.verified_at) : null;
+  return {
+    id: accountId,
+    verification: {
+      status: verified ? ('verified' as const) : ('unverified' as const),
+      subjectType: verified && row ? row.subject_type : null,
+      subject: verified && row ? row.subject : null,
+      method: verified && row ? row.verified_method : null,
+      verifiedAt: timestamp(verifiedAt),
+    },
+    // SPEC §5: 30 days after the last completion, except individual → enterprise, which has no wait.
+    changeAllowedFrom: timestamp(
+      earliestChangeFrom(
+        { verified, subjectType: row?.subject_type ?? null, creditCode: (row?.subject as { creditCode?: string } | null)?.creditCode ?? null, lastCompletedAt: lastCompletedAt(row, verifiedAt) },
+        changeCooldownMs,
+      ),
+    ),
+    capabilities: {
+      // SPEC §2: VAT special invoices and enterprise-level activities are for enterprise-verified accounts only.
+      vatSpecialInvoice: enterprise,
+      enterpriseActivities: enterprise,
+    },
+    openProcess: row?.open_process_kind && row.open_process_id ? { kind: row.open_process_kind, id: row.open_process_id } : null,
+    balance: fenToYuan(Number(row?.balance_fen ?? 0)),
+  };
+}
+
+export function inboxMessageView(row: InboxMessageRow) {
+  return { id: row.id, title: row.title, body: row.body, createdAt: timestamp(row.created_at)!, read: row.read_at !== null };
+}
