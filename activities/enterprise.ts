@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { bankAccountHash } from '../adapters/sandbox/bank';
+import { bankAccountHash } from '../domain/keyed-hashes';
 import { ProviderUnavailableError, type FileStorage, type OcrReading, type Providers } from '../adapters/types';
 import { sameIndividual } from '../domain/identity-match';
 import { maskedEnterprise, revealEnterprise, sealedFields, type EnterpriseApplication, type SealedEnterpriseFields } from '../domain/enterprise-subject';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fenToYuan } from '../../domain/money';
+import { bankAccountHash } from '../../domain/keyed-hashes';
 import type { PiiCipher } from '../../platform/crypto';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
@@ -8,9 +9,6 @@ import type { BankProvider, PayoutOrder, PayoutRequest } from '../types';
 import type { DeliveryResult, SandboxCallbackOutbox } from './outbox';
 
 const digits = (accountNumber: string) => accountNumber.replace(/[\s-]/g, '');
-
-/** The same keyed hash the service uses to find a payer's expected transfer. */
-export const bankAccountHash = (cipher: PiiCipher, accountNumber: string) => cipher.keyedHash(`bank-account:${digits(accountNumber)}`);
 
 /** Event ids derived from the request: a retried payout never schedules a second settlement. */
 const eventIdFor = (kind: string, key: string) => `evt_${kind}_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;

@@ -14,7 +14,8 @@ import { AccountTokenRequest, AccountTokenResponse } from './schemas';
 import { CreditCode } from '../verifications/schemas';
 import { matching, trimmedText } from '../http/text';
 import { AUDIT_CURSOR, AuditEventView, listAuditEvents } from '../http/audit';
-import { enterpriseIdentityCode, enterpriseIdentityHash, individualIdentityHash } from '../verifications/inputs';
+import { enterpriseIdentityHash, individualIdentityHash } from '../../domain/keyed-hashes';
+import { enterpriseIdentityCode } from '../verifications/inputs';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
 
 const IdentityLookupRequest = z

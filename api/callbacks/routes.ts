@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { bankAccountHash } from '../../adapters/sandbox/bank';
+import { bankAccountHash } from '../../domain/keyed-hashes';
 import { SIGNATURE_HEADER } from '../../adapters/signature';
 import { parseYuan } from '../../domain/money';
 import { PROVIDERS_WITH_CALLBACKS, type CallbackProvider } from '../../platform/config';

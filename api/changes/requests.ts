@@ -10,7 +10,8 @@ import type { EnterpriseVerificationInput } from '../../workflows/messages';
 import type { CreateChangeBody, NewSubjectBody } from './schemas';
 import { validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
-import { enterpriseIdentity, individualIdentityHash, mainlandPerson } from '../verifications/inputs';
+import { individualIdentityHash } from '../../domain/keyed-hashes';
+import { enterpriseIdentity, mainlandPerson } from '../verifications/inputs';
 import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from '../verifications/requests';
 
 /**

@@ -3,17 +3,13 @@ import type { EnterpriseCodeKind } from '../../domain/enterprise';
 import { identityCode, mayMapToCreditCode } from '../../domain/enterprise-identity';
 import { appError } from '../../domain/errors';
 import { parseMainlandId } from '../../domain/id-number';
+import { enterpriseIdentityHash } from '../../domain/keyed-hashes';
 import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
 import type { ChangeTimings } from '../../workflows/change-messages';
 import type { EnterpriseTimings, Person, VerificationTimings } from '../../workflows/messages';
 
 /** Pieces of a workflow's input, fixed at start so a configuration change never alters a running process. */
-
-/** The identity the quota counts: a keyed hash, never the number itself. */
-export const individualIdentityHash = (cipher: PiiCipher, idType: string, normalizedIdNumber: string) =>
-  cipher.keyedHash(`individual:${idType}:${normalizedIdNumber}`);
-export const enterpriseIdentityHash = (cipher: PiiCipher, normalizedCode: string) => cipher.keyedHash(`enterprise:${normalizedCode}`);
 
 type EnterpriseCode = { normalized: string; kind: EnterpriseCodeKind };
 

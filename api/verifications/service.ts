@@ -26,7 +26,8 @@ import type { ReadModel } from '../../store/read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from './schemas';
 import { verificationView } from '../../views/verification';
 import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';
-import { individualIdentityHash, mainlandPerson, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
+import { individualIdentityHash } from '../../domain/keyed-hashes';
+import { mainlandPerson, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './requests';
 
 export interface VerificationServiceDeps extends EnterpriseIdentityDeps {

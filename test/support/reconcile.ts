@@ -1,6 +1,6 @@
 import knex, { type Knex } from 'knex';
 import { expect, inject } from 'vitest';
-import { bankAccountHash } from '../../adapters/sandbox/bank';
+import { bankAccountHash } from '../../domain/keyed-hashes';
 import type { SealedEnterpriseFields } from '../../domain/enterprise-subject';
 import { loadConfig } from '../../platform/config';
 import { createPiiCipher, type PiiCipher } from '../../platform/crypto';

@@ -1,0 +1,23 @@
+/**
+ * The keyed hashes (HMAC under the service's hash key) that find a person, an
+ * enterprise or a bank account again without storing the value itself: the
+ * quota's identities, a payer's expected transfer, a transfer's sender. The
+ * text hashed is fixed here, in one place, so every caller (API, activities,
+ * the sandbox bank, tests) hashes the same value the same way.
+ */
+export interface KeyedHasher {
+  keyedHash(value: string): string;
+}
+
+/** A bank account number as printed (grouped by spaces or dashes) and as stored (the digits) hash alike. */
+const digitsOf = (accountNumber: string) => accountNumber.replace(/[\s-]/g, '');
+
+/** The identity the quota counts for a person: the document type and its normalised number. */
+export const individualIdentityHash = (hasher: KeyedHasher, idType: string, normalizedIdNumber: string): string =>
+  hasher.keyedHash(`individual:${idType}:${normalizedIdNumber}`);
+
+/** The identity the quota counts for an enterprise: its normalised credit code (one enterprise, one identity). */
+export const enterpriseIdentityHash = (hasher: KeyedHasher, normalizedCode: string): string => hasher.keyedHash(`enterprise:${normalizedCode}`);
+
+/** A corporate bank account: a recharge's confirmed payer, a transfer's sender. */
+export const bankAccountHash = (hasher: KeyedHasher, accountNumber: string): string => hasher.keyedHash(`bank-account:${digitsOf(accountNumber)}`);
