@@ -123,8 +123,8 @@ export default tseslint.config(
     },
   },
   {
-    // The reviewer console (api/console): plain ES modules the browser loads as they are, no type information.
-    files: ['api/console/**/*.js'],
+    // The reviewer console (api/console/static): plain ES modules the browser loads as they are, no type information.
+    files: ['api/console/static/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       sourceType: 'module',

@@ -179,9 +179,9 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         cipher,
         logger,
         metrics,
-        providers,
+        providers: providers.service,
         storage,
-        outbox,
+        sandbox: config.sandbox.enabled ? { ...providers, outbox } : null,
         readiness: [
           { name: 'database', check: () => pingDb(db) },
           { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) },

@@ -4,7 +4,7 @@ import { enterpriseOptions } from '../../domain/enterprise-rules';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
 import type { PiiCipher } from '../../platform/crypto';
-import { assertAccountAccess, seesPlainPii, type Principal } from '../http/auth';
+import { seesPlainPii, type Principal } from '../http/auth';
 import type { ReadModel } from '../../store/read-model';
 import { accountView, inboxMessageView } from '../../views/account';
 import { subjectView } from '../../views/verification';
@@ -14,7 +14,6 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
   return {
     /** An account never seen answers `unverified` (API.md), not 404. */
     async get(principal: Principal, accountId: string) {
-      assertAccountAccess(principal, accountId);
       const row = await readModel.account(accountId);
       const view = accountView(accountId, row, deps.changeCooldownMs);
       if (seesPlainPii(principal) && view.verification.subject && row) {
@@ -30,7 +29,6 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
 
     /** Which methods this subject may use (SPEC §2.1, §4); the same rules refuse a start. */
     verificationOptions(principal: Principal, accountId: string, query: { subjectType: 'individual' | 'enterprise'; idType: string; creditCode?: string | undefined }) {
-      assertAccountAccess(principal, accountId);
       if (query.subjectType === 'individual') return individualOptions(query.idType);
       const code = query.creditCode ? classifyEnterpriseCode('non_business_license', query.creditCode) : undefined;
       if (code && !code.ok) {
@@ -41,7 +39,6 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
 
     /** SPEC §2: an ICP filing needs the verified name to equal the filing entity's name. */
     async icpNameCheck(principal: Principal, accountId: string, filingEntityName: string) {
-      assertAccountAccess(principal, accountId);
       const row = await readModel.account(accountId);
       if (row?.verification_status !== 'verified' || !row.subject_name) {
         throw appError('NOT_VERIFIED', 'The account is not verified: an ICP filing needs a verified name.');
@@ -50,7 +47,6 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
     },
 
     async inbox(principal: Principal, accountId: string, limit: number, cursor?: string) {
-      assertAccountAccess(principal, accountId);
       const page = await readModel.inbox(accountId, limit, cursor);
       return { items: page.items.map(inboxMessageView), nextCursor: page.nextCursor };
     },

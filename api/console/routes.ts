@@ -1,8 +1,8 @@
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 
-/** Where the console's static files are: api/console in the sources, dist/api/console in the build (package.json "build" copies them). */
-export const CONSOLE_DIR = path.resolve(__dirname, '..', 'console');
+/** Where the console's static files are: api/console/static in the sources, dist/api/console/static in the build (package.json "build" copies them). */
+export const CONSOLE_DIR = path.join(__dirname, 'static');
 
 /**
  * The console's own Content-Security-Policy, replacing the API's (api/http/hardening.ts) on /console only: materials are

@@ -94,19 +94,6 @@ async function mint(key: Uint8Array, t: { subject: string; audience: string; cla
 /** The name a principal acts under in records (decisions, claims, the audit log). */
 export const actorName = (p: AuthenticatedPrincipal) => (p.role === 'account' ? p.accountId : p.role === 'service' ? 'service' : p.name);
 
-/**
- * An account token sees only its own account: anything else answers 404, so
- * it cannot even learn that another account's resource exists.
- */
-export function assertAccountAccess(principal: Principal, accountId: string, what = 'account'): void {
-  if (principal.role === 'service' || principal.role === 'admin') return;
-  if (principal.role === 'account') {
-    if (principal.accountId !== accountId) throw appError('NOT_FOUND', `No such ${what}.`);
-    return;
-  }
-  throw appError('FORBIDDEN', 'This role does not act on accounts.');
-}
-
 export const seesPlainPii = (principal: Principal) => principal.role === 'admin';
 
 /** The scope an idempotency key belongs to: keys of different callers never collide. */

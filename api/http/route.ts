@@ -1,6 +1,6 @@
-import type { Express, Request, Response } from 'express';
+import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry, ZodContentObject } from '@asteasolutions/zod-to-openapi';
 import { appError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
@@ -36,17 +36,40 @@ export interface RouteContext<P, Q, B> {
 
 type AnyObject = z.ZodType<Record<string, unknown>>;
 
-export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+/**
+ * A body that is not JSON (a multipart form; a provider's signed bytes): read
+ * and validated by the reader instead of express.json and a zod schema.
+ */
+export interface BodyReader<T> {
+  /** The body as the OpenAPI document declares it (media type → schema); none: not declared. */
+  content?: ZodContentObject;
+  /** Reads and validates the body; a refusal is thrown as a problem. */
+  read(req: Request): Promise<T>;
+  /** What a repeated Idempotency-Key is compared on: the body as read, or a digest of it. */
+  fingerprint?(body: T): unknown;
+}
+
+type Body = z.ZodType | BodyReader<unknown>;
+/** The body a handler receives: the reader's value, or the schema's parsed one. */
+export type BodyOf<B> = B extends BodyReader<infer T> ? T : B extends z.ZodType ? z.infer<B> : undefined;
+const isReader = (body: Body | undefined): body is BodyReader<unknown> => body !== undefined && !(body instanceof z.ZodType);
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends Body> {
   method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI form: /v1/accounts/{accountId} */
   path: string;
   summary: string;
   description?: string;
   tags: string[];
-  /** Roles allowed; 'public' routes authenticate otherwise (signatures) or not at all. */
+  /** Roles allowed; 'public' routes authenticate otherwise (signatures, in `before`) or not at all. */
   auth: Role[] | 'public';
+  /** What runs before the route itself, on the raw request (a provider callback's signature check). */
+  before?: (RequestHandler | ErrorRequestHandler)[];
   params?: P;
   query?: Q;
+  /** Headers the document declares (beyond Idempotency-Key). */
+  headers?: z.ZodObject;
+  /** JSON validated by this schema, or a reader of its own. */
   body?: B;
   /** Idempotency-Key accepted: a retry gets the stored answer; 'rerun' (answers that hold a secret) runs again instead. */
   idempotent?: boolean | 'rerun';
@@ -55,11 +78,13 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
    * for another account is answered 404 before the request is read, as if the resource did not exist.
    */
   owner?: (params: Record<string, string>) => Promise<string | undefined>;
+  /** The account a request addresses in its body (an upload's accountId): another account's, for an account token, answers 404 too. */
+  bodyOwner?: (body: BodyOf<B>) => Promise<string | undefined> | string | undefined;
   /** What an accepted request records in the audit log; required on routes with a bearer token that change something (`false`: it only reads). */
   audit?: AuditSpec | false;
   /** Answers, and refusals beyond the common ones (a status of 400 and up without a schema: a problem document, described by its codes). */
   responses: Record<number, ResponseSpec>;
-  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<Reply | undefined>;
+  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, BodyOf<B>>) => Promise<Reply | undefined>;
 }
 
 export interface RouteDeps {
@@ -85,82 +110,49 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, locat
 
 const ANONYMOUS: Principal = { role: 'anonymous' };
 
-export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
-  deps: RouteDeps,
-  spec: RouteSpec<P, Q, B>,
-): void {
+export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends Body = z.ZodUndefined>(deps: RouteDeps, spec: RouteSpec<P, Q, B>): void {
   if (spec.method !== 'get' && spec.auth !== 'public' && spec.audit === undefined) {
     throw new Error(`${spec.method.toUpperCase()} ${spec.path}: say what it records in the audit log (audit: { action }), or audit: false if it changes nothing`);
   }
-  const responses = responsesOf(spec.responses, {
-    auth: spec.auth,
-    ...(spec.params ? { params: Object.keys((spec.params as unknown as z.ZodObject).shape) } : {}),
-    query: spec.query,
-    body: spec.body,
-    jsonBody: spec.body !== undefined,
-    idempotent: spec.idempotent,
-    owner: spec.owner,
-  });
-  deps.registry.registerPath({
-    method: spec.method,
-    path: spec.path,
-    summary: spec.summary,
-    ...(spec.description ? { description: spec.description } : {}),
-    tags: spec.tags,
-    ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
-    // Who may call it: clients and the access-matrix test read this.
-    'x-roles': spec.auth === 'public' ? ['public'] : spec.auth,
-    request: {
-      ...(spec.params ? { params: spec.params as never } : {}),
-      ...(spec.query ? { query: spec.query as never } : {}),
-      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
-      ...(spec.idempotent
-        ? { headers: z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKeyHeader }) as never }
-        : {}),
-    },
-    responses,
-  });
-
+  document(deps.registry, spec);
+  const reader = isReader(spec.body) ? spec.body : undefined;
   const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-  deps.app[spec.method](expressPath, async (req, res) => {
-    let principal: Principal = ANONYMOUS;
-    if (spec.auth !== 'public') {
-      const authenticated = await deps.auth.authenticate(req);
-      if (!spec.auth.includes(authenticated.role)) throw appError('FORBIDDEN', `This endpoint is for: ${spec.auth.join(', ')}.`);
-      principal = authenticated;
-      if (principal.role === 'account') {
-        const params = req.params as Record<string, string>;
-        const owner = params.accountId ?? (spec.owner ? await spec.owner(params) : undefined);
-        if (owner !== undefined && owner !== principal.accountId) throw appError('NOT_FOUND', 'No such resource.');
-      }
-    }
-    if (spec.body && req.body === undefined) {
+  deps.app[spec.method](expressPath, ...(spec.before ?? []), async (req: Request, res: Response) => {
+    const principal = await admit(deps, spec, req);
+    const key = spec.idempotent ? req.get(IDEMPOTENCY_HEADER) : undefined;
+    // A body of its own is read once, after the key is known to be usable: a refused key costs no upload.
+    if (reader && key !== undefined) validateKey(key);
+    if (!reader && spec.body && req.body === undefined) {
       throw validationError([{ path: '', message: 'expected a JSON body (Content-Type: application/json)' }]);
     }
-    const ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>> = {
+    const ctx: RouteContext<z.infer<P>, z.infer<Q>, BodyOf<B>> = {
       req,
       res,
       principal,
       params: parse(spec.params, req.params, 'path'),
       query: parse(spec.query, req.query, 'query'),
-      body: parse(spec.body, req.body, 'body'),
+      body: (reader ? await reader.read(req) : parse(spec.body as z.ZodType | undefined, req.body, 'body')) as BodyOf<B>,
       seed: crypto.randomUUID(),
       log: (res.locals.log as Logger | undefined) ?? deps.logger,
     };
+    if (principal.role === 'account' && spec.bodyOwner) {
+      const owner = await spec.bodyOwner(ctx.body);
+      if (owner !== undefined && owner !== principal.accountId) throw appError('NOT_FOUND', 'No such resource.');
+    }
 
     const run = async () => {
       const reply = await spec.handler(ctx);
       if (reply && reply.status < 400 && spec.audit) await audit(deps.db, spec, req, ctx, reply);
       return reply;
     };
-    const key = spec.idempotent ? req.get(IDEMPOTENCY_HEADER) : undefined;
     if (key === undefined) {
       const reply = await run();
       if (reply) send(res, reply);
       return;
     }
     validateKey(key);
-    const answer = await deps.idempotency.execute(principalKey(principal), key, requestHash(req.method, req.path, req.body), async (seed) => {
+    const fingerprint: unknown = reader ? reader.fingerprint?.(ctx.body) : req.body;
+    const answer = await deps.idempotency.execute(principalKey(principal), key, requestHash(req.method, req.path, fingerprint), async (seed) => {
       ctx.seed = seed;
       const reply = await run();
       if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
@@ -170,15 +162,66 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
   });
 }
 
+/**
+ * Who may call: the one place access is decided. A role the route does not
+ * name is refused; an account token reaches only its own account's resources
+ * (the path's accountId, or the owner of the addressed resource), anything
+ * else answering 404 before the request is read, as if it did not exist.
+ */
+async function admit<B extends Body>(deps: RouteDeps, spec: RouteSpec<AnyObject, AnyObject, B>, req: Request): Promise<Principal> {
+  if (spec.auth === 'public') return ANONYMOUS;
+  const principal = await deps.auth.authenticate(req);
+  if (!spec.auth.includes(principal.role)) throw appError('FORBIDDEN', `This endpoint is for: ${spec.auth.join(', ')}.`);
+  if (principal.role === 'account') {
+    const params = req.params as Record<string, string>;
+    const owner = params.accountId ?? (spec.owner ? await spec.owner(params) : undefined);
+    if (owner !== undefined && owner !== principal.accountId) throw appError('NOT_FOUND', 'No such resource.');
+  }
+  return principal;
+}
+
+/** The operation in the OpenAPI document, from the same declaration that validates it. */
+function document<B extends Body>(registry: OpenAPIRegistry, spec: RouteSpec<AnyObject, AnyObject, B>): void {
+  const reader = isReader(spec.body) ? spec.body : undefined;
+  const json = spec.body instanceof z.ZodType ? spec.body : undefined;
+  const headers = spec.idempotent ? z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKeyHeader, ...spec.headers?.shape }) : spec.headers;
+  const content = json ? { 'application/json': { schema: json } } : reader?.content;
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: spec.tags,
+    ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
+    // Who may call it: clients and the access-matrix test read this.
+    'x-roles': spec.auth === 'public' ? ['public'] : spec.auth,
+    request: {
+      ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+      ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+      ...(content ? { body: { content, required: true } } : {}),
+      ...(headers ? { headers } : {}),
+    },
+    responses: responsesOf(spec.responses, {
+      auth: spec.auth,
+      ...(spec.params ? { params: Object.keys((spec.params as z.ZodObject).shape) } : {}),
+      query: spec.query,
+      body: spec.body,
+      jsonBody: json !== undefined,
+      idempotent: spec.idempotent,
+      owner: spec.owner ?? spec.bodyOwner,
+    }),
+  });
+}
+
 /** Recorded when the handler accepted the request: an idempotent replay records nothing again. */
-function audit(db: Db, spec: RouteSpec<AnyObject, AnyObject, z.ZodType>, req: Request, ctx: RouteContext<unknown, unknown, unknown>, reply: Reply) {
+function audit<B extends Body>(db: Db, spec: RouteSpec<AnyObject, AnyObject, B>, req: Request, ctx: RouteContext<unknown, unknown, BodyOf<B>>, reply: Reply) {
   const params = req.params as Record<string, string>;
   return auditRequest(db, spec.audit as AuditSpec, {
     principal: ctx.principal,
     params,
     body: ctx.body,
     requestId: ctx.res.locals.correlationId as string | undefined,
-    owner: async () => (spec.owner ? spec.owner(params) : undefined),
+    owner: async () => (spec.owner ? spec.owner(params) : spec.bodyOwner ? spec.bodyOwner(ctx.body) : undefined),
   }, reply.body);
 }
 

@@ -4,7 +4,7 @@ import { appError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
 import { idFromSeed, newId } from '../../platform/ids';
 import { insertUpload, recordOcrReading, uploadById, type UploadRow } from '../../store/uploads';
-import { assertAccountAccess, type Principal } from '../http/auth';
+import type { Principal } from '../http/auth';
 import { validationError } from '../http/problem';
 import { AccountId } from '../http/schemas';
 
@@ -88,13 +88,9 @@ export async function detectMime(bytes: Buffer): Promise<string | undefined> {
   return detected ?? SIGNATURES.find((s) => bytes.subarray(0, s.bytes.length).equals(s.bytes))?.mime;
 }
 
-/** The account an upload goes to: an account token's own; service and admin must name one. */
+/** The account an upload goes to: an account token's own (its route refused another's); service and admin must name one. */
 function uploadAccount(principal: Principal, requested: string | undefined): string {
-  if (principal.role === 'reviewer') throw appError('FORBIDDEN', 'Reviewers do not upload.');
-  if (principal.role === 'account') {
-    if (requested !== undefined) assertAccountAccess(principal, requested);
-    return principal.accountId;
-  }
+  if (principal.role === 'account') return principal.accountId;
   if (requested === undefined) throw validationError([{ path: 'accountId', message: 'required with a service or admin token' }]);
   const parsed = AccountId.safeParse(requested);
   if (!parsed.success) throw validationError([{ path: 'accountId', message: parsed.error.issues[0]?.message ?? 'invalid account id' }]);
@@ -123,10 +119,10 @@ export async function assertUploadOf(
 export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: OcrProvider }) {
   const { db, storage, ocr } = deps;
 
-  /** An account token sees only its own account's uploads; a missing id and another's answer alike. */
-  async function accessible(principal: Principal, id: string): Promise<UploadRow<UploadPurpose>> {
+  /** An upload by id (whose account its route admitted: another account's answered 404 there, as a missing one does here). */
+  async function existing(id: string): Promise<UploadRow<UploadPurpose>> {
     const row = await uploadById<UploadPurpose>(db, id);
-    if (!row || (principal.role === 'account' && principal.accountId !== row.account_id)) throw appError('NOT_FOUND', 'No such upload.');
+    if (!row) throw appError('NOT_FOUND', 'No such upload.');
     return row;
   }
 
@@ -157,8 +153,11 @@ export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: Oc
       return view(row);
     },
 
-    async content(principal: Principal, id: string): Promise<{ contentType: string; bytes: Buffer }> {
-      const row = await accessible(principal, id);
+    /** The account an upload belongs to (undefined: no such upload): what its routes decide access on. */
+    ownerOf: async (id: string): Promise<string | undefined> => (await uploadById(db, id))?.account_id,
+
+    async content(id: string): Promise<{ contentType: string; bytes: Buffer }> {
+      const row = await existing(id);
       return { contentType: row.content_type, bytes: await storage.get(row.storage_key) };
     },
 
@@ -166,9 +165,8 @@ export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: Oc
       assertUploadOf(db, accountId, uploadId, purposes, path),
 
     /** Runs OCR on a business licence and keeps the reading beside the upload (SPEC §4: it only pre-fills). */
-    async readBusinessLicense(principal: Principal, uploadId: string): Promise<OcrReading> {
-      if (principal.role === 'reviewer') throw appError('FORBIDDEN', 'Reviewers do not run OCR.');
-      const row = await accessible(principal, uploadId);
+    async readBusinessLicense(uploadId: string): Promise<OcrReading> {
+      const row = await existing(uploadId);
       if (row.purpose !== 'business_license') {
         throw validationError([{ path: 'uploadId', message: `the upload's purpose is ${row.purpose}; expected business_license` }]);
       }

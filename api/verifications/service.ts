@@ -20,7 +20,7 @@ import {
   type OpenResult,
   type VerificationOutcome,
 } from '../../workflows/messages';
-import { assertAccountAccess, seesPlainPii, type Principal } from '../http/auth';
+import { seesPlainPii, type Principal } from '../http/auth';
 import { validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from './schemas';
@@ -51,10 +51,9 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   const { temporal, readModel, cipher } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function load(principal: Principal, id: string) {
+  async function load(id: string) {
     const row = await readModel.verification(id);
     if (!row) throw appError('NOT_FOUND', 'No such verification.');
-    assertAccountAccess(principal, row.account_id, 'verification');
     return row;
   }
   const view = (principal: Principal, row: Awaited<ReturnType<typeof load>>) =>
@@ -132,27 +131,25 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     ownerOf: async (id: string) => (await readModel.verification(id))?.account_id,
 
     async start(principal: Principal, accountId: string, body: z.infer<typeof StartVerificationBody>, seed: string) {
-      assertAccountAccess(principal, accountId);
       return body.subjectType === 'individual' ? startIndividual(principal, accountId, body, seed) : startEnterprise(principal, accountId, body, seed);
     },
 
     async get(principal: Principal, id: string) {
-      return view(principal, await load(principal, id));
+      return view(principal, await load(id));
     },
 
     async list(principal: Principal, accountId: string, limit: number, cursor?: string) {
-      assertAccountAccess(principal, accountId);
       const page = await readModel.verifications(accountId, limit, cursor);
       return { items: page.items.map((row) => view(principal, row)), nextCursor: page.nextCursor };
     },
 
     async refreshQr(principal: Principal, id: string, seed: string) {
-      await update(await load(principal, id), { update: refreshQrUpdate, args: [], seed });
+      await update(await load(id), { update: refreshQrUpdate, args: [], seed });
       return reload(principal, id);
     },
 
     async cancel(principal: Principal, id: string, seed: string) {
-      await update(await load(principal, id), { update: cancelUpdate, args: [], seed });
+      await update(await load(id), { update: cancelUpdate, args: [], seed });
       return reload(principal, id);
     },
 
@@ -160,13 +157,13 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     async submitAmount(principal: Principal, id: string, amount: string, seed: string) {
       const fen = parseYuan(amount);
       if (fen === null || fen < 1) throw validationError([{ path: 'amount', message: 'yuan with at most two decimals, like "0.37"' }]);
-      const answer = await update(await load(principal, id), { update: submitAmountUpdate, args: [fen], seed });
+      const answer = await update(await load(id), { update: submitAmountUpdate, args: [fen], seed });
       return { ...answer, verification: await reload(principal, id) };
     },
 
     /** Corrections after a rejected review (SPEC §4.1). */
     async resubmitMaterials(principal: Principal, id: string, body: z.infer<typeof MaterialsBody>, seed: string) {
-      const row = await load(principal, id);
+      const row = await load(id);
       if (row.method !== 'public_remittance') throw appError('PROCESS_NOT_OPEN', 'Only a corporate public remittance takes corrected materials.');
       const corrections: CorrectedMaterials = {};
       if (body.bankAccount) {

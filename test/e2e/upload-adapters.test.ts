@@ -65,7 +65,7 @@ describe('assertUploadOf', () => {
     const accountId = uniqueAccount();
     const created = await uploads.create({ role: 'account', accountId }, { purpose: 'business_license', bytes: jpeg() });
     await new SandboxOcrProvider(db).setReading(created.sha256, { enterpriseName: '示例有限公司', creditCode: '91110105MA01ABCD2X' });
-    const reading = await uploads.readBusinessLicense({ role: 'account', accountId }, created.id);
+    const reading = await uploads.readBusinessLicense(created.id);
     expect(reading).toEqual({ enterpriseName: '示例有限公司', creditCode: '91110105MA01ABCD2X', confidence: 0.98 });
     const record = await uploads.assertUploadOf(accountId, created.id, ['business_license'], 'x');
     expect(record.ocr).toEqual(reading);
