@@ -13,9 +13,6 @@ const deterministicImports = {
       message: 'Side effects belong in activities; workflows reach them through proxyActivities.',
     })),
   ],
-  patterns: [
-    { group: ['../activities', '../activities/*', '../api/*', '../adapters/*', '../platform/*'], message: 'Only types may be imported from here.', allowTypeImports: true },
-  ],
 };
 
 // Only store/ builds SQL (one module per aggregate); besides it, the connection (platform/db.ts), the schema (migrations/), tests and scripts.
@@ -36,6 +33,89 @@ const processStateReadOnly = [
   { regex: '^(\\.\\./)+store/identities$', allowImportNames: ['setQuotaLimit'], allowTypeImports: true, message: 'The API reads quota bindings through store/read-model.ts; only activities write them.' },
   { regex: '^(\\.\\./)+store/processes$', allowImportNames: ['openProcessCounts'], allowTypeImports: true, message: 'The API reads processes through store/read-model.ts; only activities write them.' },
 ];
+
+/**
+ * The layers: which top-level folder may import which (README "Layout" draws this). `uses`: values and types;
+ * `types`: types only. Anything else is refused, with the layer's reason. app/ is the composition root: it wires
+ * everything and nothing imports it but the process entry points (api/main.ts, worker/main.ts).
+ */
+const FOLDERS = ['app', 'api', 'worker', 'activities', 'workflows', 'webhooks', 'views', 'store', 'adapters', 'platform', 'contracts', 'domain', 'migrations', 'scripts', 'test'];
+export const LAYERS = {
+  domain: { uses: [], types: [], why: 'domain/ is pure rules: it imports nothing of the service.' },
+  contracts: { uses: ['domain'], types: [], why: 'contracts/ are the user-visible shapes, built from domain/ constants only.' },
+  migrations: { uses: ['domain'], types: [], why: 'A migration is the schema at one point in time: it stands alone.' },
+  platform: { uses: ['domain', 'migrations', 'workflows'], types: [], why: 'platform/ is infrastructure (connections, crypto, config, Temporal): it knows no aggregate, route or activity.' },
+  store: { uses: ['domain', 'platform'], types: ['contracts', 'workflows', 'adapters'], why: 'store/ is SQL over the tables: it calls no provider, workflow or route.' },
+  views: { uses: ['domain', 'contracts'], types: ['platform', 'store'], why: 'views/ turn rows into resources: pure functions over store rows.' },
+  adapters: { uses: ['domain', 'platform', 'store'], types: [], why: 'adapters/ are the providers: they know nothing of the processes that call them.' },
+  webhooks: { uses: ['domain', 'platform', 'store', 'views', 'adapters', 'workflows'], types: ['contracts'], why: 'webhooks/ (payloads, dispatcher, targets) serve the worker and the API alike, so they import neither.' },
+  workflows: { uses: ['domain', 'contracts'], types: ['activities'], why: 'Workflow code runs in the deterministic sandbox: side effects are activities, reached through proxyActivities.' },
+  activities: { uses: ['domain', 'contracts', 'platform', 'store', 'adapters', 'webhooks', 'views', 'workflows'], types: [], why: 'Activities are the workers side effects: they serve workflows, not the API.' },
+  api: { uses: ['domain', 'contracts', 'platform', 'store', 'views', 'adapters', 'webhooks', 'workflows'], types: [], why: 'The API starts and signals workflows through the Temporal client: it never runs activities or worker code.' },
+  worker: { uses: ['domain', 'platform', 'store', 'adapters', 'webhooks', 'activities', 'workflows'], types: [], why: 'A worker runs workflows and activities: it serves no HTTP route.' },
+  app: { uses: ['api', 'worker', 'activities', 'webhooks', 'store', 'adapters', 'platform', 'domain', 'contracts', 'views', 'workflows', 'migrations'], types: [], why: 'app/ is the composition root.' },
+  scripts: { uses: FOLDERS.filter((f) => f !== 'test' && f !== 'scripts'), types: [], why: 'Scripts never import tests: share a helper through scripts/lib.' },
+};
+/** Files that may import app/: the process entry points. */
+const ENTRY_POINTS = ['api/main.ts', 'worker/main.ts'];
+/** Outside workflows/, only their message definitions (names, updates, signals, search attributes): never a workflow's code. */
+const WORKFLOW_SURFACE = '(messages|[a-z]+-messages|kernel/correlation-header)';
+/** The sandbox providers' own sides: for the composition root, the sandbox routes, tests and scripts only. */
+const SANDBOX_USERS = ['app', 'api/sandbox', 'adapters/sandbox', 'scripts', 'test'];
+
+const up = (depth) => '\\.\\./'.repeat(depth);
+/** The import patterns refused in a file `depth` folders below the root, inside top-level `folder`. */
+function refusedImports(folder, depth, sub) {
+  const layer = LAYERS[folder];
+  const others = FOLDERS.filter((f) => f !== folder && !layer.uses.includes(f));
+  const valueOnly = others.filter((f) => layer.types.includes(f));
+  const none = others.filter((f) => !layer.types.includes(f));
+  const patterns = [];
+  if (none.length) patterns.push({ regex: `^${up(depth)}(${none.join('|')})(/|$)`, message: layer.why });
+  if (valueOnly.length) patterns.push({ regex: `^${up(depth)}(${valueOnly.join('|')})(/|$)`, allowTypeImports: true, message: `${layer.why} (types only from ${valueOnly.join(', ')})` });
+  if (folder !== 'workflows' && layer.uses.includes('workflows')) {
+    patterns.push({ regex: `^${up(depth)}workflows/(?!${WORKFLOW_SURFACE}$)`, message: 'Import workflow definitions from the workflows/*messages.ts modules only: a workflow\'s code runs in a worker.' });
+  }
+  if (!SANDBOX_USERS.includes(folder) && !SANDBOX_USERS.includes(`${folder}/${sub}`)) {
+    patterns.push({ regex: `^${up(depth)}adapters/sandbox(/|$)`, message: 'Sandbox code is imported by nothing in production: the composition root (app/) and the sandbox routes (api/sandbox) only.' });
+  }
+  // The providers' interfaces (adapters/*.ts) never reach into the sandbox beside them.
+  if (folder === 'adapters' && depth === 1) patterns.push({ regex: '^\\./sandbox(/|$)', message: 'Sandbox code is imported by nothing in production: the composition root (app/) and the sandbox routes (api/sandbox) only.' });
+  if (folder === 'api') patterns.push(...processStateReadOnly.map((p) => ({ ...p, regex: p.regex.replace('(\\.\\./)+', up(depth)) })));
+  return patterns;
+}
+
+/** The rule's options for one group of files: its refused patterns, and for sandboxed code the Node built-ins. */
+const restrict = (folder, patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { paths: ['workflows', 'domain'].includes(folder) ? deterministicImports.paths : [], patterns }],
+});
+
+/**
+ * One config entry per folder and depth (imports are relative, so the count of `../` tells where they land),
+ * the sandbox subfolders and the entry points apart.
+ */
+function layerConfigs() {
+  const configs = [];
+  for (const folder of Object.keys(LAYERS)) {
+    for (let depth = 1; depth <= 4; depth++) {
+      const files = `${folder}/${'*/'.repeat(depth - 1)}*.ts`;
+      const sandboxed = ['api', 'adapters'].includes(folder) && depth >= 2;
+      configs.push({
+        files: [files],
+        ignores: [...(depth === 1 ? ENTRY_POINTS : []), ...(sandboxed ? [`${folder}/sandbox/**`] : [])],
+        rules: restrict(folder, refusedImports(folder, depth, '')),
+      });
+      if (sandboxed) configs.push({ files: [`${folder}/sandbox/${'*/'.repeat(depth - 2)}*.ts`], rules: restrict(folder, refusedImports(folder, depth, 'sandbox')) });
+    }
+  }
+  // The entry points start their process through app/launch.ts.
+  for (const entry of ENTRY_POINTS) {
+    const folder = entry.split('/')[0];
+    const patterns = refusedImports(folder, 1, '').map((p) => ({ ...p, regex: p.regex.replace(/\bapp\|/, '').replace(/\|app\b/, '') }));
+    configs.push({ files: [entry], rules: restrict(folder, patterns) });
+  }
+  return configs;
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', '.tools/**', 'coverage/**'] },
@@ -61,7 +141,6 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', deterministicImports],
       'no-restricted-globals': [
         'error',
         ...['setTimeout', 'setInterval', 'setImmediate', 'process', 'Buffer', 'require', 'fetch'].map((name) => ({
@@ -88,28 +167,8 @@ export default tseslint.config(
     ignores: KNEX_ALLOWED,
     rules: { 'no-restricted-imports': ['error', knexOnlyInStore] },
   },
-  {
-    // The API reaches workflows only through their message definitions (workflows/messages.ts, change-messages.ts) and the Temporal client.
-    files: ['api/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(\\.\\./)+workflows/(?!(change-)?messages$)', message: 'Import workflow definitions from workflows/messages.ts or change-messages.ts only.' },
-            ...processStateReadOnly,
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Benchmarks and tools share helpers with the tests through scripts/lib, never by reaching into test/.
-    files: ['scripts/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+test/', message: 'Scripts never import tests: share a helper through scripts/lib.' }] }],
-    },
-  },
+  // Which folder may import which (LAYERS above).
+  ...layerConfigs(),
   {
     files: ['test/**/*.ts'],
     rules: {

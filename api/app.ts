@@ -9,7 +9,7 @@ import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { refundStarter } from '../platform/refunds';
-import { unsettledMoney } from '../store/ledger';
+import { markRefunding, unsettledMoney } from '../store/ledger';
 import { openProcessCounts } from '../store/processes';
 import { createReadModel } from '../store/read-model';
 import { accountRoutes } from './accounts/routes';
@@ -91,7 +91,7 @@ export function buildApp(deps: AppDeps): Express {
     taskQueue,
     cipher: deps.cipher,
     secrets: config.secrets.callbackSecrets,
-    refunds: refundStarter({ client, taskQueue, db }),
+    refunds: refundStarter({ client, taskQueue, markRefunding: (transferId) => markRefunding(db, transferId) }),
     junkLimit: unauthenticated,
     metrics,
   });

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createSandboxProviders } from '../adapters';
+import { createSandboxProviders } from '../adapters/sandbox';
 import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../adapters/storage';
 import { createWorker } from '../worker/create-worker';
@@ -12,8 +12,8 @@ import { ConfigError, type Config } from '../platform/config';
 import { createBytesSealer, createPiiCipher } from '../platform/crypto';
 import { createDb, describeDb, migrateLatest, pingDb } from '../platform/db';
 import type { Logger } from '../platform/logger';
-import { onProcessClosed } from '../store/process-closed';
-import { countOutcome, createMetrics } from '../platform/metrics';
+import { onProcessClosed, type ProcessClosed } from '../store/process-closed';
+import { createMetrics, type Metrics } from '../platform/metrics';
 import { loopbackPort, sdkMetricsTelemetry, serveWorkerMetrics } from '../platform/sdk-metrics';
 import { connectClient, payloadCodec } from '../platform/temporal';
 import { startDevServer } from '../platform/temporal-dev-server';
@@ -220,4 +220,11 @@ async function retried(call: () => Promise<void>, logger: Logger, attempts = 15)
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
+}
+
+/** A process that closed, counted once (store/process-closed.ts tells). */
+function countOutcome(metrics: Metrics, closed: ProcessClosed): void {
+  const labels = { status: closed.status, reason: closed.failureReason ?? '' };
+  if (closed.kind === 'verification') metrics.verificationOutcomes.inc({ method: closed.method, ...labels });
+  else metrics.changeOutcomes.inc({ type: closed.method, ...labels });
 }

@@ -19,3 +19,6 @@ export function newId(prefix: IdPrefix): string {
 export function idFromSeed(prefix: IdPrefix, seed: string): string {
   return `${prefix}_${base62(createHash('sha256').update(`${prefix}:${seed}`).digest(), 24)}`;
 }
+
+/** The verification a change opens for its new subject: its id derives from the change's, so every retry names the same one. */
+export const newSubjectVerificationId = (changeId: string) => idFromSeed('ver', `${changeId}/new-subject`);

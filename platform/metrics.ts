@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ProcessClosed } from '../store/process-closed';
 
 /**
  * The service's Prometheus metrics. One scrape of a process's `/metrics` has
@@ -35,13 +34,6 @@ export interface Metrics {
 }
 
 const SDK_SCRAPE_TIMEOUT_MS = 1_000;
-
-/** A process that closed, counted once (store/process-closed.ts tells). */
-export function countOutcome(metrics: Metrics, closed: ProcessClosed): void {
-  const labels = { status: closed.status, reason: closed.failureReason ?? '' };
-  if (closed.kind === 'verification') metrics.verificationOutcomes.inc({ method: closed.method, ...labels });
-  else metrics.changeOutcomes.inc({ type: closed.method, ...labels });
-}
 
 export function createMetrics(): Metrics {
   const registry = new Registry();

@@ -1,7 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { refundWorkflowId, WorkflowTypes, type RefundTransferWorkflow } from '../workflows/messages';
-import { markRefunding } from '../store/ledger';
-import type { Db } from './db';
 
 /**
  * Starts refunds: one workflow per transfer (refund/<transferId>), which sends
@@ -15,7 +13,14 @@ export interface RefundStarter {
   start(transferIds: string[], reason: string): Promise<void>;
 }
 
-export function refundStarter(deps: { client: Client; taskQueue: string; db: Db }): RefundStarter {
+export interface RefundStarterDeps {
+  client: Client;
+  taskQueue: string;
+  /** Records in the money ledger that the transfer is on its way back (store/ledger.ts markRefunding). */
+  markRefunding: (transferId: string) => Promise<void>;
+}
+
+export function refundStarter(deps: RefundStarterDeps): RefundStarter {
   return {
     async start(transferIds, reason) {
       for (const transferId of transferIds) {
@@ -31,7 +36,7 @@ export function refundStarter(deps: { client: Client; taskQueue: string; db: Db 
           // A refund of this transfer already completed.
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
-        await markRefunding(deps.db, transferId);
+        await deps.markRefunding(transferId);
       }
     },
   };

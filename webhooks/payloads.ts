@@ -3,7 +3,7 @@ import type { CalendarOverrides } from '../domain/business-days';
 import type { PiiCipher } from '../platform/crypto';
 import type { WebhookEventRow } from '../store/webhook-events';
 import type { NextAction } from '../workflows/messages';
-import { newSubjectVerificationId } from '../api/changes/requests';
+import { newSubjectVerificationId } from '../platform/ids';
 import { reviewView } from '../views/review';
 import { changeView } from '../views/change';
 import { verificationView } from '../views/verification';

@@ -4,6 +4,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { withPauses } from '../activities/test-faults';
 import { correlationActivityInterceptor } from '../platform/correlation';
 import { refundStarter } from '../platform/refunds';
+import { markRefunding } from '../store/ledger';
 import { workflowInspector } from '../platform/workflow-inspector';
 import { dataConverter } from '../platform/temporal';
 import { createWebhookWorker } from './webhook-worker';
@@ -38,7 +39,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   const client = new Client({ connection, namespace: options.namespace, dataConverter: dataConverter(options.codecKey) });
   const activityDeps: ActivityDeps = {
     ...options.activityDeps,
-    refunds: refundStarter({ client, taskQueue: options.taskQueue, db: options.activityDeps.db }),
+    refunds: refundStarter({ client, taskQueue: options.taskQueue, markRefunding: (transferId) => markRefunding(options.activityDeps.db, transferId) }),
     inspector: workflowInspector(client),
   };
   const workflows = await workflowCode(options);

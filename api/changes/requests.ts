@@ -3,7 +3,7 @@ import { nameChangeIsAutomatic } from '../../domain/change-rules';
 import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
-import { idFromSeed } from '../../platform/ids';
+import { newSubjectVerificationId } from '../../platform/ids';
 import type { AccountRow } from '../../store/accounts';
 import type { ChangeRequest, Holder, NamedEnterprise } from '../../workflows/change-messages';
 import type { EnterpriseVerificationInput } from '../../workflows/messages';
@@ -30,8 +30,6 @@ export interface ChangeRequestDeps extends EnterpriseInputDeps {
 type CreateBody = z.infer<typeof CreateChangeBody>;
 
 /** The new subject's verification id: one per change, so a retried submission names the same run. */
-export const newSubjectVerificationId = (changeId: string) => idFromSeed('ver', `${changeId}/new-subject`);
-
 export async function buildChangeRequest(deps: ChangeRequestDeps, account: AccountRow, body: CreateBody, changeId: string): Promise<ChangeRequest> {
   switch (body.type) {
     case 'individual_to_enterprise': {

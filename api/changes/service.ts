@@ -24,7 +24,8 @@ import type { ChangeMaterialsBody, CreateChangeBody, NewSubjectBody } from './sc
 import { validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
 import { changeView } from '../../views/change';
-import { buildChangeRequest, newSubjectInput, newSubjectVerificationId, type ChangeRequestDeps } from './requests';
+import { newSubjectVerificationId } from '../../platform/ids';
+import { buildChangeRequest, newSubjectInput, type ChangeRequestDeps } from './requests';
 import { startAndAwaitOpened, updateProcess, withinDeadline, type UpdateRequest } from '../verifications/process-start';
 import { changeTimings } from '../verifications/inputs';
 

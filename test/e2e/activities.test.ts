@@ -6,7 +6,7 @@ import { createActivities, type Activities } from '../../activities';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSandboxProviders } from '../../adapters';
+import { createSandboxProviders } from '../../adapters/sandbox';
 import { SandboxCallbackOutbox } from '../../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../../adapters/storage';
 import { createLogger } from '../../platform/logger';

@@ -76,3 +76,47 @@ describe('the API reads process state only through the read model', () => {
     expect(await importErrors(file, code)).toEqual([]);
   });
 });
+
+const refusedByLayers = (errors: string[]) => errors.some((e) => e.startsWith('@typescript-eslint/no-restricted-imports:'));
+
+describe('the layers: which folder may import which', () => {
+  it.each([
+    ['worker/webhook-worker.ts', "import { buildApp } from '../api/app';\nexport const f = buildApp;\n", 'a worker serves no HTTP route'],
+    ['webhooks/dispatcher.ts', "import { buildApp } from '../api/app';\nexport const f = buildApp;\n", 'webhooks serve worker and API alike'],
+    ['api/verifications/service.ts', "import { createActivities } from '../../activities';\nexport const f = createActivities;\n", 'the API never runs activities'],
+    ['api/changes/service.ts', "import { createWorker } from '../../worker/create-worker';\nexport const f = createWorker;\n", 'the API never runs a worker'],
+    ['api/app.ts', "import { run } from '../app/launch';\nexport const f = run;\n", 'only entry points import the composition root'],
+    ['activities/enterprise.ts', "import { buildApp } from '../api/app';\nexport const f = buildApp;\n", 'activities serve workflows, not the API'],
+    ['activities/enterprise.ts', "import { publicRemittance } from '../workflows/verification/public-remittance';\nexport const f = publicRemittance;\n", "a workflow's code, outside workflows/"],
+    ['api/reviews/service.ts', "import { ReviewRound } from '../../workflows/kernel/review-round';\nexport const f = ReviewRound;\n", "a workflow's code, outside workflows/"],
+    ['domain/money.ts', "import { newId } from '../platform/ids';\nexport const f = newId;\n", 'domain is pure'],
+    ['contracts/account.ts', "import { timestamp } from '../views/time';\nexport const f = timestamp;\n", 'contracts build on domain only'],
+    ['platform/refunds.ts', "import { markRefunding } from '../store/ledger';\nexport const f = markRefunding;\n", 'platform knows no aggregate'],
+    ['store/ledger.ts', "import { WorkflowTypes } from '../workflows/messages';\nexport const f = WorkflowTypes;\n", 'store takes only types from workflows'],
+    ['views/verification.ts', "import { appError } from '../api/http/problem';\nexport const f = appError;\n", 'views are below the API'],
+    ['workflows/verification/recharge.ts', "import { createActivities } from '../../activities';\nexport const f = createActivities;\n", 'workflows reach activities through proxyActivities'],
+    ['workflows/kernel/wait.ts', "import { recordProgress } from '../../store/processes';\nexport const f = recordProgress;\n", 'workflows run in the sandbox'],
+    ['api/verifications/service.ts', "import { SandboxBank } from '../../adapters/sandbox/bank';\nexport const f = SandboxBank;\n", 'sandbox code in production'],
+    ['activities/enterprise.ts', "import { SandboxBank } from '../adapters/sandbox/bank';\nexport const f = SandboxBank;\n", 'sandbox code in production'],
+    ['adapters/storage.ts', "import { SandboxBank } from './sandbox/bank';\nexport const f = SandboxBank;\n", 'sandbox code in production'],
+    ['scripts/bench/index.ts', "import { api } from '../../test/support/http';\nexport const f = api;\n", 'scripts never import tests'],
+    ['migrations/20261127_0001_foundation.ts', "import { createDb } from '../platform/db';\nexport const f = createDb;\n", 'a migration stands alone'],
+  ])('refuses in %s: %s', async (file, code) => {
+    expect(refusedByLayers(await importErrors(file, code))).toBe(true);
+  });
+
+  it.each([
+    ['api/main.ts', "import { launch } from '../app/launch';\nexport const f = launch;\n"],
+    ['worker/main.ts', "import { launch } from '../app/launch';\nexport const f = launch;\n"],
+    ['app/service.ts', "import { createSandboxProviders } from '../adapters/sandbox';\nexport const f = createSandboxProviders;\n"],
+    ['api/sandbox/bank.ts', "import { SandboxBank } from '../../adapters/sandbox/bank';\nexport const f = SandboxBank;\n"],
+    ['api/callbacks/routes.ts', "import { providerEventSignal } from '../../workflows/messages';\nexport const f = providerEventSignal;\n"],
+    ['store/ledger.ts', "import type { ProviderEvent } from '../workflows/messages';\nexport type E = ProviderEvent;\n"],
+    ['workflows/verification/recharge.ts', "import type { Activities } from '../../activities';\nexport type A = Activities;\n"],
+    ['webhooks/dispatcher.ts', "import { webhookObject } from './payloads';\nexport const f = webhookObject;\n"],
+    ['worker/create-worker.ts', "import { createActivities } from '../activities';\nexport const f = createActivities;\n"],
+    ['views/account.ts', "import type { AccountRow } from '../store/accounts';\nexport type R = AccountRow;\n"],
+  ])('allows in %s', async (file, code) => {
+    expect(await importErrors(file, code)).toEqual([]);
+  });
+});

@@ -1,16 +1,16 @@
-import type { Db } from '../platform/db';
-import type { PiiCipher } from '../platform/crypto';
-import { SandboxBank } from './sandbox/bank';
-import { SandboxFaceProvider } from './sandbox/face';
-import { behindFaultSwitch, SandboxFaults } from './sandbox/faults';
-import { SandboxNotifier } from './sandbox/notifier';
-import { SandboxOcrProvider } from './sandbox/ocr';
-import type { SandboxCallbackOutbox } from './sandbox/outbox';
-import { SandboxQqProvider } from './sandbox/qq';
-import { SandboxRegistry } from './sandbox/registry';
-import { SandboxTicketStore } from './sandbox/tickets';
-import { SandboxWechatProvider } from './sandbox/wechat';
-import type { Providers } from './types';
+import type { Db } from '../../platform/db';
+import type { PiiCipher } from '../../platform/crypto';
+import { SandboxBank } from './bank';
+import { SandboxFaceProvider } from './face';
+import { behindFaultSwitch, SandboxFaults } from './faults';
+import { SandboxNotifier } from './notifier';
+import { SandboxOcrProvider } from './ocr';
+import type { SandboxCallbackOutbox } from './outbox';
+import { SandboxQqProvider } from './qq';
+import { SandboxRegistry } from './registry';
+import { SandboxTicketStore } from './tickets';
+import { SandboxWechatProvider } from './wechat';
+import type { Providers } from '../types';
 
 export interface SandboxProviders extends Providers {
   tickets: SandboxTicketStore;
