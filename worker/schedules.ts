@@ -5,7 +5,7 @@ import { reconcilerScheduleId, WorkflowTypes, type ReconcileWorkflow } from '../
 /**
  * The reconciler's Temporal Schedule (SPEC §10 "every run closes"), one per
  * task queue, visible on the Temporal UI's Schedules page: every
- * RECONCILE_INTERVAL it starts a `reconcile` run (workflows/reconcile.ts).
+ * RECONCILE_INTERVAL it starts a `reconcile` run (workflows/operations/reconcile.ts).
  * Every worker ensures it at start: created once, updated when the interval
  * changed; a sweep still running when the next is due makes that one skip.
  */

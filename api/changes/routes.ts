@@ -6,6 +6,9 @@ import { defineRoute, type RouteDeps } from '../http/route';
 const AUTH = ['service', 'account', 'admin'] as const;
 
 export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
+  /** A change addressed by its id: its account's token reaches only its own (decided at the route). */
+  const oneChange = { tags: ['changes'], auth: [...AUTH], params: ChangeParams, owner: ({ id }: Record<string, string>) => changes.ownerOf(id!) };
+
   defineRoute(deps, {
     method: 'post',
     path: '/v1/accounts/{accountId}/changes',
@@ -34,10 +37,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     method: 'get',
     path: '/v1/changes/{id}',
     summary: 'A change of subject',
-    tags: ['changes'],
-    auth: [...AUTH],
-    params: ChangeParams,
-    owner: ({ id }) => changes.ownerOf(id!),
+    ...oneChange,
     responses: { 200: { description: 'The change', schema: ChangeSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await changes.get(principal, params.id) }),
   });
@@ -60,10 +60,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     audit: { action: 'change.materials_submitted' },
     summary: 'Materials for review (entity change, name change by materials)',
     description: 'Every purpose of nextAction.required, each an upload of this account with that purpose (deregistration_proof stands in for current_license); else 422. At another step: 409 PROCESS_NOT_OPEN.',
-    tags: ['changes'],
-    auth: [...AUTH],
-    params: ChangeParams,
-    owner: ({ id }) => changes.ownerOf(id!),
+    ...oneChange,
     body: ChangeMaterialsBody,
     idempotent: true,
     responses: {
@@ -80,10 +77,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     audit: { action: 'change.new_subject_chosen' },
     summary: 'The new enterprise and its verification method, after approval (entity change)',
     description: 'Name and credit code must be the declared newEnterprise’s (else 422). Starts the new subject’s verification; the change then mirrors its next action.',
-    tags: ['changes'],
-    auth: [...AUTH],
-    params: ChangeParams,
-    owner: ({ id }) => changes.ownerOf(id!),
+    ...oneChange,
     body: NewSubjectBody,
     idempotent: true,
     responses: {
@@ -101,10 +95,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     audit: { action: 'change.revoke_requested' },
     summary: 'Revoke a change',
     description: 'Until the review decision (types with a review) or the switch (types without); then 409 PROCESS_NOT_OPEN. The subject stays the original.',
-    tags: ['changes'],
-    auth: [...AUTH],
-    params: ChangeParams,
-    owner: ({ id }) => changes.ownerOf(id!),
+    ...oneChange,
     idempotent: true,
     responses: { 200: { description: 'The change, revoked', schema: ChangeSchema }, 409: { description: 'PROCESS_NOT_OPEN: decided, switched or ended' } },
     handler: async ({ principal, params, seed }) => ({ status: 200, body: await changes.revoke(principal, params.id, seed) }),
@@ -116,10 +107,7 @@ export function changeRoutes(deps: RouteDeps, changes: ChangeService): void {
     audit: { action: 'change.qr_refreshed' },
     summary: 'A fresh QR code for the current face or WeChat step',
     description: 'Like POST /v1/verifications/{id}/qr: the old ticket stops working; at most QR_REFRESH_LIMIT times per step.',
-    tags: ['changes'],
-    auth: [...AUTH],
-    params: ChangeParams,
-    owner: ({ id }) => changes.ownerOf(id!),
+    ...oneChange,
     idempotent: true,
     responses: {
       200: { description: 'The change with a fresh scan_qr action', schema: ChangeSchema },

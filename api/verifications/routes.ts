@@ -1,3 +1,4 @@
+import type { Role } from '../http/auth';
 import type { RouteDeps } from '../http/route';
 import { defineRoute } from '../http/route';
 import { z } from 'zod';
@@ -6,7 +7,18 @@ import { MaterialsBody, RemittanceAmountBody, StartVerificationBody, Verificatio
 import { VerificationSchema } from '../../contracts/verification';
 import type { VerificationService } from './service';
 
+/** Who acts on verifications: the console's backend, the account's own token, an admin. */
+const APPLICANT_SIDE: Role[] = ['service', 'account', 'admin'];
+
 export function verificationRoutes(deps: RouteDeps, verifications: VerificationService): void {
+  /** A verification addressed by its id: its account's token reaches only its own (decided at the route). */
+  const oneVerification = {
+    tags: ['verifications'],
+    auth: APPLICANT_SIDE,
+    params: VerificationParams,
+    owner: ({ id }: Record<string, string>) => verifications.ownerOf(id!),
+  };
+
   defineRoute(deps, {
     method: 'post',
     path: '/v1/accounts/{accountId}/verifications',
@@ -15,7 +27,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     description:
       'Starts workflow verification/<id>. Answers once the process is open, with its first next action (a QR code to scan). An account never seen is created on first use.',
     tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
+    auth: APPLICANT_SIDE,
     params: AccountParams,
     body: StartVerificationBody,
     idempotent: true,
@@ -39,7 +51,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     path: '/v1/accounts/{accountId}/verifications',
     summary: "An account's verifications, newest first",
     tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
+    auth: APPLICANT_SIDE,
     params: AccountParams,
     query: ListQuery,
     responses: { 200: { description: 'A page of verifications', schema: page(VerificationSchema, 'VerificationPage') } },
@@ -53,10 +65,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     method: 'get',
     path: '/v1/verifications/{id}',
     summary: 'A verification',
-    tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
-    params: VerificationParams,
-    owner: ({ id }) => verifications.ownerOf(id!),
+    ...oneVerification,
     responses: { 200: { description: 'The verification', schema: VerificationSchema } },
     handler: async ({ principal, params }) => ({ status: 200, body: await verifications.get(principal, params.id) }),
   });
@@ -67,10 +76,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     audit: { action: 'verification.qr_refreshed' },
     summary: 'A fresh QR code',
     description: 'Replaces the QR code (the old ticket stops working). At most QR_REFRESH_LIMIT (5) times: then 409 QR_REFRESH_LIMIT.',
-    tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
-    params: VerificationParams,
-    owner: ({ id }) => verifications.ownerOf(id!),
+    ...oneVerification,
     idempotent: true,
     responses: {
       200: { description: 'The verification with a fresh scan_qr action', schema: VerificationSchema },
@@ -86,10 +92,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     summary: 'Enter the amount received (corporate public remittance)',
     description:
       'Answered at once by the workflow: matched (the verification completes) or mismatch with the attempts left; two mismatches in a row fail it. 409 PROCESS_NOT_OPEN when no amount is awaited.',
-    tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
-    params: VerificationParams,
-    owner: ({ id }) => verifications.ownerOf(id!),
+    ...oneVerification,
     body: RemittanceAmountBody,
     idempotent: true,
     responses: {
@@ -108,10 +111,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     audit: { action: 'verification.materials_submitted' },
     summary: 'Corrected bank account and/or handler after a rejected review',
     description: 'A new handler passes face recognition before the materials go back to review.',
-    tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
-    params: VerificationParams,
-    owner: ({ id }) => verifications.ownerOf(id!),
+    ...oneVerification,
     body: MaterialsBody,
     idempotent: true,
     responses: {
@@ -127,10 +127,7 @@ export function verificationRoutes(deps: RouteDeps, verifications: VerificationS
     path: '/v1/verifications/{id}/cancel',
     audit: { action: 'verification.cancel_requested' },
     summary: 'Cancel a verification in progress',
-    tags: ['verifications'],
-    auth: ['service', 'account', 'admin'],
-    params: VerificationParams,
-    owner: ({ id }) => verifications.ownerOf(id!),
+    ...oneVerification,
     idempotent: true,
     responses: {
       200: { description: 'The verification, cancelled', schema: VerificationSchema },
