@@ -12,6 +12,7 @@ COPY workflows workflows
 COPY activities activities
 COPY app app
 COPY webhooks webhooks
+COPY views views
 COPY contracts contracts
 COPY domain domain
 COPY adapters adapters
