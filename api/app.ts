@@ -5,6 +5,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import type { FileStorage, Providers } from '../adapters/types';
 import type { Config } from '../platform/config';
 import type { PiiCipher } from '../platform/crypto';
+import type { ProcessKeys } from '../platform/data-keys';
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
@@ -44,6 +45,8 @@ export interface AppDeps {
   db: Db;
   temporal: { client: Client; taskQueue: string; codec: PayloadCodec };
   cipher: PiiCipher;
+  /** Per-process data keys (SPEC §11): what opens a sealed personal value, until its process is erased. */
+  keys: ProcessKeys;
   logger: Logger;
   metrics: Metrics;
   /** The providers as the service calls them. */
@@ -81,7 +84,7 @@ export function buildApp(deps: AppDeps): Express {
   });
   const auth = createAuthenticator(config.secrets);
   // The Temporal UI's codec endpoint: its own body size and CORS.
-  codecRoutes(app, { codec: deps.temporal.codec, auth, ...config.codec });
+  codecRoutes(app, { codec: deps.temporal.codec, auth, open: (sealed) => deps.keys.open(sealed), ...config.codec });
 
   const routes: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db, deps.cipher), logger, db };
   const { client, taskQueue } = deps.temporal;

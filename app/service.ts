@@ -10,8 +10,10 @@ import { ensureReconcilerSchedule } from '../worker/schedules';
 import { startWebhookDispatcher } from '../webhooks/dispatcher';
 import { ConfigError, type Config } from '../platform/config';
 import { createBytesSealer, createPiiCipher } from '../platform/crypto';
+import { createProcessKeys } from '../platform/data-keys';
 import { createDb, describeDb, migrateLatest, pingDb } from '../platform/db';
 import type { Logger } from '../platform/logger';
+import { dataKeyStore } from '../store/data-keys';
 import { onProcessClosed, type ProcessClosed } from '../store/process-closed';
 import { createMetrics, type Metrics } from '../platform/metrics';
 import { loopbackPort, sdkMetricsTelemetry, serveWorkerMetrics } from '../platform/sdk-metrics';
@@ -106,6 +108,8 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     }
 
     const cipher = createPiiCipher(config.secrets.piiEncryptionKey, config.secrets.piiHashKey);
+    // Each process's personal values under its own data key, wrapped by the PII key (SPEC §11).
+    const keys = createProcessKeys({ store: dataKeyStore(db), master: cipher });
     const metrics = createMetrics();
     metrics.appendSdkMetrics(`http://127.0.0.1:${sdkMetricsPort}/metrics`);
     // The sandbox providers answer through this outbox; only an API process with the sandbox mounted runs its delivery loop.
@@ -177,6 +181,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         db,
         temporal: { client, taskQueue: config.temporal.taskQueue, codec: payloadCodec(config.secrets.temporalCodecKey) },
         cipher,
+        keys,
         logger,
         metrics,
         providers: providers.service,

@@ -1,4 +1,5 @@
 import { maskBankAccount, maskIdNumber, maskMobile } from './masking';
+import { ERASED, isSealed, UNREADABLE } from './sealed-value';
 
 /**
  * Personal data masked wherever it sits in a JSON value: what operators see of
@@ -11,7 +12,11 @@ import { maskBankAccount, maskIdNumber, maskMobile } from './masking';
 
 type Mask = (value: string) => string;
 
+/** A birth date tells the digits an ID number's mask hides: shown to operators not at all. */
+const maskBirthDate: Mask = () => '****-**-**';
+
 const BY_KEY: [RegExp, Mask][] = [
+  [/birth_?date|date_?of_?birth|^dob$/i, maskBirthDate],
   [/id_?number|idcard|id_?no$/i, maskIdNumber],
   [/account_?number|bank_?account|card_?number|accountno/i, maskBankAccount],
   [/mobile|phone/i, maskMobile],
@@ -33,6 +38,8 @@ const maskFor = (key: string): Mask | undefined => BY_KEY.find(([pattern]) => pa
 
 /** A copy of the value with every piece of personal data masked; the input is not changed. */
 export function redactPersonalData(value: unknown, key = ''): unknown {
+  // What erasure left, and what is still sealed (no key to open it here), hide nothing.
+  if (value === ERASED || value === UNREADABLE || isSealed(value)) return value;
   if (typeof value === 'string') {
     const mask = maskFor(key);
     if (mask) return mask(value);

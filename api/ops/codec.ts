@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { appError } from '../../domain/errors';
 import { redactPersonalData } from '../../domain/pii-redaction';
+import { isSealed, UNREADABLE } from '../../domain/sealed-value';
 import type { CodecJwt } from '../../platform/config';
 import type { Authenticator } from '../http/auth';
 import { validationError } from '../http/problem';
@@ -25,6 +26,19 @@ export interface CodecOptions {
   auth: Authenticator;
   /** The UI's access tokens: signed by the JWKS and issued by `issuer` for `audience` (another app's token is refused). */
   jwt: CodecJwt | undefined;
+  /** Opens a value sealed under its process's data key (platform/data-keys.ts): `[erased]` once the key is destroyed. */
+  open: (sealed: string) => Promise<string>;
+}
+
+/** A copy of the JSON value with every sealed value opened (or `[erased]`), so it is masked by its field's name like the rest. */
+async function opened(value: unknown, open: (sealed: string) => Promise<string>): Promise<unknown> {
+  if (isSealed(value)) return open(value).catch(() => UNREADABLE);
+  if (Array.isArray(value)) return Promise.all(value.map((item) => opened(item, open)));
+  if (value && typeof value === 'object') {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await opened(v, open)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
 }
 
 const Base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
@@ -47,16 +61,17 @@ const toWire = (p: Payload): WirePayload => ({
   data: toBase64(p.data),
 });
 
-/** A decoded JSON payload with its personal data masked; anything else as it is. */
-export function masked(payload: Payload): Payload {
+/** A decoded JSON payload as operators may see it: sealed values opened (or `[erased]`), then personal data masked as the API masks it, birth dates too; anything else as it is. */
+export async function masked(payload: Payload, open: (sealed: string) => Promise<string>): Promise<Payload> {
   const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
   if (!encoding || !JSON_ENCODINGS.has(Buffer.from(encoding).toString())) return payload;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString('utf8'));
-    return { ...payload, data: new TextEncoder().encode(JSON.stringify(redactPersonalData(value))) };
+    value = JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString('utf8'));
   } catch {
     return { ...payload, data: new TextEncoder().encode('"<not readable JSON>"') };
   }
+  return { ...payload, data: new TextEncoder().encode(JSON.stringify(redactPersonalData(await opened(value, open)))) };
 }
 
 function corsFor(allowedOrigins: string[]) {
@@ -110,7 +125,7 @@ export function codecRoutes(app: Express, options: CodecOptions): void {
     res.json({ payloads: payloads.map(toWire) });
   };
   // A payload the codec cannot open (another key ring, not ours) is answered as it came.
-  const decodeOne = (payload: Payload) => options.codec.decode([payload]).then(([decoded]) => masked(decoded!), () => payload);
+  const decodeOne = (payload: Payload) => options.codec.decode([payload]).then(([decoded]) => masked(decoded!, options.open), () => payload);
   router.post('/decode', handle((payloads) => Promise.all(payloads.map(decodeOne))));
   router.post('/encode', handle((payloads) => options.codec.encode(payloads)));
   app.use('/codec', router);

@@ -56,6 +56,10 @@ describe('codec endpoint', () => {
     expect(text).toContain('"realName":"张三"');
     expect(text).toContain(`${idNumber.slice(0, 4)}**********${idNumber.slice(-4)}`);
     expect(text).not.toContain(idNumber);
+    // The birth date is the part of the number its mask hides: not shown beside it either.
+    const birthDate = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
+    expect(text).toContain('"birthDate":"****-**-**"');
+    expect(text).not.toContain(birthDate);
   });
 
   it('encodes what it is given, so the UI can send a signal, and decodes it back', async () => {

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const jwk = { ...(await exportJWK(ui.publicKey)), kid: 'ui', alg: 'RS256', use: 'sig' };
   const jwksUrl = await listen(createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }))));
   const app = express();
-  codecRoutes(app, { codec: payloadCodec(Buffer.alloc(32, 7)), auth: createAuthenticator(secrets), allowedOrigins: [], requireAuth: true, jwt: { jwksUrl: `${jwksUrl}/jwks.json`, issuer: ISSUER, audience: AUDIENCE } });
+  codecRoutes(app, { codec: payloadCodec(Buffer.alloc(32, 7)), auth: createAuthenticator(secrets), open: (sealed) => Promise.reject(new Error(sealed)), allowedOrigins: [], requireAuth: true, jwt: { jwksUrl: `${jwksUrl}/jwks.json`, issuer: ISSUER, audience: AUDIENCE } });
   app.use(problemMiddleware(createLogger('silent')));
   codecUrl = `${await listen(createServer(app))}/codec/decode`;
 });

@@ -1,0 +1,45 @@
+/**
+ * A personal value sealed under its process's data key (SPEC §11), as it sits
+ * in a table, a workflow payload or a file name: `pd1.<processId>.<iv>.<tag>.<ciphertext>`
+ * (base64url parts). The process id travels with the value, so whoever holds
+ * the value knows which key opens it — and once that key is destroyed, that
+ * nothing does. Recognising one needs no key: the codec finds them in any JSON.
+ */
+
+export const SEALED_PREFIX = 'pd1';
+/** What shows where a sealed value was whose key has been destroyed. */
+export const ERASED = '[erased]';
+/** What shows for a sealed value that no key of this service opens. */
+export const UNREADABLE = '[sealed]';
+
+const PROCESS_ID = /^[a-z]{3}_[A-Za-z0-9]{8,64}$/;
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+export interface SealedParts {
+  processId: string;
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
+export function sealedParts(value: string): SealedParts | null {
+  const parts = value.split('.');
+  if (parts.length !== 5 || parts[0] !== SEALED_PREFIX) return null;
+  const [, processId, iv, tag, ciphertext] = parts as [string, string, string, string, string];
+  if (!PROCESS_ID.test(processId) || !B64URL.test(iv) || !B64URL.test(tag) || !(ciphertext === '' || B64URL.test(ciphertext))) return null;
+  return { processId, iv, tag, ciphertext };
+}
+
+export const isSealed = (value: unknown): value is string => typeof value === 'string' && sealedParts(value) !== null;
+
+export const sealedValue = (p: SealedParts): string => [SEALED_PREFIX, p.processId, p.iv, p.tag, p.ciphertext].join('.');
+
+/** Every sealed value anywhere in a JSON value, with the process ids whose keys open them. */
+export function sealedProcessIds(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    const parts = sealedParts(value);
+    if (parts) into.add(parts.processId);
+  } else if (Array.isArray(value)) for (const item of value) sealedProcessIds(item, into);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) sealedProcessIds(item, into);
+  return into;
+}

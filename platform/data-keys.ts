@@ -1,0 +1,96 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ERASED, sealedParts, sealedValue } from '../domain/sealed-value';
+import type { PiiCipher } from './crypto';
+
+/**
+ * Envelope encryption per process (SPEC §11): each process (a verification, a
+ * change, a lookup) has its own random 256-bit data key; its personal values
+ * are sealed under it field by field (AES-256-GCM, the process id as
+ * associated data, so a value moved to another process does not open). The
+ * data key is kept wrapped by the master key (the PII cipher, whose key id
+ * travels with it: the master key rotates without re-encrypting data), in its
+ * own table. Erasing a process destroys its key: every copy of what it sealed
+ * — rows, Temporal histories, files — reads as `[erased]` from then on.
+ */
+
+export interface StoredDataKey {
+  wrappedKey: string | null;
+}
+
+/** Where the wrapped keys live (store/data-keys.ts; the composition root wires it). */
+export interface DataKeyStore {
+  get(processId: string): Promise<StoredDataKey | undefined>;
+  /** Stores the key unless the process has one; answers the one that holds. */
+  insert(key: { processId: string; accountId: string; wrappedKey: string }): Promise<StoredDataKey>;
+  erase(processIds: string[], by: string): Promise<number>;
+}
+
+export interface ProcessKeys {
+  /** Seals a value under the process's key, creating the key on first use. */
+  seal(process: { processId: string; accountId: string }, plaintext: string): Promise<string>;
+  /** The plaintext, or ERASED when the process's key was destroyed. Throws on a value that is not sealed or was tampered with. */
+  open(sealed: string): Promise<string>;
+  /** Destroys the processes' keys. */
+  erase(processIds: string[], by: string): Promise<number>;
+}
+
+export class NoDataKey extends Error {
+  constructor(processId: string) {
+    super(`no data key for ${processId}: nothing was sealed under it`);
+  }
+}
+
+/** How long an unwrapped key is reused in memory: erasure reaches every process of the service within this. */
+export const KEY_CACHE_MS = 10_000;
+
+export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher; now?: () => number }): ProcessKeys {
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, { key: Buffer | null; until: number }>();
+  const remember = (processId: string, key: Buffer | null) => {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(processId, { key, until: now() + KEY_CACHE_MS });
+    return key;
+  };
+  const unwrap = (stored: StoredDataKey | undefined): Buffer | null | undefined =>
+    stored === undefined ? undefined : stored.wrappedKey === null ? null : Buffer.from(deps.master.decrypt(stored.wrappedKey), 'base64');
+
+  /** The key (null: erased; undefined: none yet). */
+  async function keyOf(processId: string): Promise<Buffer | null | undefined> {
+    const cached = cache.get(processId);
+    if (cached && cached.until > now()) return cached.key;
+    const key = unwrap(await deps.store.get(processId));
+    return key === undefined ? undefined : remember(processId, key);
+  }
+
+  return {
+    async seal({ processId, accountId }, plaintext) {
+      let key = await keyOf(processId);
+      if (key === undefined) {
+        const fresh = randomBytes(32);
+        key = remember(processId, unwrap(await deps.store.insert({ processId, accountId, wrappedKey: deps.master.encrypt(fresh.toString('base64')) }))!);
+      }
+      if (key === null) throw new Error(`the data of ${processId} has been erased: nothing more is sealed under it`);
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(processId, 'utf8'));
+      const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return sealedValue({ processId, iv: iv.toString('base64url'), tag: cipher.getAuthTag().toString('base64url'), ciphertext: ciphertext.toString('base64url') });
+    },
+
+    async open(sealed) {
+      const parts = sealedParts(sealed);
+      if (!parts) throw new Error('not a sealed value');
+      const key = await keyOf(parts.processId);
+      if (key === undefined) throw new NoDataKey(parts.processId);
+      if (key === null) return ERASED;
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts.iv, 'base64url')).setAAD(Buffer.from(parts.processId, 'utf8'));
+      decipher.setAuthTag(Buffer.from(parts.tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(parts.ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    },
+
+    async erase(processIds, by) {
+      const erased = await deps.store.erase(processIds, by);
+      for (const id of processIds) remember(id, null);
+      return erased;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ERASED, isSealed, sealedParts, sealedProcessIds, sealedValue } from '../../domain/sealed-value';
+import { createPiiCipher } from '../../platform/crypto';
+import { createProcessKeys, KEY_CACHE_MS, NoDataKey, type DataKeyStore, type StoredDataKey } from '../../platform/data-keys';
+
+/** The data_keys table, in memory: what store/data-keys.ts keeps. */
+function memoryStore() {
+  const rows = new Map<string, StoredDataKey & { accountId: string }>();
+  const store: DataKeyStore = {
+    get: async (id) => rows.get(id),
+    insert: async (key) => {
+      if (!rows.has(key.processId)) rows.set(key.processId, { accountId: key.accountId, wrappedKey: key.wrappedKey });
+      return rows.get(key.processId)!;
+    },
+    erase: async (ids) => {
+      const live = ids.filter((id) => rows.get(id)?.wrappedKey);
+      for (const id of live) rows.get(id)!.wrappedKey = null;
+      return live.length;
+    },
+  };
+  return { store, rows };
+}
+
+const master = (key = randomBytes(32), old: Buffer[] = []) => createPiiCipher(key, randomBytes(32), old);
+const ver = (n: number) => ({ processId: `ver_${String(n).padStart(12, 'A')}`, accountId: 'acct-1' });
+
+describe('per-process data keys', () => {
+  it('seals under the process key and opens again; the value names its process and holds no plaintext', async () => {
+    const keys = createProcessKeys({ store: memoryStore().store, master: master() });
+    const sealed = await keys.seal(ver(1), '11010519491231002X');
+    expect(isSealed(sealed)).toBe(true);
+    expect(sealedParts(sealed)!.processId).toBe(ver(1).processId);
+    expect(sealed).not.toContain('11010519491231002X');
+    expect(await keys.open(sealed)).toBe('11010519491231002X');
+  });
+
+  it('one key per process: erasing one leaves another process’s copy of the same person readable', async () => {
+    const { store } = memoryStore();
+    const keys = createProcessKeys({ store, master: master() });
+    const [a, b] = [await keys.seal(ver(1), '张三'), await keys.seal(ver(2), '张三')];
+    expect(await keys.erase([ver(1).processId], 'closure')).toBe(1);
+    expect(await keys.open(a)).toBe(ERASED);
+    expect(await keys.open(b)).toBe('张三');
+    expect(await keys.erase([ver(1).processId], 'closure')).toBe(0);
+    await expect(keys.seal(ver(1), 'again')).rejects.toThrow(/erased/);
+  });
+
+  it('another service process stops opening an erased value once its cached key lapses', async () => {
+    const { store } = memoryStore();
+    const kek = randomBytes(32);
+    let clock = 0;
+    const api = createProcessKeys({ store, master: master(kek), now: () => clock });
+    const worker = createProcessKeys({ store, master: createPiiCipher(kek, randomBytes(32)), now: () => clock });
+    const sealed = await api.seal(ver(3), '6222021000001234');
+    expect(await worker.open(sealed)).toBe('6222021000001234');
+    await api.erase([ver(3).processId], 'retention');
+    clock += KEY_CACHE_MS + 1;
+    expect(await worker.open(sealed)).toBe(ERASED);
+  });
+
+  it('the master key rotates without re-encrypting data: old wrapped keys open through the ring', async () => {
+    const { store } = memoryStore();
+    const oldKek = randomBytes(32);
+    const before = createProcessKeys({ store, master: master(oldKek) });
+    const sealed = await before.seal(ver(4), '+8613812345678');
+    const after = createProcessKeys({ store, master: master(randomBytes(32), [oldKek]) });
+    expect(await after.open(sealed)).toBe('+8613812345678');
+  });
+
+  it('refuses a value moved to another process, tampered with, or whose process never had a key', async () => {
+    const keys = createProcessKeys({ store: memoryStore().store, master: master() });
+    const sealed = await keys.seal(ver(5), 'secret');
+    await keys.seal(ver(6), 'other');
+    const moved = sealedValue({ ...sealedParts(sealed)!, processId: ver(6).processId });
+    await expect(keys.open(moved)).rejects.toThrow();
+    const tampered = sealedValue({ ...sealedParts(sealed)!, ciphertext: 'AAAA' });
+    await expect(keys.open(tampered)).rejects.toThrow();
+    await expect(keys.open(sealedValue({ ...sealedParts(sealed)!, processId: ver(7).processId }))).rejects.toBeInstanceOf(NoDataKey);
+    await expect(keys.open('v1.abc.def.ghi.jkl')).rejects.toThrow(/not a sealed value/);
+  });
+});
+
+describe('sealed values, recognised without a key', () => {
+  it.each([
+    ['pd1.ver_AAAAAAAAAAA1.aXY.dGFn.Y3Q', true],
+    ['pd1.chg_AAAAAAAAAAA1.aXY.dGFn.', true],
+    ['pd1.ver_short.aXY.dGFn.Y3Q', false],
+    ['v1.abcd1234.aXY.dGFn.Y3Q', false],
+    ['pd1.ver_AAAAAAAAAAA1.a+Y.dGFn.Y3Q', false],
+    ['pd1.ver_AAAAAAAAAAA1.aXY.dGFn', false],
+    ['11010519491231002X', false],
+  ])('%s → %s', (value, sealed) => {
+    expect(isSealed(value)).toBe(sealed);
+  });
+
+  it('finds every process whose key a JSON value needs', () => {
+    const value = { a: 'pd1.ver_AAAAAAAAAAA1.aXY.dGFn.Y3Q', b: [{ c: 'pd1.chg_BBBBBBBBBBB2.aXY.dGFn.Y3Q' }, 'plain'], d: 3 };
+    expect([...sealedProcessIds(value)].sort()).toEqual(['chg_BBBBBBBBBBB2', 'ver_AAAAAAAAAAA1']);
+  });
+});
