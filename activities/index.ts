@@ -15,10 +15,15 @@ import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
 import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
+import { isSealed } from '../domain/sealed-value';
+import type { ProcessKeys } from '../platform/data-keys';
+import { createIdentityActivities, openAll } from './identity';
 
 export interface ActivityDeps {
   db: Db;
   cipher: PiiCipher;
+  /** Per-process data keys (SPEC §11): workflows carry personal values sealed; activities open them where they are used. */
+  keys: ProcessKeys;
   providers: Providers;
   storage: FileStorage;
   /** Starts the refund workflows of money a closing decided to send back. */
@@ -76,8 +81,10 @@ export function createActivities(deps: ActivityDeps) {
     ...change,
     ...createReconcileActivities({ db, inspector: deps.inspector, refunds: deps.refunds, notify: { enterprise: (args) => enterprise.notifyEnterprise(args), change: (args) => change.notifyChange(args) } }),
     ...createWebhookActivities(deps),
+    ...createIdentityActivities({ open: (sealed) => deps.keys.open(sealed) }),
 
-    async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
+    async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
+      const args = await openAll(sealed, (value) => deps.keys.open(value));
       const result = await repo.openVerification(db, {
         id: args.verificationId,
         accountId: args.accountId,
@@ -91,7 +98,8 @@ export function createActivities(deps: ActivityDeps) {
           industry: args.industry,
           address: args.address,
         },
-        idNumberEnc: cipher.encrypt(args.idNumber),
+        // Sealed under the verification's key as it came (older runs: sealed here with the PII key).
+        idNumberEnc: isSealed(sealed.idNumber) ? sealed.idNumber : cipher.encrypt(args.idNumber),
         identityHash: args.identityHash,
         expiresAt: new Date(args.expiresAt),
       });
@@ -111,7 +119,7 @@ export function createActivities(deps: ActivityDeps) {
           break;
         case 'face':
           if (!args.subject) throw invalidRequest('a face session needs the person to compare with');
-          ticket = await providers.face.createSession({ ...request, subject: args.subject });
+          ticket = await providers.face.createSession({ ...request, subject: await openAll(args.subject, (value) => deps.keys.open(value)) });
           break;
       }
       if (args.replaces && args.replaces !== ticket.ticket) await providers[args.provider].revokeTicket(args.replaces);

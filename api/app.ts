@@ -17,6 +17,7 @@ import { accountRoutes } from './accounts/routes';
 import { buildAccountService } from './accounts/service';
 import { adminRoutes } from './admin/routes';
 import { callbackRoutes } from './callbacks/routes';
+import { recordSealer } from './callbacks/seal-record';
 import { changeRoutes } from './changes/routes';
 import { buildChangeService } from './changes/service';
 import { consoleRoutes } from './console/routes';
@@ -87,6 +88,7 @@ export function buildApp(deps: AppDeps): Express {
   codecRoutes(app, { codec: deps.temporal.codec, auth, open: (sealed) => deps.keys.open(sealed), ...config.codec });
 
   const routes: RouteDeps = { app, registry, auth, idempotency: new IdempotencyStore(db, deps.cipher), logger, db };
+  const readModel = createReadModel(db);
   const { client, taskQueue } = deps.temporal;
   // Signed callbacks read the raw body, so they come before the JSON parser.
   callbackRoutes(routes, {
@@ -97,12 +99,12 @@ export function buildApp(deps: AppDeps): Express {
     refunds: refundStarter({ client, taskQueue, markRefunding: (transferId) => markRefunding(db, transferId) }),
     junkLimit: unauthenticated,
     metrics,
+    sealFor: recordSealer({ readModel, keys: deps.keys }),
   });
   // Anything else under /v1/callbacks (another method or path) is junk too.
   app.use('/v1/callbacks', unauthenticated);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
-  const readModel = createReadModel(db);
   mountContexts(routes, deps, readModel);
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
   metrics.registerOpenProcesses(() => openProcessCounts(db));
@@ -142,8 +144,9 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
     assertUploadOf: uploads.assertUploadOf,
     collectionAccount: config.platformAccount,
     calendar: config.calendar,
+    keys: deps.keys,
   };
-  accountRoutes(routes, buildAccountService({ readModel, cipher, changeCooldownMs: config.timings.changeCooldownMs }));
+  accountRoutes(routes, buildAccountService({ readModel, keys: deps.keys, changeCooldownMs: config.timings.changeCooldownMs }));
   verificationRoutes(routes, buildVerificationService(processDeps));
   changeRoutes(routes, buildChangeService(processDeps));
   uploadRoutes(routes, uploads);

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { ERASED, sealedParts, sealedValue } from '../domain/sealed-value';
+import { ERASED, sealedParts, sealedProcessIds, sealedValue } from '../domain/sealed-value';
 import type { PiiCipher } from './crypto';
 
 /**
@@ -32,6 +32,15 @@ export interface ProcessKeys {
   open(sealed: string): Promise<string>;
   /** Destroys the processes' keys. */
   erase(processIds: string[], by: string): Promise<number>;
+  /**
+   * A synchronous reader for the sealed values in `value` (rows, pages of rows): their keys loaded once, so a view can
+   * open them as it renders. It opens values sealed the older way (the PII cipher's `v1.…`) too.
+   */
+  readerFor(value: unknown): Promise<SealedReader>;
+}
+
+export interface SealedReader {
+  decrypt(sealed: string): string;
 }
 
 export class NoDataKey extends Error {
@@ -62,6 +71,12 @@ export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher
     return key === undefined ? undefined : remember(processId, key);
   }
 
+  function openWith(key: Buffer, parts: NonNullable<ReturnType<typeof sealedParts>>): string {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts.iv, 'base64url')).setAAD(Buffer.from(parts.processId, 'utf8'));
+    decipher.setAuthTag(Buffer.from(parts.tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(parts.ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
   return {
     async seal({ processId, accountId }, plaintext) {
       let key = await keyOf(processId);
@@ -82,9 +97,21 @@ export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher
       const key = await keyOf(parts.processId);
       if (key === undefined) throw new NoDataKey(parts.processId);
       if (key === null) return ERASED;
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts.iv, 'base64url')).setAAD(Buffer.from(parts.processId, 'utf8'));
-      decipher.setAuthTag(Buffer.from(parts.tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(parts.ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      return openWith(key, parts);
+    },
+
+    async readerFor(value) {
+      const ids = [...sealedProcessIds(value)];
+      const loaded = new Map(await Promise.all(ids.map(async (id) => [id, await keyOf(id)] as const)));
+      return {
+        decrypt(sealed) {
+          const parts = sealedParts(sealed);
+          if (!parts) return deps.master.decrypt(sealed);
+          const key = loaded.get(parts.processId);
+          if (key === undefined) throw new NoDataKey(parts.processId);
+          return key === null ? ERASED : openWith(key, parts);
+        },
+      };
     },
 
     async erase(processIds, by) {

@@ -1,5 +1,5 @@
 import { businessDaysLeft, type CalendarOverrides } from '../domain/business-days';
-import type { PiiCipher } from '../platform/crypto';
+import type { SealedReader } from '../platform/data-keys';
 import type { ReviewRow } from '../store/reviews';
 import { timestamp } from './time';
 import { subjectView } from './verification';
@@ -51,7 +51,7 @@ function decisionOf(row: ReviewRow) {
 }
 
 /** A review with the applicant as it opened with it (masked, or in full for admins), links to its materials, its decision and history. */
-export function reviewView(row: ReviewRow, options: ReviewViewOptions & { revealPii: boolean; cipher: PiiCipher; publicBaseUrl: string }) {
+export function reviewView(row: ReviewRow, options: ReviewViewOptions & { revealPii: boolean; cipher: SealedReader; publicBaseUrl: string }) {
   return {
     ...reviewSummaryView(row, options),
     applicant: subjectView({ subject: row.applicant, id_number_enc: null, pii_enc: row.applicant_pii_enc }, options.revealPii, options.cipher),

@@ -2,14 +2,14 @@ import { addBusinessDays, type CalendarOverrides } from '../domain/business-days
 import type { VerificationStatus } from '../domain/constants';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
 import { verificationSteps } from '../domain/steps';
-import type { PiiCipher } from '../platform/crypto';
+import type { SealedReader } from '../platform/data-keys';
 import type { VerificationRow } from '../store/verifications';
 import { timestamp } from './time';
 
 /** Rows → API representations. Personal data stays masked unless the caller may see it in full (admins). */
 
 /** The verified subject as a response shows it: masked, or (admins) with the sealed personal fields put back. */
-export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_enc' | 'pii_enc'>, revealPii: boolean, cipher: PiiCipher) {
+export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_enc' | 'pii_enc'>, revealPii: boolean, cipher: SealedReader) {
   let subject = { ...row.subject } as Record<string, unknown>;
   if (!revealPii) return subject;
   if (row.id_number_enc) subject.idNumber = cipher.decrypt(row.id_number_enc);
@@ -17,7 +17,7 @@ export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_en
   return subject;
 }
 
-export function verificationView(row: VerificationRow, options: { revealPii: boolean; cipher: PiiCipher; calendar?: CalendarOverrides }) {
+export function verificationView(row: VerificationRow, options: { revealPii: boolean; cipher: SealedReader; calendar?: CalendarOverrides }) {
   const subject = subjectView(row, options.revealPii, options.cipher);
   // SPEC §4: the registry may not know a new licence yet; advise retrying after 7 business days.
   const retryAfter =

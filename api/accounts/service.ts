@@ -3,14 +3,14 @@ import { classifyEnterpriseCode } from '../../domain/enterprise';
 import { enterpriseOptions } from '../../domain/enterprise-rules';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
-import type { PiiCipher } from '../../platform/crypto';
+import type { ProcessKeys } from '../../platform/data-keys';
 import { seesPlainPii, type Principal } from '../http/auth';
 import type { ReadModel } from '../../store/read-model';
 import { accountView, inboxMessageView } from '../../views/account';
 import { subjectView } from '../../views/verification';
 
-export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCipher; changeCooldownMs: number }) {
-  const { readModel, cipher } = deps;
+export function buildAccountService(deps: { readModel: ReadModel; keys: ProcessKeys; changeCooldownMs: number }) {
+  const { readModel } = deps;
   return {
     /** An account never seen answers `unverified` (API.md), not 404. */
     async get(principal: Principal, accountId: string) {
@@ -18,10 +18,10 @@ export function buildAccountService(deps: { readModel: ReadModel; cipher: PiiCip
       const view = accountView(accountId, row, deps.changeCooldownMs);
       if (seesPlainPii(principal) && view.verification.subject && row) {
         // A change that set the subject sealed its fields on the account; before any change the verification holds them.
-        if (row.id_number_enc || row.pii_enc) view.verification.subject = subjectView({ subject: row.subject ?? {}, id_number_enc: row.id_number_enc, pii_enc: row.pii_enc }, true, cipher);
+        if (row.id_number_enc || row.pii_enc) view.verification.subject = subjectView({ subject: row.subject ?? {}, id_number_enc: row.id_number_enc, pii_enc: row.pii_enc }, true, await deps.keys.readerFor(row));
         else if (row.verification_id) {
           const verification = await readModel.verification(row.verification_id);
-          if (verification) view.verification.subject = subjectView(verification, true, cipher);
+          if (verification) view.verification.subject = subjectView(verification, true, await deps.keys.readerFor(verification));
         }
       }
       return view;

@@ -28,6 +28,8 @@ export interface CallbackDeps {
   /** Counts a request that is not a signed callback per client address; beyond the limit it is refused 429 instead. */
   junkLimit: RequestHandler;
   metrics: Metrics;
+  /** Seals a provider's personal record under the process it goes to (./seal-record.ts). */
+  sealFor: (workflowId: string, event: ProviderEvent) => Promise<ProviderEvent>;
 }
 
 /** The raw bytes signedCallbacksOnly (./signature.ts) checked, read as JSON; which event it is depends on the provider, so the handler validates it. */
@@ -90,7 +92,7 @@ export function callbackRoutes(routes: RouteDeps, deps: CallbackDeps): void {
   async function carryOut(provider: CallbackProvider, event: ParsedEvent, target: string | null): Promise<{ outcome: string; routedTo: string | null }> {
     if (event.type === 'transfer.received') return routeTransfer(event);
     if (target === null) return { outcome: 'process_closed', routedTo: null };
-    const delivered = await signal(target, toSignal(provider, event));
+    const delivered = await signal(target, await deps.sealFor(target, toSignal(provider, event)));
     // The process already ended: acknowledge, so the provider stops retrying.
     return { outcome: delivered ? 'signalled' : 'process_closed', routedTo: delivered ? target : null };
   }

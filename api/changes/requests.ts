@@ -13,6 +13,7 @@ import type { ReadModel } from '../../store/read-model';
 import { individualIdentityHash } from '../../domain/keyed-hashes';
 import { enterpriseIdentity, mainlandPerson } from '../verifications/inputs';
 import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from '../verifications/requests';
+import type { ProcessKeys } from '../../platform/data-keys';
 
 /**
  * A change request's own rules, checked after the account's standing (API.md:
@@ -24,6 +25,8 @@ import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type 
 
 export interface ChangeRequestDeps extends EnterpriseInputDeps {
   readModel: ReadModel;
+  /** Opens the holder's ID number, sealed under the verification's key (or, before per-process keys, the PII key). */
+  keys: ProcessKeys;
   now: () => Date;
 }
 
@@ -82,7 +85,7 @@ async function holderOf(deps: ChangeRequestDeps, account: AccountRow): Promise<H
   const verification = account.verification_id ? await deps.readModel.verification(account.verification_id) : undefined;
   const sealed = account.id_number_enc ?? verification?.id_number_enc;
   if (!sealed || !subject.realName || !subject.idType) throw new Error(`account ${account.id} is verified without a sealed ID number`);
-  return { realName: subject.realName, idType: subject.idType, idNumber: deps.cipher.decrypt(sealed) };
+  return { realName: subject.realName, idType: subject.idType, idNumber: (await deps.keys.readerFor(sealed)).decrypt(sealed) };
 }
 
 async function assertQuota(readModel: ReadModel, identityHash: string, subjectType: SubjectType): Promise<void> {

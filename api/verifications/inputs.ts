@@ -6,8 +6,9 @@ import { parseMainlandId } from '../../domain/id-number';
 import { enterpriseIdentityHash } from '../../domain/keyed-hashes';
 import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
+import type { ProcessKeys } from '../../platform/data-keys';
 import type { ChangeTimings } from '../../workflows/change-messages';
-import type { EnterpriseTimings, Person, VerificationTimings } from '../../workflows/messages';
+import type { EnterpriseTimings, IndividualApplicant, Person, VerificationTimings } from '../../workflows/messages';
 
 /** Pieces of a workflow's input, fixed at start so a configuration change never alters a running process. */
 
@@ -71,3 +72,10 @@ export const changeTimings = (t: ProcessTimings): ChangeTimings => ({
   changeValidityMs: t.changeValidityMs,
   changeCooldownMs: t.changeCooldownMs,
 });
+
+/** The applicant's personal values (SPEC §11: name, ID number, birth date) sealed under the process's data key; the rest as it is. */
+export async function sealApplicant(keys: ProcessKeys, process: { processId: string; accountId: string }, applicant: IndividualApplicant): Promise<IndividualApplicant> {
+  const seal = (value: string) => keys.seal(process, value);
+  const [realName, idNumber, birthDate] = await Promise.all([seal(applicant.realName), seal(applicant.idNumber), applicant.birthDate ? seal(applicant.birthDate) : undefined]);
+  return { ...applicant, realName, idNumber, ...(birthDate ? { birthDate } : {}) };
+}

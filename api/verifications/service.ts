@@ -27,7 +27,8 @@ import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerific
 import { verificationView } from '../../views/verification';
 import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';
 import { individualIdentityHash } from '../../domain/keyed-hashes';
-import { mainlandPerson, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
+import { mainlandPerson, sealApplicant, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
+import type { ProcessKeys } from '../../platform/data-keys';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './requests';
 
 export interface VerificationServiceDeps extends EnterpriseIdentityDeps {
@@ -38,6 +39,8 @@ export interface VerificationServiceDeps extends EnterpriseIdentityDeps {
   assertUploadOf: (accountId: string, uploadId: string, purposes: readonly string[], path: string) => Promise<unknown>;
   collectionAccount: EnterpriseVerificationInput['collectionAccount'];
   calendar: { holidays: string[]; workdays: string[] };
+  /** Per-process data keys (SPEC §11): a new process's personal values are sealed under its own before they enter its workflow. */
+  keys: ProcessKeys;
   now?: () => Date;
 }
 
@@ -56,8 +59,11 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     if (!row) throw appError('NOT_FOUND', 'No such verification.');
     return row;
   }
-  const view = (principal: Principal, row: Awaited<ReturnType<typeof load>>) =>
-    verificationView(row, { revealPii: seesPlainPii(principal), cipher, calendar: deps.calendar });
+  /** The verification as this caller sees it: admins get its sealed fields opened (or `[erased]`). */
+  const view = async (principal: Principal, row: Awaited<ReturnType<typeof load>>) => {
+    const revealPii = seesPlainPii(principal);
+    return verificationView(row, { revealPii, cipher: revealPii ? await deps.keys.readerFor(row) : cipher, calendar: deps.calendar });
+  };
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
   /** Early answers for the user; the workflow re-checks all of them atomically when it opens. */
@@ -106,12 +112,14 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
 
   async function startIndividual(principal: Principal, accountId: string, body: z.infer<typeof StartIndividualVerification>, seed: string) {
     const applicant = individualApplicant(body.individual, body.method, now());
+    const verificationId = idFromSeed('ver', seed);
     const input: IndividualVerificationInput = {
-      verificationId: idFromSeed('ver', seed),
+      verificationId,
       accountId,
       subjectType: 'individual',
       method: body.method,
-      applicant,
+      // The workflow, and so its history, carries the person's values sealed under this verification's key.
+      applicant: await sealApplicant(deps.keys, { processId: verificationId, accountId }, applicant),
       identityHash: individualIdentityHash(cipher, applicant.idType, applicant.idNumber),
       timings: verificationTimings(deps.timings),
     };
@@ -140,7 +148,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
 
     async list(principal: Principal, accountId: string, limit: number, cursor?: string) {
       const page = await readModel.verifications(accountId, limit, cursor);
-      return { items: page.items.map((row) => view(principal, row)), nextCursor: page.nextCursor };
+      return { items: await Promise.all(page.items.map((row) => view(principal, row))), nextCursor: page.nextCursor };
     },
 
     async refreshQr(principal: Principal, id: string, seed: string) {

@@ -17,6 +17,8 @@ import type { WorkflowInspector } from '../../platform/workflow-inspector';
 import type { WorkflowRunStatus } from '../../domain/stranded-runs';
 import { openVerification } from '../../store/verifications';
 import { mainlandId, uniqueAccount } from '../support/http';
+import { createProcessKeys } from '../../platform/data-keys';
+import { dataKeyStore } from '../../store/data-keys';
 
 /**
  * The activities against the real PostgreSQL: Temporal retries an activity
@@ -46,6 +48,7 @@ beforeAll(() => {
   const real = createActivities({
     db,
     cipher,
+    keys: createProcessKeys({ store: dataKeyStore(db), master: cipher }),
     providers,
     storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-')), createBytesSealer(randomBytes(32))),
     refunds: { start: async (ids) => void refundsStarted.push(...ids) },

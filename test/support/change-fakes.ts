@@ -16,6 +16,7 @@ import {
 import { decideReviewUpdate, providerEventSignal, verificationWorkflowId, type EnterpriseVerificationInput, type ProviderEvent } from '../../workflows/messages';
 import { eventually, resultWithoutSkipping, type timeSkippingHarness } from './temporal-test-env';
 import { enterpriseInput } from './workflow-inputs';
+import { identityChecks } from './identity-fakes';
 
 /** Fakes and steps for the change-of-subject workflow tests (time-skipping server, no database). */
 
@@ -59,6 +60,7 @@ export function changeFakes(options: ChangeFakeOptions = {}) {
     await options.hold?.[name];
   };
   const activities: Partial<Activities> = {
+    ...identityChecks,
     openChange: async () => ({ opened: true }),
     recordChangeProgress: async (args) => void calls.steps.push(args.step),
     finishChange: async (args) => {

@@ -1,6 +1,7 @@
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { ChangeRow } from '../../store/changes';
 import type { ProcessTimings } from '../../platform/config';
+import type { ProcessKeys } from '../../platform/data-keys';
 import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../store/reviews';
 import type { VerificationRow } from '../../store/verifications';
@@ -121,6 +122,8 @@ export function servicesOver(client: Client) {
     assertUploadOf: async () => undefined,
     collectionAccount: { accountName: 'platform', accountNumber: '6222000000000000', bankName: 'bank' },
     calendar: { holidays: [], workdays: [] },
+    // Nothing is sealed or opened here: these tests act on processes that exist.
+    keys: { seal: async (_p, s) => s, open: async (s) => s, erase: async () => 0, readerFor: async () => cipher } satisfies ProcessKeys,
   };
   return {
     verifications: buildVerificationService(processDeps),

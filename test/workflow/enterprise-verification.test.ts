@@ -22,6 +22,7 @@ import {
 import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { enterpriseInput } from '../support/workflow-inputs';
+import { identityChecks } from '../support/identity-fakes';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -51,6 +52,7 @@ function fakes(options: { registry?: Partial<RegistryCheck>; quotaFull?: boolean
     qr: [] as { provider: string; kind?: string; subject?: { realName: string } }[],
   };
   const activities: Partial<Activities> = {
+    ...identityChecks,
     async openEnterpriseVerification() {
       return { opened: true };
     },

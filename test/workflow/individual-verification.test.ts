@@ -17,6 +17,7 @@ import {
 import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { individualInput } from '../support/workflow-inputs';
+import { identityChecks } from '../support/identity-fakes';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -34,6 +35,7 @@ function fakeActivities(options: { open?: Awaited<ReturnType<Activities['openInd
     revoked: [] as string[],
   };
   const activities: Partial<Activities> = {
+    ...identityChecks,
     async openIndividualVerification() {
       return options.open ?? { opened: true };
     },

@@ -8,6 +8,7 @@ import { decideReviewUpdate, providerEventSignal, snapshotQuery, type Verificati
 import { recordHistory } from '../support/record-history';
 import { eventually, resultWithoutSkipping, timeSkippingHarness } from '../support/temporal-test-env';
 import { enterpriseInput, individualInput } from '../support/workflow-inputs';
+import { identityChecks } from '../support/identity-fakes';
 
 /**
  * Every run closes: a provider that stays down past PROVIDER_CALL_TIMEOUT ends
@@ -28,6 +29,7 @@ const down = (provider: string) => async (): Promise<never> => {
 function fakes(overrides: Partial<Activities> = {}) {
   const calls = { finished: [] as unknown[], notices: [] as string[], returned: [] as string[], refunds: [] as string[], payouts: 0, progress: [] as (string | null)[] };
   const activities: Partial<Activities> = {
+    ...identityChecks,
     openIndividualVerification: async () => ({ opened: true }),
     openEnterpriseVerification: async () => ({ opened: true }),
     checkRegistry: async () => ({ known: true, nameMatches: true, legalPersonMatches: null }),

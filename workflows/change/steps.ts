@@ -6,7 +6,7 @@
  */
 import type { ChangeStep } from '../../domain/change-rules';
 import type { FailureReason } from '../../domain/constants';
-import { sameIndividual } from '../../domain/identity-match';
+import { recordIsPerson } from '../kernel/identity';
 import { ended, failed, type Ended } from '../kernel/outcome';
 import { awaitQrEvent, QrSession } from '../kernel/qr';
 import type { Holder } from '../change-messages';
@@ -45,7 +45,7 @@ export async function personStep(c: ChangeProcess, who: Who, person: Holder, via
       if (await qr.failedAttempt()) return used(qr, ended(failed('FACE_MISMATCH')));
     } else if (event.type === 'authorization.scanned') {
       // SPEC §3: the WeChat record must be the person's own document (type, name and number).
-      const theirs = event.record.idType === person.idType && sameIndividual(person, event.record);
+      const theirs = await recordIsPerson({ realName: person.realName, idNumber: person.idNumber, idType: person.idType }, event.record);
       return used(qr, theirs ? { kind: 'passed' } : ended(failed(mismatch)));
     }
   }

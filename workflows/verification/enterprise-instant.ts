@@ -8,8 +8,8 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import { sameEntityName } from '../../domain/entity-name';
-import { sameIndividual } from '../../domain/identity-match';
 import type { VerificationStep } from '../../domain/constants';
+import { recordIsPerson } from '../kernel/identity';
 import { failed, type Outcome } from '../kernel/outcome';
 import { awaitQrEvent, QrSession, type QrSessionOptions } from '../kernel/qr';
 import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent, type VerificationSnapshot } from '../messages';
@@ -38,7 +38,7 @@ async function scanToOutcome(input: EnterpriseVerificationInput, run: Verificati
   for (;;) {
     const scan = await awaitQrEvent(run, qr, deadline);
     if (scan.kind === 'ended') return scan.outcome;
-    const verdict = judgeScan(input, scan.event);
+    const verdict = await judgeScan(input, scan.event);
     if (verdict === 'retry_face') {
       if (await qr.failedAttempt()) return failed('FACE_MISMATCH');
     } else if (verdict !== 'ignore') return verdict;
@@ -46,7 +46,7 @@ async function scanToOutcome(input: EnterpriseVerificationInput, run: Verificati
 }
 
 /** What an event about the live QR means for this method. */
-function judgeScan(input: EnterpriseVerificationInput, event: ProviderEvent): Outcome | 'retry_face' | 'ignore' {
+async function judgeScan(input: EnterpriseVerificationInput, event: ProviderEvent): Promise<Outcome | 'retry_face' | 'ignore'> {
   const { method, applicant } = input;
   if (event.type === 'official_account.authorized' && method === 'wechat_official_account') {
     // The official account must be enterprise-certified under exactly this enterprise's name.
@@ -54,7 +54,7 @@ function judgeScan(input: EnterpriseVerificationInput, event: ProviderEvent): Ou
   }
   if (event.type === 'authorization.scanned' && method === 'legal_person_wechat') {
     const legalPerson = { realName: applicant.legalPerson!.name, idNumber: applicant.legalPerson!.idNumber };
-    return event.record.idType === 'mainland_id' && sameIndividual(legalPerson, event.record) ? 'verify' : failed('LEGAL_PERSON_MISMATCH');
+    return event.record.idType === 'mainland_id' && (await recordIsPerson(legalPerson, event.record)) ? 'verify' : failed('LEGAL_PERSON_MISMATCH');
   }
   if (event.type === 'face.completed' && method === 'legal_person_face') return event.passed ? 'verify' : 'retry_face';
   return 'ignore';

@@ -9,8 +9,8 @@
 import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { VerificationStep } from '../../domain/constants';
 import { iso } from '../../domain/instant';
-import { evaluateRealNameRecord } from '../../domain/real-name-record';
 import { runToClose } from '../kernel/closing';
+import { judgeRecord } from '../kernel/identity';
 import { CANCELLED, ended, EXPIRED, failed, type Ended, type Outcome } from '../kernel/outcome';
 import { awaitQrEvent, QrSession } from '../kernel/qr';
 import { wait } from '../kernel/wait';
@@ -78,7 +78,7 @@ async function scanToOutcome(input: IndividualVerificationInput, run: Verificati
   for (;;) {
     const scan = await awaitQrEvent(run, qr, deadline);
     if (scan.kind === 'ended') return scan.outcome;
-    const verdict = judgeScan(input, scan.event);
+    const verdict = await judgeScan(input, scan.event);
     if (verdict.kind === 'outcome') return verdict.outcome;
     if (verdict.kind === 'ignore') continue;
     if (verdict.kind === 'retry_face') {
@@ -96,12 +96,12 @@ type IndividualQr = QrSession<VerificationSnapshot, VerificationStep>;
 type Verdict = { kind: 'outcome'; outcome: Outcome } | { kind: 'retry_face' } | { kind: 'link_bank_card'; ticket: string } | { kind: 'ignore' };
 
 /** What an event about the live QR means for this verification. */
-function judgeScan(input: IndividualVerificationInput, event: ProviderEvent): Verdict {
+async function judgeScan(input: IndividualVerificationInput, event: ProviderEvent): Promise<Verdict> {
   const outcome = (o: Outcome): Verdict => ({ kind: 'outcome', outcome: o });
   if (event.type === 'face.completed') return event.passed ? outcome('verify') : { kind: 'retry_face' };
   if (event.type !== 'authorization.scanned') return { kind: 'ignore' };
   const viaQq = input.method === 'qq_qr';
-  const reason = evaluateRealNameRecord(input.applicant, event.record, new Date(Date.now()), { bankCardRequired: !viaQq });
+  const reason = await judgeRecord(input.applicant, event.record, { bankCardRequired: !viaQq });
   if (reason) return outcome(failed(reason));
   if (!viaQq || event.record.bankCardLinked) return outcome('verify');
   // SPEC §3: QQ sends the user to link a card, and the verification waits for it.

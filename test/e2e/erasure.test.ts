@@ -1,0 +1,89 @@
+import knex, { type Knex } from 'knex';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPiiCipher } from '../../platform/crypto';
+import { createProcessKeys } from '../../platform/data-keys';
+import { AesGcmPayloadCodec } from '../../platform/temporal-codec';
+import { dataKeyStore } from '../../store/data-keys';
+import { bundleWorkflows, eventually, installQuietRuntime } from '../support/temporal-test-env';
+import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
+
+/**
+ * Erasure by destroying a process's data key (SPEC §11), for an individual
+ * verification: its workflow carries the person's values sealed from the API
+ * on (the start input, the provider's record in the signal), so the history —
+ * read with the service's own codec key — holds none of them in clear; once
+ * the key is destroyed, the codec shows `[erased]`; and the history still
+ * replays, because the workflow never branched on plaintext (it asked an
+ * activity to compare). The README's "Personal data lifecycle" says so.
+ */
+const api = http(inject('baseUrl'));
+const secrets = inject('secrets');
+let db: Knex;
+let connection: Connection;
+
+beforeAll(async () => {
+  db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  installQuietRuntime();
+});
+afterAll(async () => {
+  await connection?.close();
+  await db?.destroy();
+});
+
+const codec = () => new AesGcmPayloadCodec(Buffer.from(secrets.codecKey, 'base64'));
+
+/** Every payload of the history, decrypted with the service's codec key: what an operator with that key could read. */
+async function decodedHistory(workflowId: string) {
+  const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+  const payloads: { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null }[] = [];
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;
+    if ('data' in v && (v).data instanceof Uint8Array) payloads.push(v as (typeof payloads)[number]);
+    else for (const child of Object.values(v)) walk(child);
+  };
+  walk(history);
+  expect(payloads.length).toBeGreaterThan(5);
+  const decoded = await codec().decode(payloads);
+  return { history, text: decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n') };
+}
+
+async function decodeThroughCodecEndpoint(payload: { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null }) {
+  const wire = { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data ?? []).toString('base64') };
+  const res = await fetch(`${inject('baseUrl')}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [wire] }) });
+  const body = (await res.json()) as { payloads: { data: string }[] };
+  return Buffer.from(body.payloads[0]!.data, 'base64').toString('utf8');
+}
+
+describe('erasing an individual verification', () => {
+  it('keeps the person out of the history in clear, shows [erased] once the key is gone, and still replays', async () => {
+    const idNumber = mainlandId('1988-04-21');
+    const realName = '赵六';
+    const started = await api.post(`/v1/accounts/${uniqueAccount('erase')}/verifications`, individualBody({ idNumber, realName }));
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const scanned = await api.post('/sandbox/wechat/scans', { ticket: started.body.nextAction.ticket, realName, idNumber, bankCardLinked: true }, { token: null });
+    expect(scanned.status).toBe(202);
+    await eventually(async () => expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified'));
+
+    const workflowId = `verification/${started.body.id as string}`;
+    const { history, text } = await decodedHistory(workflowId);
+    for (const value of [realName, idNumber, '1988-04-21']) expect(text, value).not.toContain(value);
+    expect(text).toContain('pd1.');
+
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    expect(await decodeThroughCodecEndpoint(input)).toContain(`"realName":"${realName}"`);
+
+    const keys = createProcessKeys({ store: dataKeyStore(db), master: createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64')) });
+    expect(await keys.erase([started.body.id as string], 'test')).toBe(1);
+    // The API process reads the key again once its cache lapses (platform/data-keys.ts KEY_CACHE_MS).
+    await eventually(async () => {
+      const shown = await decodeThroughCodecEndpoint(input);
+      expect(shown).toContain('"realName":"[erased]"');
+      expect(shown).toContain('"idNumber":"[erased]"');
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+
+    await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
+  });
+});
