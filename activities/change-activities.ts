@@ -12,6 +12,8 @@ import { openReview, type ReviewMaterial } from '../store/reviews';
 import type { ChangeNextAction, ChangeOpenResult, ChangeRequest } from '../workflows/change-messages';
 import { changeNotice, type ChangeNoticeEvent } from './change-texts';
 import { switchSubject, type SwitchResult } from './subject-switch';
+import type { ProcessKeys } from '../platform/data-keys';
+import { openAll } from './identity';
 
 /** The people a change request names; each is shown masked, and their ID numbers sealed apart. */
 const PEOPLE = ['holder', 'newPerson', 'formerLegalPerson', 'newLegalPerson'] as const;
@@ -31,7 +33,7 @@ export function maskedChangeRequest(request: ChangeRequest): { masked: Record<st
   return { masked, sealedPeople };
 }
 
-export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; providers: Providers; startDueRefunds: (verificationIds: string[]) => Promise<void> }) {
+export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; keys: ProcessKeys; providers: Providers; startDueRefunds: (verificationIds: string[]) => Promise<void> }) {
   const { db, cipher, providers } = deps;
 
   async function loadChange(changeId: string): Promise<changes.ChangeRow> {
@@ -43,7 +45,8 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; provid
   return {
     /** Claims the account's slot after the refusals of API.md, re-checked here atomically (a request may have raced another). */
     async openChange(args: { changeId: string; workflowId: string; accountId: string; request: ChangeRequest; expiresAt: string; cooldownMs: number }): Promise<ChangeOpenResult> {
-      const { masked } = maskedChangeRequest(args.request);
+      // A new subject's people arrive sealed under its verification's key: opened to be masked, kept sealed as they came.
+      const { masked } = maskedChangeRequest(await openAll(args.request, (sealed) => deps.keys.open(sealed)));
       const result = await changes.openChange(db, {
         id: args.changeId,
         accountId: args.accountId,
@@ -81,7 +84,7 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; provid
     /** The switch: one transaction (see subject-switch.ts). */
     async completeChange(args: { changeId: string; revision: number }): Promise<SwitchResult> {
       const row = await loadChange(args.changeId);
-      const outcome = await switchSubject(db, cipher, {
+      const outcome = await switchSubject(db, deps, {
         ...args,
         messages: { completed: changeNotice(row.type, 'completed', null), quotaExceeded: changeNotice(row.type, 'failed', 'IDENTITY_QUOTA_EXCEEDED') },
       });
@@ -93,7 +96,7 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; provid
     async openChangeReview(args: { changeId: string; workflowId: string; round: number; kind: string; dueAt: string; materials: ReviewMaterial[] }): Promise<{ reviewId: string }> {
       const row = await loadChange(args.changeId);
       const account = await accountSubject(db, row.account_id);
-      const request = JSON.parse(cipher.decrypt(row.request_enc!)) as ChangeRequest;
+      const request = await openAll(JSON.parse(cipher.decrypt(row.request_enc!)) as ChangeRequest, (sealed) => deps.keys.open(sealed));
       const reviewId = idFromSeed('rev', `${args.workflowId}/review/${args.round}`);
       const current = account?.subject as { name?: string; creditCode?: string } | null;
       await openReview(db, {

@@ -19,15 +19,18 @@ import { recordOcrReading, uploadById } from '../store/uploads';
 import * as repo from '../store/verifications';
 import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../workflows/messages';
 import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
+import type { ProcessKeys } from '../platform/data-keys';
+import { openAll, openEither } from './identity';
 
 export interface EnterpriseActivityDeps {
   db: Db;
   cipher: PiiCipher;
+  /** Per-process data keys: the application arrives sealed under the verification's, and its row keeps it so. */
+  keys: ProcessKeys;
   providers: Providers;
   storage: FileStorage;
   refunds: RefundStarter;
 }
-
 
 /**
  * Enterprise verification's side effects. Personal data travels as little as
@@ -43,10 +46,15 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     return row;
   }
 
-  const sealedOf = (row: repo.VerificationRow): SealedEnterpriseFields => {
+  /** The application's personal fields: sealed under the verification's key (older rows: the PII key). */
+  const sealedOf = async (row: repo.VerificationRow): Promise<SealedEnterpriseFields> => {
     if (!row.pii_enc) throw recordMissing(`the sealed application of verification ${row.id}`);
-    return JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields;
+    return JSON.parse(await openEither(row.pii_enc, deps)) as SealedEnterpriseFields;
   };
+  /** Seals the application's personal fields under the verification's key, for its row. */
+  const sealRow = (row: { verificationId: string; accountId: string }, a: EnterpriseApplication) =>
+    deps.keys.seal({ processId: row.verificationId, accountId: row.accountId }, JSON.stringify(sealedFields(a)));
+  const opened = <T>(value: T) => openAll(value, (sealed) => deps.keys.open(sealed));
 
   /** The licence's OCR reading, kept beside what the user submitted (read now if the console never asked for it). */
   async function ocrReadingOf(uploadId: string): Promise<OcrReading | null> {
@@ -76,16 +84,17 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       expiresAt: string | null;
       changeId?: string;
     }): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
-      const ocr = await ocrReadingOf(args.applicant.licenseUploadId);
+      const applicant = await opened(args.applicant);
+      const ocr = await ocrReadingOf(applicant.licenseUploadId);
       const result = await repo.openVerification(db, {
         id: args.verificationId,
         accountId: args.accountId,
         workflowId: args.workflowId,
         subjectType: 'enterprise',
         method: args.method,
-        subject: { ...maskedEnterprise(args.applicant), ocr },
+        subject: { ...maskedEnterprise(applicant), ocr },
         idNumberEnc: null,
-        piiEnc: cipher.encrypt(JSON.stringify(sealedFields(args.applicant))),
+        piiEnc: await sealRow(args, applicant),
         identityHash: args.identityHash,
         expiresAt: args.expiresAt ? new Date(args.expiresAt) : null,
         changeId: args.changeId ?? null,
@@ -95,7 +104,8 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     },
 
     /** SPEC §4: the business registry's view of the enterprise; compared here so its record never enters history. */
-    async checkRegistry(args: { creditCode: string; enterpriseName: string; legalPerson?: { name: string; idNumber: string } }): Promise<RegistryCheck> {
+    async checkRegistry(sealed: { creditCode: string; enterpriseName: string; legalPerson?: { name: string; idNumber: string } }): Promise<RegistryCheck> {
+      const args = await opened(sealed);
       const record = await providers.registry.lookup(args.creditCode);
       if (!record) return { known: false, nameMatches: false, legalPersonMatches: null };
       return {
@@ -121,7 +131,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
      */
     async expectTransfer(args: { verificationId: string; workflowId: string; amountFen: number; collectionAccount?: string }): Promise<void> {
       const row = await loadVerification(args.verificationId);
-      const payer = sealedOf(row).payerAccount;
+      const payer = (await sealedOf(row)).payerAccount;
       if (!payer) throw invalidRequest('a recharge verification without a payer account');
       await expectTransfer(db, {
         verificationId: args.verificationId,
@@ -160,7 +170,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     /** Orders the verification payout. Idempotent by request id at the bank: a retry after a crash never pays twice. */
     async requestPayout(args: { verificationId: string; requestId: string; reference: string; amountFen: number }): Promise<{ status: string; bankReference: string }> {
       const row = await loadVerification(args.verificationId);
-      const account = sealedOf(row).bankAccount;
+      const account = (await sealedOf(row)).bankAccount;
       if (!account) throw invalidRequest('a public remittance without a bank account');
       const result = await providers.bank.payout({
         requestId: args.requestId,
@@ -216,16 +226,17 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
     async replaceRemittanceMaterials(args: { verificationId: string; corrections: CorrectedMaterials }): Promise<void> {
       const row = await loadVerification(args.verificationId);
       const { ocr, ...masked } = row.subject;
-      const application = revealEnterprise(masked, sealedOf(row)) as unknown as EnterpriseApplication;
+      const application = revealEnterprise(masked, await sealedOf(row)) as unknown as EnterpriseApplication;
+      const corrections = await opened(args.corrections);
       const corrected: EnterpriseApplication = {
         ...application,
-        ...(args.corrections.bankAccount ? { bankAccount: args.corrections.bankAccount } : {}),
-        ...(args.corrections.handler ? { handler: args.corrections.handler } : {}),
+        ...(corrections.bankAccount ? { bankAccount: corrections.bankAccount } : {}),
+        ...(corrections.handler ? { handler: corrections.handler } : {}),
       };
       await repo.replaceEnterpriseApplication(db, {
         verificationId: args.verificationId,
         subject: { ...maskedEnterprise(corrected), ocr },
-        piiEnc: cipher.encrypt(JSON.stringify(sealedFields(corrected))),
+        piiEnc: await sealRow({ verificationId: row.id, accountId: row.account_id }, corrected),
       });
     },
 
@@ -240,7 +251,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       const key = `${row.id}/${args.event}/${args.round}`;
       const terminal = !args.event.startsWith('review_');
       if (!terminal) await postToInbox(db, row.account_id, `${key}/message_centre`, notice);
-      const mobile = sealedOf(row).contact.mobile;
+      const mobile = (await sealedOf(row)).contact.mobile;
       const channels = [
         { channel: 'email' as const, recipient: `account:${row.account_id}` },
         { channel: 'sms' as const, recipient: mobile },

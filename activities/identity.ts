@@ -23,6 +23,10 @@ export async function openAll<T>(value: T, open: (sealed: string) => Promise<str
   return value;
 }
 
+/** A stored sealed value of either kind: under its process's key (pd1.…), or, in rows from before, the PII key (v1.…). */
+export const openEither = (value: string, deps: { keys: { open(sealed: string): Promise<string> }; cipher: { decrypt(sealed: string): string } }): Promise<string> =>
+  isSealed(value) ? deps.keys.open(value) : Promise.resolve(deps.cipher.decrypt(value));
+
 type Person = { realName: string; idNumber: string; idType?: string };
 
 export function createIdentityActivities(deps: { open: (sealed: string) => Promise<string> }) {

@@ -9,6 +9,8 @@ import * as store from '../store/subject-switch';
 import type { Tx } from '../store/tx';
 import { verificationById } from '../store/verifications';
 import type { ChangeRequest } from '../workflows/change-messages';
+import type { ProcessKeys } from '../platform/data-keys';
+import { openEither } from './identity';
 
 /**
  * What a change's switch makes of the account (store/subject-switch.ts runs
@@ -18,15 +20,21 @@ import type { ChangeRequest } from '../workflows/change-messages';
 
 export type SwitchResult = store.SwitchResult;
 
+/** How the switch opens and seals: the PII key for older rows, the change's own data key for what it writes. */
+interface Sealing {
+  cipher: PiiCipher;
+  keys: ProcessKeys;
+}
+
 export function switchSubject(
   db: Db,
-  cipher: PiiCipher,
+  sealing: Sealing,
   args: { changeId: string; revision: number; messages: { completed: InboxMessage; quotaExceeded: InboxMessage } },
 ): Promise<SwitchResult> {
   return store.switchSubject(db, args, async (c, account, tx) => {
     if (!c.request_enc) throw recordMissing(`the sealed request of change ${c.id}`);
-    const request = JSON.parse(cipher.decrypt(c.request_enc)) as ChangeRequest;
-    return nextSubjectOf(tx, cipher, c, account, request);
+    const request = JSON.parse(sealing.cipher.decrypt(c.request_enc)) as ChangeRequest;
+    return nextSubjectOf(tx, sealing, c, account, request);
   });
 }
 
@@ -37,7 +45,8 @@ async function currentSealed(tx: Tx, account: AccountRow): Promise<{ idNumberEnc
   return { idNumberEnc: v?.id_number_enc ?? null, piiEnc: v?.pii_enc ?? null };
 }
 
-async function nextSubjectOf(tx: Tx, cipher: PiiCipher, c: ChangeRow, account: AccountRow, request: ChangeRequest): Promise<NextSubject> {
+async function nextSubjectOf(tx: Tx, sealing: Sealing, c: ChangeRow, account: AccountRow, request: ChangeRequest): Promise<NextSubject> {
+  const sealUnderChange = (value: string) => sealing.keys.seal({ processId: c.id, accountId: c.account_id }, value);
   const same = { subjectType: account.subject_type!, identityHash: account.identity_hash!, method: account.verified_method ?? '', verificationId: account.verification_id, credit: null };
   switch (request.type) {
     case 'individual_to_enterprise':
@@ -48,7 +57,7 @@ async function nextSubjectOf(tx: Tx, cipher: PiiCipher, c: ChangeRow, account: A
       return {
         subjectType: 'individual',
         subject: { realName: p.realName, idType: p.idType, idNumber: maskIdNumber(p.idNumber), industry: p.industry, address: p.address },
-        idNumberEnc: cipher.encrypt(p.idNumber),
+        idNumberEnc: await sealUnderChange(p.idNumber),
         piiEnc: null,
         identityHash: request.newIdentityHash,
         method: p.idType === 'mainland_id' ? 'face' : 'wechat_qr',
@@ -61,8 +70,8 @@ async function nextSubjectOf(tx: Tx, cipher: PiiCipher, c: ChangeRow, account: A
     case 'legal_representative_update': {
       const sealed = await currentSealed(tx, account);
       const person = request.newLegalPerson;
-      const fields = (sealed.piiEnc ? JSON.parse(cipher.decrypt(sealed.piiEnc)) : {}) as SealedEnterpriseFields;
-      const piiEnc = cipher.encrypt(JSON.stringify({ ...fields, legalPerson: { idNumber: person.idNumber } }));
+      const fields = (sealed.piiEnc ? JSON.parse(await openEither(sealed.piiEnc, sealing)) : {}) as SealedEnterpriseFields;
+      const piiEnc = await sealUnderChange(JSON.stringify({ ...fields, legalPerson: { idNumber: person.idNumber } }));
       // The subject stays the enterprise; the record names the new legal person.
       return { ...same, idNumberEnc: sealed.idNumberEnc, piiEnc, subject: { ...account.subject, legalPerson: { name: person.name, idNumber: maskIdNumber(person.idNumber) } } };
     }

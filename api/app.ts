@@ -152,7 +152,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
   uploadRoutes(routes, uploads);
   reviewRoutes(
     routes,
-    buildReviewService({ readModel, client: deps.temporal.client, cipher, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs }),
+    buildReviewService({ readModel, client: deps.temporal.client, cipher, keys: deps.keys, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs }),
   );
   adminRoutes(routes, { auth: routes.auth, readModel, cipher, registry: providers.registry, db });
   webhookEndpointRoutes(routes, buildWebhookEndpointService({ db, cipher }), {

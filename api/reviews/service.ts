@@ -10,6 +10,7 @@ import { reviewSummaryView, reviewView, roundView } from '../../views/review';
 import { verificationView } from '../../views/verification';
 import { translateTemporalError } from '../http/temporal-errors';
 import { sendUpdate, type UpdateRequest } from '../verifications/process-start';
+import type { ProcessKeys } from '../../platform/data-keys';
 
 /**
  * Human review (SPEC §6). Reviews are opened by workflows; claims and
@@ -20,6 +21,8 @@ export interface ReviewServiceDeps {
   readModel: ReadModel;
   client: Client;
   cipher: PiiCipher;
+  /** Opens the applicant's sealed fields for admins (either kind of seal). */
+  keys: ProcessKeys;
   publicBaseUrl: string;
   calendar?: CalendarOverrides;
   claimTtlMs: number;
@@ -59,7 +62,7 @@ export function buildReviewService(deps: ReviewServiceDeps) {
   async function detail(row: ReviewRow, principal: Principal) {
     const rounds = await deps.readModel.reviewsOf(row.process_id);
     return {
-      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl }),
+      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: principal.role === 'admin' ? await deps.keys.readerFor(row) : deps.cipher, publicBaseUrl: deps.publicBaseUrl }),
       process: await processOf(row),
       // Earlier rounds of the same process, with their rejection reasons.
       rounds: rounds.map((round, i) => roundView(round, i + 1)).filter((r) => r.reviewId !== row.id),

@@ -8,7 +8,8 @@ import type { ProcessTimings } from '../../platform/config';
 import type { PiiCipher } from '../../platform/crypto';
 import type { ProcessKeys } from '../../platform/data-keys';
 import type { ChangeTimings } from '../../workflows/change-messages';
-import type { EnterpriseTimings, IndividualApplicant, Person, VerificationTimings } from '../../workflows/messages';
+import type { EnterpriseApplication } from '../../domain/enterprise-subject';
+import type { CorrectedMaterials, EnterpriseTimings, IndividualApplicant, Person, VerificationTimings } from '../../workflows/messages';
 
 /** Pieces of a workflow's input, fixed at start so a configuration change never alters a running process. */
 
@@ -78,4 +79,29 @@ export async function sealApplicant(keys: ProcessKeys, process: { processId: str
   const seal = (value: string) => keys.seal(process, value);
   const [realName, idNumber, birthDate] = await Promise.all([seal(applicant.realName), seal(applicant.idNumber), applicant.birthDate ? seal(applicant.birthDate) : undefined]);
   return { ...applicant, realName, idNumber, ...(birthDate ? { birthDate } : {}) };
+}
+
+type Process = { processId: string; accountId: string };
+const sealPerson = async (keys: ProcessKeys, process: Process, p: Person): Promise<Person> => ({ ...p, name: await keys.seal(process, p.name), idNumber: await keys.seal(process, p.idNumber) });
+const sealAccount = async <A extends { accountNumber: string }>(keys: ProcessKeys, process: Process, a: A): Promise<A> => ({ ...a, accountNumber: await keys.seal(process, a.accountNumber) });
+
+/** An enterprise application's people (contact, legal person, handler: names, ID numbers, the mobile) and bank account numbers, sealed under the process's key. */
+export async function sealEnterpriseApplicant<A extends EnterpriseApplication>(keys: ProcessKeys, process: Process, a: A): Promise<A> {
+  const contact = { ...(await sealPerson(keys, process, a.contact)), mobile: await keys.seal(process, a.contact.mobile) };
+  return {
+    ...a,
+    contact,
+    ...(a.legalPerson ? { legalPerson: await sealPerson(keys, process, a.legalPerson) } : {}),
+    ...(a.handler ? { handler: await sealPerson(keys, process, a.handler) } : {}),
+    ...(a.payerAccount ? { payerAccount: await sealAccount(keys, process, a.payerAccount) } : {}),
+    ...(a.bankAccount ? { bankAccount: await sealAccount(keys, process, a.bankAccount) } : {}),
+  };
+}
+
+/** Corrected materials after a rejection, sealed like the application they replace. */
+export async function sealCorrections(keys: ProcessKeys, process: Process, c: CorrectedMaterials): Promise<CorrectedMaterials> {
+  return {
+    ...(c.bankAccount ? { bankAccount: await sealAccount(keys, process, c.bankAccount) } : {}),
+    ...(c.handler ? { handler: await sealPerson(keys, process, c.handler) } : {}),
+  };
 }

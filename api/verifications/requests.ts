@@ -10,7 +10,8 @@ import type { ProcessTimings } from '../../platform/config';
 import type { EnterpriseVerificationInput, IndividualApplicant, Person } from '../../workflows/messages';
 import { validationError } from '../http/problem';
 import type { IndividualInfo, StartEnterpriseVerification } from './schemas';
-import { enterpriseIdentity, enterpriseTimings, mainlandPerson, type EnterpriseIdentityDeps } from './inputs';
+import { enterpriseIdentity, enterpriseTimings, mainlandPerson, sealEnterpriseApplicant, type EnterpriseIdentityDeps } from './inputs';
+import type { ProcessKeys } from '../../platform/data-keys';
 
 /**
  * The rules a verification request must pass before a workflow starts (SPEC
@@ -60,6 +61,8 @@ export interface EnterpriseInputDeps extends EnterpriseIdentityDeps {
   assertUploadOf: (accountId: string, uploadId: string, purposes: readonly string[], path: string) => Promise<unknown>;
   collectionAccount: EnterpriseVerificationInput['collectionAccount'];
   calendar: { holidays: string[]; workdays: string[] };
+  /** The new verification's personal values are sealed under its own data key before they enter its workflow (SPEC §11). */
+  keys: ProcessKeys;
 }
 
 type EnterpriseBody = Omit<z.infer<typeof StartEnterpriseVerification>, 'subjectType'>;
@@ -108,7 +111,7 @@ export async function enterpriseVerificationInput(deps: EnterpriseInputDeps, acc
     accountId,
     subjectType: 'enterprise',
     method: body.method,
-    applicant: {
+    applicant: await sealEnterpriseApplicant(deps.keys, { processId: verificationId, accountId }, {
       licenseType: e.licenseType,
       licenseUploadId: e.licenseUploadId,
       name: e.name,
@@ -119,7 +122,7 @@ export async function enterpriseVerificationInput(deps: EnterpriseInputDeps, acc
       ...(legalPerson ? { legalPerson } : {}),
       ...(body.method === 'recharge' ? { payerAccount: body.payerAccount! } : {}),
       ...(body.method === 'public_remittance' ? { bankAccount: body.bankAccount!, handler: handler! } : {}),
-    },
+    }),
     identityHash,
     timings: enterpriseTimings(deps.timings),
     collectionAccount: deps.collectionAccount,

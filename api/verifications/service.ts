@@ -27,7 +27,7 @@ import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerific
 import { verificationView } from '../../views/verification';
 import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';
 import { individualIdentityHash } from '../../domain/keyed-hashes';
-import { mainlandPerson, sealApplicant, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
+import { mainlandPerson, sealApplicant, sealCorrections, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
 import type { ProcessKeys } from '../../platform/data-keys';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './requests';
 
@@ -179,7 +179,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         corrections.bankAccount = body.bankAccount;
       }
       if (body.handler) corrections.handler = mainlandPerson(body.handler, 'handler');
-      await update(row, { update: resubmitMaterialsUpdate, args: [corrections], seed });
+      await update(row, { update: resubmitMaterialsUpdate, args: [await sealCorrections(deps.keys, { processId: row.id, accountId: row.account_id }, corrections)], seed });
       return reload(principal, id);
     },
   };

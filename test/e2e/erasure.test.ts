@@ -7,6 +7,7 @@ import { createProcessKeys } from '../../platform/data-keys';
 import { AesGcmPayloadCodec } from '../../platform/temporal-codec';
 import { dataKeyStore } from '../../store/data-keys';
 import { bundleWorkflows, eventually, installQuietRuntime } from '../support/temporal-test-env';
+import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 
 /**
@@ -84,6 +85,28 @@ describe('erasing an individual verification', () => {
       expect(shown).toContain('"idNumber":"[erased]"');
     }, { timeoutMs: 20_000, intervalMs: 500 });
 
+    await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
+  });
+
+  it('an enterprise’s people and bank account: none in the history in clear, [erased] once the key is gone, still replays', async () => {
+    const e = enterprise();
+    await register(inject('baseUrl'), e);
+    const bankAccount = bankAccountNumber();
+    const inReview = await remittanceInReview(inject('baseUrl'), uniqueAccount('erase-ent'), e, { bankAccount });
+    const workflowId = `verification/${inReview.id as string}`;
+    const { history, text } = await decodedHistory(workflowId);
+    // The fixture's legal person, contact (name, mobile) and handler, and the account the payout goes to.
+    for (const value of [e.legalPerson.idNumber, e.legalPerson.name, '李联系', '13912345678', '赵经办', bankAccount]) expect(text, value).not.toContain(value);
+    expect(text).toContain(e.name);
+
+    const keys = createProcessKeys({ store: dataKeyStore(db), master: createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64')) });
+    expect(await keys.erase([inReview.id as string], 'test')).toBe(1);
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    await eventually(async () => {
+      const shown = await decodeThroughCodecEndpoint(input);
+      expect(shown).toContain('"legalPerson":{"name":"[erased]","idNumber":"[erased]"}');
+      expect(shown).toContain(e.name);
+    }, { timeoutMs: 20_000, intervalMs: 500 });
     await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
   });
 });

@@ -9,6 +9,8 @@ import { newId } from '../../platform/ids';
 import type { AccountRow } from '../../store/accounts';
 import type { ChangeRequest } from '../../workflows/change-messages';
 import { uniqueAccount } from '../support/http';
+import { createProcessKeys, type ProcessKeys } from '../../platform/data-keys';
+import { dataKeyStore } from '../../store/data-keys';
 
 /**
  * The switch that completes a change, against the real PostgreSQL: one
@@ -19,9 +21,12 @@ import { uniqueAccount } from '../support/http';
 const MESSAGES = { completed: { title: 'done', body: 'b' }, quotaExceeded: { title: 'quota', body: 'b' } };
 const cipher = createPiiCipher(randomBytes(32), randomBytes(32));
 let db: Knex;
+/** Rows from before per-process keys are sealed with the PII key; what a change writes, under the change's own key. */
+let sealing: { cipher: typeof cipher; keys: ProcessKeys };
 
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 4 } });
+  sealing = { cipher, keys: createProcessKeys({ store: dataKeyStore(db), master: cipher }) };
 });
 afterAll(async () => {
   await db?.destroy();
@@ -81,17 +86,18 @@ describe('switchSubject', () => {
     const before = await account(accountId);
     const changeId = await openPersonChange(accountId, newHash);
 
-    expect(await switchSubject(db, cipher, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
+    expect(await switchSubject(db, sealing, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
     const after = (await account(accountId))!;
     expect(after).toMatchObject({ subject_type: 'individual', subject_name: '李四', identity_hash: newHash, open_process_id: null, verification_id: null });
     expect(after.subject).toMatchObject({ realName: '李四', idNumber: '1101**********0011' });
-    expect(cipher.decrypt(after.id_number_enc!)).toBe('110105199202020011');
+    expect(after.id_number_enc).toMatch(new RegExp(`^pd1\\.${changeId}\\.`));
+    expect(await sealing.keys.open(after.id_number_enc!)).toBe('110105199202020011');
     expect(new Date(after.last_completed_at!).getTime()).toBeGreaterThan(new Date(before!.last_completed_at!).getTime());
     expect(await activeBindings(oldHash)).toEqual([]);
     expect(await activeBindings(newHash)).toEqual([{ account_id: accountId }]);
 
     // The activity retried after its commit (a crash before Temporal heard back): nothing happens twice.
-    expect(await switchSubject(db, cipher, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
+    expect(await switchSubject(db, sealing, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
     expect(await activeBindings(newHash)).toEqual([{ account_id: accountId }]);
     expect(await db('messages').where({ account_id: accountId, title: 'done' }).count({ n: '*' })).toEqual([{ n: '2' }]);
   });
@@ -105,7 +111,7 @@ describe('switchSubject', () => {
     const changeId = await openPersonChange(accountId, newHash);
     const before = (await account(accountId))!;
 
-    expect(await switchSubject(db, cipher, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
+    expect(await switchSubject(db, sealing, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'failed', failureReason: 'IDENTITY_QUOTA_EXCEEDED' });
     const after = (await account(accountId))!;
     expect({ ...after, updated_at: null }).toEqual({ ...before, open_process_kind: null, open_process_id: null, updated_at: null });
     expect(await activeBindings(oldHash)).toEqual([{ account_id: accountId }]);

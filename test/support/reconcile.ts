@@ -7,6 +7,9 @@ import { createPiiCipher, type PiiCipher } from '../../platform/crypto';
 import { http } from './http';
 import { moneyDiscrepancies, type MoneyFacts, type StatementFact, type VerificationFact } from './reconcile-rules';
 import { eventually } from './temporal-test-env';
+import { ERASED } from '../../domain/sealed-value';
+import { createProcessKeys, type SealedReader } from '../../platform/data-keys';
+import { dataKeyStore } from '../../store/data-keys';
 
 /**
  * After a money test: the sandbox bank (its payout orders, incoming transfers
@@ -40,10 +43,13 @@ interface VerificationRow {
   change_status: string | null;
 }
 
-/** The bank accounts an enterprise application named (sealed in the row). */
-function namedAccounts(cipher: PiiCipher, row: VerificationRow): { payee?: string; payer?: string } {
+/** The bank accounts an enterprise application named (sealed in the row: under its verification's key, or the PII key before). */
+function namedAccounts(reader: SealedReader, row: VerificationRow): { payee?: string; payer?: string } {
   if (row.subject_type !== 'enterprise' || !row.pii_enc) return {};
-  const sealed = JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields;
+  const opened = reader.decrypt(row.pii_enc);
+  // An erased application names nothing any more.
+  if (opened === ERASED) return {};
+  const sealed = JSON.parse(opened) as SealedEnterpriseFields;
   return { payee: sealed.bankAccount?.accountNumber, payer: sealed.payerAccount?.accountNumber };
 }
 
@@ -64,9 +70,10 @@ async function verificationsOf(db: Knex, cipher: PiiCipher, scope: ReconcileScop
       'c.status as change_status',
     );
   const rows = scope.accountIds === 'all' ? await query : await query.whereIn('v.account_id', scope.accountIds);
+  const reader = await createProcessKeys({ store: dataKeyStore(db), master: cipher }).readerFor(rows.map((r) => r.pii_enc));
   const numbers = new Set(scope.bankAccounts ?? []);
   const facts: VerificationFact[] = rows.map((row) => {
-    const named = namedAccounts(cipher, row);
+    const named = namedAccounts(reader, row);
     for (const n of [named.payee, named.payer]) if (n) numbers.add(n);
     return {
       id: row.id,
