@@ -4,12 +4,14 @@ import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { invalidRequest } from '../platform/failures';
+import type { Metrics } from '../platform/metrics';
 import type { RefundStarter } from '../platform/refunds';
 import type { WebhookTargetPolicy } from '../webhooks/target';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
 import { dueRefunds } from '../store/ledger';
 import * as repo from '../store/verifications';
 import { createReconcileActivities } from './reconcile';
+import { createRetentionActivities } from './retention';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   inspector: WorkflowInspector;
   /** Where webhook deliveries may connect (activities/webhooks.ts). */
   webhookTargets?: WebhookTargetPolicy;
+  /** The worker's counters that activities keep (retention's deletions). */
+  metrics?: Pick<Metrics, 'retentionDeleted'>;
   /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */
   faults?: { pauseAfter: string[] };
 }
@@ -76,6 +80,7 @@ export function createActivities(deps: ActivityDeps) {
     ...change,
     ...createReconcileActivities({ db, inspector: deps.inspector, refunds: deps.refunds, notify: { enterprise: (args) => enterprise.notifyEnterprise(args), change: (args) => change.notifyChange(args) } }),
     ...createWebhookActivities(deps),
+    ...createRetentionActivities({ db, metrics: deps.metrics }),
 
     async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const result = await repo.openVerification(db, {
