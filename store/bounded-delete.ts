@@ -14,5 +14,7 @@ export type Due = (rows: Knex.QueryBuilder) => Knex.QueryBuilder;
 export async function deleteDueBatch(db: Db, table: string, primaryKey: readonly string[], due: Due, limit: number): Promise<number> {
   const chosen = due(db(table).select(...primaryKey)).limit(limit).forUpdate().skipLocked();
   const rows = db(table);
-  return (primaryKey.length === 1 ? rows.whereIn(primaryKey[0]!, chosen) : rows.whereIn([...primaryKey], chosen)).delete();
+  // Counted from what it returns: the embedded database's knex client answers a bare delete with its raw result, not a count.
+  const deleted: unknown[] = await (primaryKey.length === 1 ? rows.whereIn(primaryKey[0]!, chosen) : rows.whereIn([...primaryKey], chosen)).delete().returning(primaryKey[0]!);
+  return deleted.length;
 }
