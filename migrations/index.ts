@@ -11,7 +11,7 @@ import * as openProcessIndex from './20261203_0009_open_process_index';
 import * as reviewClaims from './20261203_0010_review_claims';
 import * as moneyLedger from './20261207_0011_money_ledger';
 import * as sandboxRegistryFormerCodes from './20261207_0012_sandbox_registry_former_codes';
-import * as retentionIndexes from './20261208_0013_retention_indexes';
+import * as retentionIndexes from './20261207_0014_retention_indexes';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,5 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261203_0010_review_claims': reviewClaims,
   '20261207_0011_money_ledger': moneyLedger,
   '20261207_0012_sandbox_registry_former_codes': sandboxRegistryFormerCodes,
-  '20261208_0013_retention_indexes': retentionIndexes,
+  '20261207_0014_retention_indexes': retentionIndexes,
 };
