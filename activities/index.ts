@@ -4,12 +4,14 @@ import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { invalidRequest } from '../platform/failures';
+import type { Metrics } from '../platform/metrics';
 import type { RefundStarter } from '../platform/refunds';
 import type { WebhookTargetPolicy } from '../webhooks/target';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
 import { dueRefunds } from '../store/ledger';
 import * as repo from '../store/verifications';
 import { createReconcileActivities } from './reconcile';
+import { createRetentionActivities } from './retention';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
 import { createEnterpriseActivities } from './enterprise';
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   inspector: WorkflowInspector;
   /** Where webhook deliveries may connect (activities/webhooks.ts). */
   webhookTargets?: WebhookTargetPolicy;
+  /** The worker's counters that activities keep (retention's deletions). */
+  metrics?: Pick<Metrics, 'retentionDeleted'>;
   /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */
   faults?: { pauseAfter: string[] };
 }
@@ -82,6 +86,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReconcileActivities({ db, inspector: deps.inspector, refunds: deps.refunds, notify: { enterprise: (args) => enterprise.notifyEnterprise(args), change: (args) => change.notifyChange(args) } }),
     ...createWebhookActivities(deps),
     ...createIdentityActivities({ open: (sealed) => deps.keys.open(sealed) }),
+    ...createRetentionActivities({ db, metrics: deps.metrics }),
 
     async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const args = await openAll(sealed, (value) => deps.keys.open(value));

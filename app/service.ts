@@ -6,7 +6,7 @@ import { createSandboxProviders } from '../adapters/sandbox';
 import { SandboxCallbackOutbox } from '../adapters/sandbox/outbox';
 import { LocalDiskStorage } from '../adapters/storage';
 import { createWorker } from '../worker/create-worker';
-import { ensureReconcilerSchedule } from '../worker/schedules';
+import { ensureReconcilerSchedule, ensureRetentionSchedules } from '../worker/schedules';
 import { startWebhookDispatcher } from '../webhooks/dispatcher';
 import { ConfigError, type Config } from '../platform/config';
 import { createBytesSealer, createPiiCipher } from '../platform/crypto';
@@ -141,7 +141,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
-        activityDeps: { db, cipher, keys, providers: providers.service, storage, faults: config.faults, webhookTargets: { allowLoopback: config.webhooks.allowLoopback } },
+        activityDeps: { db, cipher, keys, providers: providers.service, storage, faults: config.faults, webhookTargets: { allowLoopback: config.webhooks.allowLoopback }, metrics },
       });
       const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));
       cleanups.push(async () => unsubscribe());
@@ -157,6 +157,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
       });
       cleanups.push(startWebhookDispatcher({ db, cipher, connection, config, logger }));
       await retried(() => ensureReconcilerSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMs: config.reconcile.intervalMs, logger }), logger);
+      await retried(() => ensureRetentionSchedules(client, { taskQueue: config.temporal.taskQueue, retention: config.retention, logger }), logger);
       logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
       // On its own, the worker has no API to scrape: it serves its metrics itself.
       if (!roles.api && config.metrics.workerPort > 0) cleanups.push(await serveWorkerMetrics(metrics, { host: config.host, port: config.metrics.workerPort, logger }));

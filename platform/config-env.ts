@@ -108,6 +108,15 @@ export const EnvSchema = z.object({
   HISTORY_ROLLOVER_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   // How often the reconciler (a Temporal Schedule) closes processes whose workflow ended outside their code and restarts stalled refunds.
   RECONCILE_INTERVAL: duration('1m'),
+  // Retention (SPEC §11) of what needs no per-process key, each category on its own Temporal Schedule every RETENTION_INTERVAL,
+  // deleting RETENTION_BATCH_SIZE rows per statement: idempotency answers, provider events, webhook deliveries and
+  // dispatched webhook events, audit events (3 years, written in days).
+  RETENTION_IDEMPOTENCY: duration('24h'),
+  RETENTION_PROVIDER_EVENTS: duration('30d'),
+  RETENTION_WEBHOOKS: duration('30d'),
+  RETENTION_AUDIT: duration('1095d'),
+  RETENTION_INTERVAL: duration('1h'),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().default(1000),
 
   // Comma-separated YYYY-MM-DD: days the State Council announced before the calendar package carries them.
   BUSINESS_CALENDAR_HOLIDAYS: z.string().default(''),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseIsoDate } from '../domain/calendar-date';
 import type { Span } from '../domain/duration';
+import { retentionProblems, type RetentionSettings } from '../domain/retention';
 import { ConfigError, resolveSecrets, type Secrets } from './config-secrets';
 import { EnvSchema } from './config-env';
 import type { TrustProxy } from './trust-proxy';
@@ -57,6 +58,8 @@ export interface Config {
   reviews: { claimTtlMs: number };
   /** The reconciler's schedule (SPEC §10 "every run closes"). */
   reconcile: { intervalMs: number };
+  /** Retention's schedules (SPEC §11): how long each category is kept, how often and in what batches it is deleted. */
+  retention: RetentionSettings;
   /** The codec endpoint behind the Temporal UI (API.md "Operator tools"). */
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwt: CodecJwt | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
@@ -76,6 +79,20 @@ export interface Config {
   secrets: Secrets;
   /** Human-readable notes about defaults taken (dev keys, generated secrets). */
   warnings: string[];
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+/** Retention's settings, refused with every reason when they make no sense (domain/retention.ts). */
+function retention(e: Pick<Env, Extract<keyof Env, `RETENTION_${string}`> | 'WEBHOOK_RETRY_FOR'>): RetentionSettings {
+  const settings: RetentionSettings = {
+    periods: { idempotency: e.RETENTION_IDEMPOTENCY, 'provider-events': e.RETENTION_PROVIDER_EVENTS, webhooks: e.RETENTION_WEBHOOKS, audit: e.RETENTION_AUDIT },
+    intervalMs: e.RETENTION_INTERVAL,
+    batchSize: e.RETENTION_BATCH_SIZE,
+  };
+  const problems = retentionProblems(settings, { webhookRetryForMs: e.WEBHOOK_RETRY_FOR });
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return settings;
 }
 
 function isoDates(name: string, list: string): string[] {
@@ -142,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { workerPort: e.WORKER_METRICS_PORT, sdkPort: e.TEMPORAL_SDK_METRICS_PORT },
     reviews: { claimTtlMs: e.REVIEW_CLAIM_TTL },
     reconcile: { intervalMs: e.RECONCILE_INTERVAL },
+    retention: retention(e),
     codec: {
       allowedOrigins: (e.TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
         .split(',')

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RETENTION_CATEGORIES } from '../domain/retention';
 
 /**
  * The service's Prometheus metrics. One scrape of a process's `/metrics` has
@@ -21,6 +22,8 @@ export interface Metrics {
   verificationOutcomes: Counter<'method' | 'status' | 'reason'>;
   changeOutcomes: Counter<'type' | 'status' | 'reason'>;
   callbacks: Counter<'provider' | 'outcome'>;
+  /** Rows retention's schedules deleted (SPEC §11), by category; each series is there from the start, at 0. */
+  retentionDeleted: Counter<'category'>;
   /** Open reviews past their due time (SPEC §6), counted when scraped. */
   registerOverdueReviews(count: () => Promise<number>): void;
   /** Open processes by kind, method and step, from the read model when scraped. */
@@ -40,6 +43,8 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   let sdkUrl: string | undefined;
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const retentionDeleted = counter('retention_deleted_total', 'Rows deleted by retention (SPEC §11), by category', ['category']);
+  for (const category of RETENTION_CATEGORIES) retentionDeleted.inc({ category }, 0);
   return {
     registry,
     httpRequests: new Histogram({
@@ -52,6 +57,7 @@ export function createMetrics(): Metrics {
     verificationOutcomes: counter('verification_outcomes_total', 'Verifications that reached a terminal status', ['method', 'status', 'reason']),
     changeOutcomes: counter('change_outcomes_total', 'Changes of subject that reached a terminal status', ['type', 'status', 'reason']),
     callbacks: counter('provider_callbacks_total', 'Provider callbacks received, by outcome', ['provider', 'outcome']),
+    retentionDeleted,
     registerOverdueReviews(count) {
       new Gauge({
         name: 'reviews_overdue',

@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db';
 import { newId } from '../platform/ids';
+import { deleteDueBatch } from './bounded-delete';
 import type { Page } from './paging';
 import { sqlOf, type Tx } from './tx';
 
@@ -41,6 +42,10 @@ export interface AuditRow {
   request_id: string | null;
   detail: Record<string, unknown>;
 }
+
+/** Retention (SPEC §11, 3 years): deletes up to `limit` events written before `cutoff`; returns how many. */
+export const deleteAuditBefore = (db: Db, cutoff: Date, limit: number): Promise<number> =>
+  deleteDueBatch(db, 'audit_events', ['seq'], (rows) => rows.where('at', '<', cutoff), limit);
 
 /** Writes the event; false when an event with its dedupe key was written before (nothing written now). */
 export async function recordAudit(handle: Db | Tx, event: AuditEvent): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import { deleteDueBatch } from './bounded-delete';
 
 /** Idempotency-Key reservations (api/http/idempotency.ts decides what they mean): one row per principal and key. */
 
@@ -57,3 +58,13 @@ export async function abandonReservation(db: Db, { principal, key }: KeyOf): Pro
     .where({ principal, key, state: 'processing' })
     .update({ updated_at: new Date(0) });
 }
+
+/**
+ * Retention (SPEC §11, 24 hours as Stripe): deletes up to `limit` keys first
+ * used before `cutoff`; returns how many. A key still being answered is kept
+ * until its holder has been quiet since the cutoff too (a crashed holder's, or
+ * an abandoned one's), so no request loses its reservation mid-answer.
+ */
+export const deleteAnswersBefore = (db: Db, cutoff: Date, limit: number): Promise<number> =>
+  deleteDueBatch(db, 'idempotency_keys', ['principal', 'key'], (rows) =>
+    rows.where('created_at', '<', cutoff).andWhere((q) => q.where({ state: 'completed' }).orWhere('updated_at', '<', cutoff)), limit);

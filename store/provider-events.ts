@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import { deleteDueBatch } from './bounded-delete';
 
 /**
  * Provider callbacks received (api/callbacks/routes.ts): one row per provider
@@ -15,6 +16,9 @@ export interface ProviderEventRow {
 }
 
 type EventKey = { provider: string; eventId: string };
+
+/** The outcome of a recorded event whose decision was not carried out yet (a crash or a failure in between): a redelivery carries it out. */
+export const PENDING_OUTCOME = 'pending';
 
 const events = (db: Db) => db<ProviderEventRow>('provider_events');
 
@@ -39,3 +43,11 @@ export const recordedReference = async (db: Db, { provider, eventId }: EventKey)
 export async function recordOutcome(db: Db, { provider, eventId }: EventKey, done: { reference: string | null; outcome: string }): Promise<void> {
   await events(db).where({ provider, event_id: eventId }).update({ reference: done.reference, outcome: done.outcome });
 }
+
+/**
+ * Retention (SPEC §11, 30 days): deletes up to `limit` events received before
+ * `cutoff` whose decision was carried out; returns how many. A pending one is
+ * kept, whatever its age: the provider's redelivery must find its decision.
+ */
+export const deleteEventsBefore = (db: Db, cutoff: Date, limit: number): Promise<number> =>
+  deleteDueBatch(db, 'provider_events', ['provider', 'event_id'], (rows) => rows.where('received_at', '<', cutoff).andWhereNot({ outcome: PENDING_OUTCOME }), limit);

@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db';
+import { deleteDueBatch } from './bounded-delete';
 import { newestFirst, type Page } from './paging';
 
 /**
@@ -53,3 +54,12 @@ export async function recordDelivery(
     .onConflict(['endpoint_id', 'event_id'])
     .merge({ ...fields, updated_at: db.fn.now() });
 }
+
+/**
+ * Retention (SPEC §11, 30 days): deletes up to `limit` delivery records last
+ * written before `cutoff`; returns how many. Every attempt writes its record,
+ * and RETENTION_WEBHOOKS outlasts WEBHOOK_RETRY_FOR (domain/retention.ts), so a
+ * record this old belongs to a delivery that is over.
+ */
+export const deleteDeliveriesBefore = (db: Db, cutoff: Date, limit: number): Promise<number> =>
+  deleteDueBatch(db, 'webhook_deliveries', ['endpoint_id', 'event_id'], (rows) => rows.where('updated_at', '<', cutoff), limit);

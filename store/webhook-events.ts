@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db';
 import { idFromSeed } from '../platform/ids';
+import { deleteDueBatch } from './bounded-delete';
 import { sql, type Tx } from './tx';
 
 /**
@@ -107,7 +108,10 @@ export async function markUnaddressed(db: Db, seqs: WebhookEventRow['seq'][]): P
   await db('webhook_events').whereIn('seq', seqs).update({ dispatched_at: db.fn.now() });
 }
 
-/** Deletes events dispatched longer ago than `retention` (a PostgreSQL interval, e.g. '7 days'). */
-export async function deleteDispatchedBefore(db: Db, retention: string): Promise<void> {
-  await db('webhook_events').where('dispatched_at', '<', db.raw(`now() - interval '${retention}'`)).delete();
-}
+/**
+ * Retention (SPEC §11, 30 days): deletes up to `limit` events handed over
+ * before `cutoff`; returns how many. The delivery workflows carry their own
+ * copy; an event not handed over yet is kept.
+ */
+export const deleteDispatchedBefore = (db: Db, cutoff: Date, limit: number): Promise<number> =>
+  deleteDueBatch(db, 'webhook_events', ['seq'], (rows) => rows.where('dispatched_at', '<', cutoff), limit);

@@ -7,7 +7,7 @@ import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { dataConverter } from '../platform/temporal';
 import { liveEndpoints } from '../store/webhook-endpoints';
-import { deleteDispatchedBefore, holdLease, markDispatched, markUnaddressed, releaseLease, undispatchedEvents, type WebhookEventRow } from '../store/webhook-events';
+import { holdLease, markDispatched, markUnaddressed, releaseLease, undispatchedEvents, type WebhookEventRow } from '../store/webhook-events';
 import { SearchAttributes } from '../workflows/messages';
 import {
   WEBHOOK_DELIVERY_WORKFLOW,
@@ -32,9 +32,6 @@ import {
 const LEASE_NAME = 'webhook-dispatcher';
 const LEASE_MS = 10_000;
 const BATCH = 100;
-/** Dispatched events are kept this long (operators' look-ups), then deleted. */
-const RETENTION = '7 days';
-const CLEANUP_EVERY_MS = 60 * 60_000;
 
 export interface WebhookDispatcherDeps {
   db: Db;
@@ -61,7 +58,6 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private leaseRenewedAt = 0;
-  private cleanedAt = 0;
   private failing = false;
 
   constructor(private readonly deps: WebhookDispatcherDeps) {
@@ -97,13 +93,9 @@ export class WebhookDispatcher {
       .finally(() => (this.running = undefined));
   }
 
-  /** Rounds until the outbox has no full batch left. */
+  /** Rounds until the outbox has no full batch left. (Dispatched events are deleted by retention's schedule, SPEC §11.) */
   async drain(): Promise<void> {
     while ((await this.round()) === BATCH);
-    if (Date.now() - this.cleanedAt > CLEANUP_EVERY_MS) {
-      this.cleanedAt = Date.now();
-      await deleteDispatchedBefore(this.deps.db, RETENTION);
-    }
   }
 
   /** Takes or renews the lease (by the database's clock); false: another dispatcher holds it. */

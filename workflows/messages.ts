@@ -150,6 +150,7 @@ export const WorkflowTypes = {
   enterpriseVerification: 'enterpriseVerification',
   refundTransfer: 'refundTransfer',
   reconcile: 'reconcile',
+  retention: 'retention',
 } as const;
 
 export type OpenResult = { opened: true; snapshot: VerificationSnapshot } | { opened: false; code: OpenRefusal };

@@ -10,7 +10,7 @@ import type { PiiCipher } from '../../platform/crypto';
 import type { RefundStarter } from '../../platform/refunds';
 import type { Metrics } from '../../platform/metrics';
 import { receiveTransfer, refundHeld, RefundReason } from '../../store/ledger';
-import { recordDecision, recordedEvent, recordedReference, recordOutcome } from '../../store/provider-events';
+import { PENDING_OUTCOME, recordDecision, recordedEvent, recordedReference, recordOutcome } from '../../store/provider-events';
 import { providerEventSignal, refundWorkflowId, type ProviderEvent } from '../../workflows/messages';
 import { validationError, fieldErrors } from '../http/problem';
 import { defineRoute, type BodyReader, type RouteDeps } from '../http/route';
@@ -43,9 +43,6 @@ const signedJson: BodyReader<unknown> = {
     }
   },
 };
-
-/** A recorded event whose decision was not carried out yet (a crash or a failure in between). */
-const PENDING = 'pending';
 
 /**
  * POST /v1/callbacks/{provider}: the signature is checked over the raw bytes,
@@ -128,14 +125,14 @@ export function callbackRoutes(routes: RouteDeps, deps: CallbackDeps): void {
       // same decision again, never a new one (a transfer's is recorded in the money ledger).
       const key = { provider, eventId: event.eventId };
       const seen = await recordedEvent(db, key);
-      if (seen && seen.outcome !== PENDING) {
+      if (seen && seen.outcome !== PENDING_OUTCOME) {
         deps.metrics.callbacks.inc({ provider, outcome: 'duplicate' });
         return { status: 200, body: { received: true, duplicate: true, routedTo: seen.reference } };
       }
       let target = seen ? seen.reference : event.type === 'transfer.received' ? null : event.reference;
       if (!seen) {
         // Delivered twice at once: follow the decision the other delivery recorded.
-        if (!(await recordDecision(db, { ...key, type: event.type, reference: target, outcome: PENDING }))) target = await recordedReference(db, key);
+        if (!(await recordDecision(db, { ...key, type: event.type, reference: target, outcome: PENDING_OUTCOME }))) target = await recordedReference(db, key);
       }
       const { outcome, routedTo } = await carryOut(provider, event, target);
       await recordOutcome(db, key, { reference: routedTo, outcome });
