@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
+import type { ProcessKeys } from '../platform/data-keys';
 import type { Db } from '../platform/db';
 import { invalidRequest } from '../platform/failures';
 import type { RefundStarter } from '../platform/refunds';
@@ -12,6 +13,7 @@ import * as repo from '../store/verifications';
 import { createReconcileActivities } from './reconcile';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
+import { createClosureActivities } from './closure';
 import { createEnterpriseActivities } from './enterprise';
 import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
@@ -19,6 +21,8 @@ import { createWebhookActivities } from './webhooks';
 export interface ActivityDeps {
   db: Db;
   cipher: PiiCipher;
+  /** Per-process data keys (SPEC §11): account closure destroys an account's. */
+  keys: ProcessKeys;
   providers: Providers;
   storage: FileStorage;
   /** Starts the refund workflows of money a closing decided to send back. */
@@ -76,6 +80,7 @@ export function createActivities(deps: ActivityDeps) {
     ...change,
     ...createReconcileActivities({ db, inspector: deps.inspector, refunds: deps.refunds, notify: { enterprise: (args) => enterprise.notifyEnterprise(args), change: (args) => change.notifyChange(args) } }),
     ...createWebhookActivities(deps),
+    ...createClosureActivities(deps),
 
     async openIndividualVerification(args: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const result = await repo.openVerification(db, {

@@ -12,6 +12,7 @@ import * as reviewClaims from './20261203_0010_review_claims';
 import * as moneyLedger from './20261207_0011_money_ledger';
 import * as sandboxRegistryFormerCodes from './20261207_0012_sandbox_registry_former_codes';
 import * as dataKeys from './20261207_0013_data_keys';
+import * as accountClosure from './20261208_0014_account_closure';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0011_money_ledger': moneyLedger,
   '20261207_0012_sandbox_registry_former_codes': sandboxRegistryFormerCodes,
   '20261207_0013_data_keys': dataKeys,
+  '20261208_0014_account_closure': accountClosure,
 };

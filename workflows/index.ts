@@ -5,3 +5,4 @@ export { refundTransfer } from './operations/refund-transfer';
 export { subjectChange } from './change/change';
 export { webhookDelivery } from './webhook/delivery';
 export { reconcile } from './operations/reconcile';
+export { accountClosure } from './account/closure';

@@ -12,6 +12,8 @@ import { LocalDiskStorage } from '../../adapters/storage';
 import { createLogger } from '../../platform/logger';
 import { createBytesSealer, createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
+import { createProcessKeys } from '../../platform/data-keys';
+import { dataKeyStore } from '../../store/data-keys';
 import { expectTransfer, receiveTransfer } from '../../store/ledger';
 import type { WorkflowInspector } from '../../platform/workflow-inspector';
 import type { WorkflowRunStatus } from '../../domain/stranded-runs';
@@ -46,6 +48,7 @@ beforeAll(() => {
   const real = createActivities({
     db,
     cipher,
+    keys: createProcessKeys({ store: dataKeyStore(db), master: cipher }),
     providers,
     storage: new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-acts-')), createBytesSealer(randomBytes(32))),
     refunds: { start: async (ids) => void refundsStarted.push(...ids) },
