@@ -4,7 +4,8 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { png } from '../../scripts/lib/files';
-import { verifiedIndividual } from '../support/changes';
+import { passFace, requestAfterCooldown, settledChange, verifiedIndividual } from '../support/changes';
+import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 import { uploadTo } from '../support/upload-client';
@@ -42,13 +43,24 @@ const completed = (accountId: string) =>
     { timeoutMs: 20_000 },
   );
 
-/** Every row of every table as text. */
-async function databaseText(): Promise<string> {
+/** Every row of every table as text (`except`: tables to leave out). */
+async function databaseText(except: (table: string) => boolean = () => false): Promise<string> {
   const tables: { table_name: string }[] = await db('information_schema.tables').where({ table_schema: 'public' }).select('table_name');
   let dump = '';
-  for (const { table_name } of tables) dump += ((await db.raw(`select t::text as row from "${table_name}" t`)).rows as { row: string }[]).map((r) => r.row).join('\n');
+  for (const { table_name } of tables.filter((t) => !except(t.table_name))) {
+    const rows = (await db.raw(`select t::text as row from "${table_name}" t`)).rows as { row: string }[];
+    // One line per row, named by its table (a row's own line breaks continue under the same name).
+    for (const { row } of rows) dump += `${row.split('\n').map((line) => `${table_name}: ${line}`).join('\n')}\n`;
+  }
   return dump;
 }
+
+/** The values found in the text, each with the tables that hold it. */
+const foundIn = (dump: string, values: string[]) =>
+  values.flatMap((value) => {
+    const tables = new Set(dump.split('\n').filter((line) => line.includes(value)).map((line) => line.split(':')[0]));
+    return tables.size > 0 ? [`${value} in ${[...tables].join(', ')}`] : [];
+  });
 
 describe('account closure', () => {
   it('is refused while a process is open or money is unsettled, then erases the account so that no table reads its person', async () => {
@@ -113,8 +125,7 @@ describe('account closure', () => {
     // The key assertion: nothing in any table reads as the person any more.
     const dump = await databaseText();
     expect(dump).toContain(accountId);
-    const found = [realName, idNumber, birthDate, birthDate.replace(/-/g, '')].filter((value) => dump.includes(value));
-    expect(found).toEqual([]);
+    expect(foundIn(dump, [realName, idNumber, birthDate, birthDate.replace(/-/g, '')])).toEqual([]);
   });
 
   it('is refused while a verification is open, and frees the quota slot the account held', async () => {
@@ -136,5 +147,52 @@ describe('account closure', () => {
     await completed(accounts[0]!);
     // The closed account's slot is free: the same person verifies a fourth account.
     await verifiedIndividual(baseUrl, fourth, { realName, idNumber });
+  });
+
+  it('erases an enterprise application that went to review, and an individual changed to another person', async () => {
+    // An enterprise by public remittance, cancelled in review: its legal person, handler, contact and corporate account.
+    const e = enterprise();
+    e.legalPerson = { name: uniqueName(), idNumber: mainlandId('1971-07-07') };
+    await register(baseUrl, e);
+    const company = uniqueAccount('close');
+    const inReview = await remittanceInReview(baseUrl, company, e, { bankAccount: bankAccountNumber() });
+    const admin = (await api.get(`/v1/verifications/${inReview.id}`, { token: KEYS.admin })).body.subject;
+    expect((await api.post(`/v1/verifications/${inReview.id}/cancel`, {})).status).toBe(200);
+
+    // An individual, then an individual → individual change to another person.
+    const person = { realName: uniqueName(), idNumber: mainlandId('1982-02-02') };
+    const newPerson = { realName: uniqueName(), idNumber: mainlandId('1993-03-03') };
+    const individual = uniqueAccount('close');
+    await verifiedIndividual(baseUrl, individual, person);
+    const change = await requestAfterCooldown(baseUrl, individual, { type: 'individual_to_individual', agreementAccepted: true, individual: { ...individualBody().individual, ...newPerson } });
+    await passFace(baseUrl, change.nextAction.ticket);
+    await passFace(baseUrl, (await api.get(`/v1/changes/${change.id}`)).body.nextAction.ticket);
+    expect(await settledChange(baseUrl, change.id)).toMatchObject({ status: 'completed' });
+
+    const values = [
+      e.legalPerson.name,
+      e.legalPerson.idNumber,
+      admin.bankAccount.accountNumber,
+      admin.handler.idNumber,
+      admin.contact.idNumber,
+      person.realName,
+      person.idNumber,
+      newPerson.realName,
+      newPerson.idNumber,
+    ];
+    // The sandbox's tables are the outside world's own records (the business registry lists legal representatives; the bank, its accounts).
+    const ours = (table: string) => table.startsWith('sandbox_');
+    expect(foundIn(await databaseText(ours), values).length).toBeGreaterThan(0);
+
+    for (const accountId of [company, individual]) {
+      expect((await close(accountId)).status).toBe(202);
+      await completed(accountId);
+    }
+    expect((await api.get(`/v1/changes/${change.id}`)).body.status).toBe('completed');
+    expect(foundIn(await databaseText(ours), values)).toEqual([]);
+    expect((await api.post(`/v1/accounts/${individual}/changes`, { type: 'individual_to_individual', agreementAccepted: true, individual: individualBody().individual })).body).toMatchObject({
+      status: 409,
+      code: 'ACCOUNT_CLOSED',
+    });
   });
 });
