@@ -68,7 +68,9 @@ export async function eraseAccountRecords(db: Db, accountId: string): Promise<Er
       .where((q) => q.where({ account_id: accountId }).orWhereIn('verification_id', verifications.clone()))
       .update({ from_account_hash: ERASED });
     counts.webhookEvents = await scrubWebhookEvents(tx, accountId);
-    // Stored answers to retried requests (kept a day) repeat the subject: deleted, a retry then meets ACCOUNT_CLOSED.
+    // Stored answers to retried requests repeat the subject. Those stored before answers were sealed hold it in clear and
+    // name the account: deleted (a retry then meets ACCOUNT_CLOSED). Sealed ones (master key) cannot be found without
+    // opening every answer: they go with the idempotency retention (24 h).
     counts.idempotencyAnswers = await trx('idempotency_keys')
       .whereRaw('response_body @> ?::jsonb', [JSON.stringify({ accountId })])
       .orWhereRaw('response_body @> ?::jsonb', [JSON.stringify({ verification: { accountId } })])
