@@ -57,12 +57,15 @@ export function buildClosureService(deps: { db: Db; readModel: ReadModel; tempor
   }
 
   return {
-    /** A repeat (whatever its key) answers the account's one closure. */
+    /**
+     * A repeat (whatever its key) answers the account's one closure. A pending one is started again under its own id:
+     * a running workflow is joined, one that ended outside its code (terminated in the UI) resumes where the steps stopped.
+     */
     async request(accountId: string, reason: string, seed: string) {
       const existing = await closureOf(db, accountId);
-      if (existing) return closureView(existing);
-      await precheck(accountId);
-      const result = await opened(accountId, idFromSeed('clo', seed), reason);
+      if (existing?.status === 'completed') return closureView(existing);
+      if (!existing) await precheck(accountId);
+      const result = await opened(accountId, existing?.id ?? idFromSeed('clo', seed), existing?.reason ?? reason);
       if (!result.opened) throw appError(result.code, REFUSALS[result.code]);
       const row = await closureOf(db, accountId);
       if (!row) throw new Error(`closure of ${accountId} opened but is not in the database`);

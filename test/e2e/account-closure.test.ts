@@ -195,4 +195,21 @@ describe('account closure', () => {
       code: 'ACCOUNT_CLOSED',
     });
   });
+
+  it('resumes on a repeat a closure whose run ended after it opened (terminated in the Temporal UI)', async () => {
+    const accountId = uniqueAccount('close');
+    const person = { realName: uniqueName(), idNumber: mainlandId('1979-09-09') };
+    await verifiedIndividual(baseUrl, accountId, person);
+    // What a run terminated right after its first step leaves: the closure pending, the account closed to new processes.
+    const closureId = `clo_${randomUUID().replace(/-/g, '')}`;
+    await db('account_closures').insert({ id: closureId, account_id: accountId, workflow_id: `closure/${accountId}`, status: 'pending', reason: 'test' });
+    await db('accounts').where({ id: accountId }).update({ closed_at: new Date() });
+    expect((await api.get(`/v1/accounts/${accountId}/closure`)).body).toMatchObject({ id: closureId, status: 'pending', completedAt: null });
+    expect((await api.post(`/v1/accounts/${accountId}/verifications`, individualBody(person))).body).toMatchObject({ status: 409, code: 'ACCOUNT_CLOSED' });
+
+    expect((await close(accountId)).body).toMatchObject({ id: closureId });
+    expect(await completed(accountId)).toMatchObject({ id: closureId });
+    expect((await api.get(`/v1/accounts/${accountId}`)).body).toMatchObject({ closed: true, verification: { status: 'unverified' } });
+    expect(foundIn(await databaseText(), [person.realName, person.idNumber])).toEqual([]);
+  });
 });
