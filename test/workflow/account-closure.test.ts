@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities';
 import { ACCOUNT_CLOSURE_WORKFLOW, awaitClosureOpenedUpdate, closureWorkflowId, type ClosureOpened, type ClosureOutcome } from '../../workflows/closure-messages';
+import { recordHistory } from '../support/record-history';
 import { timeSkippingHarness } from '../support/temporal-test-env';
 
 /**
@@ -47,7 +48,7 @@ function fakes(open: ClosureOpened, failRecordsOnce = false) {
   return { calls, activities };
 }
 
-async function close(taskQueue: string, accountId: string) {
+async function close(taskQueue: string, accountId: string, record?: string) {
   const workflowId = closureWorkflowId(accountId);
   track(workflowId);
   const start = new WithStartWorkflowOperation(ACCOUNT_CLOSURE_WORKFLOW, {
@@ -57,7 +58,9 @@ async function close(taskQueue: string, accountId: string) {
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   const opened = await harness.env.client.workflow.executeUpdateWithStart(awaitClosureOpenedUpdate, { startWorkflowOperation: start });
-  const outcome = (await harness.env.client.workflow.getHandle(workflowId).result()) as ClosureOutcome;
+  const handle = harness.env.client.workflow.getHandle(workflowId);
+  const outcome = (await handle.result()) as ClosureOutcome;
+  if (record) await recordHistory(record, handle);
   return { opened, outcome };
 }
 
@@ -65,7 +68,7 @@ describe('account closure workflow', () => {
   it('opens, destroys the keys, deletes the files, wipes the rows and completes, in that order, once each', async () => {
     const { calls, activities } = fakes({ opened: true, closureId: 'clo_existing123' });
     await withWorker(activities, async (tq) => {
-      const { opened, outcome } = await close(tq, `acct-${randomUUID()}`);
+      const { opened, outcome } = await close(tq, `acct-${randomUUID()}`, 'account-closure.completed');
       expect(opened).toEqual({ opened: true, closureId: 'clo_existing123' });
       expect(outcome).toEqual({ status: 'completed', closureId: 'clo_existing123' });
     });
@@ -83,7 +86,7 @@ describe('account closure workflow', () => {
   it.each(['PROCESS_ALREADY_OPEN', 'MONEY_UNSETTLED'] as const)('refused at open (%s): answers the refusal and erases nothing', async (code) => {
     const { calls, activities } = fakes({ opened: false, code });
     await withWorker(activities, async (tq) => {
-      const { opened, outcome } = await close(tq, `acct-${randomUUID()}`);
+      const { opened, outcome } = await close(tq, `acct-${randomUUID()}`, code === 'MONEY_UNSETTLED' ? 'account-closure.refused' : undefined);
       expect(opened).toEqual({ opened: false, code });
       expect(outcome).toEqual({ status: 'rejected', code });
     });
