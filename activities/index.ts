@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import { maskIdNumber } from '../domain/masking';
 import type { FileStorage, Providers, QrTicket } from '../adapters/types';
 import type { PiiCipher } from '../platform/crypto';
+import type { ProcessKeys } from '../platform/data-keys';
 import type { Db } from '../platform/db';
 import { invalidRequest } from '../platform/failures';
 import type { Metrics } from '../platform/metrics';
@@ -14,17 +15,17 @@ import { createReconcileActivities } from './reconcile';
 import { createRetentionActivities } from './retention';
 import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages';
 import { createChangeActivities } from './change-activities';
+import { createClosureActivities } from './closure';
 import { createEnterpriseActivities } from './enterprise';
 import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
 import { isSealed } from '../domain/sealed-value';
-import type { ProcessKeys } from '../platform/data-keys';
 import { createIdentityActivities, openAll } from './identity';
 
 export interface ActivityDeps {
   db: Db;
   cipher: PiiCipher;
-  /** Per-process data keys (SPEC §11): workflows carry personal values sealed; activities open them where they are used. */
+  /** Per-process data keys (SPEC §11): workflows carry personal values sealed, activities open them where they are used; account closure destroys an account's. */
   keys: ProcessKeys;
   providers: Providers;
   storage: FileStorage;
@@ -87,6 +88,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps),
     ...createIdentityActivities({ open: (sealed) => deps.keys.open(sealed) }),
     ...createRetentionActivities({ db, metrics: deps.metrics }),
+    ...createClosureActivities(deps),
 
     async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const args = await openAll(sealed, (value) => deps.keys.open(value));

@@ -57,6 +57,10 @@ export class LocalDiskStorage implements FileStorage {
     return LEGACY_KEY.test(key) ? stored : this.sealer.open(stored, key);
   }
 
+  async delete(key: string): Promise<void> {
+    await rm(this.resolve(key), { force: true });
+  }
+
   private resolve(key: string): string {
     const file = path.resolve(this.root, key);
     if (key.includes('\0') || path.isAbsolute(key) || !file.startsWith(this.root + path.sep)) {

@@ -139,6 +139,8 @@ export interface FileStorage {
   put(uploadId: string, bytes: Buffer): Promise<string>;
   /** The bytes as uploaded, opened from their seal. */
   get(key: string): Promise<Buffer>;
+  /** Deletes the file under the key (account closure); a key with no file left is done already. */
+  delete(key: string): Promise<void>;
 }
 
 export interface Providers {

@@ -15,6 +15,8 @@ import { openProcessCounts } from '../store/processes';
 import { createReadModel } from '../store/read-model';
 import { accountRoutes } from './accounts/routes';
 import { buildAccountService } from './accounts/service';
+import { closureRoutes } from './accounts/closure-routes';
+import { buildClosureService } from './accounts/closure-service';
 import { adminRoutes } from './admin/routes';
 import { callbackRoutes } from './callbacks/routes';
 import { recordSealer } from './callbacks/seal-record';
@@ -147,6 +149,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
     keys: deps.keys,
   };
   accountRoutes(routes, buildAccountService({ readModel, keys: deps.keys, changeCooldownMs: config.timings.changeCooldownMs }));
+  closureRoutes(routes, buildClosureService({ db, readModel, temporal: deps.temporal }));
   verificationRoutes(routes, buildVerificationService(processDeps));
   changeRoutes(routes, buildChangeService(processDeps));
   uploadRoutes(routes, uploads);

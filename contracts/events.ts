@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountSchema } from './account';
 import { ChangeSchema } from './change';
 import { ReviewDetail } from './review';
 import { VerificationSchema } from './verification';
@@ -12,6 +13,7 @@ export const EVENT_OBJECTS = {
   'verification.updated': { summary: 'A verification changed status or step', object: VerificationSchema },
   'change.updated': { summary: 'A change of subject changed status or step', object: ChangeSchema },
   'review.decided': { summary: 'A reviewer approved or rejected', object: ReviewDetail },
+  'account.closed': { summary: "An account's closure completed: its personal data is erased", object: AccountSchema },
 } as const;
 export type EventType = keyof typeof EVENT_OBJECTS;
 

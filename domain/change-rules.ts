@@ -82,6 +82,7 @@ export function accountStanding(account: {
 }
 
 export type ChangeRefusal =
+  | { code: 'ACCOUNT_CLOSED' }
   | { code: 'NOT_VERIFIED' }
   | { code: 'CHANGE_NOT_ALLOWED'; why: string }
   | { code: 'PROCESS_ALREADY_OPEN' }

@@ -105,6 +105,10 @@ export const ErrorCode = {
   ALREADY_VERIFIED: 'ALREADY_VERIFIED',
   // 503 with Retry-After: PostgreSQL or the Temporal frontend cannot be reached (or not in time); retrying later is right
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  // account closure (SPEC §11): money of the account is held, going back, or its balance is not zero
+  MONEY_UNSETTLED: 'MONEY_UNSETTLED',
+  // the account is closed (or closing): it opens no new process
+  ACCOUNT_CLOSED: 'ACCOUNT_CLOSED',
   // terminal failure reasons not already listed above
   IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
   BANK_CARD_REQUIRED: 'BANK_CARD_REQUIRED',

@@ -13,6 +13,7 @@ import * as moneyLedger from './20261207_0011_money_ledger';
 import * as sandboxRegistryFormerCodes from './20261207_0012_sandbox_registry_former_codes';
 import * as dataKeys from './20261207_0013_data_keys';
 import * as retentionIndexes from './20261207_0014_retention_indexes';
+import * as accountClosure from './20261208_0014_account_closure';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0012_sandbox_registry_former_codes': sandboxRegistryFormerCodes,
   '20261207_0013_data_keys': dataKeys,
   '20261207_0014_retention_indexes': retentionIndexes,
+  '20261208_0014_account_closure': accountClosure,
 };

@@ -26,6 +26,8 @@ export interface AccountRow {
   pii_enc: string | null;
   open_process_kind: 'verification' | 'change' | null;
   open_process_id: string | null;
+  /** Set when the account's closure began (SPEC §11): from then on it opens no new process. */
+  closed_at: Date | null;
   balance_fen: string | number;
   created_at: Date;
   updated_at: Date;

@@ -56,6 +56,7 @@ export async function openChange(db: Db, c: NewChange, now = new Date()): Promis
   return transaction(db, async (tx) => {
     const account = await ensureAccount(tx, c.accountId);
     if (await sql(tx)<ChangeRow>('changes').where({ id: c.id }).first('id')) return { opened: true };
+    if (account.closed_at) return { opened: false, refusal: { code: 'ACCOUNT_CLOSED' } };
     const refusal = changeRefusal(c.type, accountStanding(account), now, c.cooldownMs);
     if (refusal) return { opened: false, refusal };
     await claimSlot(tx, c.accountId, { kind: 'change', id: c.id });

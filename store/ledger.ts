@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../platform/db';
-import { sql, transaction, type Tx } from './tx';
+import { sql, sqlOf, transaction, type Tx } from './tx';
 
 /**
  * The money ledger (SPEC §10: every fen received is settled exactly once).
@@ -231,6 +231,19 @@ export async function unfinishedRefunds(db: Db, olderThanMs: number, limit = 500
     .orderBy('settled_at')
     .limit(limit)
     .select('transfer_id', 'state');
+}
+
+/** States in which a transfer is still owed to someone: held by a process, on its way back, or refused back by the bank (an operator's). */
+const UNSETTLED_STATES: TransferState[] = ['held', 'matched', 'refund_due', 'refunding', 'refund_refused'];
+
+/** How many transfers of the account (credited to it, or received by its verifications) are not settled for good: closure waits for them (SPEC §11). */
+export async function unsettledTransfersOf(handle: Db | Tx, accountId: string): Promise<number> {
+  const db = sqlOf(handle);
+  const [row] = await transfers(db)
+    .whereIn('state', UNSETTLED_STATES)
+    .andWhere((q) => q.where({ account_id: accountId }).orWhereIn('verification_id', db('verifications').where({ account_id: accountId }).select('id')))
+    .count<{ count: string }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
 }
 
 /** Money not settled for good, by state: what `money_unsettled_*` metrics show operators (refund_refused needs one). */

@@ -69,6 +69,7 @@ export async function openVerification(db: Db, v: NewVerification): Promise<{ op
     const account = await ensureAccount(tx, v.accountId);
     const existing = await sql(tx)<VerificationRow>('verifications').where({ id: v.id }).first('id');
     if (existing) return { opened: true };
+    if (account.closed_at) return { opened: false, code: 'ACCOUNT_CLOSED' };
     if (v.changeId) {
       await insertVerification(tx, v);
       await attachVerification(tx, v.changeId, v.id);

@@ -16,7 +16,7 @@ import { sql, type Tx } from './tx';
  * plain columns hold (masked).
  */
 
-export const WEBHOOK_EVENT_TYPES = ['verification.updated', 'change.updated', 'review.decided'] as const;
+export const WEBHOOK_EVENT_TYPES = ['verification.updated', 'change.updated', 'review.decided', 'account.closed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface WebhookEventRow {
@@ -72,6 +72,14 @@ export async function recordProcessEvent(tx: Tx, table: 'verifications' | 'chang
 
 /** A reviewer's decision, as the review row holds it after the decision (a review is decided once). */
 export const recordReviewDecided = (tx: Tx, row: Row): Promise<void> => recordEvent(tx, 'review.decided', row, 'decided');
+
+/** An account's closure completed: the snapshot is the account view as GET then shows it (closed, nothing personal left). */
+export async function recordAccountClosed(tx: Tx, accountId: string, closureId: string, accountView: Record<string, unknown>): Promise<void> {
+  await sql(tx)('webhook_events')
+    .insert({ id: webhookEventId(accountId, `closed/${closureId}`), type: 'account.closed', resource_id: accountId, account_id: accountId, snapshot: JSON.stringify(accountView) })
+    .onConflict('id')
+    .ignore();
+}
 
 // ---------------------------------------------------------------- the dispatcher's side (webhooks/dispatcher.ts)
 

@@ -33,9 +33,15 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
     },
     openProcess: row?.open_process_kind && row.open_process_id ? { kind: row.open_process_kind, id: row.open_process_id } : null,
     balance: fenToYuan(Number(row?.balance_fen ?? 0)),
+    // SPEC §11: closing, then closed; it opens no new process either way.
+    closed: Boolean(row?.closed_at),
   };
 }
 
 export function inboxMessageView(row: InboxMessageRow) {
   return { id: row.id, title: row.title, body: row.body, createdAt: timestamp(row.created_at)!, read: row.read_at !== null };
+}
+
+export function closureView(row: { id: string; account_id: string; status: 'pending' | 'completed'; requested_at: Date; completed_at: Date | null }) {
+  return { id: row.id, accountId: row.account_id, status: row.status, requestedAt: timestamp(row.requested_at)!, completedAt: timestamp(row.completed_at) };
 }

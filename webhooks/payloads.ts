@@ -42,6 +42,9 @@ export function webhookObject(event: Pick<WebhookEventRow, 'type' | 'snapshot'>,
       return changeObject(snapshot);
     case 'review.decided':
       return reviewView(snapshot, { revealPii: false, cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date() });
+    case 'account.closed':
+      // Recorded as the account view itself (store/closures.ts).
+      return event.snapshot;
   }
 }
 

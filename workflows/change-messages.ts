@@ -59,7 +59,7 @@ export interface ChangeResume {
   committed: boolean;
 }
 
-export type ChangeRefusalCode = 'NOT_VERIFIED' | 'CHANGE_NOT_ALLOWED' | 'PROCESS_ALREADY_OPEN' | 'CHANGE_COOLDOWN';
+export type ChangeRefusalCode = 'ACCOUNT_CLOSED' | 'NOT_VERIFIED' | 'CHANGE_NOT_ALLOWED' | 'PROCESS_ALREADY_OPEN' | 'CHANGE_COOLDOWN';
 export interface ChangeRefusalRecord {
   code: ChangeRefusalCode;
   why?: string;

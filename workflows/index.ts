@@ -6,3 +6,4 @@ export { subjectChange } from './change/change';
 export { webhookDelivery } from './webhook/delivery';
 export { reconcile } from './operations/reconcile';
 export { retention } from './operations/retention';
+export { accountClosure } from './account/closure';

@@ -101,7 +101,7 @@ export type VerificationOutcome =
   | { status: 'verified' | 'failed' | 'expired' | 'cancelled'; failureReason: string | null }
   | { status: 'rejected'; code: OpenRefusal };
 
-export type OpenRefusal = 'PROCESS_ALREADY_OPEN' | 'IDENTITY_QUOTA_EXCEEDED' | 'ALREADY_VERIFIED';
+export type OpenRefusal = 'PROCESS_ALREADY_OPEN' | 'IDENTITY_QUOTA_EXCEEDED' | 'ALREADY_VERIFIED' | 'ACCOUNT_CLOSED';
 
 // ---------------------------------------------------------------- enterprise
 

@@ -42,6 +42,8 @@ export interface ChangeServiceDeps extends Omit<ChangeRequestDeps, 'now'> {
 /** A refusal at creation as its problem document (API.md's codes; CHANGE_COOLDOWN carries allowedFrom). */
 function refusalProblem(refusal: ChangeRefusal | ChangeRefusalRecord, openProcess?: { kind: string | null; id: string | null }) {
   switch (refusal.code) {
+    case 'ACCOUNT_CLOSED':
+      return appError('ACCOUNT_CLOSED', 'The account is closed: it takes no new change.');
     case 'NOT_VERIFIED':
       return appError('NOT_VERIFIED', 'The account has no verified subject to change.');
     case 'CHANGE_NOT_ALLOWED':
@@ -121,6 +123,7 @@ export function buildChangeService(deps: ChangeServiceDeps) {
       const existing = await readModel.change(changeId);
       if (existing) return view(existing);
       const account = await readModel.account(accountId);
+      if (account?.closed_at) throw refusalProblem({ code: 'ACCOUNT_CLOSED' });
       // Early answers; the workflow re-checks all of them atomically when it opens.
       const refusal = changeRefusal(body.type, accountStanding(account), now(), deps.timings.changeCooldownMs);
       if (refusal) throw refusalProblem(refusal, { kind: account?.open_process_kind ?? null, id: account?.open_process_id ?? null });

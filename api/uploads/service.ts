@@ -1,3 +1,4 @@
+import { ERASED } from '../../domain/sealed-value';
 import { createHash } from 'node:crypto';
 import type { FileStorage, OcrProvider, OcrReading } from '../../adapters/types';
 import { appError } from '../../domain/errors';
@@ -158,6 +159,8 @@ export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: Oc
 
     async content(id: string): Promise<{ contentType: string; bytes: Buffer }> {
       const row = await existing(id);
+      // Account closure deleted the file (SPEC §11): the row stays, as a placeholder.
+      if (row.storage_key === ERASED) throw appError('NOT_FOUND', 'This upload was erased with its account.');
       return { contentType: row.content_type, bytes: await storage.get(row.storage_key) };
     },
 

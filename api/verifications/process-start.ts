@@ -31,7 +31,14 @@ export async function withinDeadline<T>(client: Client, call: () => Promise<T>):
 export async function startAndAwaitOpened<R>(
   temporal: { client: Client; taskQueue: string },
   opened: UpdateDefinition<R, []>,
-  options: { workflowId: string; workflowType: string; input: unknown; searchAttributes: SearchAttributePair[] },
+  options: {
+    workflowId: string;
+    workflowType: string;
+    input: unknown;
+    searchAttributes: SearchAttributePair[];
+    /** Whether a run with this id that ended may be started again (a refused closure, retried once the money is settled). */
+    workflowIdReusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE';
+  },
 ): Promise<{ kind: 'opened'; result: R } | { kind: 'ended'; result: () => Promise<unknown> }> {
   const start = () =>
     temporal.client.workflow.executeUpdateWithStart(opened, {
@@ -40,7 +47,7 @@ export async function startAndAwaitOpened<R>(
         taskQueue: temporal.taskQueue,
         args: [options.input],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: options.workflowIdReusePolicy ?? 'REJECT_DUPLICATE',
         typedSearchAttributes: options.searchAttributes,
       }),
     });

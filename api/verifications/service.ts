@@ -48,6 +48,7 @@ const REFUSALS: Record<Extract<OpenResult, { opened: false }>['code'], string> =
   PROCESS_ALREADY_OPEN: 'The account already has a verification or change in progress.',
   IDENTITY_QUOTA_EXCEEDED: 'This identity has already verified the maximum number of accounts.',
   ALREADY_VERIFIED: 'This account is verified; a different subject goes through a change of subject.',
+  ACCOUNT_CLOSED: 'The account is closed: it takes no new verification.',
 };
 
 export function buildVerificationService(deps: VerificationServiceDeps) {
@@ -69,6 +70,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   /** Early answers for the user; the workflow re-checks all of them atomically when it opens. */
   async function precheck(accountId: string, verificationId: string, identityHash: string, subjectType: SubjectType) {
     const account = await readModel.account(accountId);
+    if (account?.closed_at) throw appError('ACCOUNT_CLOSED', REFUSALS.ACCOUNT_CLOSED);
     if (account?.verification_status === 'verified') throw appError('ALREADY_VERIFIED', REFUSALS.ALREADY_VERIFIED);
     if (account?.open_process_id && account.open_process_id !== verificationId) {
       throw appError('PROCESS_ALREADY_OPEN', `The account already has a ${account.open_process_kind} in progress.`, {

@@ -26,11 +26,12 @@ const API_MD_ROLES: [RegExp, string[]][] = [
   [/^\/v1\/reviews/, ['reviewer', 'admin']],
   [/^\/v1\/(admin\/account-tokens|webhook-endpoints)/, ['service', 'admin']],
   [/^\/v1\/admin\//, ['admin']],
+  [/^\/v1\/accounts\/\{accountId\}\/closure$/, ['service', 'admin']],
   [/^\/v1\/(accounts|verifications|changes|uploads|ocr)\b/, ['service', 'account', 'admin']],
 ];
 const rolesOf = (path: string) => API_MD_ROLES.find(([pattern]) => pattern.test(path))?.[1];
-/** Reads that need more than the path (a query, or a review this test does not have). */
-const readsNeedingMore = new Set(['/v1/accounts/{accountId}/verification-options', '/v1/reviews/{id}']);
+/** Reads that need more than the path (a query, or a review or closure this test does not have). */
+const readsNeedingMore = new Set(['/v1/accounts/{accountId}/verification-options', '/v1/reviews/{id}', '/v1/accounts/{accountId}/closure']);
 
 const mint = async (accountId: string, ttlSeconds = 3600) => (await api.post('/v1/admin/account-tokens', { accountId, ttlSeconds })).body.token as string;
 

@@ -12,13 +12,13 @@ import { LocalDiskStorage } from '../../adapters/storage';
 import { createLogger } from '../../platform/logger';
 import { createBytesSealer, createPiiCipher } from '../../platform/crypto';
 import { newId } from '../../platform/ids';
+import { createProcessKeys } from '../../platform/data-keys';
+import { dataKeyStore } from '../../store/data-keys';
 import { expectTransfer, receiveTransfer } from '../../store/ledger';
 import type { WorkflowInspector } from '../../platform/workflow-inspector';
 import type { WorkflowRunStatus } from '../../domain/stranded-runs';
 import { openVerification } from '../../store/verifications';
 import { mainlandId, uniqueAccount } from '../support/http';
-import { createProcessKeys } from '../../platform/data-keys';
-import { dataKeyStore } from '../../store/data-keys';
 
 /**
  * The activities against the real PostgreSQL: Temporal retries an activity

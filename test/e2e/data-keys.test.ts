@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ERASED } from '../../domain/sealed-value';
 import { createPiiCipher } from '../../platform/crypto';
 import { createProcessKeys } from '../../platform/data-keys';
-import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { dataKeyOf, dataKeyProcessesOf, dataKeyStore } from '../../store/data-keys';
 
@@ -39,13 +38,13 @@ describe('data keys in the database', () => {
     const theirs = { processId: newId('ver'), accountId: `acct-${randomBytes(4).toString('hex')}` };
     const sealed = await Promise.all(mine.map((processId) => keys.seal({ processId, accountId }, '11010519491231002X')));
     const kept = await keys.seal(theirs, '11010519491231002X');
-    expect((await dataKeyProcessesOf(db as unknown as Db, accountId)).sort()).toEqual([...mine].sort());
-    expect(await keys.erase(await dataKeyProcessesOf(db as unknown as Db, accountId), 'closure')).toBe(2);
+    expect((await dataKeyProcessesOf(db, accountId)).sort()).toEqual([...mine].sort());
+    expect(await keys.erase(await dataKeyProcessesOf(db, accountId), 'closure')).toBe(2);
     expect(await Promise.all(sealed.map((s) => keys.open(s)))).toEqual([ERASED, ERASED]);
     // Another service process, with nothing cached, reads the same.
     const fresh = createProcessKeys({ store: dataKeyStore(db), master });
     expect(await fresh.open(sealed[0]!)).toBe(ERASED);
     expect(await fresh.open(kept)).toBe('11010519491231002X');
-    expect(await dataKeyOf(db as unknown as Db, mine[0]!)).toMatchObject({ wrapped_key: null, erased_by: 'closure' });
+    expect(await dataKeyOf(db, mine[0]!)).toMatchObject({ wrapped_key: null, erased_by: 'closure' });
   });
 });
