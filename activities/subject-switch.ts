@@ -10,7 +10,7 @@ import type { Tx } from '../store/tx';
 import { verificationById } from '../store/verifications';
 import type { ChangeRequest } from '../workflows/change-messages';
 import type { ProcessKeys } from '../platform/data-keys';
-import { openEither } from './identity';
+import { openAll, openEither } from './identity';
 
 /**
  * What a change's switch makes of the account (store/subject-switch.ts runs
@@ -33,7 +33,8 @@ export function switchSubject(
 ): Promise<SwitchResult> {
   return store.switchSubject(db, args, async (c, account, tx) => {
     if (!c.request_enc) throw recordMissing(`the sealed request of change ${c.id}`);
-    const request = JSON.parse(sealing.cipher.decrypt(c.request_enc)) as ChangeRequest;
+    // Its people sealed under the change's key (requests from before: in clear inside the PII key's seal).
+    const request = await openAll(JSON.parse(sealing.cipher.decrypt(c.request_enc)) as ChangeRequest, (sealed) => sealing.keys.open(sealed));
     return nextSubjectOf(tx, sealing, c, account, request);
   });
 }

@@ -14,6 +14,7 @@ import { individualIdentityHash } from '../../domain/keyed-hashes';
 import { enterpriseIdentity, mainlandPerson } from '../verifications/inputs';
 import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from '../verifications/requests';
 import type { ProcessKeys } from '../../platform/data-keys';
+import { sealApplicant, sealPerson, type Process } from '../verifications/inputs';
 
 /**
  * A change request's own rules, checked after the account's standing (API.md:
@@ -32,8 +33,32 @@ export interface ChangeRequestDeps extends EnterpriseInputDeps {
 
 type CreateBody = z.infer<typeof CreateChangeBody>;
 
-/** The new subject's verification id: one per change, so a retried submission names the same run. */
+/**
+ * A change's request, its people sealed under the change's own data key (SPEC §11) before they enter its workflow:
+ * the holder, a new person, a former or new legal person. A new subject is sealed under its own verification's key.
+ */
 export async function buildChangeRequest(deps: ChangeRequestDeps, account: AccountRow, body: CreateBody, changeId: string): Promise<ChangeRequest> {
+  return sealChangeRequest(deps.keys, { processId: changeId, accountId: account.id }, await changeRequestOf(deps, account, body, changeId));
+}
+
+async function sealChangeRequest(keys: ProcessKeys, process: Process, request: ChangeRequest): Promise<ChangeRequest> {
+  const holder = async (h: Holder): Promise<Holder> => ({ ...h, realName: await keys.seal(process, h.realName), idNumber: await keys.seal(process, h.idNumber) });
+  switch (request.type) {
+    case 'individual_to_enterprise':
+      return { ...request, holder: await holder(request.holder) };
+    case 'individual_to_individual':
+      return { ...request, holder: await holder(request.holder), newPerson: await sealApplicant(keys, process, request.newPerson) };
+    case 'enterprise_entity_change':
+      return { ...request, formerLegalPerson: await sealPerson(keys, process, request.formerLegalPerson) };
+    case 'legal_representative_update':
+      return { ...request, newLegalPerson: await sealPerson(keys, process, request.newLegalPerson) };
+    case 'enterprise_name_change':
+      return request;
+  }
+}
+
+/** The request as SPEC §5's rules build it from the body, in clear (the new subject's verification id derives from the change's). */
+async function changeRequestOf(deps: ChangeRequestDeps, account: AccountRow, body: CreateBody, changeId: string): Promise<ChangeRequest> {
   switch (body.type) {
     case 'individual_to_enterprise': {
       const { type: _type, agreementAccepted: _agreed, ...subject } = body;

@@ -81,8 +81,9 @@ export async function sealApplicant(keys: ProcessKeys, process: { processId: str
   return { ...applicant, realName, idNumber, ...(birthDate ? { birthDate } : {}) };
 }
 
-type Process = { processId: string; accountId: string };
-const sealPerson = async (keys: ProcessKeys, process: Process, p: Person): Promise<Person> => ({ ...p, name: await keys.seal(process, p.name), idNumber: await keys.seal(process, p.idNumber) });
+export type Process = { processId: string; accountId: string };
+/** A person's name and ID number sealed under the process's key. */
+export const sealPerson = async (keys: ProcessKeys, process: Process, p: Person): Promise<Person> => ({ ...p, name: await keys.seal(process, p.name), idNumber: await keys.seal(process, p.idNumber) });
 const sealAccount = async <A extends { accountNumber: string }>(keys: ProcessKeys, process: Process, a: A): Promise<A> => ({ ...a, accountNumber: await keys.seal(process, a.accountNumber) });
 
 /** An enterprise application's people (contact, legal person, handler: names, ID numbers, the mobile) and bank account numbers, sealed under the process's key. */

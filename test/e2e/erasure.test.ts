@@ -7,7 +7,8 @@ import { createProcessKeys } from '../../platform/data-keys';
 import { AesGcmPayloadCodec } from '../../platform/temporal-codec';
 import { dataKeyStore } from '../../store/data-keys';
 import { bundleWorkflows, eventually, installQuietRuntime } from '../support/temporal-test-env';
-import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
+import { passFace, requestChange, verifiedIndividual } from '../support/changes';
+import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 
 /**
@@ -107,6 +108,27 @@ describe('erasing an individual verification', () => {
       expect(shown).toContain('"legalPerson":{"name":"[erased]","idNumber":"[erased]"}');
       expect(shown).toContain(e.name);
     }, { timeoutMs: 20_000, intervalMs: 500 });
+    await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
+  });
+
+  it('a change’s holder and its new subject’s people: none in the change’s history in clear; [erased] with the change’s key', async () => {
+    const accountId = uniqueAccount('erase-chg');
+    const holderId = mainlandId('1979-02-14');
+    await verifiedIndividual(inject('baseUrl'), accountId, { realName: '孙持有', idNumber: holderId });
+    const e = enterprise();
+    await register(inject('baseUrl'), e);
+    const { subjectType: _s, ...subject } = await enterpriseBody(inject('baseUrl'), accountId, 'legal_person_face', e);
+    const change = await requestChange(inject('baseUrl'), accountId, { type: 'individual_to_enterprise', agreementAccepted: true, ...subject });
+    await passFace(inject('baseUrl'), change.nextAction.ticket);
+
+    const workflowId = `change/${change.id as string}`;
+    const { history, text } = await decodedHistory(workflowId);
+    for (const value of [holderId, '孙持有', e.legalPerson.idNumber, e.legalPerson.name, '李联系', '13912345678']) expect(text, value).not.toContain(value);
+
+    const keys = createProcessKeys({ store: dataKeyStore(db), master: createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64')) });
+    expect(await keys.erase([change.id as string], 'test')).toBe(1);
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    await eventually(async () => expect(await decodeThroughCodecEndpoint(input)).toContain('"holder":{"realName":"[erased]","idType":"mainland_id","idNumber":"[erased]"}'), { timeoutMs: 20_000, intervalMs: 500 });
     await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
   });
 });
