@@ -71,6 +71,22 @@ export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher
     return key === undefined ? undefined : remember(processId, key);
   }
 
+  /** Sealing several values of one process at once looks its key up (or creates it) once. */
+  const inFlight = new Map<string, Promise<Buffer | null>>();
+  function keyToSeal(processId: string, accountId: string): Promise<Buffer | null> {
+    const pending = inFlight.get(processId);
+    if (pending) return pending;
+    const lookup = (async () => {
+      const key = await keyOf(processId);
+      if (key !== undefined) return key;
+      const wrappedKey = deps.master.encrypt(randomBytes(32).toString('base64'));
+      // Another service process may have created it meanwhile: the store answers the key that holds.
+      return remember(processId, unwrap(await deps.store.insert({ processId, accountId, wrappedKey }))!);
+    })().finally(() => inFlight.delete(processId));
+    inFlight.set(processId, lookup);
+    return lookup;
+  }
+
   function openWith(key: Buffer, parts: NonNullable<ReturnType<typeof sealedParts>>): string {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts.iv, 'base64url')).setAAD(Buffer.from(parts.processId, 'utf8'));
     decipher.setAuthTag(Buffer.from(parts.tag, 'base64url'));
@@ -79,11 +95,7 @@ export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher
 
   return {
     async seal({ processId, accountId }, plaintext) {
-      let key = await keyOf(processId);
-      if (key === undefined) {
-        const fresh = randomBytes(32);
-        key = remember(processId, unwrap(await deps.store.insert({ processId, accountId, wrappedKey: deps.master.encrypt(fresh.toString('base64')) }))!);
-      }
+      const key = await keyToSeal(processId, accountId);
       if (key === null) throw new Error(`the data of ${processId} has been erased: nothing more is sealed under it`);
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(processId, 'utf8'));

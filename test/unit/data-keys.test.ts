@@ -35,6 +35,16 @@ describe('per-process data keys', () => {
     expect(await keys.open(sealed)).toBe('11010519491231002X');
   });
 
+  it('sealing a process’s values at once looks its key up and creates it once', async () => {
+    const { store } = memoryStore();
+    const calls = { get: 0, insert: 0 };
+    const counting: DataKeyStore = { ...store, get: (id) => (calls.get++, store.get(id)), insert: (k) => (calls.insert++, store.insert(k)) };
+    const keys = createProcessKeys({ store: counting, master: master() });
+    const sealed = await Promise.all(['张三', '11010519491231002X', '1949-12-31'].map((v) => keys.seal(ver(9), v)));
+    expect(calls).toEqual({ get: 1, insert: 1 });
+    expect(await Promise.all(sealed.map((v) => keys.open(v)))).toEqual(['张三', '11010519491231002X', '1949-12-31']);
+  });
+
   it('one key per process: erasing one leaves another process’s copy of the same person readable', async () => {
     const { store } = memoryStore();
     const keys = createProcessKeys({ store, master: master() });
