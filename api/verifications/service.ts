@@ -67,8 +67,11 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   };
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
-  /** Early answers for the user; the workflow re-checks all of them atomically when it opens. */
-  async function precheck(accountId: string, verificationId: string, identityHash: string, subjectType: SubjectType) {
+  /**
+   * Early answers for the user; the workflow re-checks all of them atomically when it opens. The account's own
+   * refusals come before anything is sealed: a closed account gets no new data key.
+   */
+  async function accountPrecheck(accountId: string, verificationId: string) {
     const account = await readModel.account(accountId);
     if (account?.closed_at) throw appError('ACCOUNT_CLOSED', REFUSALS.ACCOUNT_CLOSED);
     if (account?.verification_status === 'verified') throw appError('ALREADY_VERIFIED', REFUSALS.ALREADY_VERIFIED);
@@ -77,6 +80,10 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
         openProcess: { kind: account.open_process_kind, id: account.open_process_id },
       });
     }
+  }
+
+  async function precheck(accountId: string, verificationId: string, identityHash: string, subjectType: SubjectType) {
+    await accountPrecheck(accountId, verificationId);
     const quota = await readModel.activeBindings(identityHash);
     if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) throw appError('IDENTITY_QUOTA_EXCEEDED', REFUSALS.IDENTITY_QUOTA_EXCEEDED);
   }
@@ -141,6 +148,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     ownerOf: async (id: string) => (await readModel.verification(id))?.account_id,
 
     async start(principal: Principal, accountId: string, body: z.infer<typeof StartVerificationBody>, seed: string) {
+      await accountPrecheck(accountId, idFromSeed('ver', seed));
       return body.subjectType === 'individual' ? startIndividual(principal, accountId, body, seed) : startEnterprise(principal, accountId, body, seed);
     },
 
