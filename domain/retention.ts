@@ -1,11 +1,11 @@
 /**
- * Retention (SPEC §11) of the data that needs no per-process key: how long
- * each category is kept, what is due for deletion at a given instant, and
- * which settings make sense. The personal data of processes (erased by
- * destroying their data keys) is not here.
+ * Retention (SPEC §11): how long each category is kept, what is due at a
+ * given instant, and which settings make sense. `unfinished-processes` is the personal
+ * data of processes that ended without verifying: erased (their data keys
+ * destroyed, their rows scrubbed) rather than deleted.
  */
 
-export const RETENTION_CATEGORIES = ['idempotency', 'provider-events', 'webhooks', 'audit'] as const;
+export const RETENTION_CATEGORIES = ['idempotency', 'provider-events', 'webhooks', 'audit', 'unfinished-processes'] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
 
 /** How long each category is kept, in milliseconds. */
@@ -52,6 +52,7 @@ const ENV_NAMES: Record<RetentionCategory, string> = {
   'provider-events': 'RETENTION_PROVIDER_EVENTS',
   webhooks: 'RETENTION_WEBHOOKS',
   audit: 'RETENTION_AUDIT',
+  'unfinished-processes': 'RETENTION_UNFINISHED',
 };
 
 /**

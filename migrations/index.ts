@@ -14,6 +14,7 @@ import * as sandboxRegistryFormerCodes from './20261207_0012_sandbox_registry_fo
 import * as dataKeys from './20261207_0013_data_keys';
 import * as retentionIndexes from './20261207_0014_retention_indexes';
 import * as accountClosure from './20261208_0014_account_closure';
+import * as processErasure from './20261208_0015_process_erasure';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0013_data_keys': dataKeys,
   '20261207_0014_retention_indexes': retentionIndexes,
   '20261208_0014_account_closure': accountClosure,
+  '20261208_0015_process_erasure': processErasure,
 };

@@ -115,6 +115,8 @@ export const EnvSchema = z.object({
   RETENTION_PROVIDER_EVENTS: duration('30d'),
   RETENTION_WEBHOOKS: duration('30d'),
   RETENTION_AUDIT: duration('1095d'),
+  // Personal data of a process that ended without verifying: erased (its data key destroyed) after this.
+  RETENTION_UNFINISHED: duration('90d'),
   RETENTION_INTERVAL: duration('1h'),
   RETENTION_BATCH_SIZE: z.coerce.number().int().default(1000),
 

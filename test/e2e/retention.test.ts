@@ -8,6 +8,8 @@ import { recordAudit } from '../../store/audit';
 import { completeReservation, insertReservation } from '../../store/idempotency';
 import { PENDING_OUTCOME, recordDecision, recordOutcome } from '../../store/provider-events';
 import { recordDelivery } from '../../store/webhook-endpoints';
+import { openVerification } from '../../store/verifications';
+import { newId } from '../../platform/ids';
 import { ensureRetentionSchedules } from '../../worker/schedules';
 import { retentionScheduleId } from '../../workflows/messages';
 import { freePort } from '../../scripts/lib/processes';
@@ -38,6 +40,7 @@ beforeAll(async () => {
     RETENTION_PROVIDER_EVENTS: '1m',
     RETENTION_WEBHOOKS: '1m',
     RETENTION_AUDIT: '1m',
+    RETENTION_UNFINISHED: '1m',
     RETENTION_BATCH_SIZE: '2',
     // Webhook records must outlive their retries (domain/retention.ts).
     WEBHOOK_RETRY_FOR: '30s',
@@ -80,6 +83,25 @@ async function webhookRecords(eventId: string, writtenAgo: number) {
   await db('webhook_deliveries').where({ event_id: eventId }).update({ updated_at: ago(writtenAgo) });
   await db('webhook_events').insert({ id: eventId, type: 'verification.updated', resource_id: 'ver_retention', snapshot: '{}', created_at: ago(writtenAgo), dispatched_at: ago(writtenAgo) });
 }
+/** A verification that ended as `status` that long ago, its person in its row and a data key of its own. */
+async function endedVerification(status: string, endedAgo: number): Promise<string> {
+  const id = newId('ver');
+  await openVerification(db, {
+    id,
+    accountId: `acct-ret-${id}`,
+    workflowId: `verification/${id}`,
+    subjectType: 'individual',
+    method: 'wechat_qr',
+    subject: { realName: '钱退出', idType: 'mainland_id', idNumber: '1101**********002X' },
+    idNumberEnc: 'v1.sealed',
+    identityHash: `hash-${id}`,
+    expiresAt: null,
+  });
+  await db('verifications').where({ id }).update({ status, completed_at: ago(endedAgo) });
+  await db('data_keys').insert({ process_id: id, account_id: `acct-ret-${id}`, wrapped_key: 'v1.wrapped' });
+  return id;
+}
+
 async function auditEvent(resourceId: string, writtenAgo: number) {
   await recordAudit(db, { actor: { role: 'admin', name: 'retention-test' }, action: 'test.retention', resource: { kind: 'account', id: resourceId } });
   await db('audit_events').where({ resource_id: resourceId }).update({ at: ago(writtenAgo) });
@@ -108,6 +130,12 @@ describe('retention', () => {
     await providerEvent('young-done', 1_000, 'settled');
     for (const [id, age] of [['evt_old_1', 2 * MINUTE], ['evt_old_2', 2 * MINUTE], ['evt_old_3', 2 * MINUTE], ['evt_young', 1_000]] as const) await webhookRecords(id, age);
     for (const [id, age] of [['acct-old-1', 2 * MINUTE], ['acct-old-2', 2 * MINUTE], ['acct-old-3', 2 * MINUTE], ['acct-young', 1_000]] as const) await auditEvent(id, age);
+    const [failedLongAgo, expiredLongAgo, verifiedLongAgo, failedJustNow] = [
+      await endedVerification('failed', 2 * MINUTE),
+      await endedVerification('expired', 2 * MINUTE),
+      await endedVerification('verified', 2 * MINUTE),
+      await endedVerification('failed', 1_000),
+    ];
 
     await eventually(async () => {
       expect(await column('idempotency_keys', 'key', (q) => q.where('key', 'like', 'old-%'))).toEqual(['old-still-answering']);
@@ -115,10 +143,20 @@ describe('retention', () => {
       expect(await column('webhook_deliveries', 'event_id', (q) => q.where({ endpoint_id: 'whe_retention' }))).toEqual(['evt_young']);
       expect(await column('webhook_events', 'id', (q) => q.where({ resource_id: 'ver_retention' }))).toEqual(['evt_young']);
       expect(await column('audit_events', 'resource_id', (q) => q.where({ action: 'test.retention' }))).toEqual(['acct-young']);
+      // Unfinished processes are erased, not deleted: their keys destroyed, their rows scrubbed and marked.
+      expect(await column('data_keys', 'process_id', (q) => q.whereIn('process_id', [failedLongAgo, expiredLongAgo]).whereNull('wrapped_key'))).toEqual([failedLongAgo, expiredLongAgo].sort());
     }, { timeoutMs: 30_000, intervalMs: 500 });
+    const erased = await db('verifications').where({ id: failedLongAgo }).first();
+    expect(erased).toMatchObject({ status: 'failed', method: 'wechat_qr', id_number_enc: null, subject: { realName: '[erased]', idType: 'mainland_id' } });
+    expect(erased.personal_data_erased_at).not.toBeNull();
+    // A verified subject, and a process that ended a moment ago, keep theirs.
+    for (const kept of [verifiedLongAgo, failedJustNow]) {
+      expect(await db('verifications').where({ id: kept }).first()).toMatchObject({ subject: { realName: '钱退出' }, id_number_enc: 'v1.sealed', personal_data_erased_at: null });
+      expect(await db('data_keys').where({ process_id: kept }).first()).toMatchObject({ wrapped_key: 'v1.wrapped' });
+    }
     expect(await column('idempotency_keys', 'key', (q) => q.where({ key: 'young' }))).toEqual(['young']);
 
-    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3 };
+    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3, 'unfinished-processes': 2 };
     for (const category of RETENTION_CATEGORIES) expect(await deletedSoFar(category)).toBeGreaterThanOrEqual(before[category]! + counts[category]);
   });
 
@@ -134,7 +172,7 @@ describe('retention', () => {
       expect(await column('audit_events', 'resource_id', (q) => q.where({ resource_id: 'acct-held' }))).toEqual(['acct-held']);
 
       // A worker starting with other settings updates the schedule and leaves it paused.
-      const settings: RetentionSettings = { periods: { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE }, intervalMs: 2000, batchSize: 3 };
+      const settings: RetentionSettings = { periods: { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE, 'unfinished-processes': MINUTE }, intervalMs: 2000, batchSize: 3 };
       await ensureRetentionSchedules(temporal, { taskQueue, retention: settings, logger: createLogger('silent') });
       const described = await audit.describe();
       expect(described.state).toMatchObject({ paused: true, note: 'held for an investigation' });

@@ -8,7 +8,7 @@ const NOW = Date.parse('2026-12-08T10:00:00.000Z');
 
 /** SPEC §11's defaults. */
 const defaults = (): RetentionSettings => ({
-  periods: { idempotency: 24 * HOUR, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY },
+  periods: { idempotency: 24 * HOUR, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'unfinished-processes': 90 * DAY },
   intervalMs: HOUR,
   batchSize: 1000,
 });
@@ -49,6 +49,7 @@ describe('retentionRules', () => {
       { category: 'provider-events', keepMs: 30 * DAY },
       { category: 'webhooks', keepMs: 30 * DAY },
       { category: 'audit', keepMs: 1095 * DAY },
+      { category: 'unfinished-processes', keepMs: 90 * DAY },
     ]);
     expect(RETENTION_CATEGORIES.every(isRetentionCategory)).toBe(true);
     expect(isRetentionCategory('uploads')).toBe(false);
@@ -58,7 +59,7 @@ describe('retentionRules', () => {
 describe('retentionProblems', () => {
   it('accepts SPEC §11’s defaults, and second-scale settings that keep the same proportions', () => {
     expect(retentionProblems(defaults(), context)).toEqual([]);
-    const fast = { periods: { idempotency: 60_000, 'provider-events': 60_000, webhooks: 60_000, audit: 60_000 }, intervalMs: 2_000, batchSize: 2 };
+    const fast = { periods: { idempotency: 60_000, 'provider-events': 60_000, webhooks: 60_000, audit: 60_000, 'unfinished-processes': 60_000 }, intervalMs: 2_000, batchSize: 2 };
     expect(retentionProblems(fast, { webhookRetryForMs: 30_000 })).toEqual([]);
   });
 
