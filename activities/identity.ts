@@ -1,7 +1,9 @@
 import type { FailureReason } from '../domain/constants';
 import { sameIndividual } from '../domain/identity-match';
 import { evaluateRealNameRecord, type Applicant, type RealNameRecord } from '../domain/real-name-record';
-import { isSealed } from '../domain/sealed-value';
+import { isSealed, openAll } from '../domain/sealed-value';
+
+export { openAll };
 
 /**
  * The comparisons of personal values (SPEC §11): a workflow carries the
@@ -11,17 +13,6 @@ import { isSealed } from '../domain/sealed-value';
  * whose history therefore never branches on plaintext replays unchanged after
  * its key is destroyed. Plaintext (runs started before sealing) opens as itself.
  */
-
-/** Opens every sealed value in a JSON value (strings elsewhere stay as they are). */
-export async function openAll<T>(value: T, open: (sealed: string) => Promise<string>): Promise<T> {
-  if (isSealed(value)) return (await open(value)) as T;
-  if (Array.isArray(value)) return (await Promise.all(value.map((item: unknown) => openAll(item, open)))) as T;
-  if (value && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await openAll(v, open)] as const));
-    return Object.fromEntries(entries) as T;
-  }
-  return value;
-}
 
 /** A stored sealed value of either kind: under its process's key (pd1.…), or, in rows from before, the PII key (v1.…). */
 export const openEither = (value: string, deps: { keys: { open(sealed: string): Promise<string> }; cipher: { decrypt(sealed: string): string } }): Promise<string> =>

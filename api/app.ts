@@ -14,6 +14,7 @@ import { markRefunding, unsettledMoney } from '../store/ledger';
 import { openProcessCounts } from '../store/processes';
 import { createReadModel } from '../store/read-model';
 import { accountRoutes } from './accounts/routes';
+import { buildPersonalDataService, personalDataRoutes } from './accounts/personal-data';
 import { buildAccountService } from './accounts/service';
 import { closureRoutes } from './accounts/closure-routes';
 import { buildClosureService } from './accounts/closure-service';
@@ -150,6 +151,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
   };
   accountRoutes(routes, buildAccountService({ readModel, keys: deps.keys, changeCooldownMs: config.timings.changeCooldownMs }));
   closureRoutes(routes, buildClosureService({ db, readModel, temporal: deps.temporal }));
+  personalDataRoutes(routes, buildPersonalDataService({ db, readModel, keys: deps.keys, cipher, unfinishedMs: config.retention.periods['unfinished-processes'] }));
   verificationRoutes(routes, buildVerificationService(processDeps));
   changeRoutes(routes, buildChangeService(processDeps));
   uploadRoutes(routes, uploads);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IndividualSubject } from './verification';
+import { datetime } from './common';
 
 /** An account as GET /v1/accounts/{accountId} shows it, and its message centre (API.md "Accounts"). */
 
@@ -38,3 +39,34 @@ export const InboxMessageSchema = z
   .meta({ id: 'Message' });
 export type Account = z.infer<typeof AccountSchema>;
 export type Message = z.infer<typeof InboxMessageSchema>;
+
+/** One process's personal data, as the right of access shows it (SPEC §11). */
+const HeldProcessSchema = z
+  .object({
+    kind: z.enum(['verification', 'change']),
+    id: z.string(),
+    type: z.string().meta({ description: 'The verification method, or the change type' }),
+    status: z.string(),
+    createdAt: datetime,
+    completedAt: datetime.nullable(),
+    source: z.string().meta({ description: 'Where the data came from' }),
+    personalData: z.record(z.string(), z.unknown()).meta({ description: 'What is held: masked except to admins; `[erased]` where it was erased' }),
+    erased: z.boolean(),
+    keptUntil: datetime.nullable().meta({ description: 'When it is erased unless the account closes first; null: while the process runs or the account stays verified with it' }),
+    retention: z.string().meta({ description: 'The rule that keeps it (SPEC §11)' }),
+  })
+  .meta({ id: 'HeldProcess' });
+
+/** GET /v1/accounts/{accountId}/personal-data: everything held about the account's subjects (SPEC §11, right of access). */
+export const PersonalDataSchema = z
+  .object({
+    accountId: z.string(),
+    closed: z.boolean(),
+    generatedAt: datetime,
+    processes: z.array(HeldProcessSchema),
+    uploads: z.array(
+      z.object({ id: z.string(), purpose: z.string(), contentType: z.string(), size: z.number().int(), createdAt: datetime, erased: z.boolean(), retention: z.string() }),
+    ),
+  })
+  .meta({ id: 'PersonalData' });
+export type PersonalData = z.infer<typeof PersonalDataSchema>;

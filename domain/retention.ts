@@ -76,3 +76,23 @@ export function retentionProblems(settings: RetentionSettings, context: { webhoo
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > RETENTION_MAX_BATCH_SIZE) problems.push(`RETENTION_BATCH_SIZE must be a whole number from 1 to ${RETENTION_MAX_BATCH_SIZE}`);
   return problems;
 }
+
+/** A process as the right of access tells how long its personal data is kept. */
+export interface HeldProcess {
+  status: string;
+  completedAt: Date | null;
+  /** Its personal data was erased already (retention, or the account's closure). */
+  erased: boolean;
+}
+
+const ENDED_WITHOUT_VERIFYING = new Set(['failed', 'expired', 'cancelled', 'revoked']);
+
+/** SPEC §11: until when a process's personal data is kept, unless the account closes first (null: no date yet), and by which rule. */
+export function personalDataKeptUntil(p: HeldProcess, unfinishedMs: number): { keptUntil: Date | null; retention: string } {
+  if (p.erased) return { keptUntil: null, retention: 'erased' };
+  if (p.status === 'in_progress') return { keptUntil: null, retention: 'kept while the process runs' };
+  if (ENDED_WITHOUT_VERIFYING.has(p.status) && p.completedAt) {
+    return { keptUntil: new Date(p.completedAt.getTime() + unfinishedMs), retention: 'erased RETENTION_UNFINISHED after a process ended without verifying' };
+  }
+  return { keptUntil: null, retention: 'kept while the account is verified with this subject; erased when the account closes, or 90 days after a change replaces it' };
+}

@@ -43,3 +43,14 @@ export function sealedProcessIds(value: unknown, into = new Set<string>()): Set<
   else if (value && typeof value === 'object') for (const item of Object.values(value)) sealedProcessIds(item, into);
   return into;
 }
+
+/** Opens every sealed value in a JSON value (strings elsewhere stay as they are). */
+export async function openAll<T>(value: T, open: (sealed: string) => Promise<string>): Promise<T> {
+  if (isSealed(value)) return (await open(value)) as T;
+  if (Array.isArray(value)) return (await Promise.all(value.map((item: unknown) => openAll(item, open)))) as T;
+  if (value && typeof value === 'object') {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await openAll(v, open)] as const));
+    return Object.fromEntries(entries) as T;
+  }
+  return value;
+}

@@ -47,6 +47,8 @@ export interface ChangeRow {
   updated_at: Date;
   expires_at: Date | null;
   completed_at: Date | null;
+  /** When retention erased its personal data (SPEC §11: RETENTION_UNFINISHED). */
+  personal_data_erased_at?: Date | null;
 }
 
 export type ChangeOpenResult = { opened: true } | { opened: false; refusal: ChangeRefusal };

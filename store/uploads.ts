@@ -27,3 +27,6 @@ export const uploadById = <Purpose extends string = string>(db: Db, id: string):
 export async function recordOcrReading(db: Db, uploadId: string, reading: OcrReading): Promise<void> {
   await db('uploads').where({ id: uploadId }).update({ ocr: JSON.stringify(reading) });
 }
+
+/** Every upload of an account, oldest first (the right of access lists them). */
+export const uploadsOfAccount = (db: Db, accountId: string): Promise<UploadRow[]> => db<UploadRow>('uploads').where({ account_id: accountId }).orderBy([{ column: 'created_at' }, { column: 'id' }]);

@@ -41,6 +41,8 @@ export interface VerificationRow {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  /** When retention erased its personal data (SPEC §11: RETENTION_UNFINISHED). */
+  personal_data_erased_at?: Date | null;
   expires_at: Date | null;
 }
 

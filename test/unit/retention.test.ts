@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutoffOf, dueCutoffs, isRetentionCategory, RETENTION_CATEGORIES, retentionProblems, retentionRules, type RetentionSettings } from '../../domain/retention';
+import { cutoffOf, dueCutoffs, isRetentionCategory, personalDataKeptUntil, RETENTION_CATEGORIES, retentionProblems, retentionRules, type RetentionSettings } from '../../domain/retention';
 
 /** Retention (SPEC §11): what is due at an instant, and which settings are refused. */
 const HOUR = 3600_000;
@@ -90,5 +90,22 @@ describe('retentionProblems', () => {
     settings.intervalMs = 0;
     settings.batchSize = 0;
     expect(retentionProblems(settings, context).map((p) => p.split(' ')[0])).toEqual(['RETENTION_IDEMPOTENCY', 'RETENTION_INTERVAL', 'RETENTION_BATCH_SIZE']);
+  });
+});
+
+describe('personalDataKeptUntil (the right of access)', () => {
+  const ended = new Date('2026-09-01T00:00:00.000Z');
+  it.each([
+    ['a failed verification', { status: 'failed', completedAt: ended, erased: false }, '2026-11-30T00:00:00.000Z', /RETENTION_UNFINISHED/],
+    ['an expired one', { status: 'expired', completedAt: ended, erased: false }, '2026-11-30T00:00:00.000Z', /RETENTION_UNFINISHED/],
+    ['a revoked change', { status: 'revoked', completedAt: ended, erased: false }, '2026-11-30T00:00:00.000Z', /RETENTION_UNFINISHED/],
+    ['a verified subject', { status: 'verified', completedAt: ended, erased: false }, null, /while the account is verified/],
+    ['a completed change', { status: 'completed', completedAt: ended, erased: false }, null, /while the account is verified/],
+    ['a running process', { status: 'in_progress', completedAt: null, erased: false }, null, /while the process runs/],
+    ['an erased one', { status: 'failed', completedAt: ended, erased: true }, null, /^erased$/],
+  ])('%s', (_name, process, keptUntil, retention) => {
+    const kept = personalDataKeptUntil(process, 90 * DAY);
+    expect(kept.keptUntil?.toISOString() ?? null).toBe(keptUntil);
+    expect(kept.retention).toMatch(retention);
   });
 });

@@ -1,0 +1,129 @@
+import type { PersonalData } from '../../contracts/account';
+import { PersonalDataSchema } from '../../contracts/account';
+import { personalDataKeptUntil } from '../../domain/retention';
+import { openAll } from '../../domain/sealed-value';
+import type { PiiCipher } from '../../platform/crypto';
+import type { ProcessKeys } from '../../platform/data-keys';
+import type { Db } from '../../platform/db';
+import type { ChangeRow } from '../../store/changes';
+import type { ReadModel } from '../../store/read-model';
+import { uploadsOfAccount } from '../../store/uploads';
+import type { VerificationRow } from '../../store/verifications';
+import { timestamp } from '../../views/time';
+import { subjectView } from '../../views/verification';
+import { seesPlainPii, type Principal } from '../http/auth';
+import { defineRoute, type RouteDeps } from '../http/route';
+import { AccountParams } from '../http/schemas';
+
+/**
+ * The right of access (SPEC §11, PIPL Art. 45): everything the service holds
+ * about an account's subjects as one document — each process's personal data
+ * (masked except to admins, `[erased]` where it was erased), where it came
+ * from and until when it is kept, and the account's uploads.
+ */
+
+export interface PersonalDataDeps {
+  db: Db;
+  readModel: ReadModel;
+  keys: ProcessKeys;
+  cipher: PiiCipher;
+  /** RETENTION_UNFINISHED. */
+  unfinishedMs: number;
+}
+
+/** Every page of a list the read model pages. */
+async function all<T>(list: (limit: number, cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+  const items: T[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await list(100, cursor);
+    items.push(...page.items);
+    if (!page.nextCursor) return items;
+    cursor = page.nextCursor;
+  }
+}
+
+export function buildPersonalDataService(deps: PersonalDataDeps) {
+  const kept = (row: { status: string; completed_at: Date | null; personal_data_erased_at?: Date | null }, erased: boolean) =>
+    personalDataKeptUntil({ status: row.status, completedAt: row.completed_at ? new Date(row.completed_at) : null, erased: erased || !!row.personal_data_erased_at }, deps.unfinishedMs);
+
+  async function verification(row: VerificationRow, reveal: boolean) {
+    const reader = reveal ? await deps.keys.readerFor(row) : deps.cipher;
+    const personalData = subjectView(row, reveal, reader);
+    const erased = Object.values(personalData).includes('[erased]');
+    const { keptUntil, retention } = kept(row, erased);
+    return {
+      kind: 'verification' as const,
+      id: row.id,
+      type: row.method,
+      status: row.status,
+      createdAt: timestamp(row.created_at)!,
+      completedAt: timestamp(row.completed_at),
+      source: row.change_id ? `the new subject of change ${row.change_id}, as submitted through the API` : 'the application submitted through the API, and the providers’ records',
+      personalData,
+      erased,
+      keptUntil: timestamp(keptUntil),
+      retention,
+    };
+  }
+
+  async function change(row: ChangeRow, reveal: boolean) {
+    // Admins see the people as submitted (sealed under the change's key, inside the PII key's seal); others the masked request.
+    const sealed = reveal && row.request_enc ? (JSON.parse(deps.cipher.decrypt(row.request_enc)) as Record<string, unknown>) : null;
+    const personalData = sealed ? await openAll(sealed, (value) => deps.keys.open(value)) : ((row.request ?? {}));
+    const erased = !row.request_enc && JSON.stringify(row.request ?? {}).includes('[erased]');
+    const { keptUntil, retention } = kept(row, erased);
+    return {
+      kind: 'change' as const,
+      id: row.id,
+      type: row.type,
+      status: row.status,
+      createdAt: timestamp(row.created_at)!,
+      completedAt: timestamp(row.completed_at),
+      source: 'the change request submitted through the API',
+      personalData,
+      erased,
+      keptUntil: timestamp(keptUntil),
+      retention,
+    };
+  }
+
+  return {
+    async of(principal: Principal, accountId: string): Promise<PersonalData> {
+      const reveal = seesPlainPii(principal);
+      const account = await deps.readModel.account(accountId);
+      const verifications = await all((limit, cursor) => deps.readModel.verifications(accountId, limit, cursor));
+      const changes = await all((limit, cursor) => deps.readModel.changes(accountId, limit, cursor));
+      const uploads = await uploadsOfAccount(deps.db, accountId);
+      return {
+        accountId,
+        closed: !!account?.closed_at,
+        generatedAt: new Date().toISOString(),
+        processes: [...(await Promise.all(verifications.map((v) => verification(v, reveal)))), ...(await Promise.all(changes.map((c) => change(c, reveal))))],
+        uploads: uploads.map((u) => ({
+          id: u.id,
+          purpose: u.purpose,
+          contentType: u.content_type,
+          size: Number(u.size),
+          createdAt: timestamp(u.created_at)!,
+          erased: u.storage_key === '[erased]',
+          retention: 'kept while the account is open; deleted when it closes',
+        })),
+      };
+    },
+  };
+}
+
+export function personalDataRoutes(deps: RouteDeps, service: ReturnType<typeof buildPersonalDataService>): void {
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/accounts/{accountId}/personal-data',
+    summary: 'Everything held about the account’s subjects (right of access)',
+    description:
+      'SPEC §11 (PIPL Art. 45): each process’s personal data, where it came from and until when it is kept, and the account’s uploads, as one document. Masked except to admins; after erasure or closure, placeholders.',
+    tags: ['accounts'],
+    auth: ['service', 'account', 'admin'],
+    params: AccountParams,
+    responses: { 200: { description: 'The document', schema: PersonalDataSchema } },
+    handler: async ({ principal, params }) => ({ status: 200, body: await service.of(principal, params.accountId) }),
+  });
+}
