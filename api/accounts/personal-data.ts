@@ -1,7 +1,7 @@
 import type { PersonalData } from '../../contracts/account';
 import { PersonalDataSchema } from '../../contracts/account';
 import { personalDataKeptUntil } from '../../domain/retention';
-import { openAll } from '../../domain/sealed-value';
+import { ERASED, openAll } from '../../domain/sealed-value';
 import type { PiiCipher } from '../../platform/crypto';
 import type { ProcessKeys } from '../../platform/data-keys';
 import type { Db } from '../../platform/db';
@@ -43,48 +43,31 @@ async function all<T>(list: (limit: number, cursor?: string) => Promise<{ items:
 }
 
 export function buildPersonalDataService(deps: PersonalDataDeps) {
-  const kept = (row: { status: string; completed_at: Date | null; personal_data_erased_at?: Date | null }, erased: boolean) =>
-    personalDataKeptUntil({ status: row.status, completedAt: row.completed_at ? new Date(row.completed_at) : null, erased: erased || !!row.personal_data_erased_at }, deps.unfinishedMs);
+  type ProcessRow = { id: string; status: string; created_at: Date; completed_at: Date | null; personal_data_erased_at?: Date | null };
+  /** One process's entry: what it holds, and until when under which rule. */
+  const held = (kind: 'verification' | 'change', row: ProcessRow, what: { type: string; source: string; personalData: Record<string, unknown>; erased: boolean }) => {
+    const erased = what.erased || !!row.personal_data_erased_at;
+    const { keptUntil, retention } = personalDataKeptUntil({ status: row.status, completedAt: row.completed_at ? new Date(row.completed_at) : null, erased }, deps.unfinishedMs);
+    return { kind, id: row.id, ...what, erased, status: row.status, createdAt: timestamp(row.created_at)!, completedAt: timestamp(row.completed_at), keptUntil: timestamp(keptUntil), retention };
+  };
 
   async function verification(row: VerificationRow, reveal: boolean) {
     const reader = reveal ? await deps.keys.readerFor(row) : deps.cipher;
     const personalData = subjectView(row, reveal, reader);
-    const erased = Object.values(personalData).includes('[erased]');
-    const { keptUntil, retention } = kept(row, erased);
-    return {
-      kind: 'verification' as const,
-      id: row.id,
+    return held('verification', row, {
       type: row.method,
-      status: row.status,
-      createdAt: timestamp(row.created_at)!,
-      completedAt: timestamp(row.completed_at),
       source: row.change_id ? `the new subject of change ${row.change_id}, as submitted through the API` : 'the application submitted through the API, and the providers’ records',
       personalData,
-      erased,
-      keptUntil: timestamp(keptUntil),
-      retention,
-    };
+      erased: Object.values(personalData).includes(ERASED),
+    });
   }
 
   async function change(row: ChangeRow, reveal: boolean) {
     // Admins see the people as submitted (sealed under the change's key, inside the PII key's seal); others the masked request.
     const sealed = reveal && row.request_enc ? (JSON.parse(deps.cipher.decrypt(row.request_enc)) as Record<string, unknown>) : null;
     const personalData = sealed ? await openAll(sealed, (value) => deps.keys.open(value)) : ((row.request ?? {}));
-    const erased = !row.request_enc && JSON.stringify(row.request ?? {}).includes('[erased]');
-    const { keptUntil, retention } = kept(row, erased);
-    return {
-      kind: 'change' as const,
-      id: row.id,
-      type: row.type,
-      status: row.status,
-      createdAt: timestamp(row.created_at)!,
-      completedAt: timestamp(row.completed_at),
-      source: 'the change request submitted through the API',
-      personalData,
-      erased,
-      keptUntil: timestamp(keptUntil),
-      retention,
-    };
+    const erased = !row.request_enc && JSON.stringify(row.request ?? {}).includes(ERASED);
+    return held('change', row, { type: row.type, source: 'the change request submitted through the API', personalData, erased });
   }
 
   return {
@@ -105,7 +88,7 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
           contentType: u.content_type,
           size: Number(u.size),
           createdAt: timestamp(u.created_at)!,
-          erased: u.storage_key === '[erased]',
+          erased: u.storage_key === ERASED,
           retention: 'kept while the account is open; deleted when it closes',
         })),
       };
