@@ -8,6 +8,7 @@ import { AesGcmPayloadCodec } from '../../platform/temporal-codec';
 import { dataKeyStore } from '../../store/data-keys';
 import { bundleWorkflows, eventually, installQuietRuntime } from '../support/temporal-test-env';
 import { passFace, requestChange, verifiedIndividual } from '../support/changes';
+import { decodedByCodec } from '../support/history';
 import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 
@@ -52,13 +53,6 @@ async function decodedHistory(workflowId: string) {
   return { history, text: decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n') };
 }
 
-async function decodeThroughCodecEndpoint(payload: { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null }) {
-  const wire = { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data ?? []).toString('base64') };
-  const res = await fetch(`${inject('baseUrl')}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [wire] }) });
-  const body = (await res.json()) as { payloads: { data: string }[] };
-  return Buffer.from(body.payloads[0]!.data, 'base64').toString('utf8');
-}
-
 describe('erasing an individual verification', () => {
   it('keeps the person out of the history in clear, shows [erased] once the key is gone, and still replays', async () => {
     const idNumber = mainlandId('1988-04-21');
@@ -75,13 +69,13 @@ describe('erasing an individual verification', () => {
     expect(text).toContain('pd1.');
 
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    expect(await decodeThroughCodecEndpoint(input)).toContain(`"realName":"${realName}"`);
+    expect(await decodedByCodec(input)).toContain(`"realName":"${realName}"`);
 
     const keys = createProcessKeys({ store: dataKeyStore(db), master: createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64')) });
     expect(await keys.erase([started.body.id as string], 'test')).toBe(1);
     // The API process reads the key again once its cache lapses (platform/data-keys.ts KEY_CACHE_MS).
     await eventually(async () => {
-      const shown = await decodeThroughCodecEndpoint(input);
+      const shown = await decodedByCodec(input);
       expect(shown).toContain('"realName":"[erased]"');
       expect(shown).toContain('"idNumber":"[erased]"');
     }, { timeoutMs: 20_000, intervalMs: 500 });
@@ -104,7 +98,7 @@ describe('erasing an individual verification', () => {
     expect(await keys.erase([inReview.id as string], 'test')).toBe(1);
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     await eventually(async () => {
-      const shown = await decodeThroughCodecEndpoint(input);
+      const shown = await decodedByCodec(input);
       expect(shown).toContain('"legalPerson":{"name":"[erased]","idNumber":"[erased]"}');
       expect(shown).toContain(e.name);
     }, { timeoutMs: 20_000, intervalMs: 500 });
@@ -128,7 +122,7 @@ describe('erasing an individual verification', () => {
     const keys = createProcessKeys({ store: dataKeyStore(db), master: createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64')) });
     expect(await keys.erase([change.id as string], 'test')).toBe(1);
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    await eventually(async () => expect(await decodeThroughCodecEndpoint(input)).toContain('"holder":{"realName":"[erased]","idType":"mainland_id","idNumber":"[erased]"}'), { timeoutMs: 20_000, intervalMs: 500 });
+    await eventually(async () => expect(await decodedByCodec(input)).toContain('"holder":{"realName":"[erased]","idType":"mainland_id","idNumber":"[erased]"}'), { timeoutMs: 20_000, intervalMs: 500 });
     await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { uploadFile } from '../../scripts/lib/files';
 import { scanWechat, verifiedIndividual } from '../support/changes';
+import { decodedByCodec, startInput } from '../support/history';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 
@@ -14,24 +14,6 @@ import { eventually } from '../support/temporal-test-env';
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
 const DAY = 24 * 3600_000;
-
-type Payload = { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null };
-
-async function startInput(workflowId: string): Promise<Payload> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  try {
-    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    return history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-  } finally {
-    await connection.close();
-  }
-}
-
-async function decodedByCodec(payload: Payload): Promise<string> {
-  const wire = { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data ?? []).toString('base64') };
-  const res = await fetch(`${baseUrl}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [wire] }) });
-  return Buffer.from(((await res.json()) as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString('utf8');
-}
 
 describe('GET /v1/accounts/{accountId}/personal-data', () => {
   it('lists what is held and until when, masked but to admins, and placeholders once the account closed', async () => {

@@ -21,3 +21,23 @@ export async function historyWithoutCodec(workflowId: string): Promise<{ plainte
     await connection.close();
   }
 }
+
+type Payload = { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null };
+
+/** The first payload of a run's start input, as the cluster stores it (encrypted by the payload codec). */
+export async function startInput(workflowId: string): Promise<Payload> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    return history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** What the Temporal UI shows of a payload: the service's codec endpoint's answer, as text. */
+export async function decodedByCodec(payload: Payload): Promise<string> {
+  const wire = { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data ?? []).toString('base64') };
+  const res = await fetch(`${inject('baseUrl')}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [wire] }) });
+  return Buffer.from(((await res.json()) as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString('utf8');
+}
