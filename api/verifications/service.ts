@@ -28,7 +28,7 @@ import { verificationView } from '../../views/verification';
 import { startAndAwaitOpened, updateProcess, type UpdateRequest } from './process-start';
 import { individualIdentityHash } from '../../domain/keyed-hashes';
 import { mainlandPerson, sealApplicant, sealCorrections, verificationTimings, type EnterpriseIdentityDeps } from './inputs';
-import type { ProcessKeys } from '../../platform/data-keys';
+import type { ProcessKeys, SealedReader } from '../../platform/data-keys';
 import { assertIdPhotos, enterpriseVerificationInput, individualApplicant } from './requests';
 
 export interface VerificationServiceDeps extends EnterpriseIdentityDeps {
@@ -60,11 +60,11 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     if (!row) throw appError('NOT_FOUND', 'No such verification.');
     return row;
   }
+  /** What opens sealed fields for this caller: admins get the rows' keys loaded at once (a page's too), others nothing opened. */
+  const readerFor = async (principal: Principal, rows: unknown) => (seesPlainPii(principal) ? deps.keys.readerFor(rows) : cipher);
   /** The verification as this caller sees it: admins get its sealed fields opened (or `[erased]`). */
-  const view = async (principal: Principal, row: Awaited<ReturnType<typeof load>>) => {
-    const revealPii = seesPlainPii(principal);
-    return verificationView(row, { revealPii, cipher: revealPii ? await deps.keys.readerFor(row) : cipher, calendar: deps.calendar });
-  };
+  const view = async (principal: Principal, row: Awaited<ReturnType<typeof load>>, reader?: SealedReader) =>
+    verificationView(row, { revealPii: seesPlainPii(principal), cipher: reader ?? (await readerFor(principal, row)), calendar: deps.calendar });
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
   /**
@@ -82,8 +82,8 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     }
   }
 
-  async function precheck(accountId: string, verificationId: string, identityHash: string, subjectType: SubjectType) {
-    await accountPrecheck(accountId, verificationId);
+  /** The identity's quota, once the request named it (the account's refusals were answered before anything was sealed). */
+  async function quotaPrecheck(identityHash: string, subjectType: SubjectType) {
     const quota = await readModel.activeBindings(identityHash);
     if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) throw appError('IDENTITY_QUOTA_EXCEEDED', REFUSALS.IDENTITY_QUOTA_EXCEEDED);
   }
@@ -91,7 +91,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   /** Starts workflow verification/<id> and answers once it opened, with its first step. */
   async function startWorkflow(principal: Principal, workflowType: string, input: IndividualVerificationInput | EnterpriseVerificationInput) {
     const { verificationId } = input;
-    await precheck(input.accountId, verificationId, input.identityHash, input.subjectType);
+    await quotaPrecheck(input.identityHash, input.subjectType);
     const started = await startAndAwaitOpened(temporal, awaitOpenedUpdate, {
       workflowId: verificationWorkflowId(verificationId),
       workflowType,
@@ -158,7 +158,8 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
 
     async list(principal: Principal, accountId: string, limit: number, cursor?: string) {
       const page = await readModel.verifications(accountId, limit, cursor);
-      return { items: await Promise.all(page.items.map((row) => view(principal, row))), nextCursor: page.nextCursor };
+      const reader = await readerFor(principal, page.items);
+      return { items: await Promise.all(page.items.map((row) => view(principal, row, reader))), nextCursor: page.nextCursor };
     },
 
     async refreshQr(principal: Principal, id: string, seed: string) {
