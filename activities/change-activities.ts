@@ -14,6 +14,7 @@ import { changeNotice, type ChangeNoticeEvent } from './change-texts';
 import { switchSubject, type SwitchResult } from './subject-switch';
 import type { ProcessKeys } from '../platform/data-keys';
 import { openAll } from './identity';
+import { sealNames } from '../domain/sealed-value';
 
 /** The people a change request names; each is shown masked, and their ID numbers sealed apart. */
 const PEOPLE = ['holder', 'newPerson', 'formerLegalPerson', 'newLegalPerson'] as const;
@@ -46,7 +47,9 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; keys: 
     /** Claims the account's slot after the refusals of API.md, re-checked here atomically (a request may have raced another). */
     async openChange(args: { changeId: string; workflowId: string; accountId: string; request: ChangeRequest; expiresAt: string; cooldownMs: number }): Promise<ChangeOpenResult> {
       // A new subject's people arrive sealed under its verification's key: opened to be masked, kept sealed as they came.
-      const { masked } = maskedChangeRequest(await openAll(args.request, (sealed) => deps.keys.open(sealed)));
+      const { masked: shown } = maskedChangeRequest(await openAll(args.request, (sealed) => deps.keys.open(sealed)));
+      // Shown with people's names, which stay sealed at rest (under the change's key).
+      const masked = await sealNames(shown, (value) => deps.keys.seal({ processId: args.changeId, accountId: args.accountId }, value));
       const result = await changes.openChange(db, {
         id: args.changeId,
         accountId: args.accountId,

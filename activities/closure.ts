@@ -39,7 +39,8 @@ export function createClosureActivities(deps: { db: Db; keys: ProcessKeys; stora
     },
 
     async completeClosure(closure: ClosureRef): Promise<void> {
-      const view = accountView(closure.accountId, await accountById(db, closure.accountId), 0);
+      const account = await accountById(db, closure.accountId);
+      const view = accountView(closure.accountId, account, 0, await deps.keys.readerFor(account?.subject));
       await completeClosure(db, { ...closure, accountView: view });
     },
   };

@@ -21,6 +21,7 @@ import type { CorrectedMaterials, EnterpriseApplicant, OpenRefusal } from '../wo
 import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
 import type { ProcessKeys } from '../platform/data-keys';
 import { openAll, openEither } from './identity';
+import { sealNames } from '../domain/sealed-value';
 
 export interface EnterpriseActivityDeps {
   db: Db;
@@ -55,6 +56,9 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
   const sealRow = (row: { verificationId: string; accountId: string }, a: EnterpriseApplication) =>
     deps.keys.seal({ processId: row.verificationId, accountId: row.accountId }, JSON.stringify(sealedFields(a)));
   const opened = <T>(value: T) => openAll(value, (sealed) => deps.keys.open(sealed));
+  /** The application as the row shows it: numbers masked, people's names sealed under the verification's key. */
+  const displayed = (row: { verificationId: string; accountId: string }, a: EnterpriseApplication) =>
+    sealNames(maskedEnterprise(a), (value) => deps.keys.seal({ processId: row.verificationId, accountId: row.accountId }, value));
 
   /** The licence's OCR reading, kept beside what the user submitted (read now if the console never asked for it). */
   async function ocrReadingOf(uploadId: string): Promise<OcrReading | null> {
@@ -92,7 +96,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         workflowId: args.workflowId,
         subjectType: 'enterprise',
         method: args.method,
-        subject: { ...maskedEnterprise(applicant), ocr },
+        subject: { ...(await displayed(args, applicant)), ocr },
         idNumberEnc: null,
         piiEnc: await sealRow(args, applicant),
         identityHash: args.identityHash,
@@ -235,7 +239,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       };
       await repo.replaceEnterpriseApplication(db, {
         verificationId: args.verificationId,
-        subject: { ...maskedEnterprise(corrected), ocr },
+        subject: { ...(await displayed({ verificationId: row.id, accountId: row.account_id }, corrected)), ocr },
         piiEnc: await sealRow({ verificationId: row.id, accountId: row.account_id }, corrected),
       });
     },

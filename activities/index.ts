@@ -19,7 +19,7 @@ import { createClosureActivities } from './closure';
 import { createEnterpriseActivities } from './enterprise';
 import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
-import { isSealed } from '../domain/sealed-value';
+import { isSealed, sealNames } from '../domain/sealed-value';
 import { createIdentityActivities, openAll } from './identity';
 
 export interface ActivityDeps {
@@ -98,13 +98,11 @@ export function createActivities(deps: ActivityDeps) {
         workflowId: args.workflowId,
         subjectType: 'individual',
         method: args.method,
-        subject: {
-          realName: args.realName,
-          idType: args.idType,
-          idNumber: maskIdNumber(args.idNumber),
-          industry: args.industry,
-          address: args.address,
-        },
+        // The name as it came, sealed under the verification's key (older runs: sealed now).
+        subject: await sealNames(
+          { realName: sealed.realName, idType: args.idType, idNumber: maskIdNumber(args.idNumber), industry: args.industry, address: args.address },
+          (value) => deps.keys.seal({ processId: args.verificationId, accountId: args.accountId }, value),
+        ),
         // Sealed under the verification's key as it came (older runs: sealed here with the PII key).
         idNumberEnc: isSealed(sealed.idNumber) ? sealed.idNumber : cipher.encrypt(args.idNumber),
         identityHash: args.identityHash,

@@ -57,7 +57,7 @@ async function nextSubjectOf(tx: Tx, sealing: Sealing, c: ChangeRow, account: Ac
       const p = request.newPerson;
       return {
         subjectType: 'individual',
-        subject: { realName: p.realName, idType: p.idType, idNumber: maskIdNumber(p.idNumber), industry: p.industry, address: p.address },
+        subject: { realName: await sealUnderChange(p.realName), idType: p.idType, idNumber: maskIdNumber(p.idNumber), industry: p.industry, address: p.address },
         idNumberEnc: await sealUnderChange(p.idNumber),
         piiEnc: null,
         identityHash: request.newIdentityHash,
@@ -74,7 +74,7 @@ async function nextSubjectOf(tx: Tx, sealing: Sealing, c: ChangeRow, account: Ac
       const fields = (sealed.piiEnc ? JSON.parse(await openEither(sealed.piiEnc, sealing)) : {}) as SealedEnterpriseFields;
       const piiEnc = await sealUnderChange(JSON.stringify({ ...fields, legalPerson: { idNumber: person.idNumber } }));
       // The subject stays the enterprise; the record names the new legal person.
-      return { ...same, idNumberEnc: sealed.idNumberEnc, piiEnc, subject: { ...account.subject, legalPerson: { name: person.name, idNumber: maskIdNumber(person.idNumber) } } };
+      return { ...same, idNumberEnc: sealed.idNumberEnc, piiEnc, subject: { ...account.subject, legalPerson: { name: await sealUnderChange(person.name), idNumber: maskIdNumber(person.idNumber) } } };
     }
   }
 }

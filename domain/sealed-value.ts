@@ -54,3 +54,34 @@ export async function openAll<T>(value: T, open: (sealed: string) => Promise<str
   }
   return value;
 }
+
+/** Opens every sealed value in a JSON value with a reader that already holds their keys (a view rendering a row). */
+export function openAllWith<T>(value: T, open: (sealed: string) => string): T {
+  if (isSealed(value)) return open(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => openAllWith(item, open)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openAllWith(v, open)])) as T;
+  return value;
+}
+
+/** The objects of a subject, request or applicant that are people: their `name` is a person's name. */
+const PEOPLE = new Set(['contact', 'legalPerson', 'handler', 'holder', 'newPerson', 'formerLegalPerson', 'newLegalPerson']);
+
+/**
+ * A display form (a subject, a request, an applicant) with every person's name
+ * sealed (SPEC §11: names are shown unmasked, but sealed at rest like the rest):
+ * `realName` wherever it sits, and the `name` of a person (the contact, a legal
+ * person, the handler, a change's holder or new person). An enterprise's own
+ * name is not a person's and stays as it is; a name already sealed keeps its seal.
+ */
+export async function sealNames<T>(value: T, seal: (plaintext: string) => Promise<string>, person = false): Promise<T> {
+  if (Array.isArray(value)) return (await Promise.all(value.map((item: unknown) => sealNames(item, seal, person)))) as T;
+  if (!value || typeof value !== 'object') return value;
+  const entries = await Promise.all(
+    Object.entries(value).map(async ([key, inner]) => {
+      const isName = key === 'realName' || (person && key === 'name');
+      if (isName && typeof inner === 'string' && inner !== ERASED && !isSealed(inner)) return [key, await seal(inner)] as const;
+      return [key, await sealNames(inner, seal, PEOPLE.has(key))] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as T;
+}

@@ -77,7 +77,7 @@ export async function freeSlot(tx: Tx, accountId: string, processId: string): Pr
   await trx('accounts').where({ id: accountId, open_process_id: processId }).update({ open_process_kind: null, open_process_id: null, updated_at: trx.fn.now() });
 }
 
-/** A person's or an enterprise's name: what ICP filings are compared with. */
+/** A person's name (sealed, as the subject holds it) or an enterprise's: what ICP filings are compared with. */
 export const shownName = (subject: Record<string, unknown>) => {
   const { realName, name } = subject as { realName?: string; name?: string };
   return realName ?? name ?? null;

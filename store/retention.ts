@@ -2,6 +2,7 @@ import type { RetentionCategory } from '../domain/retention';
 import type { Db } from '../platform/db';
 import { deleteAuditBefore } from './audit';
 import { deleteAnswersBefore } from './idempotency';
+import { eraseOrphanKeysBefore } from './orphan-keys';
 import { eraseUnfinishedBefore } from './process-erasure';
 import { deleteEventsBefore } from './provider-events';
 import { deleteDeliveriesBefore } from './webhook-endpoints';
@@ -22,5 +23,5 @@ export const RETENTION_DELETES: Record<RetentionCategory, readonly BatchDelete[]
   webhooks: [deleteDeliveriesBefore, deleteDispatchedBefore],
   audit: [deleteAuditBefore],
   // Erased, not deleted: the process stays, as status, method and times.
-  'unfinished-processes': [eraseUnfinishedBefore],
+  'unfinished-processes': [eraseUnfinishedBefore, eraseOrphanKeysBefore],
 };

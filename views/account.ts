@@ -1,12 +1,15 @@
 import { earliestChangeFrom } from '../domain/change-rules';
 import { fenToYuan } from '../domain/money';
+import { openAllWith } from '../domain/sealed-value';
+import type { SealedReader } from '../platform/data-keys';
 import type { AccountRow, InboxMessageRow } from '../store/accounts';
 import { timestamp } from './time';
 
 /** The last verification or change that completed (before changes existed: the verification). */
 const lastCompletedAt = (row: AccountRow | undefined, verifiedAt: Date | null) => (row?.last_completed_at ? new Date(row.last_completed_at) : verifiedAt);
 
-export function accountView(accountId: string, row: AccountRow | undefined, changeCooldownMs: number) {
+/** `names` opens the subject's people's names (sealed at rest, shown to everyone: SPEC §11). */
+export function accountView(accountId: string, row: AccountRow | undefined, changeCooldownMs: number, names: SealedReader) {
   const verified = row?.verification_status === 'verified';
   const enterprise = verified && row?.subject_type === 'enterprise';
   const verifiedAt = verified && row?.verified_at ? new Date(row.verified_at) : null;
@@ -15,7 +18,7 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
     verification: {
       status: verified ? ('verified' as const) : ('unverified' as const),
       subjectType: verified && row ? row.subject_type : null,
-      subject: verified && row ? row.subject : null,
+      subject: verified && row ? openAllWith(row.subject, (sealed) => names.decrypt(sealed)) : null,
       method: verified && row ? row.verified_method : null,
       verifiedAt: timestamp(verifiedAt),
     },

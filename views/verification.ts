@@ -1,6 +1,7 @@
 import { addBusinessDays, type CalendarOverrides } from '../domain/business-days';
 import type { VerificationStatus } from '../domain/constants';
 import { revealEnterprise, type SealedEnterpriseFields } from '../domain/enterprise-subject';
+import { openAllWith } from '../domain/sealed-value';
 import { verificationSteps } from '../domain/steps';
 import type { SealedReader } from '../platform/data-keys';
 import type { VerificationRow } from '../store/verifications';
@@ -10,7 +11,8 @@ import { timestamp } from './time';
 
 /** The verified subject as a response shows it: masked, or (admins) with the sealed personal fields put back. */
 export function subjectView(row: Pick<VerificationRow, 'subject' | 'id_number_enc' | 'pii_enc'>, revealPii: boolean, cipher: SealedReader) {
-  let subject = { ...row.subject } as Record<string, unknown>;
+  // People's names are shown to everyone (SPEC §11), though sealed at rest: `[erased]` once their key is destroyed.
+  let subject = openAllWith({ ...row.subject }, (sealed) => cipher.decrypt(sealed)) as Record<string, unknown>;
   if (!revealPii) return subject;
   if (row.id_number_enc) subject.idNumber = cipher.decrypt(row.id_number_enc);
   if (row.pii_enc) subject = revealEnterprise(subject, JSON.parse(cipher.decrypt(row.pii_enc)) as SealedEnterpriseFields);

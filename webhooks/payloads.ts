@@ -1,6 +1,6 @@
 import type { ChangeRow } from '../store/changes';
 import type { CalendarOverrides } from '../domain/business-days';
-import type { PiiCipher } from '../platform/crypto';
+import type { SealedReader } from '../platform/data-keys';
 import type { WebhookEventRow } from '../store/webhook-events';
 import type { NextAction } from '../workflows/messages';
 import { newSubjectVerificationId } from '../platform/ids';
@@ -15,13 +15,18 @@ import { verificationView } from '../views/verification';
  */
 
 export interface WebhookRenderDeps {
-  /** Unused for masked views; the views take it. */
-  cipher: PiiCipher;
   calendar: CalendarOverrides;
   /** Links in a review (its materials' content). */
   publicBaseUrl: string;
   now?: () => Date;
 }
+
+/**
+ * The views open people's names; here they stay sealed, so the rendered body that travels through the delivery's
+ * Temporal history holds none in clear: the delivery opens them as it sends (activities/webhooks.ts), `[erased]` after
+ * an erasure. Nothing else is opened (the service role sees personal data masked).
+ */
+const NAMES_STAY_SEALED: SealedReader = { decrypt: (sealed) => sealed };
 
 type ChangeSnapshot = ChangeRow & { newSubjectNextAction?: NextAction | null };
 
@@ -37,11 +42,11 @@ export function webhookObject(event: Pick<WebhookEventRow, 'type' | 'snapshot'>,
   const snapshot = event.snapshot as never;
   switch (event.type) {
     case 'verification.updated':
-      return verificationView(snapshot, { revealPii: false, cipher: deps.cipher, calendar: deps.calendar });
+      return verificationView(snapshot, { revealPii: false, cipher: NAMES_STAY_SEALED, calendar: deps.calendar });
     case 'change.updated':
       return changeObject(snapshot);
     case 'review.decided':
-      return reviewView(snapshot, { revealPii: false, cipher: deps.cipher, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date() });
+      return reviewView(snapshot, { revealPii: false, cipher: NAMES_STAY_SEALED, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date() });
     case 'account.closed':
       // Recorded as the account view itself (store/closures.ts).
       return event.snapshot;

@@ -52,7 +52,7 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
   };
 
   async function verification(row: VerificationRow, reveal: boolean) {
-    const reader = reveal ? await deps.keys.readerFor(row) : deps.cipher;
+    const reader = await deps.keys.readerFor(row);
     const personalData = subjectView(row, reveal, reader);
     return held('verification', row, {
       type: row.method,
@@ -65,8 +65,9 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
   async function change(row: ChangeRow, reveal: boolean) {
     // Admins see the people as submitted (sealed under the change's key, inside the PII key's seal); others the masked request.
     const sealed = reveal && row.request_enc ? (JSON.parse(deps.cipher.decrypt(row.request_enc)) as Record<string, unknown>) : null;
-    const personalData = sealed ? await openAll(sealed, (value) => deps.keys.open(value)) : ((row.request ?? {}));
-    const erased = !row.request_enc && JSON.stringify(row.request ?? {}).includes(ERASED);
+    // Names are sealed in the masked request too: opened for everyone, `[erased]` once the change's key is gone.
+    const personalData = await openAll(sealed ?? row.request ?? {}, (value) => deps.keys.open(value));
+    const erased = JSON.stringify(personalData).includes(ERASED);
     return held('change', row, { type: row.type, source: 'the change request submitted through the API', personalData, erased });
   }
 

@@ -3,6 +3,7 @@ import { classifyEnterpriseCode } from '../../domain/enterprise';
 import { enterpriseOptions } from '../../domain/enterprise-rules';
 import { sameEntityName } from '../../domain/entity-name';
 import { appError } from '../../domain/errors';
+import { openAllWith } from '../../domain/sealed-value';
 import type { ProcessKeys } from '../../platform/data-keys';
 import { seesPlainPii, type Principal } from '../http/auth';
 import type { ReadModel } from '../../store/read-model';
@@ -15,7 +16,7 @@ export function buildAccountService(deps: { readModel: ReadModel; keys: ProcessK
     /** An account never seen answers `unverified` (API.md), not 404. */
     async get(principal: Principal, accountId: string) {
       const row = await readModel.account(accountId);
-      const view = accountView(accountId, row, deps.changeCooldownMs);
+      const view = accountView(accountId, row, deps.changeCooldownMs, await deps.keys.readerFor(row?.subject));
       if (seesPlainPii(principal) && view.verification.subject && row) {
         // A change that set the subject sealed its fields on the account; before any change the verification holds them.
         if (row.id_number_enc || row.pii_enc) view.verification.subject = subjectView({ subject: row.subject ?? {}, id_number_enc: row.id_number_enc, pii_enc: row.pii_enc }, true, await deps.keys.readerFor(row));
@@ -43,7 +44,10 @@ export function buildAccountService(deps: { readModel: ReadModel; keys: ProcessK
       if (row?.verification_status !== 'verified' || !row.subject_name) {
         throw appError('NOT_VERIFIED', 'The account is not verified: an ICP filing needs a verified name.');
       }
-      return { match: sameEntityName(row.subject_name, filingEntityName), verifiedName: row.subject_name };
+      // A person's name is sealed at rest: opened for the comparison and the answer.
+      const reader = await deps.keys.readerFor(row.subject_name);
+      const verifiedName = openAllWith(row.subject_name, (sealed) => reader.decrypt(sealed));
+      return { match: sameEntityName(verifiedName, filingEntityName), verifiedName };
     },
 
     async inbox(principal: Principal, accountId: string, limit: number, cursor?: string) {

@@ -55,14 +55,14 @@ export function buildReviewService(deps: ReviewServiceDeps) {
     }
     const verification = await deps.readModel.verification(row.process_id);
     if (!verification) return null;
-    const view = verificationView(verification, { revealPii: false, cipher: deps.cipher, ...(deps.calendar ? { calendar: deps.calendar } : {}) });
+    const view = verificationView(verification, { revealPii: false, cipher: await deps.keys.readerFor(verification), ...(deps.calendar ? { calendar: deps.calendar } : {}) });
     return { kind, id: view.id, status: view.status, step: view.step, steps: view.steps, timeline };
   }
 
   async function detail(row: ReviewRow, principal: Principal) {
     const rounds = await deps.readModel.reviewsOf(row.process_id);
     return {
-      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: principal.role === 'admin' ? await deps.keys.readerFor(row) : deps.cipher, publicBaseUrl: deps.publicBaseUrl }),
+      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: await deps.keys.readerFor(row), publicBaseUrl: deps.publicBaseUrl }),
       process: await processOf(row),
       // Earlier rounds of the same process, with their rejection reasons.
       rounds: rounds.map((round, i) => roundView(round, i + 1)).filter((r) => r.reviewId !== row.id),

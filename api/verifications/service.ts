@@ -60,8 +60,8 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     if (!row) throw appError('NOT_FOUND', 'No such verification.');
     return row;
   }
-  /** What opens sealed fields for this caller: admins get the rows' keys loaded at once (a page's too), others nothing opened. */
-  const readerFor = async (principal: Principal, rows: unknown) => (seesPlainPii(principal) ? deps.keys.readerFor(rows) : cipher);
+  /** What opens the rows' sealed fields, their keys loaded at once (a page's too): names for everyone, the rest for admins. */
+  const readerFor = async (_principal: Principal, rows: unknown) => deps.keys.readerFor(rows);
   /** The verification as this caller sees it: admins get its sealed fields opened (or `[erased]`). */
   const view = async (principal: Principal, row: Awaited<ReturnType<typeof load>>, reader?: SealedReader) =>
     verificationView(row, { revealPii: seesPlainPii(principal), cipher: reader ?? (await readerFor(principal, row)), calendar: deps.calendar });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { png } from '../../scripts/lib/files';
 import { passFace, requestAfterCooldown, settledChange, verifiedIndividual } from '../support/changes';
 import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
-import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
+import { http, individualBody, KEYS, mainlandId, uniqueAccount, uniqueName } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 import { uploadTo } from '../support/upload-client';
 
@@ -26,9 +26,6 @@ beforeAll(() => {
 });
 afterAll(() => db?.destroy());
 
-/** A name no other test uses, so finding it anywhere means this account's copy survived. */
-const CHARS = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
-const uniqueName = () => Array.from({ length: 4 }, () => CHARS[randomInt(CHARS.length)]).join('');
 
 const close = (accountId: string, key = `close-${randomUUID()}`) => api.post(`/v1/accounts/${accountId}/closure`, { reason: 'the customer asked' }, { headers: { 'idempotency-key': key } });
 
@@ -73,7 +70,9 @@ describe('account closure', () => {
     expect(upload.status, JSON.stringify(upload.body)).toBe(201);
     const { storage_key: storageKey } = await db('uploads').where({ id: upload.body.id }).first('storage_key');
     expect(existsSync(path.join(dataDir, 'uploads', storageKey))).toBe(true);
-    expect(await databaseText()).toContain(realName);
+    // The name is shown, but sealed at rest (SPEC §11): no table holds it in clear even before the closure.
+    expect((await api.get(`/v1/accounts/${accountId}`)).body.verification.subject.realName).toBe(realName);
+    expect(await databaseText()).not.toContain(realName);
 
     // Nothing to read before a closure; the account's own token may not close it.
     expect((await api.get(`/v1/accounts/${accountId}/closure`)).status).toBe(404);
@@ -182,7 +181,9 @@ describe('account closure', () => {
     ];
     // The sandbox's tables are the outside world's own records (the business registry lists legal representatives; the bank, its accounts).
     const ours = (table: string) => table.startsWith('sandbox_');
-    expect(foundIn(await databaseText(ours), values).length).toBeGreaterThan(0);
+    // Names are shown (the new person's on the account), though sealed at rest: in the subjects, the change's request, the outbox.
+    expect((await api.get(`/v1/accounts/${individual}`)).body.verification.subject.realName).toBe(newPerson.realName);
+    expect(foundIn(await databaseText(ours), [person.realName, newPerson.realName])).toEqual([]);
 
     for (const accountId of [company, individual]) {
       expect((await close(accountId)).status).toBe(202);

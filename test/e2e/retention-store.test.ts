@@ -170,6 +170,27 @@ describe.each([
     expect(await keys()).toEqual([]);
   });
 
+  it('unfinished processes: a key that never got its process (a refused start) goes once as old as the period; others stay', async () => {
+    const key = async (processId: string, accountId: string, createdAgo: number) =>
+      db('data_keys').insert({ process_id: processId, account_id: accountId, wrapped_key: 'v1.wrapped', created_at: ago(createdAgo) });
+    const suffix = randomBytes(4).toString('hex');
+    const [idle, busy] = [`acct-idle-${suffix}`, `acct-busy-${suffix}`];
+    await db('accounts').insert([{ id: idle }, { id: busy, open_process_kind: 'change', open_process_id: `chg_open${suffix}` }]);
+    const withRow = `ver_row${suffix}`;
+    await db('verifications').insert({ id: withRow, account_id: idle, workflow_id: `verification/${withRow}`, subject_type: 'individual', method: 'face', status: 'in_progress', subject: '{}', identity_hash: 'h' });
+    await key(`ver_refused${suffix}`, idle, 25 * HOUR); // a start refused at open: no row
+    await key(`chg_refused${suffix}`, idle, 25 * HOUR);
+    await key(`ver_young${suffix}`, idle, 1_000); // a start still on its way to its row
+    await key(withRow, idle, 25 * HOUR); // its process holds it (erased, if ever, with the process)
+    await key(`ver_newsubj${suffix}`, busy, 25 * HOUR); // a change's new subject, sealed before its verification opens
+
+    expect(await deleteExpired({ category: 'unfinished-processes' })).toMatchObject({ deleted: 2, more: false });
+    const erased = await db('data_keys').whereLike('process_id', `%${suffix}`).whereNull('wrapped_key').orderBy('process_id').pluck('process_id');
+    expect(erased).toEqual([`chg_refused${suffix}`, `ver_refused${suffix}`]);
+    expect(await db('data_keys').whereIn('process_id', erased).pluck('erased_by')).toEqual(['retention', 'retention']);
+    expect(await deleteExpired({ category: 'unfinished-processes' })).toMatchObject({ deleted: 0 });
+  });
+
   it('refuses a category it does not know, for good (a schedule left by another version)', async () => {
     await expect(deleteExpired({ category: 'uploads' as RetentionCategory })).rejects.toMatchObject({ type: 'UnknownRetentionCategory', nonRetryable: true });
   });

@@ -88,8 +88,11 @@ describe('switchSubject', () => {
 
     expect(await switchSubject(db, sealing, { changeId, revision: 5, messages: MESSAGES })).toEqual({ status: 'completed', failureReason: null });
     const after = (await account(accountId))!;
-    expect(after).toMatchObject({ subject_type: 'individual', subject_name: '李四', identity_hash: newHash, open_process_id: null, verification_id: null });
-    expect(after.subject).toMatchObject({ realName: '李四', idNumber: '1101**********0011' });
+    expect(after).toMatchObject({ subject_type: 'individual', identity_hash: newHash, open_process_id: null, verification_id: null });
+    // The new person's name is shown in the subject but sealed at rest, under the change's key (SPEC §11).
+    expect(after.subject).toMatchObject({ realName: expect.stringMatching(new RegExp(`^pd1\\.${changeId}\\.`)), idNumber: '1101**********0011' });
+    expect(await sealing.keys.open((after.subject as { realName: string }).realName)).toBe('李四');
+    expect(await sealing.keys.open(after.subject_name!)).toBe('李四');
     expect(after.id_number_enc).toMatch(new RegExp(`^pd1\\.${changeId}\\.`));
     expect(await sealing.keys.open(after.id_number_enc!)).toBe('110105199202020011');
     expect(new Date(after.last_completed_at!).getTime()).toBeGreaterThan(new Date(before!.last_completed_at!).getTime());

@@ -5,6 +5,8 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebhookActivities } from '../../activities/webhooks';
 import { createPiiCipher } from '../../platform/crypto';
+import { createProcessKeys } from '../../platform/data-keys';
+import { dataKeyStore } from '../../store/data-keys';
 import { newId } from '../../platform/ids';
 
 /**
@@ -20,7 +22,7 @@ let deliverWebhook: ReturnType<typeof createWebhookActivities>['deliverWebhook']
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
   // As in production: no webhookTargets given, so loopback is refused too.
-  const activities = createWebhookActivities({ db, cipher });
+  const activities = createWebhookActivities({ db, cipher, keys: createProcessKeys({ store: dataKeyStore(db), master: cipher }) });
   deliverWebhook = (args) => new MockActivityEnvironment().run((a: typeof args) => activities.deliverWebhook(a), args);
 });
 afterAll(async () => {

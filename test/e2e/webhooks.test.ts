@@ -4,7 +4,9 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newSubjectBody, requestChange, scanWechat } from '../support/changes';
 import { enterprise, register, remittanceInReview } from '../support/enterprise';
-import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
+import { decodedHistory } from '../support/history';
+import { http, individualBody, KEYS, mainlandId, uniqueAccount, uniqueName } from '../support/http';
+import { webhookDeliveryWorkflowId } from '../../workflows/webhook-messages';
 import { freePort } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
 
@@ -151,9 +153,10 @@ describe('webhook endpoints', () => {
 
   it('receive every status and step change of a WeChat verification: signed, retried, in order, masked, as GET shows it', async () => {
     const idNumber = mainlandId('1990-03-07');
-    const started = await api.post(`/v1/accounts/${accounts.wechat}/verifications`, individualBody({ idNumber }));
+    const realName = uniqueName();
+    const started = await api.post(`/v1/accounts/${accounts.wechat}/verifications`, individualBody({ idNumber, realName }));
     expect(started.status, JSON.stringify(started.body)).toBe(201);
-    await scanWechat(baseUrl, started.body.nextAction.ticket, { realName: '张三', idNumber });
+    await scanWechat(baseUrl, started.body.nextAction.ticket, { realName, idNumber });
 
     await deliveredUntil(started.body.id, (v) => v.status === 'verified');
     const events = expectSignedRetriedInOrder(started.body.id);
@@ -166,6 +169,11 @@ describe('webhook endpoints', () => {
     // Each event shows the verification as it was then; the last one, as GET shows it now.
     expect(events[1]!.event.data.object.nextAction).toMatchObject({ type: 'scan_qr', ticket: started.body.nextAction.ticket });
     expect(events[2]!.event.data.object).toEqual((await api.get(`/v1/verifications/${started.body.id}`)).body);
+    // The name is shown, but travels sealed through the delivery's history: the delivery opens it as it sends (SPEC §11).
+    expect(events[2]!.event.data.object.subject.realName).toBe(realName);
+    const history = await decodedHistory(webhookDeliveryWorkflowId(endpoint.id, started.body.id));
+    expect(history).toMatch(new RegExp(`realName\\\\":\\\\"pd1\\.${started.body.id}\\.`));
+    expect(history).not.toContain(realName);
 
     const delivery = await db('webhook_deliveries').where({ endpoint_id: endpoint.id, event_id: events[2]!.event.id }).first();
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, last_status: 200 });

@@ -41,3 +41,27 @@ export async function decodedByCodec(payload: Payload): Promise<string> {
   const res = await fetch(`${inject('baseUrl')}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [wire] }) });
   return Buffer.from(((await res.json()) as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString('utf8');
 }
+
+/**
+ * Every payload of a workflow's history decoded with the service's own payload codec key, as text: what the
+ * service itself can read of it (values sealed under a data key stay sealed).
+ */
+export async function decodedHistory(workflowId: string): Promise<string> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    const codec = new AesGcmPayloadCodec(Buffer.from(inject('secrets').codecKey, 'base64'));
+    const payloads: Payload[] = [];
+    const collect = (value: unknown): void => {
+      if (!value || typeof value !== 'object' || value instanceof Uint8Array) return;
+      const p = value as Payload;
+      if (p.data instanceof Uint8Array && p.metadata) payloads.push(p);
+      else for (const inner of Object.values(value)) collect(inner);
+    };
+    collect(history);
+    const decoded = await codec.decode(payloads);
+    return decoded.map((p) => text(p.data)).join('\n');
+  } finally {
+    await connection.close();
+  }
+}
