@@ -20,6 +20,8 @@ export interface StoredDataKey {
 /** Where the wrapped keys live (store/data-keys.ts; the composition root wires it). */
 export interface DataKeyStore {
   get(processId: string): Promise<StoredDataKey | undefined>;
+  /** Several processes' keys in one round trip (a missing one is absent from the map). */
+  getMany(processIds: string[]): Promise<Map<string, StoredDataKey>>;
   /** Stores the key unless the process has one; answers the one that holds. */
   insert(key: { processId: string; accountId: string; wrappedKey: string }): Promise<StoredDataKey>;
   erase(processIds: string[], by: string): Promise<number>;
@@ -114,7 +116,19 @@ export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher
 
     async readerFor(value) {
       const ids = [...sealedProcessIds(value)];
-      const loaded = new Map(await Promise.all(ids.map(async (id) => [id, await keyOf(id)] as const)));
+      const loaded = new Map<string, Buffer | null | undefined>();
+      const missing: string[] = [];
+      for (const id of ids) {
+        const cached = cache.get(id);
+        if (cached && cached.until > now()) loaded.set(id, cached.key);
+        else missing.push(id);
+      }
+      // A page of rows names many processes: their keys come in one query, not one each.
+      const stored = missing.length > 0 ? await deps.store.getMany(missing) : new Map<string, StoredDataKey>();
+      for (const id of missing) {
+        const key = unwrap(stored.get(id));
+        loaded.set(id, key === undefined ? undefined : remember(id, key));
+      }
       return {
         decrypt(sealed) {
           const parts = sealedParts(sealed);

@@ -49,6 +49,10 @@ export const dataKeyStore = (db: Db): DataKeyStore => ({
     const row = await dataKeyOf(db, processId);
     return row && { wrappedKey: row.wrapped_key };
   },
+  getMany: async (processIds) => {
+    const rows = await sqlOf(db)<DataKeyRow>('data_keys').whereIn('process_id', processIds).select('process_id', 'wrapped_key');
+    return new Map(rows.map((row) => [row.process_id, { wrappedKey: row.wrapped_key }]));
+  },
   insert: async (key) => ({ wrappedKey: (await insertDataKey(db, key)).wrapped_key }),
   erase: (processIds, by) => eraseDataKeys(db, processIds, by),
 });

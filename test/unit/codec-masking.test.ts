@@ -9,6 +9,7 @@ import { createProcessKeys, type DataKeyStore, type StoredDataKey } from '../../
 const rows = new Map<string, StoredDataKey>();
 const store: DataKeyStore = {
   get: async (id) => rows.get(id),
+  getMany: async (ids) => new Map(ids.flatMap((id) => (rows.has(id) ? [[id, rows.get(id)!] as const] : []))),
   insert: async (k) => (rows.has(k.processId) ? rows.get(k.processId)! : (rows.set(k.processId, { wrappedKey: k.wrappedKey }), rows.get(k.processId)!)),
   erase: async (ids) => ids.map((id) => rows.set(id, { wrappedKey: null })).length,
 };

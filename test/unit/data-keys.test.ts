@@ -9,6 +9,7 @@ function memoryStore() {
   const rows = new Map<string, StoredDataKey & { accountId: string }>();
   const store: DataKeyStore = {
     get: async (id) => rows.get(id),
+    getMany: async (ids) => new Map(ids.flatMap((id) => (rows.has(id) ? [[id, rows.get(id)!] as const] : []))),
     insert: async (key) => {
       if (!rows.has(key.processId)) rows.set(key.processId, { accountId: key.accountId, wrappedKey: key.wrappedKey });
       return rows.get(key.processId)!;
@@ -107,5 +108,18 @@ describe('sealed values, recognised without a key', () => {
   it('finds every process whose key a JSON value needs', () => {
     const value = { a: 'pd1.ver_AAAAAAAAAAA1.aXY.dGFn.Y3Q', b: [{ c: 'pd1.chg_BBBBBBBBBBB2.aXY.dGFn.Y3Q' }, 'plain'], d: 3 };
     expect([...sealedProcessIds(value)].sort()).toEqual(['chg_BBBBBBBBBBB2', 'ver_AAAAAAAAAAA1']);
+  });
+  it('a reader for a page of rows loads the keys it lacks in one round trip, and opens, erased or not', async () => {
+    const { store } = memoryStore();
+    const wrapping = master();
+    const keys = createProcessKeys({ store, master: wrapping });
+    const page = await Promise.all([1, 2, 3].map(async (n) => ({ realName: await keys.seal(ver(n), `name-${n}`) })));
+    await keys.erase([ver(3).processId], 'test');
+    const calls = { get: 0, getMany: 0 };
+    const counting: DataKeyStore = { ...store, get: (id) => (calls.get++, store.get(id)), getMany: (ids) => (calls.getMany++, store.getMany(ids)) };
+    // Another service process (its cache empty) renders the page: one query for the three keys.
+    const reader = await createProcessKeys({ store: counting, master: wrapping }).readerFor(page);
+    expect(calls).toEqual({ get: 0, getMany: 1 });
+    expect(page.map((r) => reader.decrypt(r.realName))).toEqual(['name-1', 'name-2', ERASED]);
   });
 });
