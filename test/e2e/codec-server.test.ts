@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { requireTool } from '../../platform/tools';
+import { startInput } from '../support/history';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 
 /**
@@ -13,16 +13,6 @@ const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const run = promisify(execFile);
-
-async function startedInput(workflowId: string) {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  try {
-    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    return history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-  } finally {
-    await connection.close();
-  }
-}
 
 const b64 = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('base64');
 const wire = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
@@ -44,7 +34,7 @@ async function startVerification() {
 describe('codec endpoint', () => {
   it('decodes a run’s input for the Temporal UI’s origin, with the ID number masked', async () => {
     const { idNumber, workflowId } = await startVerification();
-    const input = await startedInput(workflowId);
+    const input = await startInput(workflowId);
     expect(Buffer.from(input.data!).toString('latin1')).not.toContain(idNumber);
 
     const res = await codec('decode', [wire(input)]);
