@@ -40,7 +40,7 @@ let receiver: Server;
 let webhooksReceived = 0;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-closure-'));
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-leaves-nothing-'));
   // Debug logs too: what an operator who turns them on would keep.
   stack = await startOwnStack('closure', { DATA_DIR: dataDir, CHANGE_COOLDOWN: '1s', LOG_LEVEL: 'debug' });
   db = knex({ client: 'pg', connection: stack.databaseUrl, pool: { min: 0, max: 4 } });
