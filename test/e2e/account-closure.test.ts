@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { png } from '../../scripts/lib/files';
 import { passFace, requestAfterCooldown, settledChange, verifiedIndividual } from '../support/changes';
 import { bankAccountNumber, enterprise, register, remittanceInReview } from '../support/enterprise';
-import { http, individualBody, KEYS, mainlandId, uniqueAccount, uniqueName } from '../support/http';
+import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { eventually } from '../support/temporal-test-env';
 import { uploadTo } from '../support/upload-client';
+import { randomBirthDate, uniqueName } from '../support/personal-values';
 
 /**
  * Account closure (SPEC §11, API.md "Accounts"), through HTTP and the sandbox:
@@ -25,7 +26,6 @@ beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
 });
 afterAll(() => db?.destroy());
-
 
 const close = (accountId: string, key = `close-${randomUUID()}`) => api.post(`/v1/accounts/${accountId}/closure`, { reason: 'the customer asked' }, { headers: { 'idempotency-key': key } });
 
@@ -63,7 +63,7 @@ describe('account closure', () => {
   it('is refused while a process is open or money is unsettled, then erases the account so that no table reads its person', async () => {
     const accountId = uniqueAccount('close');
     const realName = uniqueName();
-    const birthDate = `19${randomInt(60, 99)}-0${randomInt(1, 10)}-1${randomInt(0, 10)}`;
+    const birthDate = randomBirthDate();
     const idNumber = mainlandId(birthDate);
     await verifiedIndividual(baseUrl, accountId, { realName, idNumber });
     const upload = await uploadTo(baseUrl)({ file: { bytes: Buffer.concat([png(), Buffer.from(`${realName} ${idNumber}`)]), name: 'id.png' }, purpose: 'id_photo_portrait', accountId });

@@ -8,7 +8,7 @@ import { AesGcmPayloadCodec } from '../../platform/temporal-codec';
 import { dataKeyStore } from '../../store/data-keys';
 import { bundleWorkflows, eventually, installQuietRuntime } from '../support/temporal-test-env';
 import { passFace, requestChange, verifiedIndividual } from '../support/changes';
-import { decodedByCodec } from '../support/history';
+import { decodedByCodec, historyPayloads } from '../support/history';
 import { bankAccountNumber, enterprise, enterpriseBody, register, remittanceInReview } from '../support/enterprise';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 
@@ -41,13 +41,7 @@ const codec = () => new AesGcmPayloadCodec(Buffer.from(secrets.codecKey, 'base64
 /** Every payload of the history, decrypted with the service's codec key: what an operator with that key could read. */
 async function decodedHistory(workflowId: string) {
   const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-  const payloads: { data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null }[] = [];
-  const walk = (v: unknown): void => {
-    if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;
-    if ('data' in v && (v).data instanceof Uint8Array) payloads.push(v as (typeof payloads)[number]);
-    else for (const child of Object.values(v)) walk(child);
-  };
-  walk(history);
+  const payloads = historyPayloads(history);
   expect(payloads.length).toBeGreaterThan(5);
   const decoded = await codec().decode(payloads);
   return { history, text: decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n') };

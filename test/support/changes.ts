@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { eventually } from './temporal-test-env';
-import { enterprise, enterpriseBody, register, type EnterpriseFixture } from './enterprise';
+import { enterprise, enterpriseBody, register, type EnterpriseBodyOptions, type EnterpriseFixture } from './enterprise';
 import { uploadFile } from '../../scripts/lib/files';
 import { http, individualBody, mainlandId } from './http';
 
@@ -32,10 +32,10 @@ export async function verifiedIndividual(baseUrl: string, accountId: string, per
 }
 
 /** An account verified by legal-person face recognition as a (registered) enterprise. */
-export async function verifiedEnterprise(baseUrl: string, accountId: string, e: EnterpriseFixture = enterprise()) {
+export async function verifiedEnterprise(baseUrl: string, accountId: string, e: EnterpriseFixture = enterprise(), options: EnterpriseBodyOptions = {}) {
   const api = http(baseUrl);
   await register(baseUrl, e);
-  const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'legal_person_face', e));
+  const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'legal_person_face', e, options));
   expect(started.status, JSON.stringify(started.body)).toBe(201);
   await passFace(baseUrl, started.body.nextAction.ticket);
   const account = (await api.get(`/v1/accounts/${accountId}`)).body;
@@ -75,15 +75,15 @@ export async function settledChange(baseUrl: string, id: string) {
   });
 }
 
-/** Uploads every material of `purposes` for the account: purpose → upload id. */
-export async function uploadMaterials(baseUrl: string, accountId: string, purposes: string[]) {
-  const entries = await Promise.all(purposes.map(async (purpose) => [purpose, (await uploadFile(baseUrl, accountId, purpose)).id] as const));
+/** Uploads every material of `purposes` for the account (`file`: the bytes of each, a fresh PNG otherwise): purpose → upload id. */
+export async function uploadMaterials(baseUrl: string, accountId: string, purposes: string[], file?: (purpose: string) => Buffer) {
+  const entries = await Promise.all(purposes.map(async (purpose) => [purpose, (await uploadFile(baseUrl, accountId, purpose, file?.(purpose))).id] as const));
   return Object.fromEntries(entries);
 }
 
 /** The new-subject body (an enterprise verification's, without subjectType) for `e` by `method`. */
-export async function newSubjectBody(baseUrl: string, accountId: string, method: string, e: EnterpriseFixture) {
-  const { subjectType: _subjectType, ...body } = await enterpriseBody(baseUrl, accountId, method, e);
+export async function newSubjectBody(baseUrl: string, accountId: string, method: string, e: EnterpriseFixture, options: EnterpriseBodyOptions = {}) {
+  const { subjectType: _subjectType, ...body } = await enterpriseBody(baseUrl, accountId, method, e, options);
   return body;
 }
 

@@ -49,15 +49,23 @@ export async function register(baseUrl: string, e: EnterpriseFixture, overrides:
   if (res.status !== 200) throw new Error(`registry PUT failed: ${JSON.stringify(res.body)}`);
 }
 
+export interface EnterpriseBodyOptions {
+  licenseType?: string;
+  payerName?: string;
+  payerAccount?: string;
+  bankAccount?: string;
+  licenseSha?: (sha: string) => Promise<void>;
+  /** The contact person and the handler (fixed ones otherwise). */
+  contact?: { name: string; idNumber: string; mobile: string };
+  handler?: { name: string; idNumber: string };
+  /** The bytes uploaded for each file the method needs (a fresh PNG otherwise). */
+  file?: (purpose: string) => Buffer;
+}
+
 /** A start-verification body for an enterprise method, uploading the files it needs first. */
-export async function enterpriseBody(
-  baseUrl: string,
-  accountId: string,
-  method: string,
-  e: EnterpriseFixture,
-  options: { licenseType?: string; payerName?: string; payerAccount?: string; bankAccount?: string; licenseSha?: (sha: string) => Promise<void> } = {},
-) {
-  const license = await uploadFile(baseUrl, accountId, 'business_license');
+export async function enterpriseBody(baseUrl: string, accountId: string, method: string, e: EnterpriseFixture, options: EnterpriseBodyOptions = {}) {
+  const upload = (purpose: string) => uploadFile(baseUrl, accountId, purpose, options.file?.(purpose));
+  const license = await upload('business_license');
   await options.licenseSha?.(license.sha256);
   const body: Record<string, unknown> = {
     subjectType: 'enterprise',
@@ -68,13 +76,13 @@ export async function enterpriseBody(
       name: e.name,
       creditCode: e.code,
       address: { region: '北京市/海淀区', detail: '中关村大街 1 号' },
-      contact: { name: '李联系', idNumber: mainlandId('1988-08-08'), mobile: '+8613912345678' },
+      contact: options.contact ?? { name: '李联系', idNumber: mainlandId('1988-08-08'), mobile: '+8613912345678' },
     },
   };
   if (method.startsWith('legal_person') || method === 'public_remittance') body.legalPerson = e.legalPerson;
   if (method === 'recharge') body.payerAccount = { accountName: options.payerName ?? e.name, accountNumber: options.payerAccount ?? bankAccountNumber(), bankName: '中国工商银行' };
   if (method === 'public_remittance') {
-    const [emblem, portrait] = await Promise.all([uploadFile(baseUrl, accountId, 'id_photo_emblem'), uploadFile(baseUrl, accountId, 'id_photo_portrait')]);
+    const [emblem, portrait] = await Promise.all([upload('id_photo_emblem'), upload('id_photo_portrait')]);
     body.bankAccount = {
       accountNumber: options.bankAccount ?? bankAccountNumber(),
       bankName: '中国工商银行',
@@ -83,7 +91,7 @@ export async function enterpriseBody(
       idPhotoEmblemUploadId: emblem.id,
       idPhotoPortraitUploadId: portrait.id,
     };
-    body.handler = { name: '赵经办', idNumber: mainlandId('1990-09-09') };
+    body.handler = options.handler ?? { name: '赵经办', idNumber: mainlandId('1990-09-09') };
   }
   return body;
 }
@@ -93,7 +101,7 @@ export async function enterpriseBody(
  * handler's face recognition: its materials wait in review. Returns the
  * verification as GET shows it then (`nextAction.reviewId`).
  */
-export async function remittanceInReview(baseUrl: string, accountId: string, e: EnterpriseFixture, options: { bankAccount?: string } = {}) {
+export async function remittanceInReview(baseUrl: string, accountId: string, e: EnterpriseFixture, options: EnterpriseBodyOptions = {}) {
   const api = http(baseUrl);
   const started = await api.post(`/v1/accounts/${accountId}/verifications`, await enterpriseBody(baseUrl, accountId, 'public_remittance', e, options));
   expect(started.status, JSON.stringify(started.body)).toBe(201);

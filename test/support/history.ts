@@ -35,11 +35,37 @@ export async function startInput(workflowId: string): Promise<Payload> {
   }
 }
 
+/** Every payload of a history (inputs, results, signals, updates, memo, failure details, search attributes): what a codec would be asked to decode. */
+export function historyPayloads(history: unknown): Payload[] {
+  const payloads: Payload[] = [];
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;
+    if ('data' in v && v.data instanceof Uint8Array) payloads.push(v as Payload);
+    else for (const child of Object.values(v)) walk(child);
+  };
+  walk(history);
+  return payloads;
+}
+
 /** What the Temporal UI shows of a payload: the service's codec endpoint's answer, as text. */
 export async function decodedByCodec(payload: Payload): Promise<string> {
-  const wire = { metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data ?? []).toString('base64') };
-  const res = await fetch(`${inject('baseUrl')}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [wire] }) });
-  return Buffer.from(((await res.json()) as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString('utf8');
+  return (await codecAnswers([payload]))[0]!;
+}
+
+/** The codec endpoint's answers (of the stack at `baseUrl`) for the payloads, as the Temporal UI asks for them: each as text. */
+export async function codecAnswers(payloads: Payload[], baseUrl = inject('baseUrl')): Promise<string[]> {
+  const answers: string[] = [];
+  // The endpoint takes at most 1000 payloads a request.
+  for (let at = 0; at < payloads.length; at += 500) {
+    const wire = payloads.slice(at, at + 500).map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data ?? []).toString('base64'),
+    }));
+    const res = await fetch(`${baseUrl}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: wire }) });
+    if (res.status !== 200) throw new Error(`the codec answered ${res.status}: ${await res.text()}`);
+    answers.push(...((await res.json()) as { payloads: { data: string }[] }).payloads.map((p) => Buffer.from(p.data, 'base64').toString('utf8')));
+  }
+  return answers;
 }
 
 /**
@@ -51,14 +77,7 @@ export async function decodedHistory(workflowId: string): Promise<string> {
   try {
     const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
     const codec = new AesGcmPayloadCodec(Buffer.from(inject('secrets').codecKey, 'base64'));
-    const payloads: Payload[] = [];
-    const collect = (value: unknown): void => {
-      if (!value || typeof value !== 'object' || value instanceof Uint8Array) return;
-      const p = value as Payload;
-      if (p.data instanceof Uint8Array && p.metadata) payloads.push(p);
-      else for (const inner of Object.values(value)) collect(inner);
-    };
-    collect(history);
+    const payloads = historyPayloads(history);
     const decoded = await codec.decode(payloads);
     return decoded.map((p) => text(p.data)).join('\n');
   } finally {

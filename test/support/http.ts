@@ -51,10 +51,6 @@ export function http(baseUrl: string) {
 
 export const uniqueAccount = (label = 'acct') => `${label}-${randomUUID().slice(0, 12)}`;
 
-/** A Chinese name no other test uses, so finding it anywhere means this test's copy is there. */
-const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
-export const uniqueName = () => Array.from({ length: 4 }, () => SURNAMES[randomInt(SURNAMES.length)]).join('');
-
 /** A valid mainland ID (GB 11643 check digit) for a person born on `birthDate` (YYYY-MM-DD). */
 export function mainlandId(birthDate = `19${randomInt(60, 99)}-0${randomInt(1, 10)}-1${randomInt(0, 10)}`): string {
   const first17 = `110105${birthDate.replace(/-/g, '')}${String(randomInt(0, 1000)).padStart(3, '0')}`;

@@ -14,6 +14,8 @@ export interface OwnStack {
   /** The environment its processes run with. */
   env: Record<string, string>;
   worker: ServiceProcess;
+  /** What its worker and its API write (stdout and stderr), for tests that search the logs. */
+  logFiles: string[];
   stop(): Promise<void>;
 }
 
@@ -48,5 +50,5 @@ export async function startOwnStack(name: string, overrides: Record<string, stri
     throw err;
   }
   const baseUrl = processes[1]!.baseUrl;
-  return { baseUrl, databaseUrl: url.toString(), api: http(baseUrl), env: own, worker: processes[0]!, stop };
+  return { baseUrl, databaseUrl: url.toString(), api: http(baseUrl), env: own, worker: processes[0]!, logFiles: processes.map((p) => p.logFile), stop };
 }
