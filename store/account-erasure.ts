@@ -68,11 +68,12 @@ export async function eraseAccountRecords(db: Db, accountId: string): Promise<Er
       .where((q) => q.where({ account_id: accountId }).orWhereIn('verification_id', verifications.clone()))
       .update({ from_account_hash: ERASED });
     counts.webhookEvents = await scrubWebhookEvents(tx, accountId);
-    // Stored answers to retried requests repeat the subject. Those stored before answers were sealed hold it in clear and
-    // name the account: deleted (a retry then meets ACCOUNT_CLOSED). Sealed ones (master key) cannot be found without
-    // opening every answer: they go with the idempotency retention (24 h).
+    // Stored answers to retried requests repeat the subject, names included: each is kept with the account it concerns,
+    // and deleted with it (a retry then meets ACCOUNT_CLOSED). Those stored before that hold the answer in clear and
+    // name the account in it; sealed ones from before it go with the idempotency retention (24 h).
     counts.idempotencyAnswers = await trx('idempotency_keys')
-      .whereRaw('response_body @> ?::jsonb', [JSON.stringify({ accountId })])
+      .where({ account_id: accountId })
+      .orWhereRaw('response_body @> ?::jsonb', [JSON.stringify({ accountId })])
       .orWhereRaw('response_body @> ?::jsonb', [JSON.stringify({ verification: { accountId } })])
       .delete();
     return counts;

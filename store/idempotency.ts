@@ -45,11 +45,11 @@ export async function renewReservation(db: Db, { principal, key }: KeyOf): Promi
   await db('idempotency_keys').where({ principal, key, state: 'processing' }).update({ updated_at: db.fn.now() });
 }
 
-/** The answer, as the caller stored it (sealed), or none: a retry runs the request again. */
-export async function completeReservation(db: Db, { principal, key }: KeyOf, answer: { status: number; storedBody: string | null }): Promise<void> {
+/** The answer, as the caller stored it (sealed), or none: a retry runs the request again. `accountId`: the account it concerns. */
+export async function completeReservation(db: Db, { principal, key }: KeyOf, answer: { status: number; storedBody: string | null; accountId?: string | null }): Promise<void> {
   await db('idempotency_keys')
     .where({ principal, key })
-    .update({ state: 'completed', response_status: answer.status, response_body: answer.storedBody, updated_at: db.fn.now() });
+    .update({ state: 'completed', response_status: answer.status, response_body: answer.storedBody, account_id: answer.accountId ?? null, updated_at: db.fn.now() });
 }
 
 /** Lapses the reservation at once, keeping its seed for the next retry. */

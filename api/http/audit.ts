@@ -40,16 +40,19 @@ function resourceOf(spec: AuditSpec, request: AuditedRequest, answer: unknown): 
   throw new Error(`audit: ${spec.action} names no resource`);
 }
 
+/** The account a request concerns: the path's, the caller's own, the one its answer names, or the addressed resource's owner. */
+export async function concernedAccount(request: Pick<AuditedRequest, 'principal' | 'params' | 'owner'>, answer: unknown): Promise<string | undefined> {
+  const answered = (answer ?? {}) as { accountId?: unknown };
+  return request.params.accountId ?? (request.principal.role === 'account' ? request.principal.accountId : (stringOr(answered.accountId) ?? (await request.owner())));
+}
+
 export async function auditRequest(db: Db, spec: AuditSpec, request: AuditedRequest, answer: unknown): Promise<void> {
   const { principal } = request;
   if (principal.role === 'anonymous') return;
   const resource = resourceOf(spec, request, answer);
   // A review's answer names its process and account.
   const answered = (answer ?? {}) as { accountId?: unknown; processId?: unknown };
-  const accountId =
-    resource.kind === 'account'
-      ? resource.id
-      : (request.params.accountId ?? (principal.role === 'account' ? principal.accountId : (stringOr(answered.accountId) ?? (await request.owner()))));
+  const accountId = resource.kind === 'account' ? resource.id : await concernedAccount(request, answer);
   const event: AuditEvent = {
     actor: { role: principal.role, name: actorName(principal) },
     action: spec.action,

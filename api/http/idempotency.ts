@@ -104,6 +104,8 @@ export class IdempotencyStore {
     hash: string,
     work: (seed: string) => Promise<{ status: number; body: unknown }>,
     mode: ReplayMode = 'stored',
+    /** The account the answer concerns: kept beside it, so the account's closure deletes it (SPEC §11). */
+    accountOf: (answer: unknown) => Promise<string | undefined> = async () => undefined,
   ): Promise<{ status: number; body: unknown; replayed: boolean }> {
     const reservation = await this.reserve(principal, key, hash);
     if (reservation.kind === 'replay') return { status: reservation.status, body: reservation.body, replayed: true };
@@ -111,11 +113,11 @@ export class IdempotencyStore {
     const renewal = setInterval(() => void this.renew(principal, key).catch(() => undefined), RENEW_MS);
     try {
       const answer = await work(reservation.seed);
-      await this.complete(principal, key, answer.status, mode === 'stored' ? answer.body : undefined);
+      await this.complete(principal, key, answer.status, mode === 'stored' ? answer.body : undefined, await accountOf(answer.body));
       return { ...answer, replayed: false };
     } catch (err) {
       if (err instanceof AppError && statusOf(err.code) < 500) {
-        await this.complete(principal, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras));
+        await this.complete(principal, key, statusOf(err.code), problemOf(err.code, err.detail, err.extras), await accountOf(undefined).catch(() => undefined));
       } else {
         await this.abandon(principal, key).catch(() => undefined);
       }
@@ -130,8 +132,8 @@ export class IdempotencyStore {
   }
 
   /** Records the answer (sealed); without a body (`rerun`), a retry runs the request again. */
-  async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
-    await keys.completeReservation(this.db, { principal, key }, { status, storedBody: body === undefined ? null : this.seal(body) });
+  async complete(principal: string, key: string, status: number, body: unknown, accountId?: string): Promise<void> {
+    await keys.completeReservation(this.db, { principal, key }, { status, storedBody: body === undefined ? null : this.seal(body), accountId: accountId ?? null });
   }
 
   /** The request failed on our side: let the next retry take over at once, with the same seed. */

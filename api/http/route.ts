@@ -4,7 +4,7 @@ import type { OpenAPIRegistry, ZodContentObject } from '@asteasolutions/zod-to-o
 import { appError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
-import { auditRequest, type AuditSpec } from './audit';
+import { auditRequest, concernedAccount, type AuditSpec } from './audit';
 import { principalKey, type Authenticator, type Principal, type Role } from './auth';
 import { IDEMPOTENCY_HEADER, IdempotencyKeyHeader, requestHash, validateKey, type IdempotencyStore } from './idempotency';
 import { fieldErrors, validationError } from './problem';
@@ -157,7 +157,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
       const reply = await run();
       if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
       return { status: reply.status, body: reply.body ?? null };
-    }, spec.idempotent === 'rerun' ? 'rerun' : 'stored');
+    }, spec.idempotent === 'rerun' ? 'rerun' : 'stored', (answer) => concernedAccount({ principal, params: req.params as Record<string, string>, owner: ownerOf(spec, req, ctx) }, answer));
     send(res, { status: answer.status, body: answer.body, ...(answer.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}) });
   });
 }
@@ -221,8 +221,14 @@ function audit<B extends Body>(db: Db, spec: RouteSpec<AnyObject, AnyObject, B>,
     params,
     body: ctx.body,
     requestId: ctx.res.locals.correlationId as string | undefined,
-    owner: async () => (spec.owner ? spec.owner(params) : spec.bodyOwner ? spec.bodyOwner(ctx.body) : undefined),
+    owner: ownerOf(spec, req, ctx),
   }, reply.body);
+}
+
+/** The account the addressed resource (or the one the body names) belongs to, asked only when needed. */
+function ownerOf<B extends Body>(spec: RouteSpec<AnyObject, AnyObject, B>, req: Request, ctx: RouteContext<unknown, unknown, BodyOf<B>>) {
+  const params = req.params as Record<string, string>;
+  return async () => (spec.owner ? spec.owner(params) : spec.bodyOwner ? spec.bodyOwner(ctx.body) : undefined);
 }
 
 function send(res: Response, reply: Reply): void {

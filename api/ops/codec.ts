@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { appError } from '../../domain/errors';
 import { redactPersonalData } from '../../domain/pii-redaction';
-import { isSealed, UNREADABLE } from '../../domain/sealed-value';
+import { isSealed, SEALED_PREFIX, UNREADABLE } from '../../domain/sealed-value';
 import type { CodecJwt } from '../../platform/config';
 import type { Authenticator } from '../http/auth';
 import { validationError } from '../http/problem';
@@ -33,12 +33,24 @@ export interface CodecOptions {
 /** A copy of the JSON value with every sealed value opened (or `[erased]`), so it is masked by its field's name like the rest. */
 async function opened(value: unknown, open: (sealed: string) => Promise<string>): Promise<unknown> {
   if (isSealed(value)) return open(value).catch(() => UNREADABLE);
+  if (typeof value === 'string' && value.includes(SEALED_PREFIX) && /^\s*[{[]/.test(value)) return embedded(value, open);
   if (Array.isArray(value)) return Promise.all(value.map((item) => opened(item, open)));
   if (value && typeof value === 'object') {
     const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await opened(v, open)] as const));
     return Object.fromEntries(entries);
   }
   return value;
+}
+
+/** A JSON document carried as text inside a payload (a webhook event's body, signed as it is): opened and masked like the payload. */
+async function embedded(text: string, open: (sealed: string) => Promise<string>): Promise<string> {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return JSON.stringify(redactPersonalData(await opened(document, open)));
 }
 
 const Base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');

@@ -39,6 +39,17 @@ describe('what the codec shows operators', () => {
     expect(await shown(payload)).toEqual({ method: 'wechat_qr', applicant: { realName: '[erased]', idNumber: '[erased]' } });
   });
 
+  it('opens and masks a JSON document carried as text (a webhook event’s body in its delivery’s history)', async () => {
+    const process = { processId: 'ver_DDDDDDDDDDDDDDDD', accountId: 'acct-3' };
+    const body = JSON.stringify({ id: 'evt_1', data: { object: { subject: { realName: await keys.seal(process, '赵六'), idNumber: '1101**********002X', birthDate: '1949-12-31' } } } });
+    const opened = await shown({ endpointId: 'whe_1', event: { body } });
+    expect(JSON.parse((opened.event as { body: string }).body)).toEqual({ id: 'evt_1', data: { object: { subject: { realName: '赵六', idNumber: '1101**********002X', birthDate: '****-**-**' } } } });
+    await keys.erase([process.processId], 'closure');
+    expect((await shown({ event: { body } })).event).toEqual({ body: expect.stringContaining('"realName":"[erased]"') });
+    // Text that merely looks like JSON is left as it is.
+    expect(await shown({ note: '{not json pd1.' })).toEqual({ note: '{not json pd1.' });
+  });
+
   it('shows [sealed] for a sealed value no key of this service opens', async () => {
     expect(await shown({ idNumber: 'pd1.ver_CCCCCCCCCCCCCCCC.aXY.dGFn.Y3Q' })).toEqual({ idNumber: '[sealed]' });
   });
