@@ -164,6 +164,18 @@ describe.each(RETENTION_DATABASES)('replaced subjects on $database', ({ open }) 
     expect(await db('changes').where({ account_id: accountId }).whereNotNull('former_subject_erased_at').pluck('id')).toEqual([replacing]);
   });
 
+  it('what the current subject is sealed under stays, even where the rows’ times and links do not say it came with the change', async () => {
+    const due = await replacedByEnterprise(PERIOD + DAY);
+    // As a row written before verifications named their change, stamped by a clock behind the change's.
+    await db('verifications').where({ id: due.newSubject }).update({ change_id: null, created_at: new Date(Date.now() - 2 * PERIOD) });
+    expect(await erase()).toMatchObject({ deleted: 3 });
+    expect(await wrappedKey(due.newSubject)).not.toBeNull();
+    expect(await row('verifications', due.newSubject)).toMatchObject({ personal_data_erased_at: null });
+    const current = (await row('accounts', due.accountId)) as AccountRow;
+    expect(JSON.parse(await freshKeys().open(current.pii_enc!))).toEqual({ legalPerson: { idNumber: WANG.idNumber } });
+    expect((await row('changes', due.changeId)).former_subject_erased_at).not.toBeNull();
+  });
+
   it('bounded batches: a run stops at its bound and the next goes on; the change is marked only once all its former processes are erased', async () => {
     const accountId = newAccount();
     const former = [
