@@ -87,7 +87,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReconcileActivities({ db, inspector: deps.inspector, refunds: deps.refunds, notify: { enterprise: (args) => enterprise.notifyEnterprise(args), change: (args) => change.notifyChange(args) } }),
     ...createWebhookActivities(deps),
     ...createIdentityActivities({ open: (sealed) => deps.keys.open(sealed) }),
-    ...createRetentionActivities({ db, metrics: deps.metrics }),
+    ...createRetentionActivities({ db, storage: deps.storage, metrics: deps.metrics }),
     ...createClosureActivities(deps),
 
     async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {

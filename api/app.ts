@@ -151,7 +151,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
   };
   accountRoutes(routes, buildAccountService({ readModel, keys: deps.keys, changeCooldownMs: config.timings.changeCooldownMs }));
   closureRoutes(routes, buildClosureService({ db, readModel, temporal: deps.temporal }));
-  personalDataRoutes(routes, buildPersonalDataService({ db, readModel, keys: deps.keys, cipher, unfinishedMs: config.retention.periods['unfinished-processes'] }));
+  personalDataRoutes(routes, buildPersonalDataService({ db, readModel, keys: deps.keys, cipher, periods: config.retention.periods }));
   verificationRoutes(routes, buildVerificationService(processDeps));
   changeRoutes(routes, buildChangeService(processDeps));
   uploadRoutes(routes, uploads);

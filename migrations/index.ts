@@ -15,6 +15,7 @@ import * as dataKeys from './20261207_0013_data_keys';
 import * as retentionIndexes from './20261207_0014_retention_indexes';
 import * as accountClosure from './20261208_0014_account_closure';
 import * as processErasure from './20261208_0015_process_erasure';
+import * as replacedSubjectsUploads from './20261209_0016_replaced_subjects_uploads';
 import * as idempotencyAccount from './20261209_0017_idempotency_account';
 
 export interface Migration {
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '20261207_0014_retention_indexes': retentionIndexes,
   '20261208_0014_account_closure': accountClosure,
   '20261208_0015_process_erasure': processErasure,
+  '20261209_0016_replaced_subjects_uploads': replacedSubjectsUploads,
   '20261209_0017_idempotency_account': idempotencyAccount,
 };

@@ -108,15 +108,18 @@ export const EnvSchema = z.object({
   HISTORY_ROLLOVER_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   // How often the reconciler (a Temporal Schedule) closes processes whose workflow ended outside their code and restarts stalled refunds.
   RECONCILE_INTERVAL: duration('1m'),
-  // Retention (SPEC §11) of what needs no per-process key, each category on its own Temporal Schedule every RETENTION_INTERVAL,
-  // deleting RETENTION_BATCH_SIZE rows per statement: idempotency answers, provider events, webhook deliveries and
-  // dispatched webhook events, audit events (3 years, written in days).
+  // Retention (SPEC §11), each category on its own Temporal Schedule every RETENTION_INTERVAL, RETENTION_BATCH_SIZE rows
+  // per statement: idempotency answers, provider events, webhook deliveries and dispatched webhook events, audit events
+  // (3 years, written in days) deleted; personal data erased.
   RETENTION_IDEMPOTENCY: duration('24h'),
   RETENTION_PROVIDER_EVENTS: duration('30d'),
   RETENTION_WEBHOOKS: duration('30d'),
   RETENTION_AUDIT: duration('1095d'),
-  // Personal data of a process that ended without verifying: erased (its data key destroyed) after this.
+  // Personal data of a process that ended without verifying: erased (its data key destroyed) after this; an upload no process
+  // holding personal data uses, this long after it was uploaded.
   RETENTION_UNFINISHED: duration('90d'),
+  // The record of a subject a change replaced (another person or enterprise): erased this long after the change completed.
+  RETENTION_REPLACED_SUBJECT: duration('90d'),
   RETENTION_INTERVAL: duration('1h'),
   RETENTION_BATCH_SIZE: z.coerce.number().int().default(1000),
 

@@ -86,7 +86,16 @@ type Env = z.infer<typeof EnvSchema>;
 /** Retention's settings, refused with every reason when they make no sense (domain/retention.ts). */
 function retention(e: Pick<Env, Extract<keyof Env, `RETENTION_${string}`> | 'WEBHOOK_RETRY_FOR'>): RetentionSettings {
   const settings: RetentionSettings = {
-    periods: { idempotency: e.RETENTION_IDEMPOTENCY, 'provider-events': e.RETENTION_PROVIDER_EVENTS, webhooks: e.RETENTION_WEBHOOKS, audit: e.RETENTION_AUDIT, 'unfinished-processes': e.RETENTION_UNFINISHED },
+    periods: {
+      idempotency: e.RETENTION_IDEMPOTENCY,
+      'provider-events': e.RETENTION_PROVIDER_EVENTS,
+      webhooks: e.RETENTION_WEBHOOKS,
+      audit: e.RETENTION_AUDIT,
+      'unfinished-processes': e.RETENTION_UNFINISHED,
+      'replaced-subjects': e.RETENTION_REPLACED_SUBJECT,
+      // SPEC §11: an unfinished process's uploads are kept as long as its personal data.
+      uploads: e.RETENTION_UNFINISHED,
+    },
     intervalMs: e.RETENTION_INTERVAL,
     batchSize: e.RETENTION_BATCH_SIZE,
   };

@@ -22,7 +22,7 @@ export interface Metrics {
   verificationOutcomes: Counter<'method' | 'status' | 'reason'>;
   changeOutcomes: Counter<'type' | 'status' | 'reason'>;
   callbacks: Counter<'provider' | 'outcome'>;
-  /** Rows retention's schedules deleted (SPEC §11), by category; each series is there from the start, at 0. */
+  /** Rows retention's schedules deleted, processes and uploads they erased (SPEC §11), by category; each series is there from the start, at 0. */
   retentionDeleted: Counter<'category'>;
   /** Open reviews past their due time (SPEC §6), counted when scraped. */
   registerOverdueReviews(count: () => Promise<number>): void;
@@ -43,7 +43,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   let sdkUrl: string | undefined;
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
-  const retentionDeleted = counter('retention_deleted_total', 'Rows deleted by retention (SPEC §11), by category', ['category']);
+  const retentionDeleted = counter('retention_deleted_total', 'Rows deleted, processes and uploads erased by retention (SPEC §11), by category', ['category']);
   for (const category of RETENTION_CATEGORIES) retentionDeleted.inc({ category }, 0);
   return {
     registry,

@@ -2,6 +2,7 @@ import { erasePersonalFields, personalStrings } from '../domain/erasure';
 import { ERASED } from '../domain/sealed-value';
 import type { Db } from '../platform/db';
 import { sql, sqlOf, transaction, type Tx } from './tx';
+import { sharedLegacyFile } from './upload-erasure';
 
 /**
  * What account closure wipes of the account's rows itself (SPEC §11): the
@@ -14,9 +15,16 @@ import { sql, sqlOf, transaction, type Tx } from './tx';
 
 export type ErasureCounts = Record<string, number>;
 
-/** Storage keys of the account's uploads whose files have not been erased yet. */
+/**
+ * Storage keys of the account's uploads whose files have not been erased yet,
+ * except a file stored before sealing that another account's upload shares.
+ */
 export async function uploadFilesOf(db: Db, accountId: string): Promise<string[]> {
-  const rows: { storage_key: string }[] = await sqlOf(db)('uploads').where({ account_id: accountId }).whereNot({ storage_key: ERASED }).select('storage_key');
+  const rows: { storage_key: string }[] = await sqlOf(db)('uploads as u')
+    .where('u.account_id', accountId)
+    .whereNot('u.storage_key', ERASED)
+    .whereRaw(`not ${sharedLegacyFile('o.account_id <> u.account_id')}`)
+    .select('u.storage_key');
   return rows.map((r) => r.storage_key);
 }
 
@@ -60,7 +68,10 @@ export async function eraseAccountRecords(db: Db, accountId: string): Promise<Er
     counts.quotaBindings = await trx('identity_bindings').where({ account_id: accountId }).delete();
     counts.messages = await eraseNamingMessages(tx, accountId, names);
     counts.notifications = await trx('notifications').where({ account_id: accountId }).whereNot({ body: ERASED }).update({ recipient: ERASED, body: ERASED });
-    counts.uploads = await trx('uploads').where({ account_id: accountId }).whereNot({ storage_key: ERASED }).update({ storage_key: ERASED, ocr: null });
+    counts.uploads = await trx('uploads')
+      .where({ account_id: accountId })
+      .whereNot({ storage_key: ERASED })
+      .update({ storage_key: ERASED, ocr: null, erased_at: trx.raw('coalesce(erased_at, now())') });
     // Keyed hashes of the bank accounts that paid (money is settled: closure refused otherwise).
     const verifications = trx('verifications').where({ account_id: accountId }).select('id');
     counts.expectedTransfers = await trx('expected_transfers').whereIn('verification_id', verifications.clone()).update({ from_account_hash: ERASED });

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { formatDuration } from '../domain/duration';
-import { RETENTION_MAX_BATCHES_PER_RUN, retentionRules, type RetentionSettings } from '../domain/retention';
+import { RETENTION_MAX_BATCHES_PER_RUN, retentionRules, retentionVerb, type RetentionSettings } from '../domain/retention';
 import type { Logger } from '../platform/logger';
 import { reconcilerScheduleId, retentionScheduleId, WorkflowTypes, type ReconcileWorkflow, type RetentionWorkflow } from '../workflows/messages';
 
@@ -79,7 +79,7 @@ export async function ensureRetentionSchedules(client: Client, options: { taskQu
       taskQueue,
       args: [{ rules: [rule], batchSize: retention.batchSize, maxBatchesPerRun: RETENTION_MAX_BATCHES_PER_RUN }],
     };
-    const note = `SPEC §11: deletes ${rule.category} older than ${formatDuration(rule.keepMs)}; pause it to keep them`;
+    const note = `SPEC §11: ${retentionVerb(rule.category)} ${rule.category} older than ${formatDuration(rule.keepMs)}; pause it to keep them`;
     await ensureIntervalSchedule(client, { scheduleId, intervalMs: retention.intervalMs, action, note }, options.logger);
   }
 }

@@ -1,13 +1,13 @@
 import type { PersonalData } from '../../contracts/account';
 import { PersonalDataSchema } from '../../contracts/account';
-import { personalDataKeptUntil } from '../../domain/retention';
+import { personalDataKeptUntil, replacedAt, type ChangeOfSubject, type HeldPeriods } from '../../domain/retention';
 import { ERASED, openAll } from '../../domain/sealed-value';
 import type { PiiCipher } from '../../platform/crypto';
 import type { ProcessKeys } from '../../platform/data-keys';
 import type { Db } from '../../platform/db';
 import type { ChangeRow } from '../../store/changes';
 import type { ReadModel } from '../../store/read-model';
-import { uploadsOfAccount } from '../../store/uploads';
+import { isErasedUpload, uploadsOfAccount } from '../../store/uploads';
 import type { VerificationRow } from '../../store/verifications';
 import { timestamp } from '../../views/time';
 import { subjectView } from '../../views/verification';
@@ -27,8 +27,8 @@ export interface PersonalDataDeps {
   readModel: ReadModel;
   keys: ProcessKeys;
   cipher: PiiCipher;
-  /** RETENTION_UNFINISHED. */
-  unfinishedMs: number;
+  /** RETENTION_UNFINISHED and RETENTION_REPLACED_SUBJECT. */
+  periods: HeldPeriods;
 }
 
 /** Every page of a list the read model pages. */
@@ -42,19 +42,28 @@ async function all<T>(list: (limit: number, cursor?: string) => Promise<{ items:
   }
 }
 
+/** SPEC §11, as the uploads' retention carries it out (store/upload-erasure.ts). */
+const UPLOAD_RETENTION =
+  'kept while a process that still holds personal data, or the current subject, uses it; otherwise deleted RETENTION_UNFINISHED after it was uploaded; deleted when the account closes';
+
 export function buildPersonalDataService(deps: PersonalDataDeps) {
-  type ProcessRow = { id: string; status: string; created_at: Date; completed_at: Date | null; personal_data_erased_at?: Date | null };
-  /** One process's entry: what it holds, and until when under which rule. */
-  const held = (kind: 'verification' | 'change', row: ProcessRow, what: { type: string; source: string; personalData: Record<string, unknown>; erased: boolean }) => {
+  type ProcessRow = { id: string; status: string; created_at: Date; completed_at: Date | null; change_id?: string | null; personal_data_erased_at?: Date | null };
+  const date = (value: Date | null) => (value ? new Date(value) : null);
+  /** The account's changes, as the replaced-subject rule reads them. */
+  const ofSubject = (changes: ChangeRow[]): ChangeOfSubject[] => changes.map((c) => ({ id: c.id, type: c.type, status: c.status, createdAt: new Date(c.created_at), completedAt: date(c.completed_at) }));
+
+  /** One process's entry: what it holds, and until when under which rule (`changes`: the account's, which may have replaced its subject). */
+  const held = (kind: 'verification' | 'change', row: ProcessRow, changes: ChangeOfSubject[], what: { type: string; source: string; personalData: Record<string, unknown>; erased: boolean }) => {
     const erased = what.erased || !!row.personal_data_erased_at;
-    const { keptUntil, retention } = personalDataKeptUntil({ status: row.status, completedAt: row.completed_at ? new Date(row.completed_at) : null, erased }, deps.unfinishedMs);
+    const replaced = replacedAt({ id: row.id, createdAt: new Date(row.created_at), changeId: row.change_id ?? null }, changes);
+    const { keptUntil, retention } = personalDataKeptUntil({ status: row.status, completedAt: date(row.completed_at), replacedAt: replaced, erased }, deps.periods);
     return { kind, id: row.id, ...what, erased, status: row.status, createdAt: timestamp(row.created_at)!, completedAt: timestamp(row.completed_at), keptUntil: timestamp(keptUntil), retention };
   };
 
-  async function verification(row: VerificationRow, reveal: boolean) {
+  async function verification(row: VerificationRow, reveal: boolean, changes: ChangeOfSubject[]) {
     const reader = await deps.keys.readerFor(row);
     const personalData = subjectView(row, reveal, reader);
-    return held('verification', row, {
+    return held('verification', row, changes, {
       type: row.method,
       source: row.change_id ? `the new subject of change ${row.change_id}, as submitted through the API` : 'the application submitted through the API, and the providers’ records',
       personalData,
@@ -62,13 +71,13 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
     });
   }
 
-  async function change(row: ChangeRow, reveal: boolean) {
+  async function change(row: ChangeRow, reveal: boolean, changes: ChangeOfSubject[]) {
     // Admins see the people as submitted (sealed under the change's key, inside the PII key's seal); others the masked request.
     const sealed = reveal && row.request_enc ? (JSON.parse(deps.cipher.decrypt(row.request_enc)) as Record<string, unknown>) : null;
     // Names are sealed in the masked request too: opened for everyone, `[erased]` once the change's key is gone.
     const personalData = await openAll(sealed ?? row.request ?? {}, (value) => deps.keys.open(value));
     const erased = JSON.stringify(personalData).includes(ERASED);
-    return held('change', row, { type: row.type, source: 'the change request submitted through the API', personalData, erased });
+    return held('change', row, changes, { type: row.type, source: 'the change request submitted through the API', personalData, erased });
   }
 
   return {
@@ -78,19 +87,20 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
       const verifications = await all((limit, cursor) => deps.readModel.verifications(accountId, limit, cursor));
       const changes = await all((limit, cursor) => deps.readModel.changes(accountId, limit, cursor));
       const uploads = await uploadsOfAccount(deps.db, accountId);
+      const replacing = ofSubject(changes);
       return {
         accountId,
         closed: !!account?.closed_at,
         generatedAt: new Date().toISOString(),
-        processes: [...(await Promise.all(verifications.map((v) => verification(v, reveal)))), ...(await Promise.all(changes.map((c) => change(c, reveal))))],
+        processes: [...(await Promise.all(verifications.map((v) => verification(v, reveal, replacing)))), ...(await Promise.all(changes.map((c) => change(c, reveal, replacing))))],
         uploads: uploads.map((u) => ({
           id: u.id,
           purpose: u.purpose,
           contentType: u.content_type,
           size: Number(u.size),
           createdAt: timestamp(u.created_at)!,
-          erased: u.storage_key === ERASED,
-          retention: 'kept while the account is open; deleted when it closes',
+          erased: isErasedUpload(u),
+          retention: UPLOAD_RETENTION,
         })),
       };
     },

@@ -1,10 +1,9 @@
-import { ERASED } from '../../domain/sealed-value';
 import { createHash } from 'node:crypto';
 import type { FileStorage, OcrProvider, OcrReading } from '../../adapters/types';
 import { appError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
 import { idFromSeed, newId } from '../../platform/ids';
-import { insertUpload, recordOcrReading, uploadById, type UploadRow } from '../../store/uploads';
+import { insertUpload, isErasedUpload, recordOcrReading, uploadById, type UploadRow } from '../../store/uploads';
 import type { Principal } from '../http/auth';
 import { validationError } from '../http/problem';
 import { AccountId } from '../http/schemas';
@@ -111,6 +110,8 @@ export async function assertUploadOf(
 ): Promise<UploadRecord> {
   const row = await uploadById<UploadPurpose>(db, uploadId);
   if (!row || row.account_id !== accountId) throw validationError([{ path, message: 'no such upload for this account' }]);
+  // Retention deleted its file (SPEC §11): no process may take it up again.
+  if (isErasedUpload(row)) throw validationError([{ path, message: 'this upload was erased; upload the file again' }]);
   if (!purposes.includes(row.purpose)) {
     throw validationError([{ path, message: `the upload's purpose is ${row.purpose}; expected ${purposes.join(' or ')}` }]);
   }
@@ -159,8 +160,8 @@ export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: Oc
 
     async content(id: string): Promise<{ contentType: string; bytes: Buffer }> {
       const row = await existing(id);
-      // Account closure deleted the file (SPEC §11): the row stays, as a placeholder.
-      if (row.storage_key === ERASED) throw appError('NOT_FOUND', 'This upload was erased with its account.');
+      // Retention or account closure deleted the file (SPEC §11): the row stays, as a placeholder.
+      if (isErasedUpload(row)) throw appError('NOT_FOUND', 'This upload was erased.');
       return { contentType: row.content_type, bytes: await storage.get(row.storage_key) };
     },
 
@@ -173,6 +174,7 @@ export function buildUploadService(deps: { db: Db; storage: FileStorage; ocr: Oc
       if (row.purpose !== 'business_license') {
         throw validationError([{ path: 'uploadId', message: `the upload's purpose is ${row.purpose}; expected business_license` }]);
       }
+      if (isErasedUpload(row)) throw appError('NOT_FOUND', 'This upload was erased.');
       const reading = await ocr.readBusinessLicense({ sha256: row.sha256, bytes: await storage.get(row.storage_key) });
       const result: OcrReading = { enterpriseName: reading.enterpriseName, creditCode: reading.creditCode, confidence: reading.confidence };
       await recordOcrReading(db, row.id, result);

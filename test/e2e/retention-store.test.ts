@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import knex from 'knex';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Info } from '@temporalio/activity';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRetentionActivities, type DeleteExpiredArgs } from '../../activities/retention';
+import type { DeleteExpiredArgs } from '../../activities/retention';
+import { LocalDiskStorage } from '../../adapters/storage';
 import type { RetentionCategory } from '../../domain/retention';
-import { createDb, migrateLatest, type Db } from '../../platform/db';
+import { createBytesSealer } from '../../platform/crypto';
+import { migrateLatest, type Db } from '../../platform/db';
 import { createMetrics, type Metrics } from '../../platform/metrics';
 import { recordAudit } from '../../store/audit';
 import { abandonReservation, completeReservation, insertReservation } from '../../store/idempotency';
 import { PENDING_OUTCOME, recordDecision, recordOutcome } from '../../store/provider-events';
 import { recordDelivery } from '../../store/webhook-endpoints';
+import { RETENTION_DATABASES, runRetention } from '../support/retention-db';
 
 /**
  * Retention's deletes (SPEC §11) against PostgreSQL, on a database of this
@@ -22,48 +23,16 @@ import { recordDelivery } from '../../store/webhook-endpoints';
  * is younger or still in use; batches are bounded per run, counted, and
  * heartbeated; a retry goes on from its predecessor's heartbeat.
  */
-const ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 let db: Db;
 let metrics: Metrics;
-
-/** A fresh PostgreSQL database of this file's own. */
-async function openPostgres(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const dbName = `rnv_retention_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = knex({ client: 'pg', connection: ADMIN_URL });
-  await admin.raw(`create database ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const opened = createDb({ databaseUrl: url.toString(), dataDir: '' });
-  return {
-    db: opened,
-    close: async () => {
-      await opened.destroy();
-      await admin.raw(`drop database if exists ${dbName} with (force)`);
-      await admin.destroy();
-    },
-  };
-}
-
-/** The embedded PGlite database `npm start` uses (one connection: no second transaction to race with). */
-async function openPglite(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rnv-retention-'));
-  const opened = createDb({ databaseUrl: undefined, dataDir: dir });
-  return { db: opened, close: async () => void (await opened.destroy(), rmSync(dir, { recursive: true, force: true })) };
-}
 
 const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
-/** The activity as a worker runs it; `heartbeats` collects what it reported. */
-async function deleteExpired(args: Partial<DeleteExpiredArgs> & { category: RetentionCategory }, info: Partial<Info> = {}) {
-  const env = new MockActivityEnvironment(info);
-  const heartbeats: unknown[] = [];
-  env.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  const activities = createRetentionActivities({ db, metrics });
-  const run = (a: DeleteExpiredArgs) => activities.deleteExpired(a);
-  const result = await env.run<[DeleteExpiredArgs], { deleted: number; more: boolean }, typeof run>(run, { cutoff: ago(24 * HOUR).toISOString(), batchSize: 1000, maxBatches: 100, ...args });
-  return { ...result, heartbeats };
-}
+/** The activity as a worker runs it (no category here has files: the storage stays empty). */
+const storage = new LocalDiskStorage(mkdtempSync(path.join(os.tmpdir(), 'rnv-retention-files-')), createBytesSealer(Buffer.alloc(32, 7)));
+const deleteExpired = (args: Partial<DeleteExpiredArgs> & { category: RetentionCategory }, info: Partial<Info> = {}) =>
+  runRetention({ db, storage, metrics }, { cutoff: ago(24 * HOUR).toISOString(), ...args }, info);
 const counted = async (category: RetentionCategory) => (await metrics.retentionDeleted.get()).values.find((v) => v.labels.category === category)?.value;
 
 const keys = async () => (await db('idempotency_keys').select('key').orderBy('key')).map((r: { key: string }) => r.key);
@@ -76,10 +45,7 @@ async function reservation(key: string, state: { createdAgo: number; updatedAgo?
   await db('idempotency_keys').where(k).update({ created_at: ago(state.createdAgo), ...updated });
 }
 
-describe.each([
-  { database: 'PostgreSQL', open: openPostgres, concurrent: true },
-  { database: 'the embedded PGlite', open: openPglite, concurrent: false },
-])('retention deletes on $database', ({ open, concurrent }) => {
+describe.each(RETENTION_DATABASES)('retention deletes on $database', ({ open, concurrent }) => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ db, close } = await open());
@@ -192,7 +158,7 @@ describe.each([
   });
 
   it('refuses a category it does not know, for good (a schedule left by another version)', async () => {
-    await expect(deleteExpired({ category: 'uploads' as RetentionCategory })).rejects.toMatchObject({ type: 'UnknownRetentionCategory', nonRetryable: true });
+    await expect(deleteExpired({ category: 'photos' as RetentionCategory })).rejects.toMatchObject({ type: 'UnknownRetentionCategory', nonRetryable: true });
   });
 });
 

@@ -1,7 +1,9 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RETENTION_CATEGORIES, type RetentionCategory, type RetentionSettings } from '../../domain/retention';
+import { RETENTION_CATEGORIES, retentionVerb, type RetentionCategory, type RetentionSettings } from '../../domain/retention';
 import { createLogger } from '../../platform/logger';
 import { dataConverter } from '../../platform/temporal';
 import { recordAudit } from '../../store/audit';
@@ -20,8 +22,9 @@ import { eventually } from '../support/temporal-test-env';
  * Retention (SPEC §11) on the dev server: each category is a Temporal
  * Schedule operators see and can pause, running every RETENTION_INTERVAL (2 s
  * here) on a stack of its own, whose periods are a minute and whose batches
- * are two rows. Rows made old through the store and SQL go; young ones and
- * those still in use stay; the worker counts what went.
+ * are two rows. Rows made old through the store and SQL go (personal data:
+ * erased, an upload's file deleted); young ones and those still in use stay;
+ * the worker counts what went.
  */
 const MINUTE = 60_000;
 let stack: OwnStack;
@@ -41,6 +44,7 @@ beforeAll(async () => {
     RETENTION_WEBHOOKS: '1m',
     RETENTION_AUDIT: '1m',
     RETENTION_UNFINISHED: '1m',
+    RETENTION_REPLACED_SUBJECT: '1m',
     RETENTION_BATCH_SIZE: '2',
     // Webhook records must outlive their retries (domain/retention.ts).
     WEBHOOK_RETRY_FOR: '30s',
@@ -84,11 +88,11 @@ async function webhookRecords(eventId: string, writtenAgo: number) {
   await db('webhook_events').insert({ id: eventId, type: 'verification.updated', resource_id: 'ver_retention', snapshot: '{}', created_at: ago(writtenAgo), dispatched_at: ago(writtenAgo) });
 }
 /** A verification that ended as `status` that long ago, its person in its row and a data key of its own. */
-async function endedVerification(status: string, endedAgo: number): Promise<string> {
+async function endedVerification(status: string, endedAgo: number, accountId?: string): Promise<string> {
   const id = newId('ver');
   await openVerification(db, {
     id,
-    accountId: `acct-ret-${id}`,
+    accountId: accountId ?? `acct-ret-${id}`,
     workflowId: `verification/${id}`,
     subjectType: 'individual',
     method: 'wechat_qr',
@@ -98,8 +102,31 @@ async function endedVerification(status: string, endedAgo: number): Promise<stri
     expiresAt: null,
   });
   await db('verifications').where({ id }).update({ status, completed_at: ago(endedAgo) });
-  await db('data_keys').insert({ process_id: id, account_id: `acct-ret-${id}`, wrapped_key: 'v1.wrapped' });
+  await db('data_keys').insert({ process_id: id, account_id: accountId ?? `acct-ret-${id}`, wrapped_key: 'v1.wrapped' });
   return id;
+}
+
+/** An account verified long ago whose subject an individual → individual change replaced `completedAgo`. */
+async function replacedSubject(completedAgo: number): Promise<{ former: string; changeId: string }> {
+  const changeId = newId('chg');
+  const accountId = `acct-ret-replaced-${changeId}`;
+  const former = await endedVerification('verified', completedAgo + 2 * MINUTE, accountId);
+  await db('verifications').where({ id: former }).update({ created_at: ago(completedAgo + 3 * MINUTE) });
+  const created = ago(completedAgo + MINUTE);
+  await db('changes').insert({ id: changeId, account_id: accountId, workflow_id: `change/${changeId}`, type: 'individual_to_individual', status: 'completed', request: '{}', created_at: created, completed_at: ago(completedAgo) });
+  await db('data_keys').insert({ process_id: changeId, account_id: accountId, wrapped_key: 'v1.wrapped' });
+  return { former, changeId };
+}
+
+/** An upload no process uses, its file in the stack's storage folder, uploaded that long ago. */
+async function unusedUpload(uploadedAgo: number): Promise<{ id: string; file: string }> {
+  const id = newId('upl');
+  const key = `sealed/${id.slice(4, 6)}/${id}`;
+  const file = path.resolve(stack.env.DATA_DIR!, 'uploads', key);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, 'sealed bytes');
+  await db('uploads').insert({ id, account_id: 'acct-ret-uploads', purpose: 'business_license', content_type: 'image/png', size: 12, sha256: 'x', storage_key: key, created_at: ago(uploadedAgo) });
+  return { id, file };
 }
 
 async function auditEvent(resourceId: string, writtenAgo: number) {
@@ -114,7 +141,7 @@ describe('retention', () => {
       expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 2000 })]);
       expect(described.action).toMatchObject({ workflowType: 'retention', taskQueue, args: [{ rules: [{ category, keepMs: MINUTE }], batchSize: 2, maxBatchesPerRun: 100 }] });
       expect(described.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
-      expect(described.state).toMatchObject({ paused: false, note: expect.stringContaining(`deletes ${category} older than 1m`) });
+      expect(described.state).toMatchObject({ paused: false, note: expect.stringContaining(`${retentionVerb(category)} ${category} older than 1m`) });
     }
     await eventually(async () => expect((await schedule('audit').describe()).info.recentActions.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
   });
@@ -136,6 +163,8 @@ describe('retention', () => {
       await endedVerification('verified', 2 * MINUTE),
       await endedVerification('failed', 1_000),
     ];
+    const replaced = await replacedSubject(2 * MINUTE);
+    const [oldUpload, youngUpload] = [await unusedUpload(2 * MINUTE), await unusedUpload(1_000)];
 
     await eventually(async () => {
       expect(await column('idempotency_keys', 'key', (q) => q.where('key', 'like', 'old-%'))).toEqual(['old-still-answering']);
@@ -145,7 +174,13 @@ describe('retention', () => {
       expect(await column('audit_events', 'resource_id', (q) => q.where({ action: 'test.retention' }))).toEqual(['acct-young']);
       // Unfinished processes are erased, not deleted: their keys destroyed, their rows scrubbed and marked.
       expect(await column('data_keys', 'process_id', (q) => q.whereIn('process_id', [failedLongAgo, expiredLongAgo]).whereNull('wrapped_key'))).toEqual([failedLongAgo, expiredLongAgo].sort());
+      // A replaced subject's verification is erased, and its change marked; an unused upload's file is gone.
+      expect(await column('data_keys', 'process_id', (q) => q.whereIn('process_id', [replaced.former, replaced.changeId]).whereNull('wrapped_key'))).toEqual([replaced.former]);
+      expect(await column('changes', 'id', (q) => q.where({ id: replaced.changeId }).whereNotNull('former_subject_erased_at'))).toEqual([replaced.changeId]);
+      expect(await column('uploads', 'id', (q) => q.whereIn('id', [oldUpload.id, youngUpload.id]).where({ storage_key: '[erased]' }))).toEqual([oldUpload.id]);
     }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(existsSync(oldUpload.file)).toBe(false);
+    expect(existsSync(youngUpload.file)).toBe(true);
     const erased = await db('verifications').where({ id: failedLongAgo }).first();
     expect(erased).toMatchObject({ status: 'failed', method: 'wechat_qr', id_number_enc: null, subject: { realName: '[erased]', idType: 'mainland_id' } });
     expect(erased.personal_data_erased_at).not.toBeNull();
@@ -156,7 +191,7 @@ describe('retention', () => {
     }
     expect(await column('idempotency_keys', 'key', (q) => q.where({ key: 'young' }))).toEqual(['young']);
 
-    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3, 'unfinished-processes': 2 };
+    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3, 'unfinished-processes': 2, 'replaced-subjects': 1, uploads: 1 };
     for (const category of RETENTION_CATEGORIES) expect(await deletedSoFar(category)).toBeGreaterThanOrEqual(before[category]! + counts[category]);
   });
 
@@ -172,7 +207,8 @@ describe('retention', () => {
       expect(await column('audit_events', 'resource_id', (q) => q.where({ resource_id: 'acct-held' }))).toEqual(['acct-held']);
 
       // A worker starting with other settings updates the schedule and leaves it paused.
-      const settings: RetentionSettings = { periods: { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE, 'unfinished-processes': MINUTE }, intervalMs: 2000, batchSize: 3 };
+      const periods = { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE, 'unfinished-processes': MINUTE, 'replaced-subjects': MINUTE, uploads: MINUTE };
+      const settings: RetentionSettings = { periods, intervalMs: 2000, batchSize: 3 };
       await ensureRetentionSchedules(temporal, { taskQueue, retention: settings, logger: createLogger('silent') });
       const described = await audit.describe();
       expect(described.state).toMatchObject({ paused: true, note: 'held for an investigation' });

@@ -31,12 +31,15 @@ describe('configuration', () => {
   it('keeps what SPEC §11 keeps, deleting it every hour in batches of 1000', () => {
     const DAY = 24 * 3600_000;
     expect(loadConfig({ DATA_DIR: tmp() }).retention).toEqual({
-      periods: { idempotency: DAY, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'unfinished-processes': 90 * DAY },
+      periods: { idempotency: DAY, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
       intervalMs: 3600_000,
       batchSize: 1000,
     });
     const fast = loadConfig({ DATA_DIR: tmp(), RETENTION_AUDIT: '1m', RETENTION_WEBHOOKS: '1m', WEBHOOK_RETRY_FOR: '30s', RETENTION_INTERVAL: '2s', RETENTION_BATCH_SIZE: '2' });
     expect(fast.retention).toMatchObject({ periods: { audit: 60_000, webhooks: 60_000 }, intervalMs: 2000, batchSize: 2 });
+    // Uploads are kept as long as an unfinished process's personal data: one setting.
+    const personal = loadConfig({ DATA_DIR: tmp(), RETENTION_UNFINISHED: '30d', RETENTION_REPLACED_SUBJECT: '60d' });
+    expect(personal.retention.periods).toMatchObject({ 'unfinished-processes': 30 * DAY, uploads: 30 * DAY, 'replaced-subjects': 60 * DAY });
   });
 
   it.each([
@@ -44,6 +47,7 @@ describe('configuration', () => {
     [{ RETENTION_IDEMPOTENCY: '1h', RETENTION_INTERVAL: '2h' }, /RETENTION_INTERVAL must be positive and no longer than the shortest retention period/],
     [{ RETENTION_WEBHOOKS: '2d' }, /RETENTION_WEBHOOKS must be longer than WEBHOOK_RETRY_FOR/],
     [{ RETENTION_BATCH_SIZE: '0' }, /RETENTION_BATCH_SIZE must be a whole number from 1 to 10000/],
+    [{ RETENTION_REPLACED_SUBJECT: '36501d' }, /RETENTION_REPLACED_SUBJECT must be at most 36500d/],
   ])('refuses retention settings that make no sense: %o', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(message);
   });

@@ -93,11 +93,11 @@ describe('retention workflow', () => {
     const activities: Pick<Activities, 'deleteExpired'> = {
       async deleteExpired() {
         calls += 1;
-        throw ApplicationFailure.nonRetryable('no retention category uploads', 'UnknownRetentionCategory');
+        throw ApplicationFailure.nonRetryable('no retention category photos', 'UnknownRetentionCategory');
       },
     };
     await withWorker(activities, async (tq) => {
-      await expect(run(tq, input([{ category: 'uploads' as RetentionCategory, keepMs: DAY }, { category: 'audit', keepMs: DAY }]))).rejects.toBeInstanceOf(WorkflowFailedError);
+      await expect(run(tq, input([{ category: 'photos' as RetentionCategory, keepMs: DAY }, { category: 'audit', keepMs: DAY }]))).rejects.toBeInstanceOf(WorkflowFailedError);
       expect(calls).toBe(1);
     });
   });
