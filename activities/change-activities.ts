@@ -14,7 +14,7 @@ import { changeNotice, type ChangeNoticeEvent } from './change-texts';
 import { switchSubject, type SwitchResult } from './subject-switch';
 import type { ProcessKeys } from '../platform/data-keys';
 import { openAll } from './identity';
-import { sealNames } from '../domain/sealed-value';
+import { keepSealedNames, sealNames } from '../domain/sealed-value';
 
 /** The people a change request names; each is shown masked, and their ID numbers sealed apart. */
 const PEOPLE = ['holder', 'newPerson', 'formerLegalPerson', 'newLegalPerson'] as const;
@@ -48,8 +48,8 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; keys: 
     async openChange(args: { changeId: string; workflowId: string; accountId: string; request: ChangeRequest; expiresAt: string; cooldownMs: number }): Promise<ChangeOpenResult> {
       // A new subject's people arrive sealed under its verification's key: opened to be masked, kept sealed as they came.
       const { masked: shown } = maskedChangeRequest(await openAll(args.request, (sealed) => deps.keys.open(sealed)));
-      // Shown with people's names, which stay sealed at rest (under the change's key).
-      const masked = await sealNames(shown, (value) => deps.keys.seal({ processId: args.changeId, accountId: args.accountId }, value));
+      // Shown with people's names, which stay sealed at rest: under the key they came sealed with, else the change's.
+      const masked = await sealNames(keepSealedNames(shown, args.request), (value) => deps.keys.seal({ processId: args.changeId, accountId: args.accountId }, value));
       const result = await changes.openChange(db, {
         id: args.changeId,
         accountId: args.accountId,

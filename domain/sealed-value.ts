@@ -85,3 +85,20 @@ export async function sealNames<T>(value: T, seal: (plaintext: string) => Promis
   );
   return Object.fromEntries(entries) as T;
 }
+
+/**
+ * A display form built from opened values, with each person's name put back as it came sealed in `sealed` (the same
+ * value before opening): whose key a name is sealed under decides which erasure reaches it, so the display keeps it.
+ */
+export function keepSealedNames<T>(display: T, sealed: unknown, person = false): T {
+  if (Array.isArray(display)) return display.map((item: unknown, i) => keepSealedNames(item, Array.isArray(sealed) ? sealed[i] : undefined, person)) as T;
+  if (!display || typeof display !== 'object') return display;
+  const source = (sealed && typeof sealed === 'object' ? sealed : {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(display).map(([key, inner]) => {
+      const isName = key === 'realName' || (person && key === 'name');
+      if (isName && isSealed(source[key])) return [key, source[key]];
+      return [key, keepSealedNames(inner, source[key], PEOPLE.has(key))];
+    }),
+  ) as T;
+}

@@ -14,6 +14,7 @@ import { individualIdentityHash } from '../../domain/keyed-hashes';
 import { enterpriseIdentity, mainlandPerson } from '../verifications/inputs';
 import { enterpriseCode, enterpriseVerificationInput, individualApplicant, type EnterpriseInputDeps } from '../verifications/requests';
 import type { ProcessKeys } from '../../platform/data-keys';
+import { openAllWith, sealedParts } from '../../domain/sealed-value';
 import { sealApplicant, sealPerson, type Process } from '../verifications/inputs';
 
 /**
@@ -34,24 +35,35 @@ export interface ChangeRequestDeps extends EnterpriseInputDeps {
 type CreateBody = z.infer<typeof CreateChangeBody>;
 
 /**
- * A change's request, its people sealed under the change's own data key (SPEC §11) before they enter its workflow:
- * the holder, a new person, a former or new legal person. A new subject is sealed under its own verification's key.
+ * A change's request, its people sealed (SPEC §11) before they enter its workflow. The people of the subject it
+ * replaces — the holder, a former legal person — are sealed under the key of the process whose record that subject
+ * is, so the replaced subject's erasure (retention, 90 days after the change) reaches their copies in the change too;
+ * a new person or a new legal person under the change's own key. A new subject is sealed under its own verification's.
  */
 export async function buildChangeRequest(deps: ChangeRequestDeps, account: AccountRow, body: CreateBody, changeId: string): Promise<ChangeRequest> {
-  return sealChangeRequest(deps.keys, { processId: changeId, accountId: account.id }, await changeRequestOf(deps, account, body, changeId));
+  const own = { processId: changeId, accountId: account.id };
+  return sealChangeRequest(deps.keys, { own, replaced: currentSubjectProcess(account, changeId) }, await changeRequestOf(deps, account, body, changeId));
 }
 
-async function sealChangeRequest(keys: ProcessKeys, process: Process, request: ChangeRequest): Promise<ChangeRequest> {
-  const holder = async (h: Holder): Promise<Holder> => ({ ...h, realName: await keys.seal(process, h.realName), idNumber: await keys.seal(process, h.idNumber) });
+/** The process whose record the account's current subject is: the one its sealed fields name, else its verification. */
+function currentSubjectProcess(account: AccountRow, changeId: string): Process {
+  const sealed = account.id_number_enc ?? account.pii_enc;
+  const processId = (sealed ? sealedParts(sealed)?.processId : undefined) ?? account.verification_id ?? changeId;
+  return { processId, accountId: account.id };
+}
+
+async function sealChangeRequest(keys: ProcessKeys, processes: { own: Process; replaced: Process }, request: ChangeRequest): Promise<ChangeRequest> {
+  const { own, replaced } = processes;
+  const holder = async (h: Holder): Promise<Holder> => ({ ...h, realName: await keys.seal(replaced, h.realName), idNumber: await keys.seal(replaced, h.idNumber) });
   switch (request.type) {
     case 'individual_to_enterprise':
       return { ...request, holder: await holder(request.holder) };
     case 'individual_to_individual':
-      return { ...request, holder: await holder(request.holder), newPerson: await sealApplicant(keys, process, request.newPerson) };
+      return { ...request, holder: await holder(request.holder), newPerson: await sealApplicant(keys, own, request.newPerson) };
     case 'enterprise_entity_change':
-      return { ...request, formerLegalPerson: await sealPerson(keys, process, request.formerLegalPerson) };
+      return { ...request, formerLegalPerson: await sealPerson(keys, replaced, request.formerLegalPerson) };
     case 'legal_representative_update':
-      return { ...request, newLegalPerson: await sealPerson(keys, process, request.newLegalPerson) };
+      return { ...request, newLegalPerson: await sealPerson(keys, own, request.newLegalPerson) };
     case 'enterprise_name_change':
       return request;
   }
@@ -110,7 +122,9 @@ async function holderOf(deps: ChangeRequestDeps, account: AccountRow): Promise<H
   const verification = account.verification_id ? await deps.readModel.verification(account.verification_id) : undefined;
   const sealed = account.id_number_enc ?? verification?.id_number_enc;
   if (!sealed || !subject.realName || !subject.idType) throw new Error(`account ${account.id} is verified without a sealed ID number`);
-  return { realName: subject.realName, idType: subject.idType, idNumber: (await deps.keys.readerFor(sealed)).decrypt(sealed) };
+  // The name is sealed at rest too (SPEC §11): the holder's step compares the person in clear, inside an activity.
+  const reader = await deps.keys.readerFor([sealed, subject.realName]);
+  return { realName: openAllWith(subject.realName, (value) => reader.decrypt(value)), idType: subject.idType, idNumber: reader.decrypt(sealed) };
 }
 
 async function assertQuota(readModel: ReadModel, identityHash: string, subjectType: SubjectType): Promise<void> {

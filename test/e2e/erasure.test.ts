@@ -99,10 +99,11 @@ describe('erasing an individual verification', () => {
     await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
   });
 
-  it('a change’s holder and its new subject’s people: none in the change’s history in clear; [erased] with the change’s key', async () => {
+  it('a change’s holder and its new subject’s people: none in the change’s history in clear; the holder [erased] with the subject it replaced', async () => {
     const accountId = uniqueAccount('erase-chg');
     const holderId = mainlandId('1979-02-14');
     await verifiedIndividual(inject('baseUrl'), accountId, { realName: '孙持有', idNumber: holderId });
+    const { verification_id: replaced } = await db('accounts').where({ id: accountId }).first('verification_id');
     const e = enterprise();
     await register(inject('baseUrl'), e);
     const { subjectType: _s, ...subject } = await enterpriseBody(inject('baseUrl'), accountId, 'legal_person_face', e);
@@ -114,9 +115,13 @@ describe('erasing an individual verification', () => {
     for (const value of [holderId, '孙持有', e.legalPerson.idNumber, e.legalPerson.name, '李联系', '13912345678']) expect(text, value).not.toContain(value);
 
     const keys = createProcessKeys({ store: dataKeyStore(db), master: createPiiCipher(Buffer.from(secrets.piiEncryptionKey, 'base64'), Buffer.from(secrets.piiHashKey, 'base64')) });
-    expect(await keys.erase([change.id as string], 'test')).toBe(1);
+    // The holder is the subject the change replaces: sealed under that subject's verification's key, so the replaced
+    // subject's erasure (retention, 90 days after the change) reaches the change's copy too; the new subject's people stay.
+    expect(await keys.erase([replaced], 'test')).toBe(1);
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     await eventually(async () => expect(await decodedByCodec(input)).toContain('"holder":{"realName":"[erased]","idType":"mainland_id","idNumber":"[erased]"}'), { timeoutMs: 20_000, intervalMs: 500 });
+    expect(await decodedByCodec(input)).toContain(e.legalPerson.name);
+    expect(await keys.erase([change.id as string], 'test')).toBe(1);
     await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), dataConverter: { payloadCodecs: [codec()] } }, history, workflowId);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERASED, isSealed, openAllWith, sealNames, sealedValue } from '../../domain/sealed-value';
+import { ERASED, isSealed, keepSealedNames, openAllWith, sealNames, sealedValue } from '../../domain/sealed-value';
 
 /** A stand-in seal: what sealNames seals becomes a recognisable sealed value; opening reverses it. */
 const sealed = (plaintext: string) => sealedValue({ processId: 'ver_0000000001', iv: 'aXY', tag: 'dGFn', ciphertext: Buffer.from(plaintext).toString('base64url') });
@@ -33,5 +33,16 @@ describe('sealNames: people’s names sealed in a display form (SPEC §11)', () 
 
   it('openAllWith opens only sealed values: plaintext from older rows reads as it is', () => {
     expect(openAllWith({ realName: '张三', legalPerson: { name: sealed('王五') } }, open)).toEqual({ realName: '张三', legalPerson: { name: '王五' } });
+  });
+  it('keepSealedNames puts back the names as they came sealed, at the same place, and nothing else', () => {
+    const holderName = sealed('张三');
+    const request = { holder: { realName: holderName, idNumber: sealed('11010519491231002X') }, newPerson: { realName: sealed('李四') }, note: sealed('x') };
+    const shown = { holder: { realName: '张三', idNumber: '1101**********002X' }, newPerson: { realName: '李四' }, note: 'x', extra: { realName: '王五' } };
+    expect(keepSealedNames(shown, request)).toEqual({
+      holder: { realName: holderName, idNumber: '1101**********002X' },
+      newPerson: { realName: request.newPerson.realName },
+      note: 'x',
+      extra: { realName: '王五' },
+    });
   });
 });
