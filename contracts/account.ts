@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IndividualSubject } from './verification';
 import { datetime } from './common';
+import { CHANGE_TYPES } from '../domain/change-rules';
 
 /** An account as GET /v1/accounts/{accountId} shows it, and its message centre (API.md "Accounts"). */
 
@@ -14,7 +15,17 @@ export const AccountSchema = z
       method: z.string().nullable(),
       verifiedAt: z.iso.datetime().nullable(),
     }),
-    changeAllowedFrom: z.iso.datetime().nullable(),
+    changeAllowedFrom: z.iso.datetime().nullable().meta({ description: 'The earliest allowedFrom of changeOptions' }),
+    changeOptions: z
+      .array(
+        z.object({
+          type: z.enum(CHANGE_TYPES),
+          fits: z.boolean(),
+          reason: z.string().optional().meta({ description: 'Why the change does not fit the account' }),
+          allowedFrom: z.iso.datetime().nullable().meta({ description: 'From when it is possible (SPEC §5 cooling-off); null when it does not fit' }),
+        }),
+      )
+      .meta({ description: 'Each change type (SPEC §12): whether it fits the account, why not, and from when' }),
     capabilities: z.object({ vatSpecialInvoice: z.boolean(), enterpriseActivities: z.boolean() }),
     openProcess: z.object({ kind: z.enum(['verification', 'change']), id: z.string() }).nullable(),
     balance: z.string().meta({ example: '0.00' }),

@@ -103,10 +103,29 @@ export function changeAllowedFrom(type: ChangeType, lastCompletedAt: Date, coold
   return coolsOff(type) ? new Date(lastCompletedAt.getTime() + cooldownMs) : lastCompletedAt;
 }
 
+/** One change type as the account view offers it (SPEC §12): whether it fits the account, why not, and from when. */
+export interface ChangeOption {
+  type: ChangeType;
+  fits: boolean;
+  reason?: string;
+  allowedFrom: Date | null;
+}
+
+type OptionStanding = Pick<AccountStanding, 'verified' | 'subjectType' | 'creditCode' | 'lastCompletedAt'>;
+
+/** Every change type for this account, in API.md's order, so a client knows which change buttons to enable and from when. */
+export function changeOptions(account: OptionStanding, cooldownMs: number): ChangeOption[] {
+  return CHANGE_TYPES.map((type) => {
+    if (!account.verified || !account.subjectType) return { type, fits: false, reason: 'the account has no verified subject to change', allowedFrom: null };
+    const misfit = changeMisfit(type, account);
+    if (misfit) return { type, fits: false, reason: misfit, allowedFrom: null };
+    return { type, fits: true, allowedFrom: account.lastCompletedAt ? changeAllowedFrom(type, account.lastCompletedAt, cooldownMs) : null };
+  });
+}
+
 /** The account view's `changeAllowedFrom`: the earliest time any change that fits the account is possible. */
-export function earliestChangeFrom(account: Pick<AccountStanding, 'verified' | 'subjectType' | 'creditCode' | 'lastCompletedAt'>, cooldownMs: number): Date | null {
-  if (!account.verified || !account.lastCompletedAt) return null;
-  const times = CHANGE_TYPES.filter((type) => changeMisfit(type, account) === null).map((type) => changeAllowedFrom(type, account.lastCompletedAt!, cooldownMs).getTime());
+export function earliestChangeFrom(account: OptionStanding, cooldownMs: number): Date | null {
+  const times = changeOptions(account, cooldownMs).flatMap((option) => (option.allowedFrom ? [option.allowedFrom.getTime()] : []));
   return times.length > 0 ? new Date(Math.min(...times)) : null;
 }
 

@@ -1,4 +1,4 @@
-import { earliestChangeFrom } from '../domain/change-rules';
+import { changeOptions, earliestChangeFrom } from '../domain/change-rules';
 import { fenToYuan } from '../domain/money';
 import { openAllWith } from '../domain/sealed-value';
 import type { SealedReader } from '../platform/data-keys';
@@ -13,6 +13,8 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
   const verified = row?.verification_status === 'verified';
   const enterprise = verified && row?.subject_type === 'enterprise';
   const verifiedAt = verified && row?.verified_at ? new Date(row.verified_at) : null;
+  const creditCode = (row?.subject as { creditCode?: string } | null)?.creditCode ?? null;
+  const standing = { verified, subjectType: row?.subject_type ?? null, creditCode, lastCompletedAt: lastCompletedAt(row, verifiedAt) };
   return {
     id: accountId,
     verification: {
@@ -23,12 +25,9 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
       verifiedAt: timestamp(verifiedAt),
     },
     // SPEC §5: 30 days after the last completion, except individual → enterprise, which has no wait.
-    changeAllowedFrom: timestamp(
-      earliestChangeFrom(
-        { verified, subjectType: row?.subject_type ?? null, creditCode: (row?.subject as { creditCode?: string } | null)?.creditCode ?? null, lastCompletedAt: lastCompletedAt(row, verifiedAt) },
-        changeCooldownMs,
-      ),
-    ),
+    changeAllowedFrom: timestamp(earliestChangeFrom(standing, changeCooldownMs)),
+    // SPEC §12: each change type, whether it fits the account, why not, and from when.
+    changeOptions: changeOptions(standing, changeCooldownMs).map((option) => ({ ...option, allowedFrom: timestamp(option.allowedFrom) })),
     capabilities: {
       // SPEC §2: VAT special invoices and enterprise-level activities are for enterprise-verified accounts only.
       vatSpecialInvoice: enterprise,

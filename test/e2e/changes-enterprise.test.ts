@@ -194,6 +194,20 @@ describe('legal representative update', () => {
     expect(admin.verification.subject.legalPerson.idNumber).toBe(newLegalPerson.idNumber);
   });
 
+  it('by WeChat: the new legal person’s own WeChat verifies only with a linked bank card (SPEC §4)', async () => {
+    for (const bankCardLinked of [false, true]) {
+      const accountId = uniqueAccount();
+      const { enterprise: e } = await verifiedEnterprise(baseUrl, accountId);
+      const newLegalPerson = { name: '吴新法人', idNumber: mainlandId('1981-11-11') };
+      await register(baseUrl, e, { legalRepresentative: newLegalPerson });
+      const change = await requestAfterCooldown(baseUrl, accountId, { type: 'legal_representative_update', newLegalPerson, method: 'wechat_qr' });
+      expect(change).toMatchObject({ step: 'awaiting_new_person_scan', nextAction: { provider: 'wechat', purpose: 'new_person' } });
+      const scanned = await api.post('/sandbox/wechat/scans', { ticket: change.nextAction.ticket, realName: newLegalPerson.name, idNumber: newLegalPerson.idNumber, bankCardLinked }, { token: null });
+      expect(scanned.status, JSON.stringify(scanned.body)).toBe(202);
+      expect(await settledChange(baseUrl, change.id)).toMatchObject(bankCardLinked ? { status: 'completed' } : { status: 'failed', failureReason: 'BANK_CARD_REQUIRED' });
+    }
+  });
+
   it('fails LEGAL_PERSON_MISMATCH when the registry names someone else, and is refused for codes not starting 91/92', async () => {
     const accountId = uniqueAccount();
     await verifiedEnterprise(baseUrl, accountId);

@@ -122,6 +122,14 @@ describe('legal person methods', () => {
     expect(await get(v.id)).toMatchObject({ status: 'verified', method: 'legal_person_wechat' });
   });
 
+  it('legal-person WeChat: the legal person’s WeChat without a linked bank card fails BANK_CARD_REQUIRED', async () => {
+    const e = enterprise('91');
+    await register(baseUrl, e);
+    const v = await start(uniqueAccount('lpw'), 'legal_person_wechat', e);
+    await sandbox('/sandbox/wechat/scans', { ticket: v.nextAction.ticket, realName: e.legalPerson.name, idNumber: e.legalPerson.idNumber, bankCardLinked: false });
+    expect(await get(v.id)).toMatchObject({ status: 'failed', failureReason: 'BANK_CARD_REQUIRED' });
+  });
+
   it('legal-person WeChat: someone else’s WeChat fails LEGAL_PERSON_MISMATCH', async () => {
     const e = enterprise('92');
     await register(baseUrl, e);

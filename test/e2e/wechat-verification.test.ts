@@ -82,6 +82,12 @@ describe('individual WeChat QR verification, end to end', () => {
     });
     // An individual may become an enterprise at once (SPEC §5: no cooling-off for individual → enterprise).
     expect(account.changeAllowedFrom).toBe(account.verification.verifiedAt);
+    // Which change buttons to enable (SPEC §12): enterprise at once, another person after the cooling-off, no enterprise change.
+    const options = Object.fromEntries((account.changeOptions as { type: string; fits: boolean; allowedFrom: string | null }[]).map((o) => [o.type, o]));
+    expect(options.individual_to_enterprise).toEqual({ type: 'individual_to_enterprise', fits: true, allowedFrom: account.verification.verifiedAt });
+    expect(options.individual_to_individual).toMatchObject({ fits: true });
+    expect(Date.parse(options.individual_to_individual!.allowedFrom!)).toBeGreaterThan(Date.parse(account.verification.verifiedAt));
+    expect(options.enterprise_name_change).toEqual({ type: 'enterprise_name_change', fits: false, reason: expect.any(String), allowedFrom: null });
 
     const list = (await api.get(`/v1/accounts/${accountId}/verifications`)).body;
     expect(list.items.map((v: { id: string }) => v.id)).toEqual([started.id]);

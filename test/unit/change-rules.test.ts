@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   changeAllowedFrom,
   changeMisfit,
+  changeOptions,
   changeRefusal,
   CHANGE_TYPES,
   earliestChangeFrom,
@@ -83,6 +84,58 @@ describe('changeAllowedFrom and the account view', () => {
     ['an unverified account has none', { verified: false, subjectType: null, lastCompletedAt: null }, null],
   ])('%s', (_label, account, expected) => {
     expect(earliestChangeFrom(account, COOLDOWN)).toEqual(expected);
+  });
+});
+
+describe('changeOptions: which change buttons a client enables, and from when (SPEC §12)', () => {
+  const shown = (account: Parameters<typeof changeOptions>[0]) =>
+    Object.fromEntries(changeOptions(account, COOLDOWN).map((o) => [o.type, o.fits ? o.allowedFrom!.toISOString().slice(0, 10) : `no: ${o.reason}`]));
+
+  it.each<[string, Parameters<typeof changeOptions>[0], Record<ChangeType, string>]>([
+    [
+      'an individual: enterprise now, another person after 30 days',
+      individual,
+      {
+        individual_to_enterprise: '2026-11-01',
+        individual_to_individual: '2026-12-01',
+        enterprise_entity_change: 'no: a enterprise_entity_change change is for enterprise accounts',
+        enterprise_name_change: 'no: a enterprise_name_change change is for enterprise accounts',
+        legal_representative_update: 'no: a legal_representative_update change is for enterprise accounts',
+      },
+    ],
+    [
+      'an enterprise with a 91 code: every enterprise change after 30 days',
+      company,
+      {
+        individual_to_enterprise: 'no: an enterprise account never becomes an individual’s',
+        individual_to_individual: 'no: an enterprise account never becomes an individual’s',
+        enterprise_entity_change: '2026-12-01',
+        enterprise_name_change: '2026-12-01',
+        legal_representative_update: '2026-12-01',
+      },
+    ],
+    [
+      'an enterprise with a 52 code: no legal-representative update',
+      { ...company, creditCode: CODE_52 },
+      {
+        individual_to_enterprise: 'no: an enterprise account never becomes an individual’s',
+        individual_to_individual: 'no: an enterprise account never becomes an individual’s',
+        enterprise_entity_change: '2026-12-01',
+        enterprise_name_change: '2026-12-01',
+        legal_representative_update: 'no: a legal-representative update is only for 18-character codes starting 91 or 92',
+      },
+    ],
+  ])('%s', (_label, account, expected) => {
+    expect(shown(account)).toEqual(expected);
+    // changeAllowedFrom is the earliest of them.
+    const earliest = changeOptions(account, COOLDOWN).flatMap((o) => (o.allowedFrom ? [o.allowedFrom.getTime()] : []));
+    expect(earliestChangeFrom(account, COOLDOWN)?.getTime()).toBe(Math.min(...earliest));
+  });
+
+  it('an unverified account fits none, and says why', () => {
+    const options = changeOptions({ verified: false, subjectType: null, lastCompletedAt: null }, COOLDOWN);
+    expect(options.map((o) => o.type)).toEqual(CHANGE_TYPES);
+    expect(options.every((o) => !o.fits && o.allowedFrom === null && o.reason === 'the account has no verified subject to change')).toBe(true);
   });
 });
 

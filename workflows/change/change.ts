@@ -104,7 +104,7 @@ async function stepsOf(c: ChangeProcess, request: ChangeRequest): Promise<Outcom
       if (!check.known) return failed('ENTERPRISE_NOT_IN_REGISTRY');
       if (!check.legalPersonMatches) return failed('LEGAL_PERSON_MISMATCH');
       const person = { realName: newLegalPerson.name, idType: 'mainland_id', idNumber: newLegalPerson.idNumber };
-      const step = await personStep(c, 'new_person', person, request.method === 'face' ? 'face' : 'wechat', 'LEGAL_PERSON_MISMATCH');
+      const step = await personStep(c, 'new_person', person, request.method === 'face' ? 'face' : 'wechat', 'LEGAL_PERSON_MISMATCH', { bankCardRequired: true });
       return step.kind === 'ended' ? step.outcome : commitOn(c, 'verify');
     }
   }

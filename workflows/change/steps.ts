@@ -6,7 +6,7 @@
  */
 import type { ChangeStep } from '../../domain/change-rules';
 import type { FailureReason } from '../../domain/constants';
-import { recordIsPerson } from '../kernel/identity';
+import { bankCardMissing, recordIsPerson } from '../kernel/identity';
 import { ended, failed, type Ended } from '../kernel/outcome';
 import { awaitQrEvent, QrSession } from '../kernel/qr';
 import type { Holder } from '../change-messages';
@@ -22,7 +22,8 @@ const PERSON_STEPS = {
   new_person: { face: 'awaiting_new_person_face', wechat: 'awaiting_new_person_scan' },
 } as const satisfies Record<Who, Record<Via, ChangeStep>>;
 
-export async function personStep(c: ChangeProcess, who: Who, person: Holder, via: Via, mismatch: FailureReason): Promise<Passed | Ended> {
+/** `bankCardRequired`: the person is a legal person, whose WeChat must have a linked bank card (SPEC §4). */
+export async function personStep(c: ChangeProcess, who: Who, person: Holder, via: Via, mismatch: FailureReason, options: { bankCardRequired?: boolean } = {}): Promise<Passed | Ended> {
   const step = PERSON_STEPS[who][via];
   const { timings } = c.input;
   const qr = new QrSession(c.run, {
@@ -46,7 +47,8 @@ export async function personStep(c: ChangeProcess, who: Who, person: Holder, via
     } else if (event.type === 'authorization.scanned') {
       // SPEC §3: the WeChat record must be the person's own document (type, name and number).
       const theirs = await recordIsPerson({ realName: person.realName, idNumber: person.idNumber, idType: person.idType }, event.record);
-      return used(qr, theirs ? { kind: 'passed' } : ended(failed(mismatch)));
+      if (!theirs) return used(qr, ended(failed(mismatch)));
+      return used(qr, options.bankCardRequired && bankCardMissing(event.record) ? ended(failed('BANK_CARD_REQUIRED')) : { kind: 'passed' });
     }
   }
 }

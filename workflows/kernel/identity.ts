@@ -31,3 +31,12 @@ export async function recordIsPerson(person: { realName: string; idNumber: strin
   if (patched(COMPARED_IN_ACTIVITIES)) return checks.recordIsPerson({ person: who, record });
   return (person.idType === undefined || record.idType === person.idType) && sameIndividual(person, record);
 }
+
+export const LEGAL_PERSON_BANK_CARD = 'legal-person-bank-card';
+
+/**
+ * SPEC §4: the legal person's WeChat must have a linked bank card (微信需绑定银行卡), for the legal-person WeChat
+ * method and a legal-representative update by WeChat alike. Whether the card is linked is no personal value: the
+ * workflow reads it itself. Runs that took a scan without a card before this rule keep their outcome (`patched`).
+ */
+export const bankCardMissing = (record: RealNameRecord): boolean => !record.bankCardLinked && patched(LEGAL_PERSON_BANK_CARD);

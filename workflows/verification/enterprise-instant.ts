@@ -2,14 +2,14 @@
  * Enterprise instant methods (SPEC §4): the user scans one QR and the
  * provider's answer decides.
  * - WeChat Official Account: its certified name must be the enterprise's;
- * - legal-person WeChat QR: the WeChat real-name record must be the legal person's;
+ * - legal-person WeChat QR: the WeChat real-name record must be the legal person's, with a linked bank card;
  * - legal-person face: the legal person passes face recognition (FACE_MAX_ATTEMPTS tries).
  * The verification expires after INSTANT_METHOD_TTL.
  */
 import { setHandler } from '@temporalio/workflow';
 import { sameEntityName } from '../../domain/entity-name';
 import type { VerificationStep } from '../../domain/constants';
-import { recordIsPerson } from '../kernel/identity';
+import { bankCardMissing, recordIsPerson } from '../kernel/identity';
 import { failed, type Outcome } from '../kernel/outcome';
 import { awaitQrEvent, QrSession, type QrSessionOptions } from '../kernel/qr';
 import { refreshQrUpdate, type EnterpriseVerificationInput, type ProviderEvent, type VerificationSnapshot } from '../messages';
@@ -54,7 +54,8 @@ async function judgeScan(input: EnterpriseVerificationInput, event: ProviderEven
   }
   if (event.type === 'authorization.scanned' && method === 'legal_person_wechat') {
     const legalPerson = { realName: applicant.legalPerson!.name, idNumber: applicant.legalPerson!.idNumber };
-    return event.record.idType === 'mainland_id' && (await recordIsPerson(legalPerson, event.record)) ? 'verify' : failed('LEGAL_PERSON_MISMATCH');
+    if (event.record.idType !== 'mainland_id' || !(await recordIsPerson(legalPerson, event.record))) return failed('LEGAL_PERSON_MISMATCH');
+    return bankCardMissing(event.record) ? failed('BANK_CARD_REQUIRED') : 'verify';
   }
   if (event.type === 'face.completed' && method === 'legal_person_face') return event.passed ? 'verify' : 'retry_face';
   return 'ignore';
