@@ -56,3 +56,15 @@ export function chinaDateAt(at: Date): CalendarDate {
     day: shifted.getUTCDate(),
   };
 }
+
+/**
+ * The instant as a wall clock in China reads it, to the minute, the way
+ * messages to applicants write a deadline: `2026-12-09 18:00 (北京时间)`.
+ * Seconds are dropped, never rounded up: the time shown is never past the instant.
+ */
+export function beijingTime(at: Date): string {
+  const date = chinaDateAt(at);
+  const shifted = new Date(at.getTime() + CHINA_UTC_OFFSET_MS);
+  const hhmm = `${String(shifted.getUTCHours()).padStart(2, '0')}:${String(shifted.getUTCMinutes()).padStart(2, '0')}`;
+  return `${formatIsoDate(date)} ${hhmm} (北京时间)`;
+}
