@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beijingTime } from '../../domain/calendar-date';
-import { dueReminder, parseRemindersBefore, reminderKey, reminderPlan, type ReminderInstant } from '../../domain/reminders';
+import { dueReminder, isReminderAction, parseRemindersBefore, reminderKey, reminderPlan, reminderStillApplies, type ReminderInstant } from '../../domain/reminders';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -44,6 +44,29 @@ describe('dueReminder: which reminder to send now', () => {
 
   it('an empty plan has nothing due', () => {
     expect(dueReminder([], 0, T0 + 10 * DAY)).toBeNull();
+  });
+});
+
+describe('reminderStillApplies: a send that outlives its step sends nothing', () => {
+  const reminder = { step: 'awaiting_review', action: 'resubmit_materials' } as const;
+  it.each([
+    ['the rejection still waits for corrections', 'in_progress', 'awaiting_review', 'resubmit_materials', true],
+    ['corrected: the same step, now waiting for the reviewer', 'in_progress', 'awaiting_review', 'await_review', false],
+    ['another step', 'in_progress', 'awaiting_payout', 'await_payout', false],
+    ['the process ended', 'expired', null, null, false],
+    ['the process ended, its row still naming the step', 'cancelled', 'awaiting_review', 'resubmit_materials', false],
+  ])('%s → %s', (_name, status, step, nextActionType, expected) => {
+    expect(reminderStillApplies({ status, step, nextActionType }, reminder)).toBe(expected);
+  });
+
+  it.each([
+    ['remit', true],
+    ['scan_qr', true],
+    ['await_review', false],
+    ['toString', false],
+    [undefined, false],
+  ])('%s is an action to remind of: %s', (value, expected) => {
+    expect(isReminderAction(value)).toBe(expected);
   });
 });
 
