@@ -1,4 +1,4 @@
-import { beijingTime } from '../domain/calendar-date';
+import { beijingTime, chinaWallClock } from '../domain/calendar-date';
 import type { ReminderAction } from '../domain/reminders';
 import type { MessageText } from '../store/accounts';
 
@@ -22,9 +22,8 @@ const PROCESS = {
 export function reminderNotice(action: ReminderAction, process: keyof typeof PROCESS, deadline: Date): MessageText {
   const todo = TO_DO[action];
   const { title, lapse } = PROCESS[process];
-  const at = beijingTime(deadline);
   return {
     title,
-    body: `请于 ${at} 前${todo.zh}，${lapse.zh}。 Please ${todo.en} before ${at} (Beijing time); ${lapse.en}.`,
+    body: `请于 ${beijingTime(deadline)} 前${todo.zh}，${lapse.zh}。 Please ${todo.en} before ${chinaWallClock(deadline)} Beijing time; ${lapse.en}.`,
   };
 }

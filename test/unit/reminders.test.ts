@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { beijingTime } from '../../domain/calendar-date';
-import { dueReminder, isReminderAction, parseRemindersBefore, reminderKey, reminderPlan, reminderStillApplies, type ReminderInstant } from '../../domain/reminders';
+import { beijingTime, chinaWallClock } from '../../domain/calendar-date';
+import { reminderNotice } from '../../activities/reminder-texts';
+import { dueReminder, isReminderAction, ReminderAction, parseRemindersBefore, reminderKey, reminderPlan, reminderStillApplies, type ReminderInstant } from '../../domain/reminders';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -108,5 +109,15 @@ describe('the reminder key and the deadline as the message writes it', () => {
     ['2028-02-28T16:05:00.000Z', '2028-02-29 00:05 (北京时间)'],
   ])('%s is %s', (instant, shown) => {
     expect(beijingTime(new Date(instant))).toBe(shown);
+    expect(chinaWallClock(new Date(instant))).toBe(shown.replace(' (北京时间)', ''));
+  });
+});
+
+describe('reminder texts', () => {
+  it.each(Object.values(ReminderAction).flatMap((action) => (['verification', 'change'] as const).map((process) => [action, process] as const)))('%s in a %s: Chinese and English, the deadline in Beijing time', (action, process) => {
+    const { title, body } = reminderNotice(action, process, new Date('2026-12-09T10:00:00.000Z'));
+    expect(title).toMatch(/截止 \/ Your .* closes soon/);
+    expect(body).toContain('请于 2026-12-09 18:00 (北京时间) 前');
+    expect(body).toContain('before 2026-12-09 18:00 Beijing time');
   });
 });
