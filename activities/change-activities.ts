@@ -1,4 +1,5 @@
 import { log } from '@temporalio/activity';
+import { MessageKind } from '../domain/constants';
 import type { Providers } from '../adapters/types';
 import { maskedEnterprise } from '../domain/enterprise-subject';
 import { maskIdNumber } from '../domain/masking';
@@ -125,7 +126,7 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; keys: 
       const row = await loadChange(args.changeId);
       const notice = changeNotice(row.type, args.event, args.reason ?? null);
       const key = `${row.id}/${args.event}/${args.round}`;
-      if (args.event.startsWith('review_')) await postToInbox(db, row.account_id, `${key}/message_centre`, notice);
+      if (args.event.startsWith('review_')) await postToInbox(db, row.account_id, `${key}/message_centre`, { kind: MessageKind.result, ...notice });
       // The account's registered contacts: the platform resolves `account:` recipients.
       const recipient = `account:${row.account_id}`;
       for (const channel of ['email', 'sms'] as const) {

@@ -1,4 +1,5 @@
 import { log } from '@temporalio/activity';
+import { MessageKind } from '../domain/constants';
 import { bankAccountHash } from '../domain/keyed-hashes';
 import { ProviderUnavailableError, type FileStorage, type OcrReading, type Providers } from '../adapters/types';
 import { sameIndividual } from '../domain/identity-match';
@@ -254,7 +255,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       const notice = enterpriseNotice(args.event, row.method, args.reason ?? null);
       const key = `${row.id}/${args.event}/${args.round}`;
       const terminal = !args.event.startsWith('review_');
-      if (!terminal) await postToInbox(db, row.account_id, `${key}/message_centre`, notice);
+      if (!terminal) await postToInbox(db, row.account_id, `${key}/message_centre`, { kind: MessageKind.result, ...notice });
       const mobile = (await sealedOf(row)).contact.mobile;
       const channels = [
         { channel: 'email' as const, recipient: `account:${row.account_id}` },

@@ -17,6 +17,7 @@ import type { NextAction, OpenRefusal, QrProvider } from '../workflows/messages'
 import { createChangeActivities } from './change-activities';
 import { createClosureActivities } from './closure';
 import { createEnterpriseActivities } from './enterprise';
+import { createReminderActivities } from './reminders';
 import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
 import { isSealed, sealNames } from '../domain/sealed-value';
@@ -89,6 +90,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIdentityActivities({ open: (sealed) => deps.keys.open(sealed) }),
     ...createRetentionActivities({ db, storage: deps.storage, metrics: deps.metrics }),
     ...createClosureActivities(deps),
+    ...createReminderActivities(deps),
 
     async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const args = await openAll(sealed, (value) => deps.keys.open(value));

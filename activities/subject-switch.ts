@@ -3,7 +3,7 @@ import { maskIdNumber } from '../domain/masking';
 import type { PiiCipher } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { invalidRequest, recordMissing } from '../platform/failures';
-import type { InboxMessage, AccountRow, NextSubject } from '../store/accounts';
+import type { MessageText, AccountRow, NextSubject } from '../store/accounts';
 import type { ChangeRow } from '../store/changes';
 import * as store from '../store/subject-switch';
 import type { Tx } from '../store/tx';
@@ -29,7 +29,7 @@ interface Sealing {
 export function switchSubject(
   db: Db,
   sealing: Sealing,
-  args: { changeId: string; revision: number; messages: { completed: InboxMessage; quotaExceeded: InboxMessage } },
+  args: { changeId: string; revision: number; messages: { completed: MessageText; quotaExceeded: MessageText } },
 ): Promise<SwitchResult> {
   return store.switchSubject(db, args, async (c, account, tx) => {
     if (!c.request_enc) throw recordMissing(`the sealed request of change ${c.id}`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IndividualSubject } from './verification';
 import { datetime } from './common';
 import { CHANGE_TYPES } from '../domain/change-rules';
+import { MESSAGE_KINDS } from '../domain/constants';
 
 /** An account as GET /v1/accounts/{accountId} shows it, and its message centre (API.md "Accounts"). */
 
@@ -46,7 +47,14 @@ export const ClosureSchema = z
 export type Closure = z.infer<typeof ClosureSchema>;
 
 export const InboxMessageSchema = z
-  .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.iso.datetime(), read: z.boolean() })
+  .object({
+    id: z.string(),
+    kind: z.enum(MESSAGE_KINDS).meta({ description: '`result`: an outcome or a review result; `reminder`: a deadline is near (SPEC §12); `notice`: anything else' }),
+    title: z.string(),
+    body: z.string(),
+    createdAt: z.iso.datetime(),
+    read: z.boolean(),
+  })
   .meta({ id: 'Message' });
 export type Account = z.infer<typeof AccountSchema>;
 export type Message = z.infer<typeof InboxMessageSchema>;

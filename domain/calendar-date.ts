@@ -56,3 +56,16 @@ export function chinaDateAt(at: Date): CalendarDate {
     day: shifted.getUTCDate(),
   };
 }
+
+/**
+ * The instant as a wall clock in China reads it, to the minute: `2026-12-09 18:00`.
+ * Seconds are dropped, never rounded up: the time shown is never past the instant.
+ */
+export function chinaWallClock(at: Date): string {
+  const shifted = new Date(at.getTime() + CHINA_UTC_OFFSET_MS);
+  const hhmm = `${String(shifted.getUTCHours()).padStart(2, '0')}:${String(shifted.getUTCMinutes()).padStart(2, '0')}`;
+  return `${formatIsoDate(chinaDateAt(at))} ${hhmm}`;
+}
+
+/** A deadline as messages to applicants write it: `2026-12-09 18:00 (北京时间)`. */
+export const beijingTime = (at: Date): string => `${chinaWallClock(at)} (北京时间)`;

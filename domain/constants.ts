@@ -71,6 +71,11 @@ export type Industry = (typeof Industry)[keyof typeof Industry];
 // A non-empty tuple so it can feed z.enum() directly.
 export const INDUSTRIES = Object.values(Industry) as [Industry, ...Industry[]];
 
+/** What a message-centre entry is (API.md): an outcome or a review result, a reminder before a deadline (SPEC §12), or anything else. */
+export const MessageKind = { result: 'result', reminder: 'reminder', notice: 'notice' } as const;
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
+export const MESSAGE_KINDS = Object.values(MessageKind) as [MessageKind, ...MessageKind[]];
+
 export const ErrorCode = {
   // request refusals (SPEC §9)
   VALIDATION_FAILED: 'VALIDATION_FAILED',

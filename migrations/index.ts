@@ -17,6 +17,7 @@ import * as accountClosure from './20261208_0014_account_closure';
 import * as processErasure from './20261208_0015_process_erasure';
 import * as replacedSubjectsUploads from './20261209_0016_replaced_subjects_uploads';
 import * as idempotencyAccount from './20261209_0017_idempotency_account';
+import * as messageKinds from './20261209_0020_message_kinds';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '20261208_0015_process_erasure': processErasure,
   '20261209_0016_replaced_subjects_uploads': replacedSubjectsUploads,
   '20261209_0017_idempotency_account': idempotencyAccount,
+  '20261209_0020_message_kinds': messageKinds,
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, parseSpan } from '../domain/duration';
+import { parseRemindersBefore } from '../domain/reminders';
 import { parseTrustProxy } from './trust-proxy';
 
 /** The environment variables the service reads, each with its default and its parser (README "Configuration"). */
@@ -100,6 +101,8 @@ export const EnvSchema = z.object({
   RESUBMIT_WINDOW: duration('7d'),
   // How long a provider call may keep failing before its process ends failed PROVIDER_UNAVAILABLE.
   PROVIDER_CALL_TIMEOUT: duration('10m'),
+  // SPEC §12: how long before a user's window closes they are reminded (a comma list; empty: never).
+  REMINDERS_BEFORE: z.string().default('48h,24h').transform(readWith(parseRemindersBefore)),
   // How long a reviewer's claim on a review holds (API.md "Reviews").
   REVIEW_CLAIM_TTL: duration('30m'),
   // A payout with neither a settlement nor a refusal notice this long after its order ends failed PAYOUT_NOT_CONFIRMED.

@@ -32,6 +32,8 @@ export interface ProcessTimings {
   providerCallTimeoutMs: number;
   payoutSettlementTimeout: Span;
   historyRolloverEvents: number;
+  /** REMINDERS_BEFORE: reminders this long before a user's window closes, longest first (SPEC §12). */
+  remindersBeforeMs: number[];
 }
 
 export interface Config {
@@ -200,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       providerCallTimeoutMs: e.PROVIDER_CALL_TIMEOUT,
       payoutSettlementTimeout: e.PAYOUT_SETTLEMENT_TIMEOUT,
       historyRolloverEvents: e.HISTORY_ROLLOVER_EVENTS,
+      remindersBeforeMs: e.REMINDERS_BEFORE,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },

@@ -1,4 +1,4 @@
-import type { SubjectType } from '../domain/constants';
+import type { MessageKind, SubjectType } from '../domain/constants';
 import type { Db } from '../platform/db';
 import { newId } from '../platform/ids';
 import { newestFirst, type Page } from './paging';
@@ -36,6 +36,7 @@ export interface AccountRow {
 export interface InboxMessageRow {
   id: string;
   account_id: string;
+  kind: MessageKind;
   title: string;
   body: string;
   dedupe_key: string;
@@ -43,9 +44,15 @@ export interface InboxMessageRow {
   read_at: Date | null;
 }
 
-export interface InboxMessage {
+/** A message's words (activities/texts.ts writes them). */
+export interface MessageText {
   title: string;
   body: string;
+}
+
+/** A message-centre entry: its kind, then its words. */
+export interface InboxMessage extends MessageText {
+  kind: MessageKind;
 }
 
 /** The account's row, created when first seen, locked for the rest of the transaction. */

@@ -1,7 +1,8 @@
+import { MessageKind } from '../domain/constants';
 import { accountStanding, changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
 import type { Db } from '../platform/db';
 import { recordMissing } from '../platform/failures';
-import { claimSlot, ensureAccount, postToInbox, type InboxMessage } from './accounts';
+import { claimSlot, ensureAccount, postToInbox, type MessageText } from './accounts';
 import { processEvent, recordAudit } from './audit';
 import { RefundReason, settleHeld } from './ledger';
 import { newestFirst, type Page } from './paging';
@@ -90,7 +91,7 @@ export interface ChangeEnd {
 }
 
 /** Ends a change that did not complete: the subject stays the original, the account's slot is free. Idempotent. */
-export async function finishChange(db: Db, args: { changeId: string; revision: number; outcome: ChangeEnd; message: InboxMessage }): Promise<ChangeTerminal> {
+export async function finishChange(db: Db, args: { changeId: string; revision: number; outcome: ChangeEnd; message: MessageText }): Promise<ChangeTerminal> {
   return transaction(db, async (tx) => {
     const c = await lockChange(tx, args.changeId);
     if (c.status !== 'in_progress') return terminalOf(c);
@@ -120,12 +121,12 @@ export async function closeChange(
   c: ChangeRow,
   revision: number,
   outcome: ChangeTerminal,
-  message: InboxMessage,
+  message: MessageText,
   reason: RefundReason = RefundReason.processEnded,
 ): Promise<void> {
   await endProcessRow(tx, 'changes', c, revision, outcome);
   await settleHeld(tx, { verificationIds: await changeVerificationIds(tx, c.id), reason });
-  await postToInbox(tx, c.account_id, `change/${c.id}/${outcome.status}`, message);
+  await postToInbox(tx, c.account_id, `change/${c.id}/${outcome.status}`, { kind: MessageKind.result, ...message });
 }
 
 /** The verification now running for the change's new subject (in the transaction that opens it). */

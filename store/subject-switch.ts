@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db';
-import { ensureAccount, switchAccountSubject, type InboxMessage, type AccountRow, type NextSubject } from './accounts';
+import { ensureAccount, switchAccountSubject, type MessageText, type AccountRow, type NextSubject } from './accounts';
 import { processEvent, recordAudit } from './audit';
 import { closeChange, lockChange, terminalOf, type ChangeRow, type ChangeTerminal } from './changes';
 import { bindIdentity, lockIdentity, releaseBindings } from './identities';
@@ -27,7 +27,7 @@ export type PlanSwitch = (change: ChangeRow, account: AccountRow, tx: Tx) => Pro
 
 export async function switchSubject(
   db: Db,
-  args: { changeId: string; revision: number; messages: { completed: InboxMessage; quotaExceeded: InboxMessage } },
+  args: { changeId: string; revision: number; messages: { completed: MessageText; quotaExceeded: MessageText } },
   plan: PlanSwitch,
 ): Promise<SwitchResult> {
   return quotaTransaction(db, async (tx) => {

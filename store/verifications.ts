@@ -1,8 +1,8 @@
-import type { SubjectType } from '../domain/constants';
+import { MessageKind, type SubjectType } from '../domain/constants';
 import type { Db } from '../platform/db';
 import { recordMissing } from '../platform/failures';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
-import { claimSlot, ensureAccount, markVerified, postToInbox, type InboxMessage } from './accounts';
+import { claimSlot, ensureAccount, markVerified, postToInbox, type MessageText } from './accounts';
 import { processEvent, recordAudit } from './audit';
 import { attachVerification } from './changes';
 import { bindIdentity, lockIdentity } from './identities';
@@ -125,12 +125,12 @@ export interface TerminalRecord {
 /** What a closing does with the money the verification holds (recharge): see store/ledger.ts `settleHeld`. */
 export type Settlement = Omit<Parameters<typeof settleHeld>[1], 'verificationIds'>;
 
-async function closeVerification(tx: Tx, v: VerificationRow, revision: number, outcome: TerminalRecord, message: InboxMessage, settlement: Settlement = { reason: RefundReason.processEnded }) {
+async function closeVerification(tx: Tx, v: VerificationRow, revision: number, outcome: TerminalRecord, message: MessageText, settlement: Settlement = { reason: RefundReason.processEnded }) {
   await endProcessRow(tx, 'verifications', v, revision, outcome);
   // What it holds is settled in the transaction that frees the account; from now on its collection account refunds.
   if (v.method === 'recharge') await settleHeld(tx, { verificationIds: [v.id], ...settlement });
   // A change's verification of its new subject: the change tells the user its own outcome.
-  if (!v.change_id) await postToInbox(tx, v.account_id, `verification/${v.id}/${outcome.status}`, message);
+  if (!v.change_id) await postToInbox(tx, v.account_id, `verification/${v.id}/${outcome.status}`, { kind: MessageKind.result, ...message });
 }
 
 /** The verification's row, locked for the rest of the transaction. */
@@ -151,7 +151,7 @@ export async function completeVerification(
   args: {
     verificationId: string;
     revision: number;
-    messages: { verified: InboxMessage; quotaExceeded: InboxMessage };
+    messages: { verified: MessageText; quotaExceeded: MessageText };
     /** Recharge verification: the matched transfer is credited to the account balance, once. */
     credit?: { amountFen: number; reference: string };
   },
@@ -183,7 +183,7 @@ export async function completeVerification(
 }
 
 /** Ends a verification that did not verify (failed, expired, cancelled). Idempotent. */
-export async function finishVerification(db: Db, args: { verificationId: string; revision: number; outcome: TerminalRecord; message: InboxMessage }): Promise<TerminalRecord> {
+export async function finishVerification(db: Db, args: { verificationId: string; revision: number; outcome: TerminalRecord; message: MessageText }): Promise<TerminalRecord> {
   return transaction(db, async (tx) => {
     const v = await lockVerification(tx, args.verificationId);
     if (v.status !== 'in_progress') return terminalOf(v);

@@ -16,7 +16,7 @@ import { sql, type Tx } from './tx';
  * plain columns hold (masked).
  */
 
-export const WEBHOOK_EVENT_TYPES = ['verification.updated', 'change.updated', 'review.decided', 'account.closed'] as const;
+export const WEBHOOK_EVENT_TYPES = ['verification.updated', 'change.updated', 'review.decided', 'account.closed', 'verification.reminder', 'change.reminder'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface WebhookEventRow {
@@ -58,17 +58,34 @@ async function recordEvent(tx: Tx, type: WebhookEventType, row: Row, version: st
     .ignore();
 }
 
+/** What a change's event shows beside its row: while it verifies its new subject, that verification's next action (as GET does). */
+async function changeExtras(tx: Tx, row: ProcessRecord): Promise<Record<string, unknown>> {
+  if (row.status !== 'in_progress' || row.step !== 'verifying_new_subject') return {};
+  const newSubject = await sql(tx)<{ change_id: string; created_at: Date; next_action: unknown }>('verifications').where({ change_id: row.id }).orderBy('created_at', 'desc').first('next_action');
+  return { newSubjectNextAction: newSubject?.next_action ?? null };
+}
+
 /**
  * A verification or change as its write left it (the row `returning('*')` gave):
- * one event per revision. A change that verifies its new subject shows that
- * verification's next action, as GET does.
+ * one event per revision.
  */
 export async function recordProcessEvent(tx: Tx, table: 'verifications' | 'changes', row: ProcessRecord): Promise<void> {
   if (table === 'verifications') return recordEvent(tx, 'verification.updated', row, `r${row.revision}`);
-  const mirrors = row.status === 'in_progress' && row.step === 'verifying_new_subject';
-  const newSubject = mirrors ? await sql(tx)<{ change_id: string; created_at: Date; next_action: unknown }>('verifications').where({ change_id: row.id }).orderBy('created_at', 'desc').first('next_action') : undefined;
-  return recordEvent(tx, 'change.updated', row, `r${row.revision}`, mirrors ? { newSubjectNextAction: newSubject?.next_action ?? null } : {});
+  return recordEvent(tx, 'change.updated', row, `r${row.revision}`, await changeExtras(tx, row));
 }
+
+/**
+ * A reminder before a window of the user's closes (SPEC §12): the process as
+ * it is now and the window's deadline, once per reminder key (a retried send
+ * records it once). The deadline travels in the snapshot beside the row.
+ */
+export async function recordReminderEvent(tx: Tx, table: 'verifications' | 'changes', row: ProcessRecord, key: string, deadline: string): Promise<void> {
+  const extras = table === 'changes' ? await changeExtras(tx, row) : {};
+  await recordEvent(tx, table === 'changes' ? 'change.reminder' : 'verification.reminder', row, key, { ...extras, [REMINDER_DEADLINE]: deadline });
+}
+
+/** The snapshot's key for a reminder's deadline (webhooks/payloads.ts renders it as `data.deadline`). */
+export const REMINDER_DEADLINE = 'reminderDeadline';
 
 /** A reviewer's decision, as the review row holds it after the decision (a review is decided once). */
 export const recordReviewDecided = (tx: Tx, row: Row): Promise<void> => recordEvent(tx, 'review.decided', row, 'decided');

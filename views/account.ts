@@ -41,7 +41,7 @@ export function accountView(accountId: string, row: AccountRow | undefined, chan
 }
 
 export function inboxMessageView(row: InboxMessageRow) {
-  return { id: row.id, title: row.title, body: row.body, createdAt: timestamp(row.created_at)!, read: row.read_at !== null };
+  return { id: row.id, kind: row.kind, title: row.title, body: row.body, createdAt: timestamp(row.created_at)!, read: row.read_at !== null };
 }
 
 export function closureView(row: { id: string; account_id: string; status: 'pending' | 'completed'; requested_at: Date; completed_at: Date | null }) {

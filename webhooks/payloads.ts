@@ -1,7 +1,7 @@
 import type { ChangeRow } from '../store/changes';
 import type { CalendarOverrides } from '../domain/business-days';
 import type { SealedReader } from '../platform/data-keys';
-import type { WebhookEventRow } from '../store/webhook-events';
+import { REMINDER_DEADLINE, type WebhookEventRow } from '../store/webhook-events';
 import type { NextAction } from '../workflows/messages';
 import { newSubjectVerificationId } from '../platform/ids';
 import { reviewView } from '../views/review';
@@ -11,7 +11,8 @@ import { verificationView } from '../views/verification';
 /**
  * A webhook event's body: `{ id, type, createdAt, data: { object } }`, the
  * object rendered from the event's snapshot by the same views GET uses, as the
- * service role sees it (personal data masked).
+ * service role sees it (personal data masked); a reminder's data also carries
+ * the window's `deadline`.
  */
 
 export interface WebhookRenderDeps {
@@ -42,8 +43,10 @@ export function webhookObject(event: Pick<WebhookEventRow, 'type' | 'snapshot'>,
   const snapshot = event.snapshot as never;
   switch (event.type) {
     case 'verification.updated':
+    case 'verification.reminder':
       return verificationView(snapshot, { revealPii: false, cipher: NAMES_STAY_SEALED, calendar: deps.calendar });
     case 'change.updated':
+    case 'change.reminder':
       return changeObject(snapshot);
     case 'review.decided':
       return reviewView(snapshot, { revealPii: false, cipher: NAMES_STAY_SEALED, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date() });
@@ -59,6 +62,12 @@ export function webhookEventBody(event: Pick<WebhookEventRow, 'id' | 'type' | 's
     id: event.id,
     type: event.type,
     createdAt: new Date(event.created_at).toISOString(),
-    data: { object: webhookObject(event, deps) },
+    data: { object: webhookObject(event, deps), ...reminderData(event) },
   });
+}
+
+/** A reminder's deadline, kept in its snapshot beside the row (store/webhook-events.ts recordReminderEvent). */
+function reminderData(event: Pick<WebhookEventRow, 'type' | 'snapshot'>): { deadline?: string } {
+  if (!event.type.endsWith('.reminder')) return {};
+  return { deadline: String(event.snapshot[REMINDER_DEADLINE]) };
 }

@@ -71,6 +71,8 @@ export interface VerificationTimings {
   providerCallTimeoutMs?: number;
   /** HISTORY_ROLLOVER_EVENTS: a run waiting on a review continues as new past this many history events (runs started before it existed: 10,000). */
   historyRolloverEvents?: number;
+  /** REMINDERS_BEFORE: the user is reminded this long before a window of theirs closes (runs started before it existed: 48 h and 24 h). */
+  remindersBeforeMs?: number[];
 }
 
 export interface IndividualVerificationInput {

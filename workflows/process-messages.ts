@@ -7,6 +7,7 @@
 import { defineSignal } from '@temporalio/workflow';
 import type { ChangeStep } from '../domain/change-rules';
 import type { VerificationStep } from '../domain/constants';
+import type { ReminderAction } from '../domain/reminders';
 import type { ProviderEvent } from './messages';
 
 /**
@@ -55,4 +56,25 @@ export interface ReviewCarry {
   review: { id: string; round: number; dueAt: number };
   /** A reviewer's claim on it, still held or lapsed (until: epoch ms). */
   claim?: { reviewId: string; name: string; until: number };
+}
+
+/**
+ * A reminder a process asks to be sent before a window of the user's closes
+ * (SPEC §12), by message centre, SMS, email and webhook. Sent once per
+ * process, window and offset however often it is asked (domain/reminders.ts
+ * reminderKey), and not at all once the step it is about is over.
+ */
+export interface ReminderRequest {
+  process: 'verification' | 'change';
+  /** ver_… or chg_… */
+  processId: string;
+  /** The window: its step, with the review round where one step recurs (awaiting_materials/2). */
+  window: string;
+  /** The step the process shows while it waits: a reminder finding the read model past it is not sent. */
+  step: string;
+  action: ReminderAction;
+  /** How long before the deadline (one of REMINDERS_BEFORE). */
+  offsetMs: number;
+  /** When the window closes (ISO). */
+  deadline: string;
 }

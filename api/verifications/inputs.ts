@@ -56,6 +56,7 @@ export const verificationTimings = (t: ProcessTimings): VerificationTimings => (
   faceMaxAttempts: t.faceMaxAttempts,
   providerCallTimeoutMs: t.providerCallTimeoutMs,
   historyRolloverEvents: t.historyRolloverEvents,
+  remindersBeforeMs: t.remindersBeforeMs,
 });
 
 /** An enterprise verification's: those, and the windows of recharge and public remittance. */

@@ -89,6 +89,10 @@ export function timeSkippingHarness() {
     get env(): TestWorkflowEnvironment {
       return ready().env;
     },
+    /** The workflow bundle, for a test that runs workers of its own (a restart, no cache). */
+    get bundle(): WorkflowBundleWithSourceMap {
+      return ready().bundle;
+    },
     track: (workflowId: string) => {
       started.push(workflowId);
     },

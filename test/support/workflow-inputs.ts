@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { EnterpriseVerificationInput, IndividualVerificationInput } from '../../workflows/messages';
 import type { ChangeInput, ChangeRequest } from '../../workflows/change-messages';
 
-/** Workflow inputs for the time-skipping tests: a valid application each, with the SPEC's timings. */
+/**
+ * Workflow inputs for the time-skipping tests: a valid application each, with
+ * the SPEC's timings but no reminders (REMINDERS_BEFORE empty), so that tests
+ * about other things need no reminder activity; reminders.test.ts sets them.
+ */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -24,7 +28,7 @@ export function individualInput(overrides: Partial<IndividualVerificationInput['
       ...overrides,
     },
     identityHash: 'hash-1',
-    timings: { qrTtlMs: 10 * MINUTE, qrRefreshLimit: 5, instantMethodTtlMs: DAY, faceMaxAttempts: 3 },
+    timings: { qrTtlMs: 10 * MINUTE, qrRefreshLimit: 5, instantMethodTtlMs: DAY, faceMaxAttempts: 3, remindersBeforeMs: [] },
   };
 }
 
@@ -56,6 +60,7 @@ export function enterpriseInput(method: EnterpriseVerificationInput['method'], o
       transferWindowMs: 7 * DAY,
       amountEntryWindowMs: 7 * DAY,
       resubmitWindowMs: 7 * DAY,
+      remindersBeforeMs: [],
     },
     collectionAccount: { accountName: '云平台科技有限公司', accountNumber: '110501880000009999', bankName: '建设银行' },
     ...overrides,
@@ -88,6 +93,6 @@ export function changeInput<T extends ChangeRequest['type']>(type: T, overrides:
     changeId: `chg_${randomUUID().replace(/-/g, '')}`,
     accountId: 'acct-c',
     request: { ...requests[type], ...overrides },
-    timings: { qrTtlMs: 10 * MINUTE, qrRefreshLimit: 5, instantMethodTtlMs: DAY, faceMaxAttempts: 3, changeValidityMs: 7 * DAY, changeCooldownMs: 30 * DAY },
+    timings: { qrTtlMs: 10 * MINUTE, qrRefreshLimit: 5, instantMethodTtlMs: DAY, faceMaxAttempts: 3, changeValidityMs: 7 * DAY, changeCooldownMs: 30 * DAY, remindersBeforeMs: [] },
   };
 }

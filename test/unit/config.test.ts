@@ -23,6 +23,7 @@ describe('configuration', () => {
       providerCallTimeoutMs: 10 * 60_000,
       payoutSettlementTimeout: { businessDays: 5 },
       historyRolloverEvents: 10_000,
+      remindersBeforeMs: [48 * 3600_000, 24 * 3600_000],
     });
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });
@@ -57,6 +58,22 @@ describe('configuration', () => {
     ['3bd', { businessDays: 3 }],
   ])('reads PAYOUT_SETTLEMENT_TIMEOUT=%s', (text, expected) => {
     expect(loadConfig({ DATA_DIR: tmp(), PAYOUT_SETTLEMENT_TIMEOUT: text }).timings.payoutSettlementTimeout).toEqual(expected);
+  });
+
+  it.each([
+    ['2m,1m', [120_000, 60_000]],
+    ['1m,2m', [120_000, 60_000]],
+    ['', []],
+  ])('reads REMINDERS_BEFORE=%j, longest first (empty: no reminders)', (text, expected) => {
+    expect(loadConfig({ DATA_DIR: tmp(), REMINDERS_BEFORE: text }).timings.remindersBeforeMs).toEqual(expected);
+  });
+
+  it.each([
+    ['48h 24h', /REMINDERS_BEFORE: Invalid duration "48h 24h"/],
+    ['48h,', /REMINDERS_BEFORE: .*empty entry/],
+    ['24h,1d', /REMINDERS_BEFORE: .*given twice/],
+  ])('refuses REMINDERS_BEFORE=%j at start, naming it', (text, message) => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), REMINDERS_BEFORE: text })).toThrow(message);
   });
 
   it('refuses a PAYOUT_SETTLEMENT_TIMEOUT it cannot read, naming it', () => {

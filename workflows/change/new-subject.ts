@@ -32,6 +32,7 @@ export interface NewSubjectRun {
 /** After approval: the new licence and contact person, sent as the new subject's verification (API.md `new-subject`). */
 export async function awaitNewSubject(c: ChangeProcess, approval: Approval): Promise<{ kind: 'subject'; request: Pending<EnterpriseVerificationInput, ChangeSnapshot> } | Ended> {
   await c.run.enter('awaiting_new_subject');
+  c.run.remindBefore(c.deadline);
   c.review.answerApproval(approval);
   const sent = await wait(c.run, { until: c.deadline, events: false, requests: c.newSubjects });
   if (sent.kind === 'deadline') return ended(EXPIRED);

@@ -30,11 +30,12 @@ const changeKind = (changeId: string): ProcessKind<ChangeSnapshot, ChangeStep, C
   shown: () => ({ opened: true }),
 });
 
-/** A change's run: its outcome is notified to the account (SPEC §7). */
+/** A change's run: its outcome is notified to the account (SPEC §7), its user's windows remind them (SPEC §12). */
 export function changeRun(input: ChangeInput): ChangeRun {
   const { changeId, timings } = input;
   return new ProcessRun(changeId, changeKind(changeId), {
     providerCallTimeoutMs: timings.providerCallTimeoutMs,
+    reminders: { process: 'change', offsetsMs: timings.remindersBeforeMs },
     notify: (end) => notifications.notifyChange({ changeId, event: end.status, round: 0, reason: end.failureReason }),
   });
 }

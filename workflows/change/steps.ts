@@ -36,6 +36,7 @@ export async function personStep(c: ChangeProcess, who: Who, person: Holder, via
   });
   c.qr = qr;
   await qr.issue();
+  c.run.remindBefore(c.deadline);
   c.shown();
   for (;;) {
     const scan = await awaitQrEvent(c.run, qr, c.deadline);

@@ -35,6 +35,9 @@ const NOTICES: ActivityOptions = {
 /** Notifications: tried for an hour, then given up; the caller logs it and the outcome stands. Each process proxies its own. */
 export const noticeCalls = <K extends keyof Activities>() => proxyActivities<Pick<Activities, K>>(NOTICES);
 
+/** Reminders (SPEC §12): sent beside the step's wait, tried like notifications; the step's end cancels one in flight. */
+export const reminderCalls = proxyActivities<Pick<Activities, 'sendReminder'>>(NOTICES);
+
 /** Calls to a provider (QR codes, the registry) and payouts: bounded by PROVIDER_CALL_TIMEOUT. */
 export type ProviderCallType = 'issueQr' | 'revokeQr' | 'checkRegistry' | 'requestPayout' | 'openCollectionAccount';
 export const PROVIDER_CALL_TYPES: readonly string[] = ['issueQr', 'revokeQr', 'checkRegistry', 'requestPayout', 'openCollectionAccount'] satisfies ProviderCallType[];

@@ -147,6 +147,8 @@ export class ReviewRound<S extends ProcessSnapshot<Step>, Step extends string, S
     const deadline = this.process.submitBy();
     if (rejected) this.rejection = { reason: rejected.request.reason ?? '', deadline };
     await this.process.askForSubmission();
+    // The user's window, for the round the submission opens (SPEC §12).
+    this.run.remindBefore(deadline, `${this.run.step}/${this.round + 1}`);
     if (rejected) this.decisions.answer(rejected, { status: 'rejected' });
     const sent = await wait(this.run, { until: deadline, events: false, requests: this.submissions });
     if (sent.kind === 'deadline') return ended(EXPIRED);

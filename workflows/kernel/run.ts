@@ -13,12 +13,15 @@ import { eventHandledQuery, providerEventSignal, SearchAttributes, type Provider
 import type { RunCarry } from '../process-messages';
 import { providerCalls, type ProviderCalls } from './activities';
 import { bestEffort, type Credit, type Outcome } from './outcome';
+import { Reminders, type ReminderOptions, type UserWindow } from './reminders';
+import { isReminderAction } from '../../domain/reminders';
 
 /** What every process's snapshot shows. */
 export interface ProcessSnapshot<Step extends string = string> {
   status: string;
   step: Step | null;
-  nextAction: object | null;
+  /** What the user is to do next: its type names it (a reminder window is about one). */
+  nextAction: { type: string } | null;
   failureReason: string | null;
 }
 
@@ -51,6 +54,8 @@ export interface RunOptions<S extends ProcessSnapshot> {
   providerCallTimeoutMs?: number | undefined;
   /** Tells the user the outcome (SPEC §7's channels). */
   notify?(end: RunEnd<S>): Promise<void>;
+  /** Reminds the user before a window of theirs closes (SPEC §12); without it, no reminders. */
+  reminders?: ReminderOptions;
 }
 
 type Hook = () => Promise<void>;
@@ -69,6 +74,8 @@ export class ProcessRun<S extends ProcessSnapshot<Step>, Step extends string, Op
   cancelGuard: (() => void) | undefined;
   /** This run's provider calls, bounded by its PROVIDER_CALL_TIMEOUT. */
   readonly providers: ProviderCalls;
+  /** The user's window the run is in, and its reminders (SPEC §12). */
+  readonly reminders: Reminders;
   private end: RunEnd<S> | undefined;
   private revision = 0;
   private readonly inbox: ProviderEvent[] = [];
@@ -85,6 +92,7 @@ export class ProcessRun<S extends ProcessSnapshot<Step>, Step extends string, Op
     private readonly options: RunOptions<S> = {},
   ) {
     this.providers = providerCalls(options.providerCallTimeoutMs);
+    this.reminders = new Reminders(id, options.reminders);
   }
 
   // ---- message handlers
@@ -192,10 +200,23 @@ export class ProcessRun<S extends ProcessSnapshot<Step>, Step extends string, Op
     upsertSearchAttributes(pairs);
   }
 
-  /** Writes the current step and its next action (one call). */
+  /** Writes the current step and its next action (one call). A reminder window about another action ends. */
   async recordProgress(): Promise<void> {
     this.publishSearchAttributes();
-    await this.kind.progress(++this.revision, this.step, this.status === 'in_progress' ? this.nextAction() : null);
+    const action = this.status === 'in_progress' ? this.nextAction() : null;
+    this.reminders.shown(action?.type ?? null);
+    await this.kind.progress(++this.revision, this.step, action);
+  }
+
+  /**
+   * The step now shown waits for the user until `deadline` (SPEC §12): the
+   * run's waits remind them before it closes, while the next action stays
+   * what it is now. `window` names it where its step recurs (a review round).
+   */
+  remindBefore(deadline: number, window: string = this.step ?? ''): UserWindow {
+    const action = this.nextAction()?.type;
+    if (!isReminderAction(action)) throw new Error(`step ${this.step} shows no action to remind of (${action})`);
+    return this.reminders.open(window, action, deadline, () => this.step);
   }
 
   /** Enters a step: the step and the user's next action in the read model, in one write. */
@@ -213,6 +234,7 @@ export class ProcessRun<S extends ProcessSnapshot<Step>, Step extends string, Op
   /** Ends the run in the read model (releasing the account's slot), cleans up, and tells the user. */
   async close(outcome: Outcome, credit?: Credit): Promise<void> {
     if (this.closed) return;
+    this.reminders.shown(null);
     for (const hook of this.beforeClose) await hook();
     const end = await this.kind.close(++this.revision, outcome, credit);
     for (const hook of this.afterClose) await bestEffort('cleanup after closing', hook);

@@ -4,11 +4,14 @@
  * callers' requests, and returns what woke it, first things first:
  * cancel › refresh › request › event › QR expiry › deadline; and, for a wait
  * with a history bound, `rollover` once the history is past it and no handler
- * is in flight (the process then continues as new).
+ * is in flight (the process then continues as new). While the run is in a
+ * window of the user's (kernel/reminders.ts), it also wakes at each reminder
+ * instant, sends the reminder and waits on (everything else comes first).
  */
 import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { ProviderEvent } from '../messages';
 import type { Pending, Requests } from './requests';
+import type { Reminders } from './reminders';
 import type { HistoryBound } from './rollover';
 
 export type Wake<Q, A> =
@@ -26,6 +29,8 @@ export interface Waiting {
   readonly hasEvents: boolean;
   takeEvent(): ProviderEvent | undefined;
   settleEvent(): void;
+  /** The user's window the run is in: its reminders (SPEC §12). */
+  readonly reminders?: Pick<Reminders, 'current'>;
 }
 
 /** What a wait needs of the QR the user is looking at (QrSession): its refresh requests, its expiry. */
@@ -53,7 +58,8 @@ export async function wait<Q = never, A = never>(run: Waiting, on: WaitFor<Q, A>
     if (on.until !== null && Date.now() >= on.until) return { kind: 'deadline' };
     const ready = () => run.cancelRequested || !!on.qr?.refreshes.waiting || !!on.requests?.waiting || (on.events && run.hasEvents);
     const wake = () => ready() || !!on.bound?.reached();
-    const wakeAt = on.qr && on.until !== null ? on.qr.wakeAt(on.until) : on.until;
+    const window = run.reminders?.current;
+    const wakeAt = earliest(on.qr && on.until !== null ? on.qr.wakeAt(on.until) : on.until, window?.nextAt() ?? null);
     if (wakeAt === null) await condition(wake);
     else await condition(wake, Math.max(1, wakeAt - Date.now()));
 
@@ -63,6 +69,10 @@ export async function wait<Q = never, A = never>(run: Waiting, on: WaitFor<Q, A>
     if (on.requests?.waiting) return { kind: 'request', request: on.requests.take() };
     if (on.events && run.hasEvents) return { kind: 'event', event: run.takeEvent()! };
     if (on.qr?.expiryDue()) return { kind: 'qr_expired' };
+    if (window?.due()) {
+      window.sendDue();
+      continue;
+    }
     if (on.bound?.reached() && on.bound.mayRollOver()) {
       // Updates in flight (a claim being recorded) are answered by this run; a request or cancel meanwhile comes first.
       await condition(() => allHandlersFinished() || ready());
@@ -70,3 +80,6 @@ export async function wait<Q = never, A = never>(run: Waiting, on: WaitFor<Q, A>
     }
   }
 }
+
+/** The earlier of two instants, either of which may be absent (null). */
+const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));

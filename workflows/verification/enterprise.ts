@@ -27,7 +27,8 @@ export const enterpriseVerification: EnterpriseVerificationWorkflow = async (inp
   const notify = (end: RunEnd<VerificationSnapshot>) =>
     notifications.notifyEnterprise({ verificationId, event: end.status, round: 0, reason: end.failureReason });
   // A change's verification of its new subject: the change notifies its own outcome, and only the change may end it.
-  const run = verificationRun(verificationId, method, { providerCallTimeoutMs: timings.providerCallTimeoutMs, ...(input.change ? {} : { notify }) });
+  const reminders = { process: 'verification' as const, offsetsMs: timings.remindersBeforeMs };
+  const run = verificationRun(verificationId, method, { providerCallTimeoutMs: timings.providerCallTimeoutMs, reminders, ...(input.change ? {} : { notify }) });
   // A run continued as new takes over its predecessor's state before any handler is registered: Updates and signals
   // that reached it first are delivered on registration and must see the process as it is.
   if (input.resume) run.resumeFrom(input.resume.run);

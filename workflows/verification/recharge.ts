@@ -52,6 +52,7 @@ export async function recharge(input: EnterpriseVerificationInput, run: Verifica
     attemptsLeft: AMOUNT_ATTEMPTS - wrongTransfers,
   });
   await run.enter('awaiting_transfer');
+  run.remindBefore(deadline);
   run.markOpened();
 
   while (!run.closed) {

@@ -75,6 +75,7 @@ type AmountResult = { outcome: Outcome; request?: Pending<number, AmountAnswer>;
 /** The amount read on the bank statement, within AMOUNT_ENTRY_WINDOW of the arrival; two mismatches fail it. */
 export async function awaitRemittanceAmount(r: Remittance): Promise<AmountResult> {
   const none = { result: 'mismatch', attemptsLeft: 0 } as const;
+  r.run.remindBefore(r.amountDeadline);
   for (;;) {
     const wake = await wait(r.run, { until: r.amountDeadline, events: true, requests: r.amounts });
     if (wake.kind === 'deadline') return { outcome: EXPIRED, answer: none };
