@@ -21,6 +21,7 @@ import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
 import { isSealed, sealNames } from '../domain/sealed-value';
 import { createIdentityActivities, openAll } from './identity';
+import { createLookupActivities } from './lookups';
 
 export interface ActivityDeps {
   db: Db;
@@ -89,6 +90,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIdentityActivities({ open: (sealed) => deps.keys.open(sealed) }),
     ...createRetentionActivities({ db, metrics: deps.metrics }),
     ...createClosureActivities(deps),
+    ...createLookupActivities({ db }),
 
     async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const args = await openAll(sealed, (value) => deps.keys.open(value));

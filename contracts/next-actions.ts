@@ -13,7 +13,8 @@ export type QrProvider = z.infer<typeof QrProviderSchema>;
 export const QrPurposeSchema = z.enum(['official_account', 'legal_person', 'handler', 'holder', 'new_person']);
 export type QrPurpose = z.infer<typeof QrPurposeSchema>;
 
-const ScanQr = z.object({
+/** A QR code to scan: a verification's, a change's person step, a lookup's face check or WeChat authorisation. */
+export const ScanQrSchema = z.object({
   type: z.literal('scan_qr'),
   provider: QrProviderSchema,
   ticket: z.string(),
@@ -51,7 +52,7 @@ export type PayoutView = z.infer<typeof PayoutViewSchema>;
 
 const AwaitReview = z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: datetime });
 const VERIFICATION_ACTIONS = [
-  ScanQr,
+  ScanQrSchema,
   z.object({ type: z.literal('link_bank_card'), ticket: z.string() }),
   Remit,
   AwaitReview,

@@ -15,6 +15,7 @@ import * as dataKeys from './20261207_0013_data_keys';
 import * as retentionIndexes from './20261207_0014_retention_indexes';
 import * as accountClosure from './20261208_0014_account_closure';
 import * as processErasure from './20261208_0015_process_erasure';
+import * as identityLookups from './20261209_0030_identity_lookups';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0014_retention_indexes': retentionIndexes,
   '20261208_0014_account_closure': accountClosure,
   '20261208_0015_process_erasure': processErasure,
+  '20261209_0030_identity_lookups': identityLookups,
 };

@@ -72,8 +72,11 @@ export async function endProcessRow(
 
 // ---------------------------------------------------------------- reads
 
+/** The tables whose rows a workflow writes with revisions: the processes, and "find my accounts" lookups. */
+export type WatchedTable = ProcessTable | 'identity_lookups';
+
 /** Only a process's status and revision (what the sandbox watches while a process acts on a callback). */
-export const progressOf = async (db: Db, table: ProcessTable, id: string): Promise<{ status: string; revision: number } | null> =>
+export const progressOf = async (db: Db, table: WatchedTable, id: string): Promise<{ status: string; revision: number } | null> =>
   (await db(table).where({ id }).first<{ status: string; revision: number } | undefined>('status', 'revision')) ?? null;
 
 export interface OpenProcess {
