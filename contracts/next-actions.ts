@@ -28,6 +28,8 @@ export const ScanQrSchema = z.object({
   }),
 });
 
+export type ScanQrAction = z.infer<typeof ScanQrSchema>;
+
 const Remit = z.object({
   type: z.literal('remit'),
   amount: z.string().meta({ example: '0.37' }),

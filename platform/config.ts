@@ -32,6 +32,8 @@ export interface ProcessTimings {
   providerCallTimeoutMs: number;
   payoutSettlementTimeout: Span;
   historyRolloverEvents: number;
+  /** LOOKUP_TTL: how long a "find my accounts" lookup waits for its check. */
+  lookupTtlMs: number;
 }
 
 export interface Config {
@@ -191,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       providerCallTimeoutMs: e.PROVIDER_CALL_TIMEOUT,
       payoutSettlementTimeout: e.PAYOUT_SETTLEMENT_TIMEOUT,
       historyRolloverEvents: e.HISTORY_ROLLOVER_EVENTS,
+      lookupTtlMs: e.LOOKUP_TTL,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },

@@ -5,7 +5,9 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { LookupStatus, LookupStep } from '../domain/identity-lookup';
-import type { NextAction } from '../contracts/next-actions';
+import type { ScanQrAction } from '../contracts/next-actions';
+
+export type { ScanQrAction };
 
 export const IDENTITY_LOOKUP_WORKFLOW = 'identityLookup';
 export const lookupWorkflowId = (lookupId: string) => `lookup/${lookupId}`;
@@ -37,8 +39,6 @@ export interface IdentityLookupInput {
   identityHash: string;
   timings: LookupTimings;
 }
-
-export type ScanQrAction = Extract<NextAction, { type: 'scan_qr' }>;
 
 export interface LookupSnapshot {
   lookupId: string;

@@ -23,6 +23,7 @@ describe('configuration', () => {
       providerCallTimeoutMs: 10 * 60_000,
       payoutSettlementTimeout: { businessDays: 5 },
       historyRolloverEvents: 10_000,
+      lookupTtlMs: 15 * 60_000,
     });
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });

@@ -1,0 +1,21 @@
+import type { IdentityLookup } from '../contracts/identity-lookup';
+import type { ScanQrAction } from '../contracts/next-actions';
+import type { LookupRow } from '../store/lookups';
+import { timestamp } from './time';
+
+/**
+ * A "find my accounts" lookup as its creator sees it (API.md): the accounts
+ * only once the check passed; a failed or expired check shows none.
+ */
+export function lookupView(row: LookupRow): IdentityLookup {
+  return {
+    id: row.id,
+    status: row.status,
+    nextAction: row.status === 'in_progress' ? (row.next_action as ScanQrAction | null) : null,
+    failureReason: row.failure_reason,
+    accounts: row.status === 'completed' ? row.accounts : null,
+    createdAt: timestamp(row.created_at)!,
+    expiresAt: timestamp(row.expires_at)!,
+    completedAt: timestamp(row.completed_at),
+  };
+}
