@@ -13,7 +13,8 @@ export function lookupView(row: LookupRow): IdentityLookup {
     status: row.status,
     nextAction: row.status === 'in_progress' ? (row.next_action as ScanQrAction | null) : null,
     failureReason: row.failure_reason,
-    accounts: row.status === 'completed' ? row.accounts : null,
+    // jsonb keeps keys in its own order: each account is written out in the contract's.
+    accounts: row.status === 'completed' && row.accounts ? row.accounts.map(({ accountId, subjectType, verifiedAt }) => ({ accountId, subjectType, verifiedAt })) : null,
     createdAt: timestamp(row.created_at)!,
     expiresAt: timestamp(row.expires_at)!,
     completedAt: timestamp(row.completed_at),
