@@ -3,7 +3,7 @@ import { lookupAllowance, LOOKUP_WINDOW_MS, type LookupStatus } from '../domain/
 import type { FoundAccount } from '../contracts/identity-lookup';
 import type { Db } from '../platform/db';
 import { recordMissing } from '../platform/failures';
-import type { LookupRefusal } from '../workflows/lookup-messages';
+import type { LookupRefusal, ScanQrAction } from '../workflows/lookup-messages';
 import { recordAudit, type AuditEvent } from './audit';
 import { quotaTransaction, sql, sqlOf, transaction, type Tx } from './tx';
 
@@ -24,7 +24,7 @@ export interface LookupRow {
   identity_hash: string;
   status: LookupStatus;
   step: string | null;
-  next_action: Record<string, unknown> | null;
+  next_action: ScanQrAction | null;
   failure_reason: string | null;
   accounts: FoundAccount[] | null;
   revision: number;

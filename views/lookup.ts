@@ -1,5 +1,4 @@
 import type { IdentityLookup } from '../contracts/identity-lookup';
-import type { ScanQrAction } from '../contracts/next-actions';
 import type { LookupRow } from '../store/lookups';
 import { timestamp } from './time';
 
@@ -11,7 +10,7 @@ export function lookupView(row: LookupRow): IdentityLookup {
   return {
     id: row.id,
     status: row.status,
-    nextAction: row.status === 'in_progress' ? (row.next_action as ScanQrAction | null) : null,
+    nextAction: row.status === 'in_progress' ? row.next_action : null,
     failureReason: row.failure_reason,
     // jsonb keeps keys in its own order: each account is written out in the contract's.
     accounts: row.status === 'completed' && row.accounts ? row.accounts.map(({ accountId, subjectType, verifiedAt }) => ({ accountId, subjectType, verifiedAt })) : null,
