@@ -103,11 +103,19 @@ describe('a person at the quota finds their accounts alone', () => {
     const person = { realName: uniqueName(), idNumber: mainlandId('1988-08-08') };
     await verifiedIndividual(baseUrl, uniqueAccount('lkp-f'), person);
     let lookup = await startLookup({ idType: 'mainland_id', ...person });
+    // A fresh QR on request: the ticket it replaces stops working.
+    const refreshed = await api.post(`/v1/identity-lookups/${lookup.id}/qr`, undefined, key());
+    expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+    expect(refreshed.body.nextAction).toMatchObject({ type: 'scan_qr', refreshesLeft: 4 });
+    expect(refreshed.body.nextAction.ticket).not.toBe(lookup.nextAction.ticket);
+    expect((await api.post('/sandbox/face/results', { ticket: lookup.nextAction.ticket, passed: true }, { token: null })).status).toBeGreaterThanOrEqual(400);
+    lookup = refreshed.body;
     for (let attempt = 0; attempt < 3; attempt++) {
       await passFace(baseUrl, lookup.nextAction.ticket, false);
       lookup = await getLookup(lookup.id);
     }
     expect(lookup).toMatchObject({ status: 'failed', failureReason: 'FACE_MISMATCH', accounts: null, nextAction: null });
+    expect((await api.post(`/v1/identity-lookups/${lookup.id}/qr`, undefined, key())).body.code).toBe('PROCESS_NOT_OPEN');
     expect(await db('identity_lookups').where({ id: lookup.id }).first('accounts')).toEqual({ accounts: null });
   });
 

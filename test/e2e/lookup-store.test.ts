@@ -67,7 +67,7 @@ async function retention(cutoff: Date) {
 }
 
 const row = (id: string) => db('identity_lookups').where({ id }).first();
-const keyOf = async (id: string) => (await db('data_keys').where({ process_id: id }).first('wrapped_key', 'erased_by')) as { wrapped_key: string | null; erased_by: string | null };
+const keyOf = (id: string) => db('data_keys').where({ process_id: id }).first<{ wrapped_key: string | null; erased_by: string | null }>('wrapped_key', 'erased_by');
 const withKey = (id: string, accountId: string, createdAgo = 0) => db('data_keys').insert({ process_id: id, account_id: accountId, wrapped_key: 'v1.wrapped', created_at: ago(createdAgo) });
 
 describe.each([
