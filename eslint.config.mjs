@@ -29,7 +29,7 @@ const knexOnlyInStore = {
 // The API reads process state (verifications, changes, reviews, the account's subject, quota bindings) through
 // store/read-model.ts; only activities write it. Its own aggregates' store modules it uses freely.
 const processStateReadOnly = [
-  { regex: '^(\\.\\./)+store/(accounts|changes|reviews|subject-switch|verifications)$', allowTypeImports: true, message: 'The API reads process state through store/read-model.ts; only activities write it.' },
+  { regex: '^(\\.\\./)+store/(accounts|changes|lookups|reviews|subject-switch|verifications)$', allowTypeImports: true, message: 'The API reads process state through store/read-model.ts; only activities write it.' },
   { regex: '^(\\.\\./)+store/identities$', allowImportNames: ['setQuotaLimit'], allowTypeImports: true, message: 'The API reads quota bindings through store/read-model.ts; only activities write them.' },
   { regex: '^(\\.\\./)+store/processes$', allowImportNames: ['openProcessCounts'], allowTypeImports: true, message: 'The API reads processes through store/read-model.ts; only activities write them.' },
 ];

@@ -108,14 +108,17 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       return result;
     },
 
-    /** SPEC §4: the business registry's view of the enterprise; compared here so its record never enters history. */
-    async checkRegistry(sealed: { creditCode: string; enterpriseName: string; legalPerson?: { name: string; idNumber: string } }): Promise<RegistryCheck> {
+    /**
+     * SPEC §4: the business registry's view of the enterprise; compared here so its record never enters history. A
+     * lookup (SPEC §12) asks about the legal representative only: without a name, nameMatches is null.
+     */
+    async checkRegistry(sealed: { creditCode: string; enterpriseName?: string; legalPerson?: { name: string; idNumber: string } }): Promise<RegistryCheck> {
       const args = await opened(sealed);
       const record = await providers.registry.lookup(args.creditCode);
       if (!record) return { known: false, nameMatches: false, legalPersonMatches: null };
       return {
         known: true,
-        nameMatches: sameEntityName(record.name, args.enterpriseName),
+        nameMatches: args.enterpriseName === undefined ? null : sameEntityName(record.name, args.enterpriseName),
         legalPersonMatches: args.legalPerson
           ? sameIndividual(
               { realName: record.legalRepresentative.name, idNumber: record.legalRepresentative.idNumber },

@@ -22,6 +22,7 @@ import { outcomeMessage, verifiedMessage } from './texts';
 import { createWebhookActivities } from './webhooks';
 import { isSealed, sealNames } from '../domain/sealed-value';
 import { createIdentityActivities, openAll } from './identity';
+import { createLookupActivities } from './lookups';
 
 export interface ActivityDeps {
   db: Db;
@@ -91,6 +92,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities({ db, storage: deps.storage, metrics: deps.metrics }),
     ...createClosureActivities(deps),
     ...createReminderActivities(deps),
+    ...createLookupActivities({ db }),
 
     async openIndividualVerification(sealed: OpenIndividualVerificationArgs): Promise<{ opened: true } | { opened: false; code: OpenRefusal }> {
       const args = await openAll(sealed, (value) => deps.keys.open(value));

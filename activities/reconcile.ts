@@ -7,6 +7,7 @@ import type { RefundStarter } from '../platform/refunds';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
 import { changeVerificationIds, finishChange } from '../store/changes';
 import { dueRefunds, unfinishedRefunds } from '../store/ledger';
+import { finishLookup } from '../store/lookups';
 import { openProcessesAfter, type OpenProcess } from '../store/processes';
 import { openReviewIdsOf, revokeReview } from '../store/reviews';
 import { finishVerification } from '../store/verifications';
@@ -52,6 +53,12 @@ export function createReconcileActivities(deps: ReconcileDeps) {
   /** Closes a process whose run ended outside its code, as its own closing would have. */
   async function closeStranded(p: OpenProcess, reason: FailureReason): Promise<void> {
     const revision = p.revision + 1;
+    if (p.kind === 'lookup') {
+      // A lookup holds no slot, money or review, and tells no one: it ends showing nothing.
+      await finishLookup(db, { lookupId: p.id, revision, outcome: { status: 'failed', failureReason: reason } });
+      log.warn('closed a lookup whose workflow no longer runs', { processId: p.id, workflowId: p.workflow_id, failureReason: reason });
+      return;
+    }
     for (const reviewId of await openReviewIdsOf(db, p.id)) await revokeReview(db, reviewId);
     if (p.kind === 'verification') {
       const outcome = { status: 'failed' as const, failureReason: reason };

@@ -24,6 +24,8 @@ import { recordSealer } from './callbacks/seal-record';
 import { changeRoutes } from './changes/routes';
 import { buildChangeService } from './changes/service';
 import { consoleRoutes } from './console/routes';
+import { lookupRoutes } from './lookups/routes';
+import { buildLookupService } from './lookups/service';
 import { createAuthenticator } from './http/auth';
 import { securityHeaders, unauthenticatedRateLimit } from './http/hardening';
 import { IdempotencyStore } from './http/idempotency';
@@ -154,6 +156,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
   personalDataRoutes(routes, buildPersonalDataService({ db, readModel, keys: deps.keys, cipher, periods: config.retention.periods }));
   verificationRoutes(routes, buildVerificationService(processDeps));
   changeRoutes(routes, buildChangeService(processDeps));
+  lookupRoutes(routes, buildLookupService(processDeps));
   uploadRoutes(routes, uploads);
   reviewRoutes(
     routes,

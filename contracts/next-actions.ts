@@ -13,7 +13,8 @@ export type QrProvider = z.infer<typeof QrProviderSchema>;
 export const QrPurposeSchema = z.enum(['official_account', 'legal_person', 'handler', 'holder', 'new_person']);
 export type QrPurpose = z.infer<typeof QrPurposeSchema>;
 
-const ScanQr = z.object({
+/** A QR code to scan: a verification's, a change's person step, a lookup's face check or WeChat authorisation. */
+export const ScanQrSchema = z.object({
   type: z.literal('scan_qr'),
   provider: QrProviderSchema,
   ticket: z.string(),
@@ -26,6 +27,8 @@ const ScanQr = z.object({
     description: 'Whose QR it is when not the applicant’s own: the official account’s administrator, the legal person, the handler; in a change the holder or the new person',
   }),
 });
+
+export type ScanQrAction = z.infer<typeof ScanQrSchema>;
 
 const Remit = z.object({
   type: z.literal('remit'),
@@ -51,7 +54,7 @@ export type PayoutView = z.infer<typeof PayoutViewSchema>;
 
 const AwaitReview = z.object({ type: z.literal('await_review'), reviewId: z.string(), dueAt: datetime });
 const VERIFICATION_ACTIONS = [
-  ScanQr,
+  ScanQrSchema,
   z.object({ type: z.literal('link_bank_card'), ticket: z.string() }),
   Remit,
   AwaitReview,

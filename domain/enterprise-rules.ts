@@ -28,7 +28,8 @@ export function enterpriseOptions(industrialCommercial: boolean) {
 export interface RegistryCheck {
   /** The registry knows the code. */
   known: boolean;
-  nameMatches: boolean;
+  /** null: no name was asked about (a lookup checks the legal representative only). */
+  nameMatches: boolean | null;
   /** null: no legal person to check, or the registry does not know the enterprise. */
   legalPersonMatches: boolean | null;
 }

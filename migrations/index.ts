@@ -18,6 +18,7 @@ import * as processErasure from './20261208_0015_process_erasure';
 import * as replacedSubjectsUploads from './20261209_0016_replaced_subjects_uploads';
 import * as idempotencyAccount from './20261209_0017_idempotency_account';
 import * as messageKinds from './20261209_0020_message_kinds';
+import * as identityLookups from './20261209_0030_identity_lookups';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '20261209_0016_replaced_subjects_uploads': replacedSubjectsUploads,
   '20261209_0017_idempotency_account': idempotencyAccount,
   '20261209_0020_message_kinds': messageKinds,
+  '20261209_0030_identity_lookups': identityLookups,
 };

@@ -99,6 +99,8 @@ export const EnvSchema = z.object({
   CHANGE_COOLDOWN: duration('30d'),
   FACE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RESUBMIT_WINDOW: duration('7d'),
+  // Find my accounts (SPEC §12): the face check (or WeChat authorisation) of a lookup must be passed within this.
+  LOOKUP_TTL: duration('15m'),
   // How long a provider call may keep failing before its process ends failed PROVIDER_UNAVAILABLE.
   PROVIDER_CALL_TIMEOUT: duration('10m'),
   // SPEC §12: how long before a user's window closes they are reminded (a comma list; empty: never).

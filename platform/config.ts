@@ -34,6 +34,8 @@ export interface ProcessTimings {
   historyRolloverEvents: number;
   /** REMINDERS_BEFORE: reminders this long before a user's window closes, longest first (SPEC §12). */
   remindersBeforeMs: number[];
+  /** LOOKUP_TTL: how long a "find my accounts" lookup waits for its check. */
+  lookupTtlMs: number;
 }
 
 export interface Config {
@@ -203,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       payoutSettlementTimeout: e.PAYOUT_SETTLEMENT_TIMEOUT,
       historyRolloverEvents: e.HISTORY_ROLLOVER_EVENTS,
       remindersBeforeMs: e.REMINDERS_BEFORE,
+      lookupTtlMs: e.LOOKUP_TTL,
     },
     platformAccount: { accountName: e.PLATFORM_ACCOUNT_NAME, accountNumber: e.PLATFORM_ACCOUNT_NUMBER, bankName: e.PLATFORM_BANK_NAME },
     faults: { pauseAfter: e.TEST_FAULT_PAUSE_AFTER },

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { WorkflowRunStatus } from '../domain/stranded-runs';
 import { SUBJECT_CHANGE_WORKFLOW } from '../workflows/change-messages';
+import { IDENTITY_LOOKUP_WORKFLOW } from '../workflows/lookup-messages';
 import { WorkflowTypes } from '../workflows/messages';
 
 /**
@@ -16,7 +17,7 @@ export interface WorkflowInspector {
   runningProcessIds(): Promise<Set<string> | null>;
 }
 
-const PROCESS_TYPES = [WorkflowTypes.individualVerification, WorkflowTypes.enterpriseVerification, SUBJECT_CHANGE_WORKFLOW];
+const PROCESS_TYPES = [WorkflowTypes.individualVerification, WorkflowTypes.enterpriseVerification, SUBJECT_CHANGE_WORKFLOW, IDENTITY_LOOKUP_WORKFLOW];
 
 export function workflowInspector(client: Client): WorkflowInspector {
   return {

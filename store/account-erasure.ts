@@ -1,6 +1,7 @@
 import { erasePersonalFields, personalStrings } from '../domain/erasure';
 import { ERASED } from '../domain/sealed-value';
 import type { Db } from '../platform/db';
+import { eraseLookupsOf } from './lookup-erasure';
 import { sql, sqlOf, transaction, type Tx } from './tx';
 import { sharedLegacyFile } from './upload-erasure';
 
@@ -66,6 +67,8 @@ export async function eraseAccountRecords(db: Db, accountId: string): Promise<Er
       });
     // The quota bindings (keyed hashes of the identity): deleting them frees the account's slots.
     counts.quotaBindings = await trx('identity_bindings').where({ account_id: accountId }).delete();
+    // The "find my accounts" lookups its token made: the identity's keyed hash and the accounts found.
+    counts.lookups = await eraseLookupsOf(tx, accountId);
     counts.messages = await eraseNamingMessages(tx, accountId, names);
     counts.notifications = await trx('notifications').where({ account_id: accountId }).whereNot({ body: ERASED }).update({ recipient: ERASED, body: ERASED });
     counts.uploads = await trx('uploads')

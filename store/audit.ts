@@ -14,7 +14,7 @@ import { sqlOf, type Tx } from './tx';
  */
 
 export type AuditActorRole = 'service' | 'account' | 'reviewer' | 'admin' | 'workflow';
-export type AuditResourceKind = 'account' | 'verification' | 'change' | 'review' | 'upload' | 'account-token' | 'enterprise-quota' | 'webhook-endpoint' | 'staff';
+export type AuditResourceKind = 'account' | 'verification' | 'change' | 'lookup' | 'review' | 'upload' | 'account-token' | 'enterprise-quota' | 'webhook-endpoint' | 'staff';
 
 export interface AuditEvent {
   actor: { role: AuditActorRole; name: string };

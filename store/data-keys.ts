@@ -1,6 +1,6 @@
 import type { DataKeyStore } from '../platform/data-keys';
 import type { Db } from '../platform/db';
-import { sqlOf } from './tx';
+import { sqlOf, type Tx } from './tx';
 
 /**
  * The per-process data keys (SPEC §11), wrapped by the master key. Apart from
@@ -29,7 +29,7 @@ export async function insertDataKey(db: Db, key: { processId: string; accountId:
 }
 
 /** Destroys the keys of these processes (idempotent): what they sealed can never be opened again. Answers how many it destroyed now. */
-export async function eraseDataKeys(db: Db, processIds: string[], by: string): Promise<number> {
+export async function eraseDataKeys(db: Db | Tx, processIds: string[], by: string): Promise<number> {
   if (processIds.length === 0) return 0;
   return sqlOf(db)('data_keys')
     .whereIn('process_id', processIds)

@@ -72,12 +72,15 @@ export async function endProcessRow(
 
 // ---------------------------------------------------------------- reads
 
+/** The tables whose rows a workflow writes with revisions: the processes, and "find my accounts" lookups. */
+export type WatchedTable = ProcessTable | 'identity_lookups';
+
 /** Only a process's status and revision (what the sandbox watches while a process acts on a callback). */
-export const progressOf = async (db: Db, table: ProcessTable, id: string): Promise<{ status: string; revision: number } | null> =>
+export const progressOf = async (db: Db, table: WatchedTable, id: string): Promise<{ status: string; revision: number } | null> =>
   (await db(table).where({ id }).first<{ status: string; revision: number } | undefined>('status', 'revision')) ?? null;
 
 export interface OpenProcess {
-  kind: 'verification' | 'change';
+  kind: 'verification' | 'change' | 'lookup';
   id: string;
   workflow_id: string;
   revision: number;
@@ -86,7 +89,7 @@ export interface OpenProcess {
   change_id: string | null;
 }
 
-/** Open processes after `after` (by workflow id), verifications and changes alike: the reconciler's pages. */
+/** Open processes after `after` (by workflow id), verifications, changes and "find my accounts" lookups alike: the reconciler's pages. */
 export async function openProcessesAfter(db: Db, after: string, limit: number): Promise<OpenProcess[]> {
   const verifications = db('verifications')
     .where({ status: 'in_progress' })
@@ -94,7 +97,10 @@ export async function openProcessesAfter(db: Db, after: string, limit: number): 
   const changes = db('changes')
     .where({ status: 'in_progress' })
     .select(db.raw("'change' as kind"), 'id', 'workflow_id', 'revision', 'type', db.raw('null as subject_type'), db.raw('null as change_id'));
-  return db.select<OpenProcess[]>('*').from(verifications.unionAll(changes).as('p')).where('workflow_id', '>', after).orderBy('workflow_id').limit(limit);
+  const lookups = db('identity_lookups')
+    .where({ status: 'in_progress' })
+    .select(db.raw("'lookup' as kind"), 'id', 'workflow_id', 'revision', db.raw("'lookup' as type"), 'subject_type', db.raw('null as change_id'));
+  return db.select<OpenProcess[]>('*').from(verifications.unionAll([changes, lookups]).as('p')).where('workflow_id', '>', after).orderBy('workflow_id').limit(limit);
 }
 
 const OPEN_PROCESSES = `

@@ -3,7 +3,8 @@ import { accountById, inboxOf } from './accounts';
 import { processTimeline } from './audit';
 import { changeById, changesOf } from './changes';
 import { activeBindings, boundAccounts } from './identities';
-import { progressOf, type ProcessTable } from './processes';
+import { lookupById, lookupStartsSince } from './lookups';
+import { progressOf, type WatchedTable } from './processes';
 import { overdueReviews, reviewById, reviewsOf, reviewsPage } from './reviews';
 import { verificationById, verificationsOf } from './verifications';
 
@@ -17,7 +18,9 @@ export function createReadModel(db: Db) {
     account: (id: string) => accountById(db, id),
     verification: (id: string) => verificationById(db, id),
     change: (id: string) => changeById(db, id),
-    progress: (table: ProcessTable, id: string) => progressOf(db, table, id),
+    progress: (table: WatchedTable, id: string) => progressOf(db, table, id),
+    lookup: (id: string) => lookupById(db, id),
+    lookupStartsSince: (identityHash: string, since: Date, exceptId?: string) => lookupStartsSince(db, identityHash, since, exceptId),
     changes: (accountId: string, limit: number, cursor?: string) => changesOf(db, accountId, limit, cursor),
     verifications: (accountId: string, limit: number, cursor?: string) => verificationsOf(db, accountId, limit, cursor),
     review: (id: string) => reviewById(db, id),

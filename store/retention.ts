@@ -2,6 +2,7 @@ import type { RetentionCategory } from '../domain/retention';
 import type { Db } from '../platform/db';
 import { deleteAuditBefore } from './audit';
 import { deleteAnswersBefore } from './idempotency';
+import { eraseLookupsBefore } from './lookup-erasure';
 import { eraseOrphanKeysBefore } from './orphan-keys';
 import { eraseUnfinishedBefore } from './process-erasure';
 import { deleteEventsBefore } from './provider-events';
@@ -31,7 +32,7 @@ export const RETENTION_DELETES: Record<Exclude<RetentionCategory, 'uploads'>, re
   'provider-events': [deleteEventsBefore],
   webhooks: [deleteDeliveriesBefore, deleteDispatchedBefore],
   audit: [deleteAuditBefore],
-  // Erased, not deleted: the process stays, as status, method and times.
-  'unfinished-processes': [eraseUnfinishedBefore, eraseOrphanKeysBefore],
+  // Erased, not deleted: the process stays, as status, method and times. A lookup never verifies: whatever its outcome.
+  'unfinished-processes': [eraseUnfinishedBefore, eraseLookupsBefore, eraseOrphanKeysBefore],
   'replaced-subjects': [eraseReplacedSubjectsBefore],
 };

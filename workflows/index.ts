@@ -7,3 +7,4 @@ export { webhookDelivery } from './webhook/delivery';
 export { reconcile } from './operations/reconcile';
 export { retention } from './operations/retention';
 export { accountClosure } from './account/closure';
+export { identityLookup } from './lookup/lookup';

@@ -25,7 +25,8 @@ export * from './operations-messages';
 export * from './review-messages';
 
 export const verificationWorkflowId = (verificationId: string) => `verification/${verificationId}`;
-export const WORKFLOW_REFERENCE_PATTERN = /^(verification\/ver|change\/chg)_[A-Za-z0-9]{8,64}$/;
+/** The workflow ids a provider's callback may name as its reference: the processes that show QR codes or wait for money. */
+export const WORKFLOW_REFERENCE_PATTERN = /^(verification\/ver|change\/chg|lookup\/lkp)_[A-Za-z0-9]{8,64}$/;
 
 // ---------------------------------------------------------------- search attributes
 

@@ -49,7 +49,7 @@ const StaffTokenRequest = z
 
 const AuditQuery = ListQuery.extend({
   accountId: AccountId.optional(),
-  processId: z.string().regex(/^(ver|chg)_[A-Za-z0-9]{8,64}$/, 'a verification (ver_…) or change (chg_…) id').optional(),
+  processId: z.string().regex(/^(ver|chg|lkp)_[A-Za-z0-9]{8,64}$/, 'a verification (ver_…), change (chg_…) or lookup (lkp_…) id').optional(),
   cursor: z.string().regex(AUDIT_CURSOR, 'a cursor this API returned').optional(),
 });
 

@@ -1,3 +1,4 @@
+import { lookupKeyOwner } from '../../domain/identity-lookup';
 import type { RealNameRecord } from '../../domain/real-name-record';
 import type { ProcessKeys } from '../../platform/data-keys';
 import type { ReadModel } from '../../store/read-model';
@@ -10,10 +11,15 @@ import type { ProviderEvent } from '../../workflows/messages';
  * erasing the process erases it there too. The workflow compares it through
  * an activity that opens it (workflows/kernel/identity.ts).
  */
-export function recordSealer(deps: { readModel: Pick<ReadModel, 'verification' | 'change'>; keys: ProcessKeys }) {
+export function recordSealer(deps: { readModel: Pick<ReadModel, 'verification' | 'change' | 'lookup'>; keys: ProcessKeys }) {
   async function processOf(workflowId: string): Promise<{ processId: string; accountId: string } | undefined> {
     const [kind, id] = workflowId.split('/');
     if (!id) return undefined;
+    if (kind === 'lookup') {
+      // A permit holder's WeChat record, for a "find my accounts" lookup: under the lookup's key, filed as its values are.
+      const lookup = await deps.readModel.lookup(id);
+      return lookup ? { processId: id, accountId: lookupKeyOwner(id, lookup.account_id) } : undefined;
+    }
     const row = kind === 'verification' ? await deps.readModel.verification(id) : kind === 'change' ? await deps.readModel.change(id) : undefined;
     return row ? { processId: id, accountId: row.account_id } : undefined;
   }

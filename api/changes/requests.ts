@@ -2,13 +2,12 @@ import type { z } from 'zod';
 import { nameChangeIsAutomatic } from '../../domain/change-rules';
 import { IDENTITY_QUOTA, type SubjectType } from '../../domain/constants';
 import { sameEntityName } from '../../domain/entity-name';
-import { appError } from '../../domain/errors';
 import { newSubjectVerificationId } from '../../platform/ids';
 import type { AccountRow } from '../../store/accounts';
 import type { ChangeRequest, Holder, NamedEnterprise } from '../../workflows/change-messages';
 import type { EnterpriseVerificationInput } from '../../workflows/messages';
 import type { CreateChangeBody, NewSubjectBody } from './schemas';
-import { validationError } from '../http/problem';
+import { identityQuotaExceeded, validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
 import { individualIdentityHash } from '../../domain/keyed-hashes';
 import { enterpriseIdentity, mainlandPerson } from '../verifications/inputs';
@@ -129,7 +128,5 @@ async function holderOf(deps: ChangeRequestDeps, account: AccountRow): Promise<H
 
 async function assertQuota(readModel: ReadModel, identityHash: string, subjectType: SubjectType): Promise<void> {
   const quota = await readModel.activeBindings(identityHash);
-  if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) {
-    throw appError('IDENTITY_QUOTA_EXCEEDED', 'This identity has already verified the maximum number of accounts.');
-  }
+  if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) throw identityQuotaExceeded();
 }

@@ -21,13 +21,13 @@ export interface AuditedRequest {
   params: Record<string, string>;
   body: unknown;
   requestId: string | undefined;
-  /** The account the resource belongs to, when the route can tell. */
-  owner: () => Promise<string | undefined>;
+  /** The account the resource belongs to, when the route can tell (null: none, such as a lookup the service role made). */
+  owner: () => Promise<string | null | undefined>;
 }
 
-const KIND_BY_PREFIX: Record<string, AuditResourceKind> = { ver: 'verification', chg: 'change', rev: 'review', upl: 'upload' };
+const KIND_BY_PREFIX: Record<string, AuditResourceKind> = { ver: 'verification', chg: 'change', lkp: 'lookup', rev: 'review', upl: 'upload' };
 const kindOf = (id: string): AuditResourceKind | undefined => KIND_BY_PREFIX[id.split('_')[0]!];
-const isProcess = (id: string) => id.startsWith('ver_') || id.startsWith('chg_');
+const isProcess = (id: string) => id.startsWith('ver_') || id.startsWith('chg_') || id.startsWith('lkp_');
 const stringOr = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 function resourceOf(spec: AuditSpec, request: AuditedRequest, answer: unknown): { kind: AuditResourceKind; id: string } {

@@ -86,6 +86,13 @@ const TITLES: Record<string, string> = {
   INTERNAL: 'Internal error',
 };
 
+/** Where a person whose identity reached its quota finds the accounts it verified, alone (SPEC §12 "find my accounts"). */
+export const IDENTITY_LOOKUP_PATH = '/v1/identity-lookups';
+
+/** The quota refusal, wherever it is raised: it points at the self-service lookup (API.md). */
+export const identityQuotaExceeded = (detail = 'This identity has already verified the maximum number of accounts.'): AppError =>
+  new AppError('IDENTITY_QUOTA_EXCEEDED', `${detail} Find the accounts it verified with POST ${IDENTITY_LOOKUP_PATH}.`, { lookup: IDENTITY_LOOKUP_PATH });
+
 /** A dependency or provider that is down: the client may retry after this many seconds. */
 export const RETRY_AFTER_UNAVAILABLE_S = 5;
 

@@ -76,8 +76,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends B
   /**
    * The account the addressed resource belongs to (paths with {accountId}: that one). An account token
    * for another account is answered 404 before the request is read, as if the resource did not exist.
+   * null: it exists and belongs to no account (a lookup the service role made), so no account token reaches it;
+   * undefined: nothing to tell (it does not exist: the handler answers that).
    */
-  owner?: (params: Record<string, string>) => Promise<string | undefined>;
+  owner?: (params: Record<string, string>) => Promise<string | null | undefined>;
   /** The account a request addresses in its body (an upload's accountId): another account's, for an account token, answers 404 too. */
   bodyOwner?: (body: BodyOf<B>) => Promise<string | undefined> | string | undefined;
   /** What an accepted request records in the audit log; required on routes with a bearer token that change something (`false`: it only reads). */

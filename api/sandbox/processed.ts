@@ -11,6 +11,7 @@
  */
 import { Client, QueryRejectedError } from '@temporalio/client';
 import { changeWorkflowId } from '../../workflows/change-messages';
+import { lookupWorkflowId } from '../../workflows/lookup-messages';
 import { eventHandledQuery, refundWorkflowId, verificationWorkflowId } from '../../workflows/messages';
 import type { ReadModel } from '../../store/read-model';
 
@@ -23,7 +24,7 @@ export type Seen = { status: string; revision: number } | null;
 
 /** What the wait looks at; `processedWatch` builds it from the API's Temporal client and read model. */
 export interface ProcessedWatch {
-  /** The row a workflow reference writes (verification/…, change/…); null when it has none. */
+  /** The row a workflow reference writes (verification/…, change/…, lookup/…); null when it has none. */
   row(reference: string): Promise<Seen>;
   /**
    * Asks the run with a Query: has it acted on the event? A closed run has acted on every event it ever will.
@@ -39,6 +40,7 @@ export interface ProcessedWatch {
 const TABLES = [
   { prefix: verificationWorkflowId(''), table: 'verifications' },
   { prefix: changeWorkflowId(''), table: 'changes' },
+  { prefix: lookupWorkflowId(''), table: 'identity_lookups' },
 ] as const;
 
 export function processedWatch(client: Client, readModel: Pick<ReadModel, 'progress'>): ProcessedWatch {

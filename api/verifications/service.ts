@@ -21,7 +21,7 @@ import {
   type VerificationOutcome,
 } from '../../workflows/messages';
 import { seesPlainPii, type Principal } from '../http/auth';
-import { validationError } from '../http/problem';
+import { identityQuotaExceeded, validationError } from '../http/problem';
 import type { ReadModel } from '../../store/read-model';
 import type { MaterialsBody, StartEnterpriseVerification, StartIndividualVerification, StartVerificationBody } from './schemas';
 import { verificationView } from '../../views/verification';
@@ -85,7 +85,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
   /** The identity's quota, once the request named it (the account's refusals were answered before anything was sealed). */
   async function quotaPrecheck(identityHash: string, subjectType: SubjectType) {
     const quota = await readModel.activeBindings(identityHash);
-    if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) throw appError('IDENTITY_QUOTA_EXCEEDED', REFUSALS.IDENTITY_QUOTA_EXCEEDED);
+    if (quota.used >= (quota.limit ?? IDENTITY_QUOTA[subjectType])) throw identityQuotaExceeded(REFUSALS.IDENTITY_QUOTA_EXCEEDED);
   }
 
   /** Starts workflow verification/<id> and answers once it opened, with its first step. */
@@ -113,7 +113,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
       if (outcome.status !== 'rejected') throw new Error(`verification ${verificationId} ended but is not in the read model`);
       opened = { opened: false, code: outcome.code };
     }
-    if (!opened.opened) throw appError(opened.code, REFUSALS[opened.code]);
+    if (!opened.opened) throw opened.code === 'IDENTITY_QUOTA_EXCEEDED' ? identityQuotaExceeded(REFUSALS.IDENTITY_QUOTA_EXCEEDED) : appError(opened.code, REFUSALS[opened.code]);
     const row = await readModel.verification(verificationId);
     if (!row) throw new Error(`verification ${verificationId} opened but is not in the read model`);
     return view(principal, row);

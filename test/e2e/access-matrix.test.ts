@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { enterpriseBody } from '../support/enterprise';
 import { requestChange, verifiedIndividual } from '../support/changes';
 import { uploadFile } from '../../scripts/lib/files';
-import { http, KEYS, uniqueAccount } from '../support/http';
+import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
 
 /**
  * Every endpoint × every caller (issue 9): no token or an expired one → 401;
@@ -27,6 +27,7 @@ const API_MD_ROLES: [RegExp, string[]][] = [
   [/^\/v1\/(admin\/account-tokens|webhook-endpoints)/, ['service', 'admin']],
   [/^\/v1\/admin\//, ['admin']],
   [/^\/v1\/accounts\/\{accountId\}\/closure$/, ['service', 'admin']],
+  [/^\/v1\/identity-lookups/, ['service', 'account']],
   [/^\/v1\/(accounts|verifications|changes|uploads|ocr)\b/, ['service', 'account', 'admin']],
 ];
 const rolesOf = (path: string) => API_MD_ROLES.find(([pattern]) => pattern.test(path))?.[1];
@@ -43,7 +44,10 @@ async function ownResources() {
   const { subjectType: _s, ...subject } = await enterpriseBody(baseUrl, accountId, 'legal_person_face', { name: '北京矩阵科技有限公司', code: '91350100M000100Y43', legalPerson: { name: '王法人', idNumber: '11010519491231002X' } });
   const change = await requestChange(baseUrl, accountId, { type: 'individual_to_enterprise', agreementAccepted: true, ...subject });
   const upload = (await uploadFile(baseUrl, accountId, 'business_license')).id;
-  return { accountId, verification, change: change.id as string, upload };
+  // A lookup the account's own token made: only that account's tokens (and the service role) read it.
+  const lookup = await api.post('/v1/identity-lookups', { idType: 'mainland_id', idNumber: mainlandId(), realName: '张三' }, { token: await mint(accountId) });
+  expect(lookup.status, JSON.stringify(lookup.body)).toBe(201);
+  return { accountId, verification, change: change.id as string, upload, lookup: lookup.body.id as string };
 }
 
 function concretePath(template: string, own: Awaited<ReturnType<typeof ownResources>>): string {
@@ -53,7 +57,9 @@ function concretePath(template: string, own: Awaited<ReturnType<typeof ownResour
       ? own.change
       : template.startsWith('/v1/uploads/')
         ? own.upload
-        : 'rev_000000000000000000000000';
+        : template.startsWith('/v1/identity-lookups/')
+          ? own.lookup
+          : 'rev_000000000000000000000000';
   return template.replace('{accountId}', own.accountId).replace('{id}', id).replace('{creditCode}', '91350100M000100Y43');
 }
 

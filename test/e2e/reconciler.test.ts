@@ -16,7 +16,7 @@ import { individualInput } from '../support/workflow-inputs';
  * operator's terminate in the Temporal UI, a timeout — are found by the
  * reconciler's Temporal Schedule (RECONCILE_INTERVAL, 2 s here) and closed
  * failed TERMINATED / INTERNAL_ERROR: the account free, money settled, the user
- * told. A refund workflow terminated mid-way is started again. On a stack of
+ * told; a lookup ends showing nothing. A refund workflow terminated mid-way is started again. On a stack of
  * its own (its own schedule, task queue and database; the bank fault switch).
  */
 let stack: OwnStack;
@@ -88,6 +88,13 @@ describe('the reconciler', () => {
     await closedWith(`/v1/changes/${change.id}`, 'TERMINATED');
     const account = (await api.get(`/v1/accounts/${accountId}`)).body;
     expect(account).toMatchObject({ openProcess: null, verification: { status: 'verified', subjectType: 'individual' } });
+  });
+
+  it('a "find my accounts" lookup terminated closes failed TERMINATED, showing nothing', async () => {
+    const started = await stack.api.post('/v1/identity-lookups', { idType: 'mainland_id', idNumber: mainlandId(), realName: '张三' });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    await terminate(`lookup/${started.body.id}`);
+    expect(await closedWith(`/v1/identity-lookups/${started.body.id}`, 'TERMINATED')).toMatchObject({ accounts: null, nextAction: null });
   });
 
   it('a run that timed out (its code never closed it) closes failed INTERNAL_ERROR', async () => {

@@ -24,6 +24,7 @@ describe('configuration', () => {
       payoutSettlementTimeout: { businessDays: 5 },
       historyRolloverEvents: 10_000,
       remindersBeforeMs: [48 * 3600_000, 24 * 3600_000],
+      lookupTtlMs: 15 * 60_000,
     });
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ enabled: true, payoutDelayMs: 5000 });

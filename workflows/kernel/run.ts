@@ -190,9 +190,13 @@ export class ProcessRun<S extends ProcessSnapshot<Step>, Step extends string, Op
 
   // ---- read-model writes
 
-  /** Operators filter by these in the Temporal UI. Only runs started with them carry them (the time-skipping test server has no custom attributes). */
+  /**
+   * Operators filter by these in the Temporal UI. Only runs started with them carry them (the time-skipping test server
+   * has no custom attributes); every process starts with its ProcessKind, not every one with an AccountId (a lookup the
+   * service role made belongs to no account).
+   */
   private publishSearchAttributes(): void {
-    if (workflowInfo().typedSearchAttributes.get(SearchAttributes.accountId) === undefined) return;
+    if (workflowInfo().typedSearchAttributes.get(SearchAttributes.processKind) === undefined) return;
     const pairs: SearchAttributeUpdatePair[] = [
       { key: SearchAttributes.processStatus, value: this.status },
       { key: SearchAttributes.step, value: this.step },
