@@ -43,7 +43,7 @@ function resourceOf(spec: AuditSpec, request: AuditedRequest, answer: unknown): 
 /** The account a request concerns: the path's, the caller's own, the one its answer names, or the addressed resource's owner. */
 export async function concernedAccount(request: Pick<AuditedRequest, 'principal' | 'params' | 'owner'>, answer: unknown): Promise<string | undefined> {
   const answered = (answer ?? {}) as { accountId?: unknown };
-  return request.params.accountId ?? (request.principal.role === 'account' ? request.principal.accountId : (stringOr(answered.accountId) ?? (await request.owner())));
+  return request.params.accountId ?? (request.principal.role === 'account' ? request.principal.accountId : (stringOr(answered.accountId) ?? (await request.owner()) ?? undefined));
 }
 
 export async function auditRequest(db: Db, spec: AuditSpec, request: AuditedRequest, answer: unknown): Promise<void> {

@@ -3,7 +3,8 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { enterprise, passFace, scanWechat, untilTime, verifiedEnterprise, verifiedIndividual } from '../support/changes';
 import { decodedHistory } from '../support/history';
-import { http, individualBody, KEYS, mainlandId, uniqueAccount, uniqueName } from '../support/http';
+import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
+import { uniqueName } from '../support/personal-values';
 
 /**
  * Find my accounts, self-service (SPEC §12, API.md), through the real stack:

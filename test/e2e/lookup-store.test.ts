@@ -57,7 +57,7 @@ const lookup = (identityHash: string, overrides: Partial<NewLookup> = {}): NewLo
 
 /** Retention's activity for the unfinished-processes category, as the schedule runs it. */
 async function retention(cutoff: Date) {
-  const run = (a: DeleteExpiredArgs) => createRetentionActivities({ db }).deleteExpired(a);
+  const run = (a: DeleteExpiredArgs) => createRetentionActivities({ db, storage: { delete: async () => {} } }).deleteExpired(a);
   return new MockActivityEnvironment().run<[DeleteExpiredArgs], { deleted: number; more: boolean }, typeof run>(run, {
     category: 'unfinished-processes',
     cutoff: cutoff.toISOString(),

@@ -201,9 +201,11 @@ describe('instant enterprise methods', () => {
   });
 
   it.each([
-    ['the legal person', { realName: '法人甲', idNumber: '11010519491231002X' }, 'verified'],
-    ['someone else', { realName: '路人乙', idNumber: '11010519491231002X' }, 'failed'],
-  ])('legal-person WeChat scanned by %s', async (_label, who, status) => {
+    ['the legal person', { realName: '法人甲', idNumber: '11010519491231002X', bankCardLinked: true }, 'verified', null],
+    // SPEC §4: the legal person's WeChat must have a linked bank card (微信需绑定银行卡).
+    ['the legal person, no bank card linked', { realName: '法人甲', idNumber: '11010519491231002X', bankCardLinked: false }, 'failed', 'BANK_CARD_REQUIRED'],
+    ['someone else', { realName: '路人乙', idNumber: '11010519491231002X', bankCardLinked: true }, 'failed', 'LEGAL_PERSON_MISMATCH'],
+  ])('legal-person WeChat scanned by %s', async (_label, who, status, failureReason) => {
     const { activities } = fakes();
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, input('legal_person_wechat'));
@@ -213,9 +215,9 @@ describe('instant enterprise methods', () => {
         type: 'authorization.scanned',
         ticket: 'ticket-1',
         occurredAt: now(),
-        record: { ...who, idType: 'mainland_id', birthDate: null, bankCardLinked: false },
+        record: { ...who, idType: 'mainland_id', birthDate: null },
       });
-      expect(await resultOf(handle)).toMatchObject({ status, failureReason: status === 'failed' ? 'LEGAL_PERSON_MISMATCH' : null });
+      expect(await resultOf(handle)).toMatchObject({ status, failureReason });
     });
   });
 
