@@ -62,9 +62,9 @@ export type Message = z.infer<typeof InboxMessageSchema>;
 /** One process's personal data, as the right of access shows it (SPEC §11). */
 const HeldProcessSchema = z
   .object({
-    kind: z.enum(['verification', 'change']),
+    kind: z.enum(['verification', 'change', 'lookup']),
     id: z.string(),
-    type: z.string().meta({ description: 'The verification method, or the change type' }),
+    type: z.string().meta({ description: 'The verification method, the change type, or the subject type a lookup looked for' }),
     status: z.string(),
     createdAt: datetime,
     completedAt: datetime.nullable(),

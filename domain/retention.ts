@@ -145,6 +145,8 @@ export interface HeldProcess {
   replacedAt: Date | null;
   /** Its personal data was erased already (retention, or the account's closure). */
   erased: boolean;
+  /** A "find my accounts" lookup: it verifies nothing, so it is erased RETENTION_UNFINISHED after it ended, whatever its outcome. */
+  lookup?: boolean;
 }
 
 /** The periods the right of access counts with: RETENTION_UNFINISHED and RETENTION_REPLACED_SUBJECT. */
@@ -162,7 +164,9 @@ export function personalDataKeptUntil(p: HeldProcess, periods: HeldPeriods): { k
   if (p.erased) return { keptUntil: null, retention: 'erased' };
   if (p.status === 'in_progress') return { keptUntil: null, retention: 'kept while the process runs' };
   const rules: { keptUntil: Date; retention: string }[] = [];
-  if (ENDED_WITHOUT_VERIFYING.has(p.status) && p.completedAt) {
+  if (p.lookup && p.completedAt) {
+    rules.push({ keptUntil: new Date(p.completedAt.getTime() + periods['unfinished-processes']), retention: 'erased RETENTION_UNFINISHED after a lookup ended, whatever its outcome' });
+  } else if (ENDED_WITHOUT_VERIFYING.has(p.status) && p.completedAt) {
     rules.push({ keptUntil: new Date(p.completedAt.getTime() + periods['unfinished-processes']), retention: 'erased RETENTION_UNFINISHED after a process ended without verifying' });
   }
   if (p.replacedAt) {

@@ -169,3 +169,7 @@ export function finishLookup(db: Db, args: { lookupId: string; revision: number;
 // ---------------------------------------------------------------- reads
 
 export const lookupById = (db: Db, id: string): Promise<LookupRow | undefined> => sqlOf(db)<LookupRow>('identity_lookups').where({ id }).first();
+
+/** The lookups an account's token made, oldest first (the right of access lists them). */
+export const lookupsOfAccount = (db: Db, accountId: string): Promise<LookupRow[]> =>
+  sqlOf(db)<LookupRow>('identity_lookups').where({ account_id: accountId }).orderBy([{ column: 'created_at' }, { column: 'id' }]);

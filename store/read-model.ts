@@ -3,7 +3,7 @@ import { accountById, inboxOf } from './accounts';
 import { processTimeline } from './audit';
 import { changeById, changesOf } from './changes';
 import { activeBindings, boundAccounts } from './identities';
-import { lookupById, lookupStartsSince } from './lookups';
+import { lookupById, lookupsOfAccount, lookupStartsSince } from './lookups';
 import { progressOf, type WatchedTable } from './processes';
 import { overdueReviews, reviewById, reviewsOf, reviewsPage } from './reviews';
 import { verificationById, verificationsOf } from './verifications';
@@ -20,6 +20,7 @@ export function createReadModel(db: Db) {
     change: (id: string) => changeById(db, id),
     progress: (table: WatchedTable, id: string) => progressOf(db, table, id),
     lookup: (id: string) => lookupById(db, id),
+    lookupsOfAccount: (accountId: string) => lookupsOfAccount(db, accountId),
     lookupStartsSince: (identityHash: string, since: Date, exceptId?: string) => lookupStartsSince(db, identityHash, since, exceptId),
     changes: (accountId: string, limit: number, cursor?: string) => changesOf(db, accountId, limit, cursor),
     verifications: (accountId: string, limit: number, cursor?: string) => verificationsOf(db, accountId, limit, cursor),

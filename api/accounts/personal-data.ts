@@ -7,6 +7,7 @@ import type { ProcessKeys } from '../../platform/data-keys';
 import type { Db } from '../../platform/db';
 import type { ChangeRow } from '../../store/changes';
 import type { ReadModel } from '../../store/read-model';
+import type { LookupRow } from '../../store/lookups';
 import { isErasedUpload, uploadsOfAccount } from '../../store/uploads';
 import type { VerificationRow } from '../../store/verifications';
 import { timestamp } from '../../views/time';
@@ -53,10 +54,11 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
   const ofSubject = (changes: ChangeRow[]): ChangeOfSubject[] => changes.map((c) => ({ id: c.id, type: c.type, status: c.status, createdAt: new Date(c.created_at), completedAt: date(c.completed_at) }));
 
   /** One process's entry: what it holds, and until when under which rule (`changes`: the account's, which may have replaced its subject). */
-  const held = (kind: 'verification' | 'change', row: ProcessRow, changes: ChangeOfSubject[], what: { type: string; source: string; personalData: Record<string, unknown>; erased: boolean }) => {
+  const held = (kind: 'verification' | 'change' | 'lookup', row: ProcessRow, changes: ChangeOfSubject[], what: { type: string; source: string; personalData: Record<string, unknown>; erased: boolean }) => {
     const erased = what.erased || !!row.personal_data_erased_at;
-    const replaced = replacedAt({ id: row.id, createdAt: new Date(row.created_at), changeId: row.change_id ?? null }, changes);
-    const { keptUntil, retention } = personalDataKeptUntil({ status: row.status, completedAt: date(row.completed_at), replacedAt: replaced, erased }, deps.periods);
+    const replaced = kind === 'lookup' ? null : replacedAt({ id: row.id, createdAt: new Date(row.created_at), changeId: row.change_id ?? null }, changes);
+    const held = { status: row.status, completedAt: date(row.completed_at), replacedAt: replaced, erased, lookup: kind === 'lookup' };
+    const { keptUntil, retention } = personalDataKeptUntil(held, deps.periods);
     return { kind, id: row.id, ...what, erased, status: row.status, createdAt: timestamp(row.created_at)!, completedAt: timestamp(row.completed_at), keptUntil: timestamp(keptUntil), retention };
   };
 
@@ -80,6 +82,20 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
     return held('change', row, changes, { type: row.type, source: 'the change request submitted through the API', personalData, erased });
   }
 
+  /**
+   * A "find my accounts" lookup the account's token made: the name and ID number given are held only sealed under the
+   * lookup's own key, in its run; its row keeps the identity's keyed hash and the accounts it found.
+   */
+  function lookup(row: LookupRow) {
+    const erased = !!row.personal_data_erased_at;
+    return held('lookup', row, [], {
+      type: row.subject_type,
+      source: 'the identity given to find its accounts (name and ID number, sealed under the lookup’s key in its run), and the accounts found',
+      personalData: erased ? { identity: ERASED, accountsFound: ERASED } : { identity: 'sealed', accountsFound: (row.accounts ?? []).map((a) => a.accountId) },
+      erased,
+    });
+  }
+
   return {
     async of(principal: Principal, accountId: string): Promise<PersonalData> {
       const reveal = seesPlainPii(principal);
@@ -92,7 +108,11 @@ export function buildPersonalDataService(deps: PersonalDataDeps) {
         accountId,
         closed: !!account?.closed_at,
         generatedAt: new Date().toISOString(),
-        processes: [...(await Promise.all(verifications.map((v) => verification(v, reveal, replacing)))), ...(await Promise.all(changes.map((c) => change(c, reveal, replacing))))],
+        processes: [
+          ...(await Promise.all(verifications.map((v) => verification(v, reveal, replacing)))),
+          ...(await Promise.all(changes.map((c) => change(c, reveal, replacing)))),
+          ...(await deps.readModel.lookupsOfAccount(accountId)).map(lookup),
+        ],
         uploads: uploads.map((u) => ({
           id: u.id,
           purpose: u.purpose,

@@ -82,6 +82,13 @@ describe('a person at the quota finds their accounts alone', () => {
     const history = await decodedHistory(`lookup/${lookup.id}`);
     for (const value of [realName, idNumber]) expect(history).not.toContain(value);
     expect(history).toContain(`pd1.${lookup.id}.`);
+
+    // The right of access of the account whose token made it lists it, with what it holds and until when.
+    const held = (await api.get(`/v1/accounts/${fourth}/personal-data`, { token })).body.processes;
+    expect(held).toContainEqual(
+      expect.objectContaining({ kind: 'lookup', id: lookup.id, type: 'individual', status: 'completed', erased: false, personalData: { identity: 'sealed', accountsFound: verified }, keptUntil: expect.any(String) }),
+    );
+    expect(JSON.stringify(held)).not.toContain(idNumber);
   });
 
   it('a change that would take the identity past its quota points at the lookup too', async () => {

@@ -182,6 +182,9 @@ describe('personalDataKeptUntil (the right of access)', () => {
     ['a running process', { ...kept, status: 'in_progress', completedAt: null }, null, /while the process runs/],
     ['an erased one', { ...kept, status: 'failed', completedAt: ended, erased: true }, null, /^erased$/],
     ['an erased replaced one', { ...kept, status: 'verified', completedAt: ended, replacedAt: replaced, erased: true }, null, /^erased$/],
+    ['a lookup that found the accounts: it verified nothing', { ...kept, status: 'completed', completedAt: ended, lookup: true }, '2026-11-30T00:00:00.000Z', /after a lookup ended/],
+    ['a failed lookup', { ...kept, status: 'failed', completedAt: ended, lookup: true }, '2026-11-30T00:00:00.000Z', /after a lookup ended/],
+    ['a lookup still waiting for its check', { ...kept, status: 'in_progress', completedAt: null, lookup: true }, null, /while the process runs/],
   ])('%s', (_name, process, keptUntil, retention) => {
     const kept = personalDataKeptUntil(process, { 'unfinished-processes': 90 * DAY, 'replaced-subjects': 40 * DAY });
     expect(kept.keptUntil?.toISOString() ?? null).toBe(keptUntil);
