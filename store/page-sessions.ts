@@ -45,7 +45,7 @@ export async function insertPageSession(
 export async function spendPageSessionLink(
   db: Db,
   link: { tokenHash: string; now: Date; browserSessionExpiresAt: Date },
-): Promise<{ spent: PageSessionRow } | { refused: LinkRefusal }> {
+): Promise<{ spent: PageSessionRow } | { refused: LinkRefusal; locale?: string }> {
   const [spent] = await pageSessions(db)
     .where({ token_hash: link.tokenHash })
     .whereNull('used_at')
@@ -54,5 +54,7 @@ export async function spendPageSessionLink(
     .returning('*');
   if (spent) return { spent };
   const row = await pageSessions(db).where({ token_hash: link.tokenHash }).first();
-  return { refused: !row ? 'unknown' : row.used_at ? 'used' : 'expired' };
+  if (!row) return { refused: 'unknown' };
+  // The link's language, so the page says what to do in the person's language (a made-up link has none).
+  return { refused: row.used_at ? 'used' : 'expired', locale: row.locale };
 }

@@ -36,7 +36,7 @@ export function sessionRoutes(deps: RouteDeps, sessions: SessionService): void {
     body: ExchangeBody,
     responses: {
       200: { description: 'The browser session (and its cookie, in Set-Cookie)', schema: PageSessionSchema },
-      410: { description: 'PAGE_LINK_INVALID: the link was used already, expired (1 hour) or never existed (`reason`: used, expired, unknown); the person asks for a new link' },
+      410: { description: 'PAGE_LINK_INVALID: the link was used already, expired (1 hour) or never existed (`reason`: used, expired, unknown; `locale`: the link’s language, when it existed); the person asks for a new link' },
     },
     handler: async ({ body }) => {
       const { session, setCookie } = await sessions.exchange(body.token);

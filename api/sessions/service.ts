@@ -63,7 +63,10 @@ export function buildSessionService(deps: SessionDeps) {
       const browserSessionExpiresAt = new Date(now.getTime() + BROWSER_SESSION_SECONDS * 1000);
       const result = await spendPageSessionLink(deps.db, { tokenHash: pageLinkTokenHash(deps.hasher, token), now, browserSessionExpiresAt });
       if ('refused' in result) {
-        throw appError('PAGE_LINK_INVALID', `${REFUSALS[result.refused]} Ask the site that sent you here for a new link.`, { reason: result.refused });
+        throw appError('PAGE_LINK_INVALID', `${REFUSALS[result.refused]} Ask the site that sent you here for a new link.`, {
+          reason: result.refused,
+          ...(result.locale ? { locale: result.locale } : {}),
+        });
       }
       const link = result.spent;
       const minted = await deps.auth.mintPageSession(link.account_id, BROWSER_SESSION_SECONDS);

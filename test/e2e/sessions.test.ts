@@ -103,7 +103,7 @@ describe('POST /v1/sessions/exchange', () => {
     expect((await exchange(token)).status).toBe(200);
     const again = await exchange(token);
     expect(again.status).toBe(410);
-    expect(again.body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'used' });
+    expect(again.body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'used', locale: 'zh-CN' });
     expect(again.body.detail).toMatch(/already used.*new link/);
     expect(again.headers.get('set-cookie')).toBeNull();
   });
@@ -119,6 +119,7 @@ describe('POST /v1/sessions/exchange', () => {
     const madeUp = await exchange('A'.repeat(43));
     expect(madeUp.status).toBe(410);
     expect(madeUp.body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'unknown' });
+    expect(madeUp.body.locale).toBeUndefined();
   });
 
   it('is not a bearer token: the session works from its cookie only', async () => {

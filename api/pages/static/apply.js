@@ -100,7 +100,7 @@ async function exchange(token) {
     body: JSON.stringify({ token }),
   });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) return { refused: body.reason ?? 'failed' };
+  if (!res.ok) return { refused: body.reason ?? 'failed', locale: body.locale };
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(body));
   return { session: body };
 }
@@ -121,7 +121,7 @@ async function open() {
   let session = stored ? JSON.parse(stored) : undefined;
   if (token) {
     const result = await exchange(token);
-    if (result.refused) return showError(session?.locale ?? 'zh-CN', result.refused);
+    if (result.refused) return showError(result.locale ?? session?.locale ?? 'zh-CN', result.refused);
     session = result.session;
   }
   if (!session) return showError('zh-CN', 'none');
