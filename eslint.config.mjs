@@ -182,14 +182,15 @@ export default tseslint.config(
     },
   },
   {
-    // The reviewer console (api/console/static): plain ES modules the browser loads as they are, no type information.
-    files: ['api/console/static/**/*.js'],
+    // The reviewer console (api/console/static) and the hosted pages (api/pages/static): plain ES modules the browser
+    // loads as they are, no type information.
+    files: ['api/console/static/**/*.js', 'api/pages/static/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       sourceType: 'module',
       parserOptions: { projectService: false },
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Node', 'TextDecoder', 'atob'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Node', 'TextDecoder', 'atob', 'history'].map((name) => [name, 'readonly']),
       ),
     },
   },

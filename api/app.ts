@@ -35,10 +35,13 @@ import { requestLog } from './http/request-log';
 import type { RouteDeps } from './http/route';
 import { codecRoutes } from './ops/codec';
 import { opsRoutes, type ReadinessCheck } from './ops/routes';
+import { pageRoutes } from './pages/routes';
 import { reviewRoutes } from './reviews/routes';
 import { buildReviewService } from './reviews/service';
 import { mountSandbox, type SandboxParts } from './sandbox';
 import { processedWatch } from './sandbox/processed';
+import { sessionRoutes } from './sessions/routes';
+import { buildSessionService } from './sessions/service';
 import { uploadRoutes } from './uploads/routes';
 import { buildUploadService } from './uploads/service';
 import { verificationRoutes } from './verifications/routes';
@@ -81,6 +84,8 @@ export function buildApp(deps: AppDeps): Express {
   // signature (checked first, api/callbacks/signature.ts: a signed callback is never refused for others' junk), in one budget.
   const unauthenticated = unauthenticatedRateLimit(config.rateLimit);
   app.use('/sandbox', unauthenticated);
+  // The hosted pages' exchange is public: guessing tokens costs the same budget.
+  app.use('/v1/sessions/exchange', unauthenticated);
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
@@ -129,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
     }));
   opsRoutes(app, { checks: deps.readiness, metrics, openapi });
   consoleRoutes(app);
+  pageRoutes(app);
   app.use(noSuchRoute(registry));
   app.use(problemMiddleware(logger));
   return app;
@@ -163,6 +169,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
     buildReviewService({ readModel, client: deps.temporal.client, cipher, keys: deps.keys, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs }),
   );
   adminRoutes(routes, { auth: routes.auth, readModel, cipher, registry: providers.registry, db });
+  sessionRoutes(routes, buildSessionService({ db, hasher: cipher, auth: routes.auth, publicBaseUrl: config.publicBaseUrl, returnOrigins: config.sessions.returnOrigins }));
   webhookEndpointRoutes(routes, buildWebhookEndpointService({ db, cipher }), {
     httpsOnly: config.webhooks.httpsOnly,
     targets: { allowLoopback: config.webhooks.allowLoopback },

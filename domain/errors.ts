@@ -1,7 +1,10 @@
 import type { ErrorCode } from './constants';
 
-/** Codes beyond SPEC §9 that only the sandbox providers use, refusing bad calls. */
-export type ServiceErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED';
+/**
+ * Codes beyond SPEC §9: the sandbox providers' refusals of bad calls, and a hosted page's link that opens nothing
+ * (used, expired or made up: PAGE_LINK_INVALID, with the reason).
+ */
+export type ServiceErrorCode = 'TICKET_EXPIRED' | 'TICKET_ALREADY_USED' | 'TICKET_REVOKED' | 'PAGE_LINK_INVALID';
 
 /**
  * A refusal with a stable code. Thrown by services, adapters and the sandbox;

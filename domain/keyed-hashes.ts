@@ -21,3 +21,6 @@ export const enterpriseIdentityHash = (hasher: KeyedHasher, normalizedCode: stri
 
 /** A corporate bank account: a recharge's confirmed payer, a transfer's sender. */
 export const bankAccountHash = (hasher: KeyedHasher, accountNumber: string): string => hasher.keyedHash(`bank-account:${digitsOf(accountNumber)}`);
+
+/** A hosted page's one-time link token (SPEC §13): the link is found by it, the token itself is never stored. */
+export const pageLinkTokenHash = (hasher: KeyedHasher, token: string): string => hasher.keyedHash(`page-link:${token}`);

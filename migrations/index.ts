@@ -19,6 +19,7 @@ import * as replacedSubjectsUploads from './20261209_0016_replaced_subjects_uplo
 import * as idempotencyAccount from './20261209_0017_idempotency_account';
 import * as messageKinds from './20261209_0020_message_kinds';
 import * as identityLookups from './20261209_0030_identity_lookups';
+import * as sessions from './20261209_0040_sessions';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '20261209_0017_idempotency_account': idempotencyAccount,
   '20261209_0020_message_kinds': messageKinds,
   '20261209_0030_identity_lookups': identityLookups,
+  '20261209_0040_sessions': sessions,
 };

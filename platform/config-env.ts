@@ -140,6 +140,10 @@ export const EnvSchema = z.object({
   WEBHOOK_RETRY_MAX_INTERVAL: duration('1h'),
   WEBHOOK_RETRY_FOR: duration('3d'),
 
+  // Hosted pages (API.md "Hosted pages"): the origins a session's returnUrl may point at, comma-separated (scheme://host[:port];
+  // https only in production). The service's own origin (PUBLIC_BASE_URL) is always allowed; unset: no other.
+  SESSION_RETURN_ORIGINS: z.string().default(''),
+
   // Requests per client address and window on the sandbox and on callbacks that fail their signature; 429 RATE_LIMITED beyond.
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW: duration('1m'),

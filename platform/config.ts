@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseIsoDate } from '../domain/calendar-date';
 import type { Span } from '../domain/duration';
 import { retentionProblems, type RetentionSettings } from '../domain/retention';
+import { returnOriginProblem } from '../domain/return-url';
 import { ConfigError, resolveSecrets, type Secrets } from './config-secrets';
 import { EnvSchema } from './config-env';
 import type { TrustProxy } from './trust-proxy';
@@ -69,6 +70,8 @@ export interface Config {
   sandbox: { enabled: boolean; payoutDelayMs: number };
   /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only, never on loopback. */
   webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean; allowLoopback: boolean };
+  /** Hosted pages (SPEC §13): the origins a session may send the person back to (SESSION_RETURN_ORIGINS and the service's own). */
+  sessions: { returnOrigins: string[] };
   /** Per client address on the sandbox and on callbacks that fail their signature. */
   rateLimit: { max: number; windowMs: number };
   /** Express's `trust proxy`: whose X-Forwarded-For names the client. */
@@ -106,6 +109,14 @@ function retention(e: Pick<Env, Extract<keyof Env, `RETENTION_${string}`> | 'WEB
   const problems = retentionProblems(settings, { webhookRetryForMs: e.WEBHOOK_RETRY_FOR });
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return settings;
+}
+
+/** SESSION_RETURN_ORIGINS, refused at boot with every bad entry; the service's own origin is added (a return to itself redirects nowhere new). */
+function returnOrigins(list: string, publicBaseUrl: string, production: boolean): string[] {
+  const entries = list.split(',').map((o) => o.trim()).filter(Boolean);
+  const problems = entries.map((entry) => returnOriginProblem(entry, { httpsOnly: production })).filter((p) => p !== undefined);
+  if (problems.length > 0) throw new ConfigError(`SESSION_RETURN_ORIGINS:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return [...new Set([new URL(publicBaseUrl).origin, ...entries.map((entry) => new URL(entry).origin)])];
 }
 
 function isoDates(name: string, list: string): string[] {
@@ -189,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpsOnly: production,
       allowLoopback: !production,
     },
+    sessions: { returnOrigins: returnOrigins(e.SESSION_RETURN_ORIGINS, publicBaseUrl, production) },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },
     trustProxy: e.TRUST_PROXY,
     timings: {

@@ -8,7 +8,7 @@ function base62(bytes: Uint8Array, length: number): string {
   return out;
 }
 
-export type IdPrefix = 'ver' | 'chg' | 'lkp' | 'rev' | 'upl' | 'msg' | 'evt' | 'wxt' | 'qqt' | 'fct' | 'trf' | 'ntf' | 'aud' | 'whe' | 'clo';
+export type IdPrefix = 'ver' | 'chg' | 'lkp' | 'rev' | 'upl' | 'msg' | 'evt' | 'wxt' | 'qqt' | 'fct' | 'trf' | 'ntf' | 'aud' | 'whe' | 'clo' | 'ses';
 
 /** Prefixed opaque ids (`ver_…`) as API.md promises. */
 export function newId(prefix: IdPrefix): string {

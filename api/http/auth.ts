@@ -1,8 +1,9 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { appError } from '../../domain/errors';
 import type { Secrets } from '../../platform/config';
+import { CSRF_HEADER, needsCsrfHeader, pageCookieOf } from './page-cookie';
 
 export type Role = 'service' | 'account' | 'reviewer' | 'admin';
 
@@ -22,6 +23,8 @@ export type AuthenticatedPrincipal = Exclude<Principal, { role: 'anonymous' }>;
 const ISSUER = 'realname-verification';
 const AUDIENCE = 'account';
 const STAFF_AUDIENCE = 'staff';
+/** A hosted page's browser session (SPEC §13): accepted from the cookie only, never as a bearer token, so it never skips the CSRF check. */
+const PAGE_AUDIENCE = 'page';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -29,6 +32,8 @@ export interface Authenticator {
   authenticate(req: Request): Promise<AuthenticatedPrincipal>;
   mintAccountToken(accountId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
   mintStaffToken(role: StaffRole, name: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
+  /** A browser session acting as the account's own token, with the CSRF value its state-changing requests must send back. */
+  mintPageSession(accountId: string, ttlSeconds: number): Promise<{ token: string; csrfToken: string; expiresAt: string }>;
 }
 
 /** Who a verified token names: an account (audience `account`) or a member of staff (audience `staff`, `role` claim). */
@@ -54,6 +59,8 @@ export function createAuthenticator(secrets: Secrets): Authenticator {
   return {
     async authenticate(req) {
       const header = req.get('authorization');
+      const cookie = header === undefined ? pageCookieOf(req) : undefined;
+      if (cookie !== undefined) return pageSessionPrincipal(jwtKey, cookie, req);
       const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!match) throw appError('UNAUTHENTICATED', 'Send `Authorization: Bearer <token>`.');
       const token = match[1]!;
@@ -72,7 +79,28 @@ export function createAuthenticator(secrets: Secrets): Authenticator {
 
     mintAccountToken: (accountId, ttlSeconds) => mint(jwtKey, { subject: accountId, audience: AUDIENCE, claims: {}, ttlSeconds }),
     mintStaffToken: (role, name, ttlSeconds) => mint(jwtKey, { subject: name, audience: STAFF_AUDIENCE, claims: { role }, ttlSeconds }),
+    async mintPageSession(accountId, ttlSeconds) {
+      const csrfToken = randomBytes(32).toString('base64url');
+      return { ...(await mint(jwtKey, { subject: accountId, audience: PAGE_AUDIENCE, claims: { csrf: csrfToken }, ttlSeconds })), csrfToken };
+    },
   };
+}
+
+/** The account a page session's cookie names; a request that changes something must echo the session's CSRF value. */
+async function pageSessionPrincipal(key: Uint8Array, cookie: string, req: Request): Promise<AuthenticatedPrincipal> {
+  let payload: { sub?: string; csrf?: unknown };
+  try {
+    ({ payload } = await jwtVerify<{ csrf?: unknown }>(cookie, key, { issuer: ISSUER, audience: PAGE_AUDIENCE, algorithms: ['HS256'] }));
+  } catch (err) {
+    const ended = err instanceof joseErrors.JWTExpired ? 'The page session has ended' : 'The page session is not valid';
+    throw appError('UNAUTHENTICATED', `${ended}: open a new link from the console.`);
+  }
+  if (typeof payload.sub !== 'string' || typeof payload.csrf !== 'string') throw appError('UNAUTHENTICATED', 'The page session is not valid: open a new link from the console.');
+  if (needsCsrfHeader(req)) {
+    const sent = req.get(CSRF_HEADER) ?? '';
+    if (!timingSafeEqual(digest(sent), digest(payload.csrf))) throw appError('FORBIDDEN', `A request of the hosted pages that changes something must send ${CSRF_HEADER}.`);
+  }
+  return { role: 'account', accountId: payload.sub };
 }
 
 async function mint(key: Uint8Array, t: { subject: string; audience: string; claims: Record<string, string>; ttlSeconds: number }) {

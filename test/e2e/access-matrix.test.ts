@@ -27,6 +27,7 @@ const API_MD_ROLES: [RegExp, string[]][] = [
   [/^\/v1\/(admin\/account-tokens|webhook-endpoints)/, ['service', 'admin']],
   [/^\/v1\/admin\//, ['admin']],
   [/^\/v1\/accounts\/\{accountId\}\/closure$/, ['service', 'admin']],
+  [/^\/v1\/accounts\/\{accountId\}\/sessions$/, ['service']],
   [/^\/v1\/identity-lookups/, ['service', 'account']],
   [/^\/v1\/(accounts|verifications|changes|uploads|ocr)\b/, ['service', 'account', 'admin']],
 ];

@@ -120,6 +120,14 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: tmp(), SANDBOX_ENABLED: value }).sandbox.enabled).toBe(enabled);
   });
 
+  it('lets sessions return to the listed origins and the service itself, and refuses a bad list at boot', () => {
+    const dev = loadConfig({ DATA_DIR: tmp(), PUBLIC_BASE_URL: 'http://127.0.0.1:3000/', SESSION_RETURN_ORIGINS: ' https://console.example.com/ ,http://localhost:5173' });
+    expect(dev.sessions.returnOrigins).toEqual(['http://127.0.0.1:3000', 'https://console.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ DATA_DIR: tmp(), PORT: '4000' }).sessions.returnOrigins).toEqual(['http://127.0.0.1:4000']);
+    expect(() => loadConfig({ DATA_DIR: tmp(), SESSION_RETURN_ORIGINS: 'https://console.example.com/done,nonsense' })).toThrow(/SESSION_RETURN_ORIGINS.*without a path.*nonsense: not a URL/s);
+    expect(() => loadConfig({ ...productionEnv(), SESSION_RETURN_ORIGINS: 'http://console.example.com' })).toThrow(/https origins only/);
+  });
+
   function productionEnv(): Record<string, string> {
     return {
       NODE_ENV: 'production',

@@ -1,0 +1,170 @@
+import knex, { type Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { http, individualBody, KEYS, uniqueAccount } from '../support/http';
+
+/**
+ * The hosted pages' door (API.md "Hosted pages", SPEC §13) through the real stack: the service role mints a one-time
+ * link, the browser's exchange spends it for a cookie that acts as the account's own token (404 elsewhere), once and
+ * within the hour; state-changing requests on the cookie need the CSRF header; returnUrl stays on listed origins.
+ */
+const baseUrl = inject('baseUrl');
+const api = http(baseUrl);
+let db: Knex;
+
+beforeAll(() => {
+  db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+const tokenOf = (url: string) => new URL(url).hash.replace(/^#t=/, '');
+
+async function mint(accountId: string, body: Record<string, unknown> = {}) {
+  const res = await api.post(`/v1/accounts/${accountId}/sessions`, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; url: string; expiresAt: string };
+}
+
+const exchange = (token: string) => api.post('/v1/sessions/exchange', { token }, { token: null });
+
+/** The cookie pair the browser would send back, from the exchange's Set-Cookie. */
+function cookieOf(headers: Headers): string {
+  const setCookie = headers.get('set-cookie') ?? '';
+  return setCookie.split(';')[0]!;
+}
+
+async function openSession(accountId: string) {
+  const res = await exchange(tokenOf((await mint(accountId)).url));
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return { cookie: cookieOf(res.headers), csrfToken: res.body.csrfToken as string, body: res.body };
+}
+
+describe('POST /v1/accounts/{accountId}/sessions', () => {
+  it('mints a one-hour link with the token in the fragment, never in the database', async () => {
+    const accountId = uniqueAccount('ses');
+    const before = Date.now();
+    const link = await mint(accountId, { locale: 'en' });
+    expect(link.id).toMatch(/^ses_[A-Za-z0-9]{24}$/);
+    expect(link.url).toMatch(new RegExp(`^${baseUrl}/apply#t=[A-Za-z0-9_-]{43}$`));
+    const ttl = Date.parse(link.expiresAt) - before;
+    expect(ttl).toBeGreaterThan(59 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(60 * 60_000 + 1000);
+    const row = await db('page_sessions').where({ id: link.id }).first();
+    expect(row).toMatchObject({ account_id: accountId, locale: 'en', return_url: null, used_at: null });
+    expect(JSON.stringify(row)).not.toContain(tokenOf(link.url));
+  });
+
+  it('is for the service role only', async () => {
+    const accountId = uniqueAccount('ses');
+    const accountToken = (await api.post('/v1/admin/account-tokens', { accountId, ttlSeconds: 600 })).body.token as string;
+    for (const token of [accountToken, KEYS.reviewer, KEYS.admin]) {
+      const res = await api.post(`/v1/accounts/${accountId}/sessions`, {}, { token });
+      expect(res.status).toBe(403);
+    }
+    expect((await api.post(`/v1/accounts/${accountId}/sessions`, {}, { token: null })).status).toBe(401);
+  });
+
+  it('takes a returnUrl on an allowed origin only (unset SESSION_RETURN_ORIGINS: the service itself)', async () => {
+    const accountId = uniqueAccount('ses');
+    const link = await mint(accountId, { returnUrl: `${baseUrl}/done?x=1` });
+    expect((await exchange(tokenOf(link.url))).body.returnUrl).toBe(`${baseUrl}/done?x=1`);
+    for (const returnUrl of ['https://evil.example/done', `${baseUrl.replace('127.0.0.1', 'localhost')}/done`, 'javascript:alert(1)', '/done']) {
+      const res = await api.post(`/v1/accounts/${accountId}/sessions`, { returnUrl });
+      expect(res.status, returnUrl).toBe(422);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'returnUrl' }] });
+    }
+  });
+});
+
+describe('POST /v1/sessions/exchange', () => {
+  it('sets an HttpOnly, SameSite=Strict cookie of 24 hours that acts as the account’s own token', async () => {
+    const accountId = uniqueAccount('ses');
+    const res = await exchange(tokenOf((await mint(accountId)).url));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accountId, locale: 'zh-CN', returnUrl: null });
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^rnv_page_session=[^;]+; Path=\/; Max-Age=86400; HttpOnly; SameSite=Strict$/);
+    // Plain http here (PUBLIC_BASE_URL unset): a Secure cookie would never come back.
+    expect(setCookie).not.toContain('Secure');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+
+    const cookie = cookieOf(res.headers);
+    const own = await api.get(`/v1/accounts/${accountId}`, { token: null, headers: { cookie } });
+    expect(own.status).toBe(200);
+    expect(own.body.id).toBe(accountId);
+    expect((await api.get(`/v1/accounts/${uniqueAccount('other')}`, { token: null, headers: { cookie } })).status).toBe(404);
+    // Staff routes stay out of reach, as for the account's token.
+    expect((await api.get('/v1/reviews', { token: null, headers: { cookie } })).status).toBe(403);
+  });
+
+  it('opens a link once: the second exchange is refused with what to do', async () => {
+    const token = tokenOf((await mint(uniqueAccount('ses'))).url);
+    expect((await exchange(token)).status).toBe(200);
+    const again = await exchange(token);
+    expect(again.status).toBe(410);
+    expect(again.body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'used', locale: 'zh-CN' });
+    expect(again.body.detail).toMatch(/already used.*new link/);
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a link past its hour, and a made-up one', async () => {
+    const link = await mint(uniqueAccount('ses'));
+    await db('page_sessions').where({ id: link.id }).update({ expires_at: new Date(Date.now() - 1000) });
+    const expired = await exchange(tokenOf(link.url));
+    expect(expired.status).toBe(410);
+    expect(expired.body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'expired' });
+    expect(expired.body.detail).toMatch(/expired.*new link/);
+
+    const madeUp = await exchange('A'.repeat(43));
+    expect(madeUp.status).toBe(410);
+    expect(madeUp.body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'unknown' });
+    expect(madeUp.body.locale).toBeUndefined();
+  });
+
+  it('is not a bearer token: the session works from its cookie only', async () => {
+    const accountId = uniqueAccount('ses');
+    const { cookie } = await openSession(accountId);
+    const jwt = cookie.split('=')[1]!;
+    const asBearer = await api.get(`/v1/accounts/${accountId}`, { token: jwt });
+    expect(asBearer.status).toBe(401);
+    expect((await api.get(`/v1/accounts/${accountId}`, { token: null, headers: { cookie: 'rnv_page_session=forged' } })).status).toBe(401);
+  });
+});
+
+describe('CSRF on the cookie', () => {
+  it('refuses a state-changing request without the session’s X-CSRF-Token, and accepts it with', async () => {
+    const accountId = uniqueAccount('ses');
+    const { cookie, csrfToken } = await openSession(accountId);
+    const path = `/v1/accounts/${accountId}/verifications`;
+    const without = await api.post(path, individualBody(), { token: null, headers: { cookie } });
+    expect(without.status).toBe(403);
+    expect(without.body.detail).toMatch(/X-CSRF-Token/);
+    const wrong = await api.post(path, individualBody(), { token: null, headers: { cookie, 'x-csrf-token': 'A'.repeat(43) } });
+    expect(wrong.status).toBe(403);
+    // Another session's value is no better: the value is bound to this session's cookie.
+    const other = await openSession(accountId);
+    expect((await api.post(path, individualBody(), { token: null, headers: { cookie, 'x-csrf-token': other.csrfToken } })).status).toBe(403);
+
+    const accepted = await api.post(path, individualBody(), { token: null, headers: { cookie, 'x-csrf-token': csrfToken } });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    expect(accepted.body.accountId).toBe(accountId);
+  });
+});
+
+describe('GET /apply', () => {
+  it('serves the page under a strict policy of its own: nothing inline, nothing from elsewhere, never framed', async () => {
+    const page = await fetch(`${baseUrl}/apply`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/apply/apply.js"></script>');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect((await fetch(`${baseUrl}/apply/apply.js`)).status).toBe(200);
+  });
+});
