@@ -1,5 +1,6 @@
 import path from 'node:path';
-import express, { type Express, type RequestHandler } from 'express';
+import type { Express } from 'express';
+import { serveStaticPage } from '../http/static-page';
 
 /** Where the console's static files are: api/console/static in the sources, dist/api/console/static in the build (package.json "build" copies them). */
 export const CONSOLE_DIR = path.join(__dirname, 'static');
@@ -23,21 +24,11 @@ const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const consoleHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-  // A new release is picked up on the next load; the files are small.
-  res.setHeader('Cache-Control', 'no-cache');
-  next();
-};
-
 /**
  * GET /console: the reviewer console (API.md "Operator tools"), static files with no build step. The page itself is
- * public, as /docs is: everything it shows comes from the API with the reviewer's bearer token.
+ * public, as /docs is: everything it shows comes from the API with the reviewer's bearer token. A new release is
+ * picked up on the next load; the files are small.
  */
 export function consoleRoutes(app: Express): void {
-  const index = path.join(CONSOLE_DIR, 'index.html');
-  app.get(['/console', '/console/'], consoleHeaders, (_req, res) => {
-    res.type('html').sendFile(index);
-  });
-  app.use('/console', consoleHeaders, express.static(CONSOLE_DIR, { index: false, redirect: false, fallthrough: true, cacheControl: false }));
+  serveStaticPage(app, '/console', CONSOLE_DIR, { 'Content-Security-Policy': CONSOLE_CSP, 'Cache-Control': 'no-cache' });
 }

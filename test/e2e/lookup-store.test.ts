@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import knex from 'knex';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRetentionActivities, type DeleteExpiredArgs } from '../../activities/retention';
 import { ERASED } from '../../domain/sealed-value';
-import { createDb, migrateLatest, type Db } from '../../platform/db';
+import { migrateLatest, type Db } from '../../platform/db';
 import { eraseAccountRecords } from '../../store/account-erasure';
 import { completeLookup, finishLookup, openLookup, recordLookupProgress, type NewLookup } from '../../store/lookups';
+import { RETENTION_DATABASES, runRetention } from '../support/retention-db';
 
 /**
  * The "find my accounts" lookups' rows (SPEC §12) against PostgreSQL (a
@@ -20,34 +15,10 @@ import { completeLookup, finishLookup, openLookup, recordLookupProgress, type Ne
  * (its key, its identity hash, its result), of keys whose lookup was refused,
  * and by the closure of the account whose token made it.
  */
-const ADMIN_URL = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const ago = (ms: number) => new Date(Date.now() - ms);
 let db: Db;
-
-async function openPostgres(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const dbName = `rnv_lookups_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = knex({ client: 'pg', connection: ADMIN_URL });
-  await admin.raw(`create database ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const opened = createDb({ databaseUrl: url.toString(), dataDir: '' });
-  return {
-    db: opened,
-    close: async () => {
-      await opened.destroy();
-      await admin.raw(`drop database if exists ${dbName} with (force)`);
-      await admin.destroy();
-    },
-  };
-}
-
-async function openPglite(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rnv-lookups-'));
-  const opened = createDb({ databaseUrl: undefined, dataDir: dir });
-  return { db: opened, close: async () => void (await opened.destroy(), rmSync(dir, { recursive: true, force: true })) };
-}
 
 let seq = 0;
 const lookup = (identityHash: string, overrides: Partial<NewLookup> = {}): NewLookup => {
@@ -56,24 +27,13 @@ const lookup = (identityHash: string, overrides: Partial<NewLookup> = {}): NewLo
 };
 
 /** Retention's activity for the unfinished-processes category, as the schedule runs it. */
-async function retention(cutoff: Date) {
-  const run = (a: DeleteExpiredArgs) => createRetentionActivities({ db, storage: { delete: async () => {} } }).deleteExpired(a);
-  return new MockActivityEnvironment().run<[DeleteExpiredArgs], { deleted: number; more: boolean }, typeof run>(run, {
-    category: 'unfinished-processes',
-    cutoff: cutoff.toISOString(),
-    batchSize: 100,
-    maxBatches: 10,
-  });
-}
+const retention = (cutoff: Date) => runRetention({ db, storage: { delete: async () => {} } }, { category: 'unfinished-processes', cutoff: cutoff.toISOString(), batchSize: 100, maxBatches: 10 });
 
 const row = (id: string) => db('identity_lookups').where({ id }).first();
 const keyOf = (id: string) => db('data_keys').where({ process_id: id }).first<{ wrapped_key: string | null; erased_by: string | null }>('wrapped_key', 'erased_by');
 const withKey = (id: string, accountId: string, createdAgo = 0) => db('data_keys').insert({ process_id: id, account_id: accountId, wrapped_key: 'v1.wrapped', created_at: ago(createdAgo) });
 
-describe.each([
-  { database: 'PostgreSQL', open: openPostgres, concurrent: true },
-  { database: 'the embedded PGlite', open: openPglite, concurrent: false },
-])('lookups on $database', ({ open, concurrent }) => {
+describe.each(RETENTION_DATABASES)('lookups on $database', ({ open, concurrent }) => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ db, close } = await open());
