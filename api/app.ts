@@ -169,7 +169,17 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
     buildReviewService({ readModel, client: deps.temporal.client, cipher, keys: deps.keys, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs }),
   );
   adminRoutes(routes, { auth: routes.auth, readModel, cipher, registry: providers.registry, db });
-  sessionRoutes(routes, buildSessionService({ db, hasher: cipher, auth: routes.auth, publicBaseUrl: config.publicBaseUrl, returnOrigins: config.sessions.returnOrigins }));
+  sessionRoutes(
+    routes,
+    buildSessionService({
+      db,
+      hasher: cipher,
+      auth: routes.auth,
+      publicBaseUrl: config.publicBaseUrl,
+      returnOrigins: config.sessions.returnOrigins,
+      isClosed: async (id) => Boolean((await readModel.account(id))?.closed_at),
+    }),
+  );
   webhookEndpointRoutes(routes, buildWebhookEndpointService({ db, cipher }), {
     httpsOnly: config.webhooks.httpsOnly,
     targets: { allowLoopback: config.webhooks.allowLoopback },

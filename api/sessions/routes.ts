@@ -21,6 +21,7 @@ export function sessionRoutes(deps: RouteDeps, sessions: SessionService): void {
     audit: { action: 'page_session.minted' },
     responses: {
       201: { description: 'The link', schema: PageSessionLinkSchema },
+      409: { description: 'ACCOUNT_CLOSED: the account was closed' },
       422: { description: 'VALIDATION_FAILED: returnUrl is not on an origin in SESSION_RETURN_ORIGINS' },
     },
     handler: async ({ params, body }) => ({ status: 201, body: await sessions.mint(params.accountId, body) }),

@@ -22,6 +22,8 @@ export interface SessionDeps {
   publicBaseUrl: string;
   /** The origins a returnUrl may point at (config.sessions.returnOrigins). */
   returnOrigins: readonly string[];
+  /** Whether the account was closed (SPEC §11): its pages could start nothing, so no link is minted. */
+  isClosed: (accountId: string) => Promise<boolean>;
 }
 
 /** What each refusal tells the person: the same way out for all, ask the console for a new link. */
@@ -38,6 +40,7 @@ export function buildSessionService(deps: SessionDeps) {
      * and in no Referer, so it reaches neither access logs nor a proxy; the page's script reads it and exchanges it.
      */
     async mint(accountId: string, body: MintSession) {
+      if (await deps.isClosed(accountId)) throw appError('ACCOUNT_CLOSED', 'The account is closed: its pages open no more.');
       if (body.returnUrl !== undefined && !returnUrlAllowed(body.returnUrl, deps.returnOrigins)) {
         throw validationError([{ path: 'returnUrl', message: `must be on one of the origins in SESSION_RETURN_ORIGINS: ${deps.returnOrigins.join(', ')}` }]);
       }

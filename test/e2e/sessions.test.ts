@@ -1,6 +1,7 @@
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, individualBody, KEYS, uniqueAccount } from '../support/http';
+import { eventually } from '../support/temporal-test-env';
 
 /**
  * The hosted pages' door (API.md "Hosted pages", SPEC §13) through the real stack: the service role mints a one-time
@@ -63,6 +64,13 @@ describe('POST /v1/accounts/{accountId}/sessions', () => {
       expect(res.status).toBe(403);
     }
     expect((await api.post(`/v1/accounts/${accountId}/sessions`, {}, { token: null })).status).toBe(401);
+  });
+
+  it('mints no link for a closed account (SPEC §11: it opens no new process)', async () => {
+    const accountId = uniqueAccount('ses');
+    expect((await api.post(`/v1/accounts/${accountId}/closure`, { reason: 'the customer asked' })).status).toBe(202);
+    await eventually(async () => expect((await api.get(`/v1/accounts/${accountId}/closure`)).body.status).toBe('completed'));
+    expect((await api.post(`/v1/accounts/${accountId}/sessions`, {})).body).toMatchObject({ status: 409, code: 'ACCOUNT_CLOSED' });
   });
 
   it('takes a returnUrl on an allowed origin only (unset SESSION_RETURN_ORIGINS: the service itself)', async () => {
