@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Express } from 'express';
-import { serveStaticPage } from '../http/static-page';
+import { serveStaticPage, staticPageCsp } from '../http/static-page';
 
 /** Where the console's static files are: api/console/static in the sources, dist/api/console/static in the build (package.json "build" copies them). */
 export const CONSOLE_DIR = path.join(__dirname, 'static');
@@ -11,18 +11,7 @@ export const CONSOLE_DIR = path.join(__dirname, 'static');
  * an <iframe> (frame-src blob:; the API's policy falls back to default-src 'self' and would block the frame).
  * No inline scripts or styles: the page sets none. Nothing else is loosened; object-src stays 'none'.
  */
-const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' blob:",
-  "frame-src blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONSOLE_CSP = staticPageCsp({ images: true, frames: true });
 
 /**
  * GET /console: the reviewer console (API.md "Operator tools"), static files with no build step. The page itself is

@@ -1,25 +1,12 @@
 import path from 'node:path';
 import type { Express } from 'express';
-import { serveStaticPage } from '../http/static-page';
+import { serveStaticPage, staticPageCsp } from '../http/static-page';
 
 /** Where the hosted pages' static files are: api/pages/static in the sources, dist/api/pages/static in the build (package.json "build" copies them). */
 export const PAGES_DIR = path.join(__dirname, 'static');
 
-/**
- * The hosted pages' own Content-Security-Policy (SPEC §13), stricter than the API's: no inline script or style at all,
- * nothing from another origin, no forms posting anywhere, never framed (a framed page could be clicked through).
- */
-const PAGES_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The hosted pages' own Content-Security-Policy (SPEC §13): the strict one, nothing loosened (a framed page could be clicked through). */
+const PAGES_CSP = staticPageCsp();
 
 /**
  * GET /apply: the applicant's pages (first piece: the door). The page is public; what it shows comes from the API with

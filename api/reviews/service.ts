@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import type { CalendarOverrides } from '../../domain/business-days';
 import { appError } from '../../domain/errors';
 import { claimReviewUpdate, decideReviewUpdate, releaseReviewUpdate } from '../../workflows/messages';
-import type { PiiCipher } from '../../platform/crypto';
 import type { ReviewRow } from '../../store/reviews';
 import type { Principal } from '../http/auth';
 import type { ReadModel } from '../../store/read-model';
@@ -20,8 +19,7 @@ import type { ProcessKeys } from '../../platform/data-keys';
 export interface ReviewServiceDeps {
   readModel: ReadModel;
   client: Client;
-  cipher: PiiCipher;
-  /** Opens the applicant's sealed fields for admins (either kind of seal). */
+  /** Opens the applicant's sealed fields: names for every caller, the rest for admins (either kind of seal). */
   keys: ProcessKeys;
   publicBaseUrl: string;
   calendar?: CalendarOverrides;

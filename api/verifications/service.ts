@@ -60,11 +60,9 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
     if (!row) throw appError('NOT_FOUND', 'No such verification.');
     return row;
   }
-  /** What opens the rows' sealed fields, their keys loaded at once (a page's too): names for everyone, the rest for admins. */
-  const readerFor = async (_principal: Principal, rows: unknown) => deps.keys.readerFor(rows);
   /** The verification as this caller sees it: admins get its sealed fields opened (or `[erased]`). */
   const view = async (principal: Principal, row: Awaited<ReturnType<typeof load>>, reader?: SealedReader) =>
-    verificationView(row, { revealPii: seesPlainPii(principal), cipher: reader ?? (await readerFor(principal, row)), calendar: deps.calendar });
+    verificationView(row, { revealPii: seesPlainPii(principal), cipher: reader ?? (await deps.keys.readerFor(row)), calendar: deps.calendar });
   const reload = async (principal: Principal, id: string) => view(principal, (await readModel.verification(id))!);
 
   /**
@@ -158,7 +156,7 @@ export function buildVerificationService(deps: VerificationServiceDeps) {
 
     async list(principal: Principal, accountId: string, limit: number, cursor?: string) {
       const page = await readModel.verifications(accountId, limit, cursor);
-      const reader = await readerFor(principal, page.items);
+      const reader = await deps.keys.readerFor(page.items);
       return { items: await Promise.all(page.items.map((row) => view(principal, row, reader))), nextCursor: page.nextCursor };
     },
 

@@ -128,6 +128,6 @@ export function servicesOver(client: Client) {
   return {
     verifications: buildVerificationService(processDeps),
     changes: buildChangeService(processDeps),
-    reviews: buildReviewService({ readModel, client, cipher, keys: processDeps.keys, publicBaseUrl: 'http://localhost', claimTtlMs: 60_000 }),
+    reviews: buildReviewService({ readModel, client, keys: processDeps.keys, publicBaseUrl: 'http://localhost', claimTtlMs: 60_000 }),
   };
 }
