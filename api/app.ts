@@ -134,7 +134,7 @@ export function buildApp(deps: AppDeps): Express {
     }));
   opsRoutes(app, { checks: deps.readiness, metrics, openapi });
   consoleRoutes(app);
-  pageRoutes(app);
+  pageRoutes(app, { sandbox: Boolean(config.sandbox.enabled && deps.sandbox) });
   app.use(noSuchRoute(registry));
   app.use(problemMiddleware(logger));
   return app;
