@@ -1,17 +1,16 @@
-// A step of `npm run build`: bundles the applicant's pages into dist/api/pages/static/app.js, which the built API serves.
+// A step of `npm run build`, run with tsx from the sources (esbuild is a build tool, so this script is not compiled
+// into dist/): bundles the applicant's pages into dist/api/pages/static/app.js, which the built API serves.
 import path from 'node:path';
 import { build } from 'esbuild';
-import { BUILT_BUNDLE, bundleOptions } from '../api/pages/bundle';
+import { bundleOptions, PAGES_ENTRY } from '../api/pages/bundle';
 
-async function main() {
-  if (!__filename.endsWith('.js')) throw new Error('run the compiled script: npm run build');
-  // dist/scripts/build-pages.js → the sources' api/pages/app/main.tsx (the build does not compile them: esbuild does).
-  const source = path.resolve(__dirname, '..', '..', 'api', 'pages', 'app', 'main.tsx');
-  await build({ ...bundleOptions(source), outfile: BUILT_BUNDLE });
-  console.log(`pages bundle: ${BUILT_BUNDLE}`);
-}
+const root = path.resolve(__dirname, '..');
+const out = path.join(root, 'dist', 'api', 'pages', 'static', 'app.js');
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+build({ ...bundleOptions(PAGES_ENTRY), outfile: out }).then(
+  () => console.log(`pages bundle: ${path.relative(root, out)}`),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

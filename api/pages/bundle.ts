@@ -28,7 +28,11 @@ export function bundleOptions(entry: string) {
  */
 export async function pagesScript(): Promise<string> {
   if (existsSync(BUILT_BUNDLE)) return readFileSync(BUILT_BUNDLE, 'utf8');
-  const esbuild = await import('esbuild');
+  // Named by a variable so that a production build, which never gets here, does not list esbuild among what it loads.
+  const tool = 'esbuild';
+  const esbuild = (await import(tool).catch(() => {
+    throw new Error(`The applicant's pages are not built (${BUILT_BUNDLE}) and esbuild is not installed: run \`npm run build\`.`);
+  })) as typeof import('esbuild');
   const result = await esbuild.build({ ...bundleOptions(PAGES_ENTRY), write: false });
   return result.outputFiles[0]!.text;
 }

@@ -104,6 +104,11 @@ describe('npm run build', () => {
     const page = await fetch(`${api.baseUrl}/console`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('console.js');
+    // The applicant's pages: the bundle npm run build made (dist/api/pages/static/app.js), not one made at the request.
+    expect(existsSync(path.join(REPO_ROOT, 'dist', 'api', 'pages', 'static', 'app.js'))).toBe(true);
+    const script = await fetch(`${api.baseUrl}/apply/app.js`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toBe(readFileSync(path.join(REPO_ROOT, 'dist', 'api', 'pages', 'static', 'app.js'), 'utf8'));
     // The worker loaded dist/workflow-bundle.js: the SDK logs this line only when it bundles at start.
     expect(worker.logTail(400)).not.toContain('Workflow bundle created');
 

@@ -171,8 +171,13 @@ describe('GET /apply', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     const html = await page.text();
-    expect(html).toContain('<script type="module" src="/apply/apply.js"></script>');
+    expect(html).toContain('<script type="module" src="/apply/app.js"></script>');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    expect((await fetch(`${baseUrl}/apply/apply.js`)).status).toBe(200);
+    // The bundled app, under the same headers; the pages' config says whether the sandbox phone may show.
+    const script = await fetch(`${baseUrl}/apply/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.headers.get('content-security-policy')).toBe(csp);
+    expect(await fetch(`${baseUrl}/apply/config.json`).then((r) => r.json())).toEqual({ sandbox: true });
   });
 });

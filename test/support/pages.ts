@@ -43,7 +43,7 @@ const AXE = () => readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE() });
   // Evaluated in the page (a string: the tests' TypeScript knows no DOM).
-  const result = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] })')) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+  const result = await page.evaluate<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>('window.axe.run(document, { resultTypes: ["violations"] })');
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
