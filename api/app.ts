@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { refundStarter } from '../platform/refunds';
 import { markRefunding, unsettledMoney } from '../store/ledger';
+import { pageSessionLive } from '../store/page-sessions';
 import { openProcessCounts } from '../store/processes';
 import { createReadModel } from '../store/read-model';
 import { accountRoutes } from './accounts/routes';
@@ -93,7 +94,8 @@ export function buildApp(deps: AppDeps): Express {
     scheme: 'bearer',
     description: 'SERVICE_API_KEY, REVIEWER_API_KEY, ADMIN_API_KEY, or an account token from POST /v1/admin/account-tokens',
   });
-  const auth = createAuthenticator(config.secrets);
+  // A hosted page's cookie works while its session's row says so (closure and retention end it).
+  const auth = createAuthenticator(config.secrets, { isPageSessionLive: (sessionId) => pageSessionLive(db, sessionId, new Date()) });
   // The Temporal UI's codec endpoint: its own body size and CORS.
   codecRoutes(app, { codec: deps.temporal.codec, auth, open: (sealed) => deps.keys.open(sealed), ...config.codec });
 
