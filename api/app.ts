@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { refundStarter } from '../platform/refunds';
 import { markRefunding, unsettledMoney } from '../store/ledger';
+import { pageSessionLive } from '../store/page-sessions';
 import { openProcessCounts } from '../store/processes';
 import { createReadModel } from '../store/read-model';
 import { accountRoutes } from './accounts/routes';
@@ -41,7 +42,7 @@ import { buildReviewService } from './reviews/service';
 import { mountSandbox, type SandboxParts } from './sandbox';
 import { processedWatch } from './sandbox/processed';
 import { sessionRoutes } from './sessions/routes';
-import { buildSessionService } from './sessions/service';
+import { buildSessionService, type SessionService } from './sessions/service';
 import { uploadRoutes } from './uploads/routes';
 import { buildUploadService } from './uploads/service';
 import { verificationRoutes } from './verifications/routes';
@@ -66,13 +67,19 @@ export interface AppDeps {
   readiness: ReadinessCheck[];
 }
 
+/** The HTTP application, and the hosted pages' links for the composition root (`npm start` prints one for a demo account). */
+export interface BuiltApp {
+  app: Express;
+  sessions: SessionService;
+}
+
 /**
  * The API process's HTTP application: cross-cutting machinery from http/, then
  * each bounded context's routes over its service. Every route of the REST
  * contract is declared through http/route.ts (defineRoute), which decides
  * access, validates, replays idempotent requests, audits and documents.
  */
-export function buildApp(deps: AppDeps): Express {
+export function buildApp(deps: AppDeps): BuiltApp {
   const { config, db, logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -93,7 +100,8 @@ export function buildApp(deps: AppDeps): Express {
     scheme: 'bearer',
     description: 'SERVICE_API_KEY, REVIEWER_API_KEY, ADMIN_API_KEY, or an account token from POST /v1/admin/account-tokens',
   });
-  const auth = createAuthenticator(config.secrets);
+  // A hosted page's cookie works while its session's row says so (closure and retention end it).
+  const auth = createAuthenticator(config.secrets, { isPageSessionLive: (sessionId) => pageSessionLive(db, sessionId, new Date()) });
   // The Temporal UI's codec endpoint: its own body size and CORS.
   codecRoutes(app, { codec: deps.temporal.codec, auth, open: (sealed) => deps.keys.open(sealed), ...config.codec });
 
@@ -115,7 +123,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/v1/callbacks', unauthenticated);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
-  mountContexts(routes, deps, readModel);
+  const sessions = mountContexts(routes, deps, readModel);
   metrics.registerOverdueReviews(() => readModel.overdueReviews(new Date()));
   metrics.registerOpenProcesses(() => openProcessCounts(db));
   metrics.registerUnsettledMoney(() => unsettledMoney(db));
@@ -137,11 +145,11 @@ export function buildApp(deps: AppDeps): Express {
   pageRoutes(app, { sandbox: Boolean(config.sandbox.enabled && deps.sandbox) });
   app.use(noSuchRoute(registry));
   app.use(problemMiddleware(logger));
-  return app;
+  return { app, sessions };
 }
 
 /** The bounded contexts: each builds its service from what it needs and declares its routes. */
-function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<typeof createReadModel>): void {
+function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<typeof createReadModel>): SessionService {
   const { config, db, cipher, providers } = deps;
   const uploads = buildUploadService({ db, storage: deps.storage, ocr: providers.ocr });
   // Verifications and changes start workflows from the same inputs (a change's new subject is an enterprise verification).
@@ -169,19 +177,18 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
     buildReviewService({ readModel, client: deps.temporal.client, keys: deps.keys, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs }),
   );
   adminRoutes(routes, { auth: routes.auth, readModel, cipher, registry: providers.registry, db });
-  sessionRoutes(
-    routes,
-    buildSessionService({
-      db,
-      hasher: cipher,
-      auth: routes.auth,
-      publicBaseUrl: config.publicBaseUrl,
-      returnOrigins: config.sessions.returnOrigins,
-      isClosed: async (id) => Boolean((await readModel.account(id))?.closed_at),
-    }),
-  );
+  const sessions = buildSessionService({
+    db,
+    hasher: cipher,
+    auth: routes.auth,
+    publicBaseUrl: config.publicBaseUrl,
+    returnOrigins: config.sessions.returnOrigins,
+    isClosed: async (id) => Boolean((await readModel.account(id))?.closed_at),
+  });
+  sessionRoutes(routes, sessions);
   webhookEndpointRoutes(routes, buildWebhookEndpointService({ db, cipher }), {
     httpsOnly: config.webhooks.httpsOnly,
     targets: { allowLoopback: config.webhooks.allowLoopback },
   });
+  return sessions;
 }

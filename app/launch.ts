@@ -7,7 +7,7 @@ import { startService, type Roles, type RunningService } from './service';
  * once, loud warnings about development defaults, a banner with the addresses,
  * and a clean stop on Ctrl-C / SIGTERM (a second signal forces the exit).
  */
-export async function run(roles: Roles, banner: (service: RunningService, devKeys: string[] | null) => string): Promise<void> {
+export async function run(roles: Roles, banner: (service: RunningService, devKeys: string[] | null) => string | Promise<string>): Promise<void> {
   let config;
   try {
     config = loadConfig();
@@ -32,7 +32,7 @@ export async function run(roles: Roles, banner: (service: RunningService, devKey
   const devKeys = config.warnings.some((w) => w.includes('development key'))
     ? [`service: ${config.secrets.serviceApiKey}`, `reviewer: ${config.secrets.reviewerApiKey}`, `admin: ${config.secrets.adminApiKey}`]
     : null;
-  process.stdout.write(banner(service, devKeys) + '\n');
+  process.stdout.write((await banner(service, devKeys)) + '\n');
 
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {

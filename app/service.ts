@@ -12,6 +12,7 @@ import { ConfigError, type Config } from '../platform/config';
 import { createBytesSealer, createPiiCipher } from '../platform/crypto';
 import { createProcessKeys } from '../platform/data-keys';
 import { createDb, describeDb, migrateLatest, pingDb } from '../platform/db';
+import { demoAccountId } from '../platform/ids';
 import type { Logger } from '../platform/logger';
 import { dataKeyStore } from '../store/data-keys';
 import { onProcessClosed, type ProcessClosed } from '../store/process-closed';
@@ -33,6 +34,8 @@ export interface RunningService {
   temporalAddress: string;
   temporalUiUrl: string | null;
   database: string;
+  /** A fresh one-time link to the applicant's pages for a new demo account: with the API and the sandbox on (never in production). */
+  demoPagesLink: (() => Promise<string>) | null;
   stop(): Promise<void>;
   /** Settles when a part fails on its own (the worker stopping); the caller should then stop. */
   failed: Promise<Error>;
@@ -164,6 +167,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     }
 
     let apiUrl: string | null = null;
+    let demoPagesLink: RunningService['demoPagesLink'] = null;
     if (roles.api) {
       const client: Client = await connectClient({
         address: temporalAddress,
@@ -177,7 +181,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
       }
       // Loaded only here: a worker on its own never pays for Express, the OpenAPI document and the console.
       const { buildApp } = await import('../api/app.js');
-      const app = buildApp({
+      const { app, sessions } = buildApp({
         config,
         db,
         temporal: { client, taskQueue: config.temporal.taskQueue, codec: payloadCodec(config.secrets.temporalCodecKey) },
@@ -206,9 +210,10 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+      if (config.sandbox.enabled) demoPagesLink = async () => (await sessions.mint(demoAccountId(), { locale: 'zh-CN' })).url;
     }
 
-    return { apiUrl, temporalAddress, temporalUiUrl, database: describeDb(dbOptions), stop, failed };
+    return { apiUrl, temporalAddress, temporalUiUrl, database: describeDb(dbOptions), demoPagesLink, stop, failed };
   } catch (err) {
     await stop();
     throw err;

@@ -10,7 +10,7 @@ import { ChangeType } from './change-rules';
  * file deleted, the row kept as a placeholder).
  */
 
-export const RETENTION_CATEGORIES = ['idempotency', 'provider-events', 'webhooks', 'audit', 'unfinished-processes', 'replaced-subjects', 'uploads'] as const;
+export const RETENTION_CATEGORIES = ['idempotency', 'provider-events', 'webhooks', 'audit', 'page-sessions', 'unfinished-processes', 'replaced-subjects', 'uploads'] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
 
 /** The categories of personal data: their schedules erase (destroy keys, delete files) rather than delete rows. */
@@ -62,6 +62,7 @@ const ENV_NAMES: Record<RetentionCategory, string> = {
   'provider-events': 'RETENTION_PROVIDER_EVENTS',
   webhooks: 'RETENTION_WEBHOOKS',
   audit: 'RETENTION_AUDIT',
+  'page-sessions': 'RETENTION_PAGE_SESSIONS',
   'unfinished-processes': 'RETENTION_UNFINISHED',
   'replaced-subjects': 'RETENTION_REPLACED_SUBJECT',
   // SPEC §11 keeps a process's uploads as long as its personal data: one setting for both.

@@ -20,6 +20,7 @@ import * as idempotencyAccount from './20261209_0017_idempotency_account';
 import * as messageKinds from './20261209_0020_message_kinds';
 import * as identityLookups from './20261209_0030_identity_lookups';
 import * as sessions from './20261209_0040_sessions';
+import * as pageSessionRetention from './20261209_0050_page_session_retention';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '20261209_0020_message_kinds': messageKinds,
   '20261209_0030_identity_lookups': identityLookups,
   '20261209_0040_sessions': sessions,
+  '20261209_0050_page_session_retention': pageSessionRetention,
 };

@@ -115,11 +115,13 @@ export const EnvSchema = z.object({
   RECONCILE_INTERVAL: duration('1m'),
   // Retention (SPEC §11), each category on its own Temporal Schedule every RETENTION_INTERVAL, RETENTION_BATCH_SIZE rows
   // per statement: idempotency answers, provider events, webhook deliveries and dispatched webhook events, audit events
-  // (3 years, written in days) deleted; personal data erased.
+  // (3 years, written in days), hosted pages' links and sessions deleted; personal data erased.
   RETENTION_IDEMPOTENCY: duration('24h'),
   RETENTION_PROVIDER_EVENTS: duration('30d'),
   RETENTION_WEBHOOKS: duration('30d'),
   RETENTION_AUDIT: duration('1095d'),
+  // Hosted pages' links (page_sessions): deleted this long after the link's hour ran out unused, or the browser session it opened ended.
+  RETENTION_PAGE_SESSIONS: duration('24h'),
   // Personal data of a process that ended without verifying: erased (its data key destroyed) after this; an upload no process
   // holding personal data uses, this long after it was uploaded.
   RETENTION_UNFINISHED: duration('90d'),

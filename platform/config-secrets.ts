@@ -20,7 +20,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const DEV_KEYS = {
+/** What the API keys are when not set (outside production): `npm start` prints them, `npm run pages:link` uses the service's. */
+export const DEV_KEYS = {
   SERVICE_API_KEY: 'dev-service-key',
   REVIEWER_API_KEY: 'dev-reviewer-key',
   ADMIN_API_KEY: 'dev-admin-key',

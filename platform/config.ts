@@ -98,6 +98,7 @@ function retention(e: Pick<Env, Extract<keyof Env, `RETENTION_${string}`> | 'WEB
       'provider-events': e.RETENTION_PROVIDER_EVENTS,
       webhooks: e.RETENTION_WEBHOOKS,
       audit: e.RETENTION_AUDIT,
+      'page-sessions': e.RETENTION_PAGE_SESSIONS,
       'unfinished-processes': e.RETENTION_UNFINISHED,
       'replaced-subjects': e.RETENTION_REPLACED_SUBJECT,
       // SPEC §11: an unfinished process's uploads are kept as long as its personal data.

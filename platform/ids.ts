@@ -22,3 +22,6 @@ export function idFromSeed(prefix: IdPrefix, seed: string): string {
 
 /** The verification a change opens for its new subject: its id derives from the change's, so every retry names the same one. */
 export const newSubjectVerificationId = (changeId: string) => idFromSeed('ver', `${changeId}/new-subject`);
+
+/** A fresh account id for trying the applicant's pages: `npm start`'s banner, `npm run pages:link` without an account. */
+export const demoAccountId = () => `demo-${randomBytes(6).toString('hex')}`;

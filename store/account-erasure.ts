@@ -2,6 +2,7 @@ import { erasePersonalFields, personalStrings } from '../domain/erasure';
 import { ERASED } from '../domain/sealed-value';
 import type { Db } from '../platform/db';
 import { eraseLookupsOf } from './lookup-erasure';
+import { deletePageSessionsOf } from './page-sessions';
 import { sql, sqlOf, transaction, type Tx } from './tx';
 import { sharedLegacyFile } from './upload-erasure';
 
@@ -69,6 +70,8 @@ export async function eraseAccountRecords(db: Db, accountId: string): Promise<Er
     counts.quotaBindings = await trx('identity_bindings').where({ account_id: accountId }).delete();
     // The "find my accounts" lookups its token made: the identity's keyed hash and the accounts found.
     counts.lookups = await eraseLookupsOf(tx, accountId);
+    // Its links to the hosted pages and the browser sessions they opened (ended already: the account is closed).
+    counts.pageSessions = await deletePageSessionsOf(tx, accountId);
     counts.messages = await eraseNamingMessages(tx, accountId, names);
     counts.notifications = await trx('notifications').where({ account_id: accountId }).whereNot({ body: ERASED }).update({ recipient: ERASED, body: ERASED });
     counts.uploads = await trx('uploads')

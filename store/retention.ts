@@ -4,6 +4,7 @@ import { deleteAuditBefore } from './audit';
 import { deleteAnswersBefore } from './idempotency';
 import { eraseLookupsBefore } from './lookup-erasure';
 import { eraseOrphanKeysBefore } from './orphan-keys';
+import { deletePageSessionsBefore } from './page-sessions';
 import { eraseUnfinishedBefore } from './process-erasure';
 import { deleteEventsBefore } from './provider-events';
 import { eraseReplacedSubjectsBefore } from './replaced-subject-erasure';
@@ -32,6 +33,8 @@ export const RETENTION_DELETES: Record<Exclude<RetentionCategory, 'uploads'>, re
   'provider-events': [deleteEventsBefore],
   webhooks: [deleteDeliveriesBefore, deleteDispatchedBefore],
   audit: [deleteAuditBefore],
+  // From when a row last opened anything: the link's hour, or the browser session it opened.
+  'page-sessions': [deletePageSessionsBefore],
   // Erased, not deleted: the process stays, as status, method and times. A lookup never verifies: whatever its outcome.
   'unfinished-processes': [eraseUnfinishedBefore, eraseLookupsBefore, eraseOrphanKeysBefore],
   'replaced-subjects': [eraseReplacedSubjectsBefore],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db';
 import { auditEvents, recordAudit, type AuditEvent, type AuditResourceKind, type AuditRow } from '../../store/audit';
-import { actorName, type Principal } from './auth';
+import { actorName, type AuthenticatedPrincipal, type Principal } from './auth';
 
 /**
  * The API's side of the audit log: one event per accepted request that changes
@@ -14,6 +14,8 @@ export interface AuditSpec {
   action: string;
   /** What the request acted on, when neither the answer's id nor the path names it. */
   resource?: (request: { params: Record<string, string>; body: unknown }, answer: unknown) => { kind: AuditResourceKind; id: string };
+  /** On a public route, who the accepted request made the caller (a link's exchange: the account whose page session it opened). */
+  actor?: (answer: unknown) => AuthenticatedPrincipal;
 }
 
 export interface AuditedRequest {
@@ -47,8 +49,8 @@ export async function concernedAccount(request: Pick<AuditedRequest, 'principal'
 }
 
 export async function auditRequest(db: Db, spec: AuditSpec, request: AuditedRequest, answer: unknown): Promise<void> {
-  const { principal } = request;
-  if (principal.role === 'anonymous') return;
+  const principal = request.principal.role === 'anonymous' ? spec.actor?.(answer) : request.principal;
+  if (!principal) return;
   const resource = resourceOf(spec, request, answer);
   // A review's answer names its process and account.
   const answered = (answer ?? {}) as { accountId?: unknown; processId?: unknown };

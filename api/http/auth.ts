@@ -32,8 +32,16 @@ export interface Authenticator {
   authenticate(req: Request): Promise<AuthenticatedPrincipal>;
   mintAccountToken(accountId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
   mintStaffToken(role: StaffRole, name: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
-  /** A browser session acting as the account's own token, with the CSRF value its state-changing requests must send back. */
-  mintPageSession(accountId: string, ttlSeconds: number): Promise<{ token: string; csrfToken: string; expiresAt: string }>;
+  /**
+   * A browser session acting as the account's own token, with the CSRF value its state-changing requests must send back.
+   * It names its page_sessions row (`sid`): it works only while that row says the session stands.
+   */
+  mintPageSession(accountId: string, sessionId: string, ttlSeconds: number): Promise<{ token: string; csrfToken: string; expiresAt: string }>;
+}
+
+/** What the authenticator asks the database: whether a page session still stands (not ended by closure or retention). */
+export interface PageSessionCheck {
+  isPageSessionLive(sessionId: string): Promise<boolean>;
 }
 
 /** Who a verified token names: an account (audience `account`) or a member of staff (audience `staff`, `role` claim). */
@@ -47,7 +55,7 @@ function principalOf(payload: { sub?: string; aud?: string | string[]; role?: un
   return { role: 'account', accountId: payload.sub };
 }
 
-export function createAuthenticator(secrets: Secrets): Authenticator {
+export function createAuthenticator(secrets: Secrets, pageSessions: PageSessionCheck): Authenticator {
   // Compared as digests so neither the length nor the content leaks through timing.
   const staticKeys: [Buffer, AuthenticatedPrincipal][] = [
     [digest(secrets.serviceApiKey), { role: 'service' }],
@@ -60,7 +68,7 @@ export function createAuthenticator(secrets: Secrets): Authenticator {
     async authenticate(req) {
       const header = req.get('authorization');
       const cookie = header === undefined ? pageCookieOf(req) : undefined;
-      if (cookie !== undefined) return pageSessionPrincipal(jwtKey, cookie, req);
+      if (cookie !== undefined) return pageSessionPrincipal(jwtKey, pageSessions, cookie, req);
       const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!match) throw appError('UNAUTHENTICATED', 'Send `Authorization: Bearer <token>`.');
       const token = match[1]!;
@@ -79,27 +87,34 @@ export function createAuthenticator(secrets: Secrets): Authenticator {
 
     mintAccountToken: (accountId, ttlSeconds) => mint(jwtKey, { subject: accountId, audience: AUDIENCE, claims: {}, ttlSeconds }),
     mintStaffToken: (role, name, ttlSeconds) => mint(jwtKey, { subject: name, audience: STAFF_AUDIENCE, claims: { role }, ttlSeconds }),
-    async mintPageSession(accountId, ttlSeconds) {
+    async mintPageSession(accountId, sessionId, ttlSeconds) {
       const csrfToken = randomBytes(32).toString('base64url');
-      return { ...(await mint(jwtKey, { subject: accountId, audience: PAGE_AUDIENCE, claims: { csrf: csrfToken }, ttlSeconds })), csrfToken };
+      return { ...(await mint(jwtKey, { subject: accountId, audience: PAGE_AUDIENCE, claims: { csrf: csrfToken, sid: sessionId }, ttlSeconds })), csrfToken };
     },
   };
 }
 
-/** The account a page session's cookie names; a request that changes something must echo the session's CSRF value. */
-async function pageSessionPrincipal(key: Uint8Array, cookie: string, req: Request): Promise<AuthenticatedPrincipal> {
-  let payload: { sub?: string; csrf?: unknown };
+const PAGE_SESSION_ENDED = 'The page session has ended: open a new link from the console.';
+const PAGE_SESSION_INVALID = 'The page session is not valid: open a new link from the console.';
+
+/**
+ * The account a page session's cookie names, while its row says the session stands (the account's closure and
+ * retention end it); a request that changes something must echo the session's CSRF value.
+ */
+async function pageSessionPrincipal(key: Uint8Array, sessions: PageSessionCheck, cookie: string, req: Request): Promise<AuthenticatedPrincipal> {
+  let payload: { sub?: string; csrf?: unknown; sid?: unknown };
   try {
-    ({ payload } = await jwtVerify<{ csrf?: unknown }>(cookie, key, { issuer: ISSUER, audience: PAGE_AUDIENCE, algorithms: ['HS256'] }));
+    ({ payload } = await jwtVerify<{ csrf?: unknown; sid?: unknown }>(cookie, key, { issuer: ISSUER, audience: PAGE_AUDIENCE, algorithms: ['HS256'] }));
   } catch (err) {
-    const ended = err instanceof joseErrors.JWTExpired ? 'The page session has ended' : 'The page session is not valid';
-    throw appError('UNAUTHENTICATED', `${ended}: open a new link from the console.`);
+    throw appError('UNAUTHENTICATED', err instanceof joseErrors.JWTExpired ? PAGE_SESSION_ENDED : PAGE_SESSION_INVALID);
   }
-  if (typeof payload.sub !== 'string' || typeof payload.csrf !== 'string') throw appError('UNAUTHENTICATED', 'The page session is not valid: open a new link from the console.');
+  if (typeof payload.sub !== 'string' || typeof payload.csrf !== 'string' || typeof payload.sid !== 'string') throw appError('UNAUTHENTICATED', PAGE_SESSION_INVALID);
   if (needsCsrfHeader(req)) {
     const sent = req.get(CSRF_HEADER) ?? '';
     if (!timingSafeEqual(digest(sent), digest(payload.csrf))) throw appError('FORBIDDEN', `A request of the hosted pages that changes something must send ${CSRF_HEADER}.`);
   }
+  // Last: the one database read, spent on a request that passed every other check.
+  if (!(await sessions.isPageSessionLive(payload.sid))) throw appError('UNAUTHENTICATED', PAGE_SESSION_ENDED);
   return { role: 'account', accountId: payload.sub };
 }
 

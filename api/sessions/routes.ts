@@ -1,4 +1,4 @@
-import { PageSessionLinkSchema, PageSessionSchema } from '../../contracts/session';
+import { PageSessionLinkSchema, PageSessionSchema, type PageSession } from '../../contracts/session';
 import { defineRoute, type RouteDeps } from '../http/route';
 import { AccountParams } from '../http/schemas';
 import { CSRF_HEADER, PAGE_COOKIE } from '../http/page-cookie';
@@ -35,6 +35,12 @@ export function sessionRoutes(deps: RouteDeps, sessions: SessionService): void {
     tags: ['hosted pages'],
     auth: 'public',
     body: ExchangeBody,
+    // The caller has no token: the event names the account whose session opened, acting as its own token from now on.
+    audit: {
+      action: 'page_session.opened',
+      actor: (answer) => ({ role: 'account', accountId: (answer as PageSession).accountId }),
+      resource: (_request, answer) => ({ kind: 'account', id: (answer as PageSession).accountId }),
+    },
     responses: {
       200: { description: 'The browser session (and its cookie, in Set-Cookie)', schema: PageSessionSchema },
       410: { description: 'PAGE_LINK_INVALID: the link was used already, expired (1 hour) or never existed (`reason`: used, expired, unknown; `locale`: the link’s language, when it existed); the person asks for a new link' },

@@ -72,7 +72,7 @@ export function buildSessionService(deps: SessionDeps) {
         });
       }
       const link = result.spent;
-      const minted = await deps.auth.mintPageSession(link.account_id, BROWSER_SESSION_SECONDS);
+      const minted = await deps.auth.mintPageSession(link.account_id, link.id, BROWSER_SESSION_SECONDS);
       const secure = deps.publicBaseUrl.startsWith('https:');
       return {
         session: { accountId: link.account_id, locale: link.locale as PageLocale, returnUrl: link.return_url, csrfToken: minted.csrfToken, expiresAt: minted.expiresAt },

@@ -42,6 +42,17 @@ describe('the embedded one-machine default', () => {
     expect(statSync(path.join(dataDir, 'pglite')).isDirectory()).toBe(true);
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
 
+    // The banner's link opens the applicant's pages of a new demo account: the page's exchange of its token answers 200.
+    const banner = await eventually(async () => {
+      const line = /^ {2}Applicant pages {2}(\S+) {3}\(one-time, 1 h; npm run pages:link mints another\)$/m.exec(running!.logTail(400));
+      expect(line).not.toBeNull();
+      return line![1]!;
+    });
+    expect(banner).toMatch(new RegExp(`^${running.baseUrl}/apply#t=`));
+    const opened = await api.post('/v1/sessions/exchange', { token: new URL(banner).hash.replace(/^#t=/, '') }, { token: null });
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ accountId: expect.stringMatching(/^demo-/), locale: 'zh-CN' });
+
     const accountId = uniqueAccount('embedded');
     const idNumber = mainlandId();
     const started = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody({ idNumber }));

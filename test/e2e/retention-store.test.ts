@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from '../../platform/metrics';
 import { recordAudit } from '../../store/audit';
 import { abandonReservation, completeReservation, insertReservation } from '../../store/idempotency';
 import { PENDING_OUTCOME, recordDecision, recordOutcome } from '../../store/provider-events';
+import { insertPageSession } from '../../store/page-sessions';
 import { recordDelivery } from '../../store/webhook-endpoints';
 import { RETENTION_DATABASES, runRetention } from '../support/retention-db';
 
@@ -53,7 +54,7 @@ describe.each(RETENTION_DATABASES)('retention deletes on $database', ({ open, co
   }, 60_000);
   afterAll(() => close?.());
   beforeEach(async () => {
-    await db.raw('truncate idempotency_keys, provider_events, webhook_deliveries, webhook_events, audit_events');
+    await db.raw('truncate idempotency_keys, provider_events, webhook_deliveries, webhook_events, audit_events, page_sessions');
     metrics = createMetrics();
   });
 
@@ -100,6 +101,24 @@ describe.each(RETENTION_DATABASES)('retention deletes on $database', ({ open, co
     expect((await db('webhook_deliveries').select('event_id')).map((r: { event_id: string }) => r.event_id)).toEqual(['evt_young']);
     expect((await db('webhook_events').select('id').orderBy('id')).map((r: { id: string }) => r.id)).toEqual(['evt_never_handed_over', 'evt_young']);
     expect(await counted('webhooks')).toBe(3);
+  });
+
+  it('page sessions: a link whose hour and whose browser session both ended before the cutoff goes; one still able to open anything stays', async () => {
+    // [id, the link's hour ended, the browser session it opened ends (null: never used)], hours from now.
+    const rows = [
+      ['ses_unused_old', -25, null],
+      ['ses_unused_young', -23, null],
+      ['ses_ended_old', -48, -25],
+      ['ses_ended_young', -47, -23],
+      ['ses_open', -10, 13],
+    ] as const;
+    for (const [id, linkEnds, sessionEnds] of rows) {
+      await insertPageSession(db, { id, accountId: 'acct-pages', tokenHash: id, locale: 'zh-CN', returnUrl: null, createdAt: ago(-linkEnds * HOUR + HOUR), expiresAt: ago(-linkEnds * HOUR) });
+      if (sessionEnds !== null) await db('page_sessions').where({ id }).update({ used_at: ago(-linkEnds * HOUR + 1000), browser_session_expires_at: ago(-sessionEnds * HOUR) });
+    }
+    expect(await deleteExpired({ category: 'page-sessions' })).toMatchObject({ deleted: 2, more: false });
+    expect((await db('page_sessions').select('id').orderBy('id')).map((r: { id: string }) => r.id)).toEqual(['ses_ended_young', 'ses_open', 'ses_unused_young']);
+    expect(await counted('page-sessions')).toBe(2);
   });
 
   it('audit: a batch at a time up to the bound, heartbeating each; the next run goes on, and one more finds nothing', async () => {

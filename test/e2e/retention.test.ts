@@ -9,6 +9,7 @@ import { dataConverter } from '../../platform/temporal';
 import { recordAudit } from '../../store/audit';
 import { completeReservation, insertReservation } from '../../store/idempotency';
 import { PENDING_OUTCOME, recordDecision, recordOutcome } from '../../store/provider-events';
+import { insertPageSession } from '../../store/page-sessions';
 import { recordDelivery } from '../../store/webhook-endpoints';
 import { openVerification } from '../../store/verifications';
 import { newId } from '../../platform/ids';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     RETENTION_PROVIDER_EVENTS: '1m',
     RETENTION_WEBHOOKS: '1m',
     RETENTION_AUDIT: '1m',
+    RETENTION_PAGE_SESSIONS: '1m',
     RETENTION_UNFINISHED: '1m',
     RETENTION_REPLACED_SUBJECT: '1m',
     RETENTION_BATCH_SIZE: '2',
@@ -129,6 +131,11 @@ async function unusedUpload(uploadedAgo: number): Promise<{ id: string; file: st
   return { id, file };
 }
 
+/** A link to the hosted pages whose hour ended that long ago, never used. */
+async function unusedPageLink(id: string, endedAgo: number) {
+  await insertPageSession(db, { id, accountId: 'acct-ret-pages', tokenHash: id, locale: 'zh-CN', returnUrl: null, createdAt: ago(endedAgo + 60 * MINUTE), expiresAt: ago(endedAgo) });
+}
+
 async function auditEvent(resourceId: string, writtenAgo: number) {
   await recordAudit(db, { actor: { role: 'admin', name: 'retention-test' }, action: 'test.retention', resource: { kind: 'account', id: resourceId } });
   await db('audit_events').where({ resource_id: resourceId }).update({ at: ago(writtenAgo) });
@@ -157,6 +164,7 @@ describe('retention', () => {
     await providerEvent('young-done', 1_000, 'settled');
     for (const [id, age] of [['evt_old_1', 2 * MINUTE], ['evt_old_2', 2 * MINUTE], ['evt_old_3', 2 * MINUTE], ['evt_young', 1_000]] as const) await webhookRecords(id, age);
     for (const [id, age] of [['acct-old-1', 2 * MINUTE], ['acct-old-2', 2 * MINUTE], ['acct-old-3', 2 * MINUTE], ['acct-young', 1_000]] as const) await auditEvent(id, age);
+    for (const [id, age] of [['ses_retention_old', 2 * MINUTE], ['ses_retention_young', 1_000]] as const) await unusedPageLink(id, age);
     const [failedLongAgo, expiredLongAgo, verifiedLongAgo, failedJustNow] = [
       await endedVerification('failed', 2 * MINUTE),
       await endedVerification('expired', 2 * MINUTE),
@@ -172,6 +180,7 @@ describe('retention', () => {
       expect(await column('webhook_deliveries', 'event_id', (q) => q.where({ endpoint_id: 'whe_retention' }))).toEqual(['evt_young']);
       expect(await column('webhook_events', 'id', (q) => q.where({ resource_id: 'ver_retention' }))).toEqual(['evt_young']);
       expect(await column('audit_events', 'resource_id', (q) => q.where({ action: 'test.retention' }))).toEqual(['acct-young']);
+      expect(await column('page_sessions', 'id', (q) => q.where({ account_id: 'acct-ret-pages' }))).toEqual(['ses_retention_young']);
       // Unfinished processes are erased, not deleted: their keys destroyed, their rows scrubbed and marked.
       expect(await column('data_keys', 'process_id', (q) => q.whereIn('process_id', [failedLongAgo, expiredLongAgo]).whereNull('wrapped_key'))).toEqual([failedLongAgo, expiredLongAgo].sort());
       // A replaced subject's verification is erased, and its change marked; an unused upload's file is gone.
@@ -191,7 +200,7 @@ describe('retention', () => {
     }
     expect(await column('idempotency_keys', 'key', (q) => q.where({ key: 'young' }))).toEqual(['young']);
 
-    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3, 'unfinished-processes': 2, 'replaced-subjects': 1, uploads: 1 };
+    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3, 'page-sessions': 1, 'unfinished-processes': 2, 'replaced-subjects': 1, uploads: 1 };
     for (const category of RETENTION_CATEGORIES) expect(await deletedSoFar(category)).toBeGreaterThanOrEqual(before[category]! + counts[category]);
   });
 
@@ -207,7 +216,7 @@ describe('retention', () => {
       expect(await column('audit_events', 'resource_id', (q) => q.where({ resource_id: 'acct-held' }))).toEqual(['acct-held']);
 
       // A worker starting with other settings updates the schedule and leaves it paused.
-      const periods = { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE, 'unfinished-processes': MINUTE, 'replaced-subjects': MINUTE, uploads: MINUTE };
+      const periods = { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE, 'page-sessions': MINUTE, 'unfinished-processes': MINUTE, 'replaced-subjects': MINUTE, uploads: MINUTE };
       const settings: RetentionSettings = { periods, intervalMs: 2000, batchSize: 3 };
       await ensureRetentionSchedules(temporal, { taskQueue, retention: settings, logger: createLogger('silent') });
       const described = await audit.describe();

@@ -6,7 +6,8 @@ import { eventually } from '../support/temporal-test-env';
 /**
  * The hosted pages' door (API.md "Hosted pages", SPEC §13) through the real stack: the service role mints a one-time
  * link, the browser's exchange spends it for a cookie that acts as the account's own token (404 elsewhere), once and
- * within the hour; state-changing requests on the cookie need the CSRF header; returnUrl stays on listed origins.
+ * within the hour, and is audited; state-changing requests on the cookie need the CSRF header; returnUrl stays on
+ * listed origins; the session ends with its row: when the account closes, its 24 hours are over, or retention took it.
  */
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
@@ -130,6 +131,15 @@ describe('POST /v1/sessions/exchange', () => {
     expect(madeUp.body.locale).toBeUndefined();
   });
 
+  it('is audited as the account opening its page session', async () => {
+    const accountId = uniqueAccount('ses');
+    await openSession(accountId);
+    const events = await db('audit_events').where({ account_id: accountId }).orderBy('seq');
+    expect(events.map((e: { action: string }) => e.action)).toEqual(['page_session.minted', 'page_session.opened']);
+    expect(events[1]).toMatchObject({ actor_role: 'account', actor_name: accountId, resource_kind: 'account', resource_id: accountId });
+    expect(events[1].request_id).toBeTruthy();
+  });
+
   it('is not a bearer token: the session works from its cookie only', async () => {
     const accountId = uniqueAccount('ses');
     const { cookie } = await openSession(accountId);
@@ -157,6 +167,38 @@ describe('CSRF on the cookie', () => {
     const accepted = await api.post(path, individualBody(), { token: null, headers: { cookie, 'x-csrf-token': csrfToken } });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
     expect(accepted.body.accountId).toBe(accountId);
+  });
+});
+
+describe('the end of a browser session', () => {
+  const asPage = (accountId: string, cookie: string) => api.get(`/v1/accounts/${accountId}`, { token: null, headers: { cookie } });
+  const expectEnded = (res: { status: number; body: { code?: string; detail?: string } }) => {
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', detail: 'The page session has ended: open a new link from the console.' });
+  };
+
+  it('comes with the account’s closure: its cookie is refused from the closure’s start, and its rows are deleted', async () => {
+    const accountId = uniqueAccount('ses');
+    const { cookie } = await openSession(accountId);
+    const unused = await mint(accountId);
+    expect((await asPage(accountId, cookie)).status).toBe(200);
+    expect((await api.post(`/v1/accounts/${accountId}/closure`, { reason: 'the customer asked' })).status).toBe(202);
+    expectEnded(await asPage(accountId, cookie));
+    await eventually(async () => expect((await api.get(`/v1/accounts/${accountId}/closure`)).body.status).toBe('completed'));
+    expect(await db('page_sessions').where({ account_id: accountId })).toEqual([]);
+    expectEnded(await asPage(accountId, cookie));
+    expect((await exchange(tokenOf(unused.url))).body).toMatchObject({ code: 'PAGE_LINK_INVALID', reason: 'unknown' });
+  });
+
+  it('comes when its row says its 24 hours are over, or its row is gone (retention)', async () => {
+    const accountId = uniqueAccount('ses');
+    const [first, second] = [await openSession(accountId), await openSession(accountId)];
+    const rows = await db('page_sessions').where({ account_id: accountId }).orderBy('used_at');
+    await db('page_sessions').where({ id: rows[0].id }).update({ browser_session_expires_at: new Date(Date.now() - 1000) });
+    expectEnded(await asPage(accountId, first.cookie));
+    expect((await asPage(accountId, second.cookie)).status).toBe(200);
+    await db('page_sessions').where({ id: rows[1].id }).delete();
+    expectEnded(await asPage(accountId, second.cookie));
   });
 });
 

@@ -19,6 +19,8 @@ import { payloadCodec } from '../../platform/temporal';
 const ISSUER = 'https://sso.example.com';
 const AUDIENCE = 'temporal-ui';
 const secrets = { serviceApiKey: 'service-key-0123456789', reviewerApiKey: 'reviewer-key-0123456789', adminApiKey: 'admin-key-0123456789', accountTokenSecret: 'x'.repeat(32) } as Secrets;
+// The codec takes no page cookie: no page session stands here.
+const noPageSessions = { isPageSessionLive: async () => false };
 const servers: Server[] = [];
 let codecUrl = '';
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -38,7 +40,7 @@ beforeAll(async () => {
   const jwk = { ...(await exportJWK(ui.publicKey)), kid: 'ui', alg: 'RS256', use: 'sig' };
   const jwksUrl = await listen(createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }))));
   const app = express();
-  codecRoutes(app, { codec: payloadCodec(Buffer.alloc(32, 7)), auth: createAuthenticator(secrets), open: (sealed) => Promise.reject(new Error(sealed)), allowedOrigins: [], requireAuth: true, jwt: { jwksUrl: `${jwksUrl}/jwks.json`, issuer: ISSUER, audience: AUDIENCE } });
+  codecRoutes(app, { codec: payloadCodec(Buffer.alloc(32, 7)), auth: createAuthenticator(secrets, noPageSessions), open: (sealed) => Promise.reject(new Error(sealed)), allowedOrigins: [], requireAuth: true, jwt: { jwksUrl: `${jwksUrl}/jwks.json`, issuer: ISSUER, audience: AUDIENCE } });
   app.use(problemMiddleware(createLogger('silent')));
   codecUrl = `${await listen(createServer(app))}/codec/decode`;
 });

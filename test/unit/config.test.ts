@@ -33,12 +33,12 @@ describe('configuration', () => {
   it('keeps what SPEC §11 keeps, deleting it every hour in batches of 1000', () => {
     const DAY = 24 * 3600_000;
     expect(loadConfig({ DATA_DIR: tmp() }).retention).toEqual({
-      periods: { idempotency: DAY, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
+      periods: { idempotency: DAY, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'page-sessions': DAY, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
       intervalMs: 3600_000,
       batchSize: 1000,
     });
-    const fast = loadConfig({ DATA_DIR: tmp(), RETENTION_AUDIT: '1m', RETENTION_WEBHOOKS: '1m', WEBHOOK_RETRY_FOR: '30s', RETENTION_INTERVAL: '2s', RETENTION_BATCH_SIZE: '2' });
-    expect(fast.retention).toMatchObject({ periods: { audit: 60_000, webhooks: 60_000 }, intervalMs: 2000, batchSize: 2 });
+    const fast = loadConfig({ DATA_DIR: tmp(), RETENTION_AUDIT: '1m', RETENTION_WEBHOOKS: '1m', RETENTION_PAGE_SESSIONS: '1m', WEBHOOK_RETRY_FOR: '30s', RETENTION_INTERVAL: '2s', RETENTION_BATCH_SIZE: '2' });
+    expect(fast.retention).toMatchObject({ periods: { audit: 60_000, webhooks: 60_000, 'page-sessions': 60_000 }, intervalMs: 2000, batchSize: 2 });
     // Uploads are kept as long as an unfinished process's personal data: one setting.
     const personal = loadConfig({ DATA_DIR: tmp(), RETENTION_UNFINISHED: '30d', RETENTION_REPLACED_SUBJECT: '60d' });
     expect(personal.retention.periods).toMatchObject({ 'unfinished-processes': 30 * DAY, uploads: 30 * DAY, 'replaced-subjects': 60 * DAY });

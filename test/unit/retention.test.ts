@@ -20,7 +20,7 @@ const NOW = Date.parse('2026-12-08T10:00:00.000Z');
 
 /** SPEC §11's defaults. */
 const defaults = (): RetentionSettings => ({
-  periods: { idempotency: 24 * HOUR, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
+  periods: { idempotency: 24 * HOUR, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'page-sessions': 24 * HOUR, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
   intervalMs: HOUR,
   batchSize: 1000,
 });
@@ -61,6 +61,7 @@ describe('retentionRules', () => {
       { category: 'provider-events', keepMs: 30 * DAY },
       { category: 'webhooks', keepMs: 30 * DAY },
       { category: 'audit', keepMs: 1095 * DAY },
+      { category: 'page-sessions', keepMs: 24 * HOUR },
       { category: 'unfinished-processes', keepMs: 90 * DAY },
       { category: 'replaced-subjects', keepMs: 90 * DAY },
       { category: 'uploads', keepMs: 90 * DAY },
@@ -74,6 +75,7 @@ describe('retentionRules', () => {
     ['provider-events', 'deletes'],
     ['webhooks', 'deletes'],
     ['audit', 'deletes'],
+    ['page-sessions', 'deletes'],
     ['unfinished-processes', 'erases'],
     ['replaced-subjects', 'erases'],
     ['uploads', 'erases'],
@@ -86,7 +88,7 @@ describe('retentionProblems', () => {
   it('accepts SPEC §11’s defaults, and second-scale settings that keep the same proportions', () => {
     expect(retentionProblems(defaults(), context)).toEqual([]);
     const minute = 60_000;
-    const periods = { idempotency: minute, 'provider-events': minute, webhooks: minute, audit: minute, 'unfinished-processes': minute, 'replaced-subjects': minute, uploads: minute };
+    const periods = { idempotency: minute, 'provider-events': minute, webhooks: minute, audit: minute, 'page-sessions': minute, 'unfinished-processes': minute, 'replaced-subjects': minute, uploads: minute };
     const fast = { periods, intervalMs: 2_000, batchSize: 2 };
     expect(retentionProblems(fast, { webhookRetryForMs: 30_000 })).toEqual([]);
   });
@@ -95,6 +97,7 @@ describe('retentionProblems', () => {
     ['a zero period', (s) => void (s.periods.audit = 0), /^RETENTION_AUDIT must be a positive duration$/],
     ['a period beyond a century', (s) => void (s.periods['provider-events'] = 36_501 * DAY), /^RETENTION_PROVIDER_EVENTS must be at most 36500d$/],
     ['a replaced subject kept for no time', (s) => void (s.periods['replaced-subjects'] = 0), /^RETENTION_REPLACED_SUBJECT must be a positive duration$/],
+    ['page sessions kept for no time', (s) => void (s.periods['page-sessions'] = 0), /^RETENTION_PAGE_SESSIONS must be a positive duration$/],
     // Unfinished processes and uploads read the one setting: its problem is told once.
     ['RETENTION_UNFINISHED negative', (s) => void ((s.periods['unfinished-processes'] = -1), (s.periods.uploads = -1)), /^RETENTION_UNFINISHED must be a positive duration$/],
     ['an interval longer than the shortest period', (s) => void (s.intervalMs = 24 * HOUR + 1), /^RETENTION_INTERVAL must be positive and no longer than the shortest retention period$/],
