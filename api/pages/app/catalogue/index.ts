@@ -3,10 +3,11 @@ import changes from './changes';
 import common from './common';
 import errors from './errors';
 import individual from './individual';
+import lookup from './lookup';
 import money from './money';
 import sandbox from './sandbox';
 
-const PARTS = [changes, common, errors, individual, money, sandbox] as const;
+const PARTS = [changes, common, errors, individual, lookup, money, sandbox] as const;
 
 type Part = (typeof PARTS)[number];
 export type MessageKey = Part extends infer P ? (P extends { en: infer E } ? keyof E & string : never) : never;

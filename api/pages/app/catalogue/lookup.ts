@@ -1,0 +1,41 @@
+import { defineMessages } from './define';
+
+/** 找回账号 (SPEC §12): find the accounts verified with one's identity, after a face check. */
+export default defineMessages(
+  {
+    'lookup.title': '找回账号',
+    'lookup.intro': '通过人脸识别确认身份后，列出以该身份完成实名认证的账号。同一身份每天最多查询 5 次。',
+    'lookup.as': '查询对象',
+    'lookup.asIndividual': '个人',
+    'lookup.asEnterprise': '企业（由法定代表人刷脸）',
+    'lookup.creditCode': '统一社会信用代码',
+    'lookup.legalName': '法定代表人姓名',
+    'lookup.legalIdNumber': '法定代表人证件号码',
+    'lookup.start': '开始查询',
+    'lookup.found': '以该身份认证的账号',
+    'lookup.none': '该身份没有已认证的账号。',
+    'lookup.again': '再次查询',
+    'lookup.accountType.individual': '个人认证',
+    'lookup.accountType.enterprise': '企业认证',
+    'lookup.failed': '查询未成功',
+    'lookup.expired': '查询已过期，请重新查询。',
+  },
+  {
+    'lookup.title': 'Find my accounts',
+    'lookup.intro': 'After a face check confirms who you are, this lists the accounts verified with that identity. One identity can be looked up 5 times a day.',
+    'lookup.as': 'Look up',
+    'lookup.asIndividual': 'a person',
+    'lookup.asEnterprise': 'an enterprise (its legal representative’s face check)',
+    'lookup.creditCode': 'Unified social credit code',
+    'lookup.legalName': 'Legal representative’s name',
+    'lookup.legalIdNumber': 'Legal representative’s ID number',
+    'lookup.start': 'Look up',
+    'lookup.found': 'Accounts verified with this identity',
+    'lookup.none': 'No account is verified with this identity.',
+    'lookup.again': 'Look up again',
+    'lookup.accountType.individual': 'individual',
+    'lookup.accountType.enterprise': 'enterprise',
+    'lookup.failed': 'The lookup did not succeed',
+    'lookup.expired': 'The lookup expired: please start again.',
+  },
+);
