@@ -80,6 +80,25 @@ describe.skipIf(!hasChromium)('the individual’s pages in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('an expired QR is replaced without a click while the page is open', async () => {
+    const { page, errors } = await openPages(browser, baseUrl);
+    // The server's first answer after the QR appears says it has expired (a 10-minute wait, played by rewriting it).
+    let rewritten = false;
+    await page.route(/\/v1\/verifications\/ver_[^/]+$/, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      if (!rewritten && body.nextAction?.type === 'scan_qr') {
+        rewritten = true;
+        body.nextAction.expired = true;
+      }
+      await route.fulfill({ response, json: body });
+    });
+    await startIndividual(page, { realName: '周芷若', idNumber: mainlandId('1991-01-01') }, /微信扫码/);
+    await page.getByText('还可刷新 4 次').waitFor();
+    expect(rewritten).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('QQ QR without a linked card waits on the bank-card page until the phone links one', async () => {
     const { page, errors } = await openPages(browser, baseUrl, { viewport: PHONE });
     const person = { realName: '李雷', idNumber: mainlandId('1988-08-08') };

@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChangeNextAction } from '../../../../contracts/next-actions';
 import { api } from '../api';
 import type { MessageKey } from '../catalogue';
@@ -73,6 +73,7 @@ function ScanQr({ process, action, onChanged }: { process: ProcessRef; action: A
     const fresh = await submit.run(() => api.post(`${process.path}/qr`));
     if (fresh !== undefined) onChanged(fresh);
   };
+  useQrUpkeep(action, onChanged, refresh);
   return (
     <>
       <h2>{t(instruction)}</h2>
@@ -92,6 +93,24 @@ function ScanQr({ process, action, onChanged }: { process: ProcessRef; action: A
       {submit.notice}
     </>
   );
+}
+
+/**
+ * A QR that expires is replaced without a click while the person is looking at the page (and refreshes are left): at
+ * its expiry the process is read again, and an expired one is refreshed once per ticket.
+ */
+function useQrUpkeep(action: ActionOf<'scan_qr'>, onChanged: (fresh?: unknown) => void, refresh: () => Promise<void>) {
+  const refreshed = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (action.expired) return;
+    const timer = window.setTimeout(() => onChanged(), Math.max(0, new Date(action.expiresAt).getTime() - Date.now()) + 500);
+    return () => window.clearTimeout(timer);
+  }, [action.ticket, action.expiresAt, action.expired]);
+  useEffect(() => {
+    if (!action.expired || action.refreshesLeft <= 0 || refreshed.current === action.ticket || document.visibilityState !== 'visible') return;
+    refreshed.current = action.ticket;
+    void refresh();
+  }, [action.ticket, action.expired]);
 }
 
 function LinkBankCard() {
