@@ -21,7 +21,9 @@ export interface PagesConfig {
  */
 export function pageRoutes(app: Express, config: PagesConfig): void {
   const headers = { 'Content-Security-Policy': PAGES_CSP, 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' };
-  let script: Promise<string> | undefined;
+  // Bundled (or read) as the process starts, so the first person to open a link does not wait for it.
+  let script: Promise<string> | undefined = pagesScript();
+  script.catch(() => undefined);
   app.get('/apply/app.js', async (_req, res) => {
     script ??= pagesScript();
     const code = await script.catch((err: unknown) => {
