@@ -9,6 +9,9 @@ import { phoneRecord, sandboxEnabled } from './known';
 
 type Action = ChangeNextAction;
 
+/** Actions done in the page itself (files, forms): nothing for a phone to play. */
+const PAGE_ONLY = new Set<Action['type']>(['submit_materials', 'submit_new_subject', 'resubmit_materials']);
+
 /**
  * The sandbox phone (outside production): beside each QR, what the person's phone would do — scan and authorise, pass
  * or fail the face check, link a card, remit, read the bank statement — played through the sandbox's own endpoints, so
@@ -16,7 +19,7 @@ type Action = ChangeNextAction;
  */
 export function SandboxPhone(props: { processId: string; action: Action; onDone: () => void }) {
   const { t } = useI18n();
-  if (!sandboxEnabled()) return null;
+  if (!sandboxEnabled() || PAGE_ONLY.has(props.action.type)) return null;
   return (
     <aside class="phone" aria-label={t('phone.title')}>
       <h2>{t('phone.title')}</h2>

@@ -26,16 +26,24 @@ export function useMethodOptions(query: Record<string, string>) {
   return { options, error };
 }
 
+/** The options limited to `only` (a flow that offers some of the methods); the recommendation only if it is one of them. */
+function offered(options: { methods: MethodOption[]; recommended: string | null }, only?: string[]) {
+  if (!only) return options;
+  const methods = options.methods.filter((m) => only.includes(m.method));
+  return { methods, recommended: methods.some((m) => m.method === options.recommended) ? options.recommended : null };
+}
+
 /** 认证方式: each method with how long it takes, the ineligible ones shown but not choosable, with why. */
-export function MethodChoice(props: { query: Record<string, string>; value: string; onChange: (method: string) => void; error?: string }) {
+export function MethodChoice(props: { query: Record<string, string>; value: string; onChange: (method: string) => void; error?: string; only?: string[] }) {
   const { t } = useI18n();
   const reason = useReasonText();
-  const { options, error } = useMethodOptions(props.query);
+  const { options: all, error } = useMethodOptions(props.query);
+  const options = all && offered(all, props.only);
   useEffect(() => {
     if (!options) return;
     const current = options.methods.find((m) => m.method === props.value && m.eligible);
     if (!current) props.onChange(options.recommended ?? options.methods.find((m) => m.eligible)?.method ?? '');
-  }, [options]);
+  }, [all]);
   if (error) return <Notice kind="error">{reason(error.code)}</Notice>;
   if (!options) return null;
   return (
