@@ -1,45 +1,20 @@
 import { useState } from 'preact/hooks';
 import type { Verification } from '../../../../contracts/verification';
 import { accountPath, api } from '../api';
-import type { MessageKey } from '../catalogue';
 import { useI18n } from '../i18n';
 import { go } from '../router';
 import { rememberForPhone } from '../sandbox/known';
-import { SelectField, Summary, TextField } from '../ui/fields';
+import { Summary } from '../ui/fields';
+import { EMPTY_INDIVIDUAL, INDIVIDUAL_PATHS, IndividualFields, individualBody, individualRows, REQUIRED_INDIVIDUAL, type IndividualForm } from './fields';
 import { Layout } from '../ui/layout';
 import { MethodChoice } from '../ui/methods';
 import { useSubmit } from '../ui/problems';
 import { seedSteps, StepBar } from '../ui/steps';
 
-export const ID_TYPES = ['mainland_id', 'hk_macao_permit', 'taiwan_permit', 'other'] as const;
-export const INDUSTRIES = ['internet', 'finance', 'education', 'government', 'healthcare', 'manufacturing', 'retail', 'media', 'gaming', 'transport', 'energy', 'real_estate', 'other'] as const;
-
-export interface IndividualForm {
-  realName: string;
-  idType: string;
-  idNumber: string;
-  industry: string;
-  region: string;
-  detail: string;
-}
-
-const EMPTY: IndividualForm = { realName: '', idType: 'mainland_id', idNumber: '', industry: 'internet', region: '', detail: '' };
-const REQUIRED: (keyof IndividualForm)[] = ['realName', 'idNumber', 'region', 'detail'];
-
-/** The body's field paths (API.md) → the form's fields, to mark what the server refused. */
-const PATHS: Record<string, keyof IndividualForm> = {
-  'individual.realName': 'realName',
-  'individual.idType': 'idType',
-  'individual.idNumber': 'idNumber',
-  'individual.industry': 'industry',
-  'individual.address.region': 'region',
-  'individual.address.detail': 'detail',
-};
-
 /** 个人认证: 填写基本信息 → confirmation with 认证方式 → the verification (its QR). */
 export function IndividualPage() {
   const { t } = useI18n();
-  const [form, setForm] = useState<IndividualForm>(EMPTY);
+  const [form, setForm] = useState<IndividualForm>(EMPTY_INDIVIDUAL);
   const [step, setStep] = useState<'fill' | 'confirm'>('fill');
   const [method, setMethod] = useState('');
   const [errors, setErrors] = useState<Partial<Record<keyof IndividualForm, string>>>({});
@@ -48,7 +23,7 @@ export function IndividualPage() {
 
   const next = (e: Event) => {
     e.preventDefault();
-    const missing = Object.fromEntries(REQUIRED.filter((f) => !form[f].trim()).map((f) => [f, t('form.required')]));
+    const missing = Object.fromEntries(REQUIRED_INDIVIDUAL.filter((f) => !form[f].trim()).map((f) => [f, t('form.required')]));
     setErrors(missing);
     if (Object.keys(missing).length === 0) setStep('confirm');
   };
@@ -56,7 +31,7 @@ export function IndividualPage() {
     const body = {
       subjectType: 'individual',
       method,
-      individual: { realName: form.realName, idType: form.idType, idNumber: form.idNumber, industry: form.industry, address: { region: form.region, detail: form.detail } },
+      individual: individualBody(form),
     };
     const v = await submit.run(() => api.post<Verification>(accountPath('/verifications'), body));
     if (v) {
@@ -64,7 +39,7 @@ export function IndividualPage() {
       go({ name: 'verification', id: v.id });
     }
   };
-  const serverErrors = Object.fromEntries(Object.entries(submit.fieldErrors).flatMap(([path, message]) => (PATHS[path] ? [[PATHS[path], message]] : [])));
+  const serverErrors = Object.fromEntries(Object.entries(submit.fieldErrors).flatMap(([path, message]) => (INDIVIDUAL_PATHS[path] ? [[INDIVIDUAL_PATHS[path], message]] : [])));
   const shown = { ...errors, ...serverErrors };
 
   if (step === 'confirm') {
@@ -73,7 +48,7 @@ export function IndividualPage() {
         <StepBar steps={seedSteps(0)} />
         <h2>{t('form.confirmTitle')}</h2>
         <p>{t('form.confirmHint')}</p>
-        <Summary rows={summaryRows(form, t)} />
+        <Summary rows={individualRows(form, t)} />
         <MethodChoice query={{ subjectType: 'individual', idType: form.idType }} value={method} onChange={setMethod} />
         {submit.notice}
         <p class="row">
@@ -92,15 +67,7 @@ export function IndividualPage() {
       <StepBar steps={seedSteps(0)} />
       <form onSubmit={next} noValidate>
         <h2>{t('steps.basic_info')}</h2>
-        <TextField name="realName" label={t('individual.realName')} value={form.realName} onInput={set('realName')} error={shown.realName} autoComplete="name" />
-        <SelectField name="idType" label={t('individual.idType')} value={form.idType} onChange={set('idType')} options={ID_TYPES.map((v) => ({ value: v, label: t(`individual.idType.${v}` as MessageKey) }))} />
-        <TextField name="idNumber" label={t('individual.idNumber')} value={form.idNumber} onInput={set('idNumber')} error={shown.idNumber} />
-        <SelectField name="industry" label={t('individual.industry')} value={form.industry} onChange={set('industry')} options={INDUSTRIES.map((v) => ({ value: v, label: t(`industry.${v}` as MessageKey) }))} />
-        <fieldset class="group">
-          <legend>{t('individual.address')}</legend>
-          <TextField name="region" label={t('individual.region')} hint={t('individual.regionHint')} value={form.region} onInput={set('region')} error={shown.region} />
-          <TextField name="detail" label={t('individual.detail')} value={form.detail} onInput={set('detail')} error={shown.detail} autoComplete="street-address" />
-        </fieldset>
+        <IndividualFields form={form} set={set} errors={shown} />
         {Object.keys(shown).length > 0 && <p class="field-error">{t('form.fixErrors')}</p>}
         <p class="row">
           <a class="button secondary" href="#/">
@@ -111,14 +78,4 @@ export function IndividualPage() {
       </form>
     </Layout>
   );
-}
-
-function summaryRows(form: IndividualForm, t: (key: MessageKey) => string): [string, string][] {
-  return [
-    [t('individual.realName'), form.realName.trim()],
-    [t('individual.idType'), t(`individual.idType.${form.idType}` as MessageKey)],
-    [t('individual.idNumber'), form.idNumber.trim()],
-    [t('individual.industry'), t(`industry.${form.industry}` as MessageKey)],
-    [t('individual.address'), `${form.region.trim()} ${form.detail.trim()}`],
-  ];
 }

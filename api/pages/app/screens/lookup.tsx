@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { IdentityLookup } from '../../../../contracts/identity-lookup';
 import { api } from '../api';
 import type { MessageKey } from '../catalogue';
-import { ID_TYPES } from '../individual/page';
+import { ID_TYPES } from '../individual/fields';
 import { useI18n } from '../i18n';
 import { usePolled } from '../poll';
 import { NextActionPanel } from '../process/actions';
