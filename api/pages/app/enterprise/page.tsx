@@ -72,11 +72,20 @@ export function EnterprisePage() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [checking, setChecking] = useState(false);
   const submit = useSubmit();
-  const update = (patch: Partial<EnterpriseForm>) => setForm((f) => ({ ...f, ...patch }));
-
+  // Refusals since the page opened: each one takes the focus to the first marked field.
+  const [refusals, setRefusals] = useState(0);
+  /** A field changed clears its mark: what is left marked is what still needs work. */
+  const update = (patch: Partial<EnterpriseForm>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setErrors((marked) => Object.fromEntries(Object.entries(marked).filter(([field]) => !(field in patch))));
+  };
+  const mark = (found: FieldErrors) => {
+    setErrors(found);
+    if (Object.keys(found).length > 0) setRefusals((n) => n + 1);
+  };
   useEffect(() => {
-    if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('main [aria-invalid="true"]')?.focus();
-  }, [errors]);
+    if (refusals > 0) document.querySelector<HTMLElement>('main [aria-invalid="true"]')?.focus();
+  }, [refusals]);
 
   const goTo = (next: Step) => {
     submit.setMessage(undefined);
@@ -86,7 +95,7 @@ export function EnterprisePage() {
   };
   const passes = (fields: Field[]) => {
     const found = checkFields(form, fields, t);
-    setErrors(found);
+    mark(found);
     return Object.keys(found).length === 0;
   };
   const fromBasic = async () => {
@@ -94,11 +103,11 @@ export function EnterprisePage() {
     setChecking(true);
     const refusal = await codeRefusal(form.creditCode.trim());
     setChecking(false);
-    if (refusal) setErrors({ creditCode: reason(refusal) });
+    if (refusal) mark({ creditCode: reason(refusal) });
     else goTo('method');
   };
   const fromMethod = () => {
-    if (!form.method) return setErrors({ method: t('form.required') });
+    if (!form.method) return mark({ method: t('form.required') });
     if (needsPayer(form.method) && !form.payerName.trim()) update({ payerName: form.name.trim() });
     goTo(detailFields(form.method).length > 0 ? 'details' : 'confirm');
   };
@@ -124,7 +133,7 @@ export function EnterprisePage() {
     if (fields.length === 0) return;
     const text = refused.code === 'VALIDATION_FAILED' ? t('enterprise.checkField') : reason(refused.code);
     setStep(STEP_ORDER.find((s) => fields.some((f) => stepOf(f) === s))!);
-    setErrors(Object.fromEntries(fields.map((f) => [f, text])));
+    mark(Object.fromEntries(fields.map((f) => [f, text])));
   };
 
   const invalid = Object.keys(errors).length > 0 && <p class="field-error">{t('form.fixErrors')}</p>;
