@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { useI18n } from '../i18n';
 import { ChoiceGroup, TextField } from '../ui/fields';
 import { Notice } from '../ui/layout';
@@ -28,12 +28,8 @@ function LicenseUpload({ form, update, errors }: PartProps) {
   const uploaded = async (upload: Uploaded) => {
     update({ license: upload });
     setOcr({ state: 'reading' });
-    let reading: OcrReading | undefined;
-    try {
-      reading = await api.post<OcrReading>('/v1/ocr/business-license', { uploadId: upload.id });
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-    }
+    // A reading that fails (OCR unavailable: PROVIDER_UNAVAILABLE) leaves the fields to the person, as an unreadable one does.
+    const reading = await api.post<OcrReading>('/v1/ocr/business-license', { uploadId: upload.id }).catch(() => undefined);
     if (!reading || reading.confidence < TRUSTED) {
       setOcr({ state: 'unreadable' });
       return;
