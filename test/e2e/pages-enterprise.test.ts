@@ -89,6 +89,7 @@ describe.skipIf(!hasChromium)('the enterprise’s pages in Chromium', () => {
     await page.getByRole('link', { name: '开始企业认证' }).click();
     await page.getByRole('heading', { name: '填写基本信息' }).waitFor();
     await next(page);
+    await page.getByText('请修改标出的内容后再提交。').waitFor();
     expect(await page.locator('[aria-invalid="true"]').count()).toBe(8);
     // The bytes decide: a file that is no image is refused, in words, beside the field.
     await page.getByLabel('证照照片').setInputFiles({ name: 'licence.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
@@ -103,12 +104,13 @@ describe.skipIf(!hasChromium)('the enterprise’s pages in Chromium', () => {
     await page.getByRole('radio', { name: /微信公众平台认证/ }).waitFor();
     expect(await page.getByRole('radio').count()).toBe(5);
     // A 91 code may use every method; the recommended one is chosen.
-    expect(await page.getByRole('radio', { name: /企业法人微信扫码 · 推荐/ }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: /企业法人微信扫码 · 推荐/, checked: true }).waitFor();
     expect(await page.getByRole('radio', { disabled: true }).count()).toBe(0);
     await page.getByText('1–5 个工作日').waitFor();
     await docShot(page, 'enterprise-methods');
     await page.getByRole('radio', { name: /微信公众平台认证/ }).check();
     await next(page);
+    await page.getByRole('heading', { name: '请确认认证信息' }).waitFor();
     const summary = await page.locator('main').textContent();
     expect(summary).toContain(e.name);
     expect(summary).toContain(e.code);
