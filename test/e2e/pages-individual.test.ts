@@ -34,7 +34,7 @@ const phone = (page: Page) => page.getByRole('complementary', { name: /沙箱手
 describe.skipIf(!hasChromium)('the individual’s pages in Chromium', () => {
   it('WeChat QR at phone size: the seed’s steps, a real QR that refreshes, the phone authorises, 认证完成, the message centre', async () => {
     const { page, accountId, errors } = await openPages(browser, baseUrl, { viewport: PHONE, returnUrl: `${baseUrl}/done` });
-    expect(await page.getByRole('heading', { name: '选择认证类型' }).count()).toBe(1);
+    await page.getByRole('heading', { name: '选择认证类型' }).waitFor();
     await docShot(page, 'start');
     expect(await seriousViolations(page)).toEqual([]);
 

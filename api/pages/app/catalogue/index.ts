@@ -1,13 +1,14 @@
 // The pages' message catalogue: one part per area, merged. A part added here is all it takes to add sentences.
 import changes from './changes';
 import common from './common';
+import enterprise from './enterprise';
 import errors from './errors';
 import individual from './individual';
 import lookup from './lookup';
 import money from './money';
 import sandbox from './sandbox';
 
-const PARTS = [changes, common, errors, individual, lookup, money, sandbox] as const;
+const PARTS = [changes, common, enterprise, errors, individual, lookup, money, sandbox] as const;
 
 type Part = (typeof PARTS)[number];
 export type MessageKey = Part extends infer P ? (P extends { en: infer E } ? keyof E & string : never) : never;

@@ -2,7 +2,7 @@ import type { MessageKey } from '../catalogue';
 import { useI18n, type Translate } from '../i18n';
 import { SelectField, TextField } from '../ui/fields';
 import { MethodChoice } from '../ui/methods';
-import { UploadField, type Uploaded } from './upload';
+import { UploadField, type Uploaded } from '../ui/upload';
 
 /**
  * The new enterprise of a change (individual → enterprise at the request, an entity change after its review): its
@@ -136,7 +136,7 @@ export function EnterpriseMethodFields(props: { draft: EnterpriseDraft; edit: Ed
 export function enterpriseRows(draft: EnterpriseDraft, t: Translate): [string, string][] {
   return [
     [t('change.enterprise.licenseType'), t(`change.enterprise.licenseType.${draft.licenseType}` as MessageKey)],
-    [t('change.enterprise.license'), draft.license?.fileName ?? ''],
+    [t('change.enterprise.license'), draft.license?.name ?? ''],
     [t('change.enterprise.name'), draft.name.trim()],
     [t('change.enterprise.creditCode'), draft.creditCode.trim()],
     [t('individual.address'), `${draft.region.trim()} ${draft.detail.trim()}`],

@@ -4,7 +4,7 @@ import { api } from '../api';
 import type { MessageKey } from '../catalogue';
 import { useI18n } from '../i18n';
 import { useSubmit } from '../ui/problems';
-import { UploadField, type Uploaded } from './upload';
+import { UploadField, type Uploaded } from '../ui/upload';
 
 /**
  * 提交变更资料 (submit_materials): one upload per required purpose, then POST …/materials. For an entity change the

@@ -49,7 +49,7 @@ export function IndividualPage() {
         <h2>{t('form.confirmTitle')}</h2>
         <p>{t('form.confirmHint')}</p>
         <Summary rows={individualRows(form, t)} />
-        <MethodChoice query={{ subjectType: 'individual', idType: form.idType }} value={method} onChange={setMethod} />
+        <MethodChoice query={{ subjectType: 'individual', idType: form.idType }} value={method} onChange={setMethod} why={() => (form.idType === 'mainland_id' ? undefined : t('individual.permitOnlyWechat'))} />
         {submit.notice}
         <p class="row">
           <button type="button" class="secondary" onClick={() => setStep('fill')}>

@@ -24,7 +24,8 @@ export function SandboxPhone(props: { processId: string; action: Action; onDone:
     <aside class="phone" aria-label={t('phone.title')}>
       <h2>{t('phone.title')}</h2>
       <p class="hint">{t('phone.hint')}</p>
-      <PhoneControls {...props} />
+      {/* A new step, a new QR: the controls start afresh (no "sent" left from the step before). */}
+      <PhoneControls key={props.action.type === 'scan_qr' ? props.action.ticket : props.action.type} {...props} />
     </aside>
   );
 }
@@ -106,7 +107,7 @@ function PhoneControls({ processId, action, onDone }: { processId: string; actio
     const transfer = { fromAccountNumber: fromAccount, fromAccountName: known.payerAccountName ?? known.enterpriseName ?? '', toAccountNumber: action.payee.accountNumber, amount };
     controls = (
       <>
-        <TextField name="phoneFromAccount" label={t('phone.remit')} value={fromAccount} inputMode="numeric" onInput={setFromAccount} />
+        <TextField name="phoneFromAccount" label={t('enterprise.payerNumber')} value={fromAccount} inputMode="numeric" onInput={setFromAccount} />
         <TextField name="phoneAmount" label={t('phone.remitAmount')} value={amount} inputMode="decimal" onInput={setAmount} />
         <button type="button" disabled={submit.busy} onClick={() => void play('/sandbox/bank/transfers', transfer)}>
           {t('phone.remit')}

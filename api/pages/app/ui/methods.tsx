@@ -33,8 +33,18 @@ function offered(options: { methods: MethodOption[]; recommended: string | null 
   return { methods, recommended: methods.some((m) => m.method === options.recommended) ? options.recommended : null };
 }
 
-/** 认证方式: each method with how long it takes, the ineligible ones shown but not choosable, with why. */
-export function MethodChoice(props: { query: Record<string, string>; value: string; onChange: (method: string) => void; error?: string; only?: string[] }) {
+/**
+ * 认证方式: each method with how long it takes, the ineligible ones shown but not choosable, with why (`why` says it in
+ * the person's words for a method, where the page knows the rule).
+ */
+export function MethodChoice(props: {
+  query: Record<string, string>;
+  value: string;
+  onChange: (method: string) => void;
+  error?: string;
+  only?: string[];
+  why?: (method: string) => string | undefined;
+}) {
   const { t } = useI18n();
   const reason = useReasonText();
   const { options: all, error } = useMethodOptions(props.query);
@@ -56,9 +66,11 @@ export function MethodChoice(props: { query: Record<string, string>; value: stri
       choices={options.methods.map((m) => ({
         value: m.method,
         label: `${t(`method.${m.method}` as MessageKey)}${m.method === options.recommended ? ` · ${t('form.recommended')}` : ''}`,
-        detail: m.eligible ? t(`form.completes.${m.completes}` as MessageKey) : `${t('form.notEligible')}${m.reason ? `: ${m.reason}` : ''}`,
+        detail: m.eligible ? t(`form.completes.${m.completes}` as MessageKey) : notEligible(t('form.notEligible'), props.why?.(m.method) ?? (m.reason ? reason(m.reason) : undefined)),
         disabled: !m.eligible,
       }))}
     />
   );
 }
+
+const notEligible = (label: string, why: string | undefined) => (why ? `${label}: ${why}` : label);
