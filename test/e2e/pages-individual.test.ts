@@ -142,10 +142,10 @@ describe.skipIf(!hasChromium)('the individual’s pages in Chromium', () => {
     await page.getByRole('link', { name: '开始个人认证' }).click();
     await fillIndividual(page, { realName: '陈大文', idNumber: 'H12345678', idType: 'hk_macao_permit' });
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('radio', { name: /微信扫码/ }).waitFor();
-    expect(await page.getByRole('radio', { name: /QQ扫码/ }).isDisabled()).toBe(true);
-    expect(await page.getByRole('radio', { name: /人脸识别/ }).isDisabled()).toBe(true);
-    expect(await page.getByRole('radio', { name: /微信扫码/ }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: /^微信扫码/ }).waitFor();
+    expect(await page.getByRole('radio', { name: /^QQ扫码/ }).isDisabled()).toBe(true);
+    expect(await page.getByRole('radio', { name: /^人脸识别/ }).isDisabled()).toBe(true);
+    expect(await page.getByRole('radio', { name: /^微信扫码/ }).isChecked()).toBe(true);
     await page.getByRole('button', { name: '确认' }).click();
     await phone(page).getByRole('button', { name: '微信扫码并授权' }).click();
     await page.getByText('你已完成实名认证。').waitFor();

@@ -89,7 +89,7 @@ export function UploadField(props: {
       <p class="hint" id={`${id}-hint`}>
         {props.hint ?? (pdf ? t('upload.formHint') : t('upload.imageHint'))}
       </p>
-      <p class={props.value && !busy ? 'uploaded' : 'hint'} id={`${id}-status`} role="status">
+      <p class={`upload-status ${props.value && !busy ? 'uploaded' : 'hint'}`} id={`${id}-status`} role="status">
         {busy ? t('upload.uploading') : props.value ? `${t('upload.done', { name: props.value.name, size: sizeText(props.value.size) })} ${t('upload.replace')}` : ''}
       </p>
       {error && (
