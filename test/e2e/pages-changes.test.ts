@@ -99,8 +99,8 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     await page.getByRole('button', { name: '确认' }).click();
 
     await page.getByText(/变更申请有效期至 .*北京时间/).waitFor();
-    await passFace(page, '请当前认证人扫描二维码完成人脸识别');
-    await passFace(page, '请企业法人使用本人微信扫描二维码');
+    await passFace(page, '请当前认证人（企业为变更前的法定代表人）扫描二维码完成人脸识别');
+    await passFace(page, '请企业法人使用微信扫描二维码，进入小程序完成人脸识别');
     await done(page, '账号已变更为企业认证。');
     const account = (await api.get(`/v1/accounts/${accountId}`)).body;
     expect(account.verification).toMatchObject({ subjectType: 'enterprise', subject: { name: e.name, creditCode: e.code } });
@@ -126,8 +126,8 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
 
     await untilAllowed(accountId, 'individual_to_individual');
     await page.getByRole('button', { name: '确认' }).click();
-    await passFace(page, '请当前认证人扫描二维码完成人脸识别');
-    await passFace(page, '请新的认证人扫描二维码完成认证');
+    await passFace(page, '请当前认证人（企业为变更前的法定代表人）扫描二维码完成人脸识别');
+    await passFace(page, '请新的认证人扫描二维码完成人脸识别');
     await done(page, '账号已归属新的认证人。');
     expect((await api.get(`/v1/accounts/${accountId}`)).body.verification.subject.realName).toBe('李四');
     expect(errors).toEqual([]);
@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     await page.getByLabel('我已阅读并同意《认证主体变更协议》').check();
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('button', { name: '确认' }).click();
-    await passFace(page, '请当前认证人扫描二维码完成人脸识别');
+    await passFace(page, '请当前认证人（企业为变更前的法定代表人）扫描二维码完成人脸识别');
 
     const uploadAll = async (deregistered: boolean) => {
       await page.getByRole('heading', { name: '提交变更资料' }).waitFor();
@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     await chooseLegalPersonFace(page, b);
     await docShot(page, 'change-entity-new-subject');
     await page.getByRole('button', { name: '提交' }).click();
-    await passFace(page, '请企业法人使用本人微信扫描二维码');
+    await passFace(page, '请企业法人使用微信扫描二维码，进入小程序完成人脸识别');
     await done(page, '账号已归属新的企业。');
     expect((await api.get(`/v1/accounts/${accountId}`)).body.verification.subject).toMatchObject({ name: b.name, creditCode: b.code });
     expect(errors).toEqual([]);

@@ -172,7 +172,7 @@ describe.skipIf(!hasChromium)('the enterprise’s pages in Chromium', () => {
     await fillLegalPerson(page, e);
     await next(page);
     await confirm(page);
-    await page.getByText('请企业法人使用本人微信扫描二维码').waitFor();
+    await page.getByText('请企业法人使用微信扫描二维码，进入小程序完成人脸识别').waitFor();
     for (const left of [2, 1]) {
       await phone(page).getByRole('button', { name: '人脸识别未通过' }).click();
       await page.getByText(`还有 ${left} 次机会`).waitFor();

@@ -3,8 +3,7 @@ import type { NextAction } from '../../../../contracts/next-actions';
 import type { Verification } from '../../../../contracts/verification';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
-import type { ExtraPanels } from '../process/actions';
-import { parseRoute } from '../router';
+import type { ExtraPanels, PanelContext } from '../process/actions';
 import { rememberForPhone } from '../sandbox/known';
 import { Notice } from '../ui/layout';
 import { useReasonText, useSubmit } from '../ui/problems';
@@ -17,11 +16,10 @@ type Resubmit = Extract<NextAction, { type: 'resubmit_materials' }>;
  * After a rejected review (SPEC §4.1 step 3): the corrected corporate account (with new ID photos) and/or another
  * handler, sent to POST /v1/verifications/{id}/materials. The reviewer's reason is shown above by the verification page.
  */
-function ResubmitMaterials({ action }: { action: Resubmit }) {
+function ResubmitMaterials({ action, context }: { action: Resubmit; context: PanelContext }) {
   const { t, time } = useI18n();
   const reason = useReasonText();
-  const route = parseRoute(location.hash);
-  const id = route.name === 'verification' ? route.id : '';
+  const { id, path } = context.process;
   const [form, setForm] = useState<EnterpriseForm>(EMPTY);
   const [bank, setBank] = useState(false);
   const [handler, setHandler] = useState(false);
@@ -40,7 +38,7 @@ function ResubmitMaterials({ action }: { action: Resubmit }) {
     let refused: ApiError | undefined;
     const body = { ...(bank ? { bankAccount: bankAccountBody(form) } : {}), ...(handler ? { handler: handlerBody(form) } : {}) };
     const v = await submit.run(() =>
-      api.post<Verification>(`/v1/verifications/${encodeURIComponent(id)}/materials`, body).catch((err: unknown) => {
+      api.post<Verification>(`${path}/materials`, body).catch((err: unknown) => {
         if (err instanceof ApiError) refused = err;
         throw err;
       }),
@@ -48,6 +46,7 @@ function ResubmitMaterials({ action }: { action: Resubmit }) {
     if (v) {
       if (bank) rememberForPhone(id, { bankAccountNumber: bankDigits(form.bankNumber) ?? form.bankNumber.trim() });
       setSent(true);
+      context.onChanged(v);
     } else if (refused) {
       const text = refused.code === 'VALIDATION_FAILED' ? t('enterprise.checkField') : reason(refused.code);
       setErrors(Object.fromEntries(refusedFields(refused.problem).map((f) => [f, text])));
@@ -82,5 +81,5 @@ function ResubmitMaterials({ action }: { action: Resubmit }) {
 
 /** The enterprise verification's own panels (resubmitting public-remittance materials after a rejection). */
 export const enterprisePanels: ExtraPanels = {
-  resubmit_materials: (action) => <ResubmitMaterials action={action} />,
+  resubmit_materials: (action, context) => <ResubmitMaterials action={action} context={context} />,
 };

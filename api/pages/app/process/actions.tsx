@@ -20,14 +20,20 @@ export interface ProcessRef {
   path: string;
 }
 
+/** What a plugged-in panel knows: the process it acts on, and how to have it read again (with a fresh answer, if any). */
+export interface PanelContext {
+  process: ProcessRef;
+  onChanged: (fresh?: unknown) => void;
+}
+
 /** Panels that other pages plug in for the actions they own (materials, a new subject): by action type. */
-export type ExtraPanels = Partial<{ [T in Action['type']]: (action: ActionOf<T>) => JSX.Element | null }>;
+export type ExtraPanels = Partial<{ [T in Action['type']]: (action: ActionOf<T>, context: PanelContext) => JSX.Element | null }>;
 
 /** What the process asks of the person now, with the sandbox phone beside it; `onChanged` re-reads the process. */
 export function NextActionPanel(props: { process: ProcessRef; action: Action; onChanged: (fresh?: unknown) => void; extra?: ExtraPanels }) {
   const { action } = props;
-  const own = props.extra?.[action.type] as ((a: Action) => JSX.Element | null) | undefined;
-  const panel = own ? own(action) : <OwnPanel {...props} />;
+  const own = props.extra?.[action.type] as ((a: Action, context: PanelContext) => JSX.Element | null) | undefined;
+  const panel = own ? own(action, { process: props.process, onChanged: props.onChanged }) : <OwnPanel {...props} />;
   return (
     <div class="action-layout">
       <section class="action">{panel}</section>
@@ -66,9 +72,11 @@ function Deadline(props: { at: string; children?: ComponentChildren }) {
 }
 
 function ScanQr({ process, action, onChanged }: { process: ProcessRef; action: ActionOf<'scan_qr'>; onChanged: (fresh?: unknown) => void }) {
-  const { t, time } = useI18n();
+  const { t, tOr, time } = useI18n();
   const submit = useSubmit();
-  const instruction = (action.purpose ? `qr.${action.purpose}` : `qr.${action.provider}`) as MessageKey;
+  // Whose QR and what it does: the purpose's sentence for that provider where one is said apart (a legal person's face).
+  const general = (action.purpose ? `qr.${action.purpose}` : `qr.${action.provider}`) as MessageKey;
+  const instruction = tOr(`${general}.${action.provider}`, general);
   const refresh = async () => {
     const fresh = await submit.run(() => api.post(`${process.path}/qr`));
     if (fresh !== undefined) onChanged(fresh);
@@ -76,7 +84,7 @@ function ScanQr({ process, action, onChanged }: { process: ProcessRef; action: A
   useQrUpkeep(action, onChanged, refresh);
   return (
     <>
-      <h2>{t(instruction)}</h2>
+      <h2>{instruction}</h2>
       <div class={`qr-frame${action.expired ? ' expired' : ''}`}>
         <QrImage content={action.qrContent} label={t('qr.alt')} />
       </div>
