@@ -3,7 +3,7 @@ import type { Change } from '../../../../contracts/change';
 import { api } from '../api';
 import type { MessageKey } from '../catalogue';
 import { useI18n } from '../i18n';
-import { Outcome } from '../process/outcome';
+import { Outcome, WhereNext } from '../process/outcome';
 import { href } from '../router';
 import { Notice } from '../ui/layout';
 import { useReasonText, useSubmit } from '../ui/problems';
@@ -68,14 +68,7 @@ export function ChangeEnd({ change }: { change: Change }) {
           <strong>{t('change.failed')}</strong> {reason(change.failureReason ?? 'unknown')}
         </Notice>
       )}
-      <p class="row">
-        <a class="button" href={href(again)}>
-          {t('change.again')}
-        </a>
-        <a class="button secondary" href={href({ name: 'home' })}>
-          {t('app.home')}
-        </a>
-      </p>
+      <WhereNext primary={{ href: href(again), label: t('change.again') }} />
     </>
   );
 }

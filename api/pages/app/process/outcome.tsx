@@ -15,16 +15,7 @@ export function Outcome(props: { status: string; failureReason: string | null; r
         <Notice kind="success">
           <strong>{props.successTitle ?? t('process.verified')}</strong> {props.successText ?? t('process.verifiedText')}
         </Notice>
-        <p class="row">
-          {returnUrl && (
-            <a class="button" href={returnUrl}>
-              {t('app.returnToSite')}
-            </a>
-          )}
-          <a class="button secondary" href={href({ name: 'home' })}>
-            {t('app.home')}
-          </a>
-        </p>
+        <WhereNext primary={returnUrl ? { href: returnUrl, label: t('app.returnToSite') } : undefined} />
       </>
     );
   }
@@ -34,14 +25,24 @@ export function Outcome(props: { status: string; failureReason: string | null; r
       <Notice kind="error">
         <strong>{title}</strong> {props.failureReason ? reason(props.failureReason, props.retryAfter ? { retryAfter: props.retryAfter } : {}) : ''}
       </Notice>
-      <p class="row">
-        <a class="button" href={href(props.againRoute)}>
-          {t('process.startAgain')}
-        </a>
-        <a class="button secondary" href={href({ name: 'home' })}>
-          {t('app.home')}
-        </a>
-      </p>
+      <WhereNext primary={{ href: href(props.againRoute), label: t('process.startAgain') }} />
     </>
+  );
+}
+
+/** Where to go once a process has ended: its own next step (back to the console, start again), and the start page. */
+export function WhereNext(props: { primary?: { href: string; label: string } }) {
+  const { t } = useI18n();
+  return (
+    <p class="row">
+      {props.primary && (
+        <a class="button" href={props.primary.href}>
+          {props.primary.label}
+        </a>
+      )}
+      <a class="button secondary" href={href({ name: 'home' })}>
+        {t('app.home')}
+      </a>
+    </p>
   );
 }
