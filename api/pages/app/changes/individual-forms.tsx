@@ -24,6 +24,7 @@ export function ToEnterpriseForm({ account }: { account: Account }) {
       backHref="#/"
       lead={agreement.element}
       leadPasses={agreement.check}
+      leadMarked={agreement.error !== undefined}
       send={(body) => api.post<Change>(accountPath('/changes'), { type: 'individual_to_enterprise', agreementAccepted: true, ...body })}
       done={(change, form) => openChange(change, { holder: holderOf(account), newSubject: phoneRecordOf(form) })}
     />
@@ -38,7 +39,7 @@ export function ToIndividualForm({ account }: { account: Account }) {
   return (
     <RequestSteps
       create={create}
-      agreement="end"
+      agreement
       check={check}
       marked={marked}
       rows={() => individualRows(form, t)}

@@ -52,7 +52,8 @@ export function useAgreement() {
  */
 export function RequestSteps(props: {
   create: CreateChange;
-  agreement?: 'start' | 'end';
+  /** The change agreement, below the fields. */
+  agreement?: boolean;
   check: () => boolean;
   /** Whether a field is marked now (the form-wide hint shows while one is). */
   marked: boolean;
@@ -100,9 +101,8 @@ export function RequestSteps(props: {
   }
   return (
     <form onSubmit={next} noValidate>
-      {props.agreement === 'start' && agreement}
       {props.children}
-      {props.agreement === 'end' && agreement}
+      {agreement}
       {submit.notice}
       {(props.marked || agreementError) && <p class="field-error">{t('form.fixErrors')}</p>}
       <p class="row">

@@ -66,9 +66,10 @@ export interface EnterpriseStepsProps<T> {
   initial?: Partial<EnterpriseForm>;
   /** The name and code are declared already (the licence's reading does not replace them). */
   declared?: boolean;
-  /** Shown above the basic information (a change's agreement), and its own check, asked with the fields'. */
+  /** Shown above the basic information (a change's agreement), its own check (asked with the fields'), and whether it is marked now. */
   lead?: ComponentChildren;
   leadPasses?: () => boolean;
+  leadMarked?: boolean;
   /** Where 上一步 leads from the first step (none: no such button). */
   backHref?: string;
   /** The steps' heading level (3 inside a panel that has its own h2). */
@@ -87,7 +88,6 @@ export function EnterpriseSteps<T>(props: EnterpriseStepsProps<T>) {
   const { form, errors, setErrors, update, mark } = useMarkedForm(props.initial);
   const [step, setStep] = useState<Step>('basic');
   const [checking, setChecking] = useState(false);
-  const [leadFailed, setLeadFailed] = useState(false);
   const [moved, setMoved] = useState(false);
   const submit = useSubmit();
 
@@ -105,7 +105,6 @@ export function EnterpriseSteps<T>(props: EnterpriseStepsProps<T>) {
   };
   const fromBasic = async () => {
     const led = props.leadPasses?.() ?? true;
-    setLeadFailed(!led);
     if (!passes(BASIC_FIELDS) || !led) return;
     setChecking(true);
     const refusal = await codeRefusal(form.creditCode.trim());
@@ -142,7 +141,7 @@ export function EnterpriseSteps<T>(props: EnterpriseStepsProps<T>) {
     mark(Object.fromEntries(fields.map((f) => [f, text])));
   };
 
-  const invalid = (Object.keys(errors).length > 0 || (step === 'basic' && leadFailed)) && <p class="field-error">{t('form.fixErrors')}</p>;
+  const invalid = (Object.keys(errors).length > 0 || (step === 'basic' && props.leadMarked)) && <p class="field-error">{t('form.fixErrors')}</p>;
   const onSubmit = (next: () => unknown) => (e: Event) => {
     e.preventDefault();
     void next();
