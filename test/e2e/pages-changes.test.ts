@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { png } from '../../scripts/lib/files';
 import { enterprise, getChange, newSubjectBody, register, requestChange, untilTime, verifiedEnterprise, verifiedIndividual, type EnterpriseFixture } from '../support/changes';
 import { hasChromium, launch } from '../support/console-fixtures';
+import { bankAccountNumber } from '../support/enterprise';
 import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { docShot, fillIndividual, openPages, seriousViolations } from '../support/pages';
 
@@ -57,7 +58,7 @@ async function upload(page: Page, field: string, buffer: Buffer, name = `${field
 }
 
 async function fillEnterprise(page: Page, e: EnterpriseFixture, withNameAndCode = true) {
-  await upload(page, '证照彩色照片', png(), 'licence.png');
+  await upload(page, '证照照片', png(), 'licence.png');
   if (withNameAndCode) {
     await label(page, '企业名称').fill(e.name);
     await label(page, '统一社会信用代码').fill(e.code);
@@ -66,13 +67,26 @@ async function fillEnterprise(page: Page, e: EnterpriseFixture, withNameAndCode 
   await label(page, '详细地址').fill('世纪大道 1 号');
   await label(page, '联系人姓名').fill('李联系');
   await label(page, '联系人身份证号码').fill(mainlandId('1988-08-08'));
-  await label(page, '联系人手机号').fill('+8613912345678');
+  await label(page, '联系人手机号码').fill('+8613912345678');
+}
+
+const next = (page: Page) => page.getByRole('button', { name: '下一步' }).click();
+
+/** From the basic information to the confirmation: the method, then its information (`fill`). */
+async function chooseMethod(page: Page, method: RegExp, fill: () => Promise<void>) {
+  await next(page);
+  await page.getByRole('radio', { name: method }).check();
+  await next(page);
+  await fill();
+  await next(page);
+  await page.getByRole('heading', { name: '请确认认证信息' }).waitFor();
 }
 
 async function chooseLegalPersonFace(page: Page, e: EnterpriseFixture) {
-  await page.getByRole('radio', { name: /企业法人人脸识别/ }).check();
-  await label(page, '法人姓名').fill(e.legalPerson.name);
-  await label(page, '法人身份证号码').fill(e.legalPerson.idNumber);
+  await chooseMethod(page, /企业法人人脸识别/, async () => {
+    await label(page, '法人姓名').fill(e.legalPerson.name);
+    await label(page, '法人身份证号码').fill(e.legalPerson.idNumber);
+  });
 }
 
 const done = (page: Page, text: string) => page.locator('.notice.success', { hasText: text }).waitFor();
@@ -93,7 +107,6 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     await fillEnterprise(page, e);
     expect(await seriousViolations(page)).toEqual([]);
     await docShot(page, 'change-individual-to-enterprise-form');
-    await page.getByRole('button', { name: '下一步' }).click();
     await chooseLegalPersonFace(page, e);
     await docShot(page, 'change-individual-to-enterprise-confirm');
     await page.getByRole('button', { name: '确认' }).click();
@@ -104,6 +117,39 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     await done(page, '账号已变更为企业认证。');
     const account = (await api.get(`/v1/accounts/${accountId}`)).body;
     expect(account.verification).toMatchObject({ subjectType: 'enterprise', subject: { name: e.name, creditCode: e.code } });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('individual → enterprise by recharge: the paying account → holder’s face → the dedicated collection account, the exact amount remitted → switched', async () => {
+    const accountId = uniqueAccount('pgchg');
+    await verifiedIndividual(baseUrl, accountId);
+    const e = enterprise();
+    await register(baseUrl, e);
+    const { page, errors } = await openPages(browser, baseUrl, { accountId });
+    await page.getByRole('link', { name: '个人认证变更为企业认证' }).click();
+    await page.getByLabel('我已阅读并同意《认证主体变更协议》').check();
+    await fillEnterprise(page, e);
+    await chooseMethod(page, /充值认证/, async () => {
+      expect(await label(page, '付款账户名称').inputValue()).toBe(e.name);
+      await label(page, '付款账号').fill(bankAccountNumber());
+      await label(page, '开户银行').fill('中国工商银行');
+    });
+    await page.getByRole('button', { name: '确认' }).click();
+
+    await passFace(page, '请当前认证人（企业为变更前的法定代表人）扫描二维码完成人脸识别');
+    await page.getByRole('heading', { name: '请向专属收款账户转账' }).waitFor();
+    const changeId = decodeURIComponent(page.url().split('/').pop()!);
+    const asked = (await getChange(baseUrl, changeId)).nextAction;
+    expect(asked).toMatchObject({ type: 'remit', payee: { accountNumber: expect.any(String) } });
+    expect(await page.locator('main').textContent()).toContain(asked.payee.accountNumber);
+    const phone = page.getByRole('complementary', { name: /沙箱手机/ });
+    expect(await phone.getByLabel('转账金额（元）').inputValue()).toBe(asked.amount);
+    await docShot(page, 'change-individual-to-enterprise-recharge');
+    await phone.getByRole('button', { name: '从付款账户转账' }).click();
+    await done(page, '账号已变更为企业认证。');
+    const account = (await api.get(`/v1/accounts/${accountId}`)).body;
+    expect(account.verification).toMatchObject({ subjectType: 'enterprise', method: 'recharge', subject: { name: e.name, creditCode: e.code } });
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -180,9 +226,9 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     expect(await label(page, '统一社会信用代码').inputValue()).toBe(b.code);
     await register(baseUrl, b);
     await fillEnterprise(page, b, false);
-    await chooseLegalPersonFace(page, b);
     await docShot(page, 'change-entity-new-subject');
-    await page.getByRole('button', { name: '提交' }).click();
+    await chooseLegalPersonFace(page, b);
+    await page.getByRole('button', { name: '确认' }).click();
     await passFace(page, '请企业法人使用微信扫描二维码，进入小程序完成人脸识别');
     await done(page, '账号已归属新的企业。');
     expect((await api.get(`/v1/accounts/${accountId}`)).body.verification.subject).toMatchObject({ name: b.name, creditCode: b.code });

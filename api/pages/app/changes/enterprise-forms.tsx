@@ -24,7 +24,7 @@ export function EntityChangeForm() {
   return (
     <RequestSteps
       create={create}
-      agreement="end"
+      agreement
       check={check}
       marked={marked}
       rows={() => [

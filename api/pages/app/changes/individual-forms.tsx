@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks';
 import type { Account } from '../../../../contracts/account';
+import type { Change } from '../../../../contracts/change';
+import { accountPath, api } from '../api';
+import { phoneRecordOf } from '../enterprise/form';
+import { EnterpriseSteps } from '../enterprise/steps';
 import { useI18n } from '../i18n';
 import { EMPTY_INDIVIDUAL, INDIVIDUAL_PATHS, IndividualFields, individualBody, individualRows, REQUIRED_INDIVIDUAL, type IndividualForm } from '../individual/fields';
-import { emptyEnterprise, EnterpriseFields, EnterpriseMethodFields, enterpriseRows, enterpriseSubjectBody, draftErrorsFrom, editDraft, legalPersonRecord, missingEnterprise, type DraftErrors, type EnterpriseDraft } from './enterprise-subject';
-import { RequestSteps, useCreateChange, useFormState } from './request';
+import { openChange, RequestSteps, useAgreement, useCreateChange, useFormState } from './request';
 
 /** The account's holder, as the sandbox phone plays them at the holder's step (the ID number is masked in the view). */
 function holderOf(account: Account) {
@@ -11,43 +13,21 @@ function holderOf(account: Account) {
   return { realName: subject?.realName, idType: subject?.idType };
 }
 
-const CONFIRM_PATHS = ['method', 'legalPerson.name', 'legalPerson.idNumber'];
-
-/** 个人认证变更为企业认证: the agreement, the enterprise's basic information → confirmation with its 认证方式. */
+/**
+ * 个人认证变更为企业认证: the agreement and the enterprise's verification data, as an enterprise verification asks them
+ * (basic information with OCR → method → its information → 确认) → POST …/changes.
+ */
 export function ToEnterpriseForm({ account }: { account: Account }) {
-  const { t } = useI18n();
-  const create = useCreateChange();
-  const [draft, setDraft] = useState<EnterpriseDraft>(emptyEnterprise());
-  const [errors, setErrors] = useState<DraftErrors>({});
-  const edit = editDraft(setDraft, setErrors);
-  const shown = { ...errors, ...draftErrorsFrom(create.submit.fieldErrors) };
-  const check = () => {
-    const missing = missingEnterprise(draft, t, false);
-    setErrors(missing);
-    return Object.keys(missing).length === 0;
-  };
-  const confirmCheck = () => {
-    const missing = missingEnterprise(draft, t, true);
-    setErrors(missing);
-    return Object.keys(missing).length === 0;
-  };
+  const agreement = useAgreement();
   return (
-    <RequestSteps
-      create={create}
-      agreement="start"
-      check={check}
-      marked={Object.values(shown).some(Boolean)}
-      rows={() => enterpriseRows(draft, t)}
-      body={() => ({ type: 'individual_to_enterprise', ...enterpriseSubjectBody(draft) })}
-      people={() => ({ holder: holderOf(account), legalPerson: legalPersonRecord(draft) })}
-      confirmExtra={<EnterpriseMethodFields draft={draft} edit={edit} errors={shown} />}
-      checkConfirm={confirmCheck}
-      confirmPaths={CONFIRM_PATHS}
-      canConfirm={!!draft.method}
-    >
-      <h2>{t('change.enterprise.basic')}</h2>
-      <EnterpriseFields draft={draft} edit={edit} errors={shown} />
-    </RequestSteps>
+    <EnterpriseSteps
+      backHref="#/"
+      lead={agreement.element}
+      leadPasses={agreement.check}
+      leadMarked={agreement.error !== undefined}
+      send={(body) => api.post<Change>(accountPath('/changes'), { type: 'individual_to_enterprise', agreementAccepted: true, ...body })}
+      done={(change, form) => openChange(change, { holder: holderOf(account), newSubject: phoneRecordOf(form) })}
+    />
   );
 }
 
@@ -59,7 +39,7 @@ export function ToIndividualForm({ account }: { account: Account }) {
   return (
     <RequestSteps
       create={create}
-      agreement="end"
+      agreement
       check={check}
       marked={marked}
       rows={() => individualRows(form, t)}

@@ -9,12 +9,22 @@ import { Layout, Loading, Notice } from '../ui/layout';
 import { useReasonText } from '../ui/problems';
 import { StepBar } from '../ui/steps';
 import { ChangeEnd, RevokeButton, revocable } from './end';
+import { enterprisePanels } from '../enterprise/panels';
 import { MaterialsPanel } from './materials';
 import { NewSubjectPanel } from './new-subject';
 import { phonePersonAt } from './people';
 import { changeSteps } from './steps';
 
 const isOver = (c: Change) => c.status !== 'in_progress';
+
+/** The new subject's verification's own requests (the amount, corrected materials), which go to that verification. */
+const VERIFICATION_ACTIONS = ['enter_amount', 'resubmit_materials'];
+
+/** Where the step's action is answered: the change, or for those requests the new subject's verification. */
+function actionPath(c: Change, changePath: string): string {
+  const own = c.step === 'verifying_new_subject' && c.verificationId && c.nextAction && VERIFICATION_ACTIONS.includes(c.nextAction.type);
+  return own ? `/v1/verifications/${encodeURIComponent(c.verificationId!)}` : changePath;
+}
 
 /**
  * One change of subject, live (SPEC §5, §13): its steps, its validity, what it asks now — a QR of the holder, the new
@@ -27,6 +37,8 @@ export function ChangePage(props: { id: string }) {
   const path = `/v1/changes/${encodeURIComponent(props.id)}`;
   const { value: c, error, refresh } = usePolled<Change>(path, isOver);
   const onChanged = (fresh?: unknown) => refresh(fresh as Change | undefined);
+  // A verification's answer is no change: the change is read again.
+  const onAction = (fresh?: unknown) => (c && actionPath(c, path) !== path ? refresh() : onChanged(fresh));
   // The phone plays the person whose QR this step shows; set before the step's panel (and its phone) mounts.
   useMemo(() => {
     const person = c && phonePersonAt(c);
@@ -35,6 +47,7 @@ export function ChangePage(props: { id: string }) {
   if (!c) return <Layout heading={t('home.changes')}>{error ? <Notice kind="error">{reason(error.code)}</Notice> : <Loading />}</Layout>;
 
   const extra: ExtraPanels = {
+    ...enterprisePanels,
     submit_materials: (action) => <MaterialsPanel change={c} required={action.required} onDone={onChanged} />,
     submit_new_subject: () => <NewSubjectPanel change={c} onDone={onChanged} />,
   };
@@ -48,7 +61,7 @@ export function ChangePage(props: { id: string }) {
           {t('rejection.text')} {c.rejection.reason} {t('change.materials.resubmit')}
         </Notice>
       )}
-      {open && c.nextAction && <NextActionPanel key={c.step} process={{ id: c.id, path }} action={c.nextAction} onChanged={onChanged} extra={extra} />}
+      {open && c.nextAction && <NextActionPanel key={c.step} process={{ id: c.id, path: actionPath(c, path) }} action={c.nextAction} onChanged={onAction} extra={extra} />}
       {open && (
         <p class="muted" role="status">
           {t('process.updated')}

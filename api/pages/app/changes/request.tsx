@@ -9,20 +9,41 @@ import { useSubmit } from '../ui/problems';
 import { Agreement } from './agreement';
 import { rememberPeople, type ChangePeople } from './people';
 
-/** POST …/changes, then the change's own page; who is who is kept for the sandbox phone and the later forms. */
+/** A change just requested: who is who is kept for the sandbox phone and the later forms; then the change's own page. */
+export function openChange(change: Change, people: ChangePeople) {
+  rememberPeople(change.id, people);
+  go({ name: 'change', id: change.id });
+}
+
+/** POST …/changes, then the change's own page. */
 export function useCreateChange() {
   const submit = useSubmit();
   const create = async (body: Record<string, unknown>, people: ChangePeople) => {
     const change = await submit.run(() => api.post<Change>(accountPath('/changes'), body));
     if (!change) return false;
-    rememberPeople(change.id, people);
-    go({ name: 'change', id: change.id });
+    openChange(change, people);
     return true;
   };
   return { submit, create };
 }
 
 export type CreateChange = ReturnType<typeof useCreateChange>;
+
+/** The change agreement's box: `check()` marks it unless accepted and answers whether it is. */
+export function useAgreement() {
+  const { t } = useI18n();
+  const [accepted, setAccepted] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const check = () => {
+    setError(accepted ? undefined : t('change.agreement.required'));
+    return accepted;
+  };
+  const onChange = (yes: boolean) => {
+    setAccepted(yes);
+    if (yes) setError(undefined);
+  };
+  return { error, check, element: <Agreement accepted={accepted} onChange={onChange} error={error} /> };
+}
 
 /**
  * A change request's two steps, as in the individual flow: fill in (with the change agreement where the type has one)
@@ -31,51 +52,34 @@ export type CreateChange = ReturnType<typeof useCreateChange>;
  */
 export function RequestSteps(props: {
   create: CreateChange;
-  agreement?: 'start' | 'end';
+  /** The change agreement, below the fields. */
+  agreement?: boolean;
   check: () => boolean;
   /** Whether a field is marked now (the form-wide hint shows while one is). */
   marked: boolean;
   rows: () => [string, string][];
   body: () => Record<string, unknown>;
   people: () => ChangePeople;
-  /** What the confirmation adds (a method and its data), and its own check. */
-  confirmExtra?: ComponentChildren;
-  checkConfirm?: () => boolean;
-  /** The body's paths whose fields are on the confirmation (a refusal naming only these stays there). */
-  confirmPaths?: string[];
-  canConfirm?: boolean;
   children: ComponentChildren;
 }) {
   const { t } = useI18n();
   const [phase, setPhase] = useState<'fill' | 'confirm'>('fill');
-  const [accepted, setAccepted] = useState(false);
-  const [agreementError, setAgreementError] = useState<string | undefined>(undefined);
+  const { error: agreementError, check: checkAgreement, element: agreementBox } = useAgreement();
   const { submit, create } = props.create;
 
   const next = (e: Event) => {
     e.preventDefault();
     const complete = props.check();
-    const agreed = !props.agreement || accepted;
-    setAgreementError(agreed ? undefined : t('change.agreement.required'));
+    const agreed = !props.agreement || checkAgreement();
     if (complete && agreed) setPhase('confirm');
   };
   const confirm = () => {
-    if (props.checkConfirm && !props.checkConfirm()) return;
     void create({ ...props.body(), ...(props.agreement ? { agreementAccepted: true } : {}) }, props.people());
   };
   useEffect(() => {
-    if (Object.keys(submit.fieldErrors).some((path) => !props.confirmPaths?.includes(path))) setPhase('fill');
+    if (Object.keys(submit.fieldErrors).length > 0) setPhase('fill');
   }, [submit.fieldErrors]);
-  const agreement = props.agreement && (
-    <Agreement
-      accepted={accepted}
-      onChange={(yes) => {
-        setAccepted(yes);
-        if (yes) setAgreementError(undefined);
-      }}
-      error={agreementError}
-    />
-  );
+  const agreement = props.agreement && agreementBox;
 
   if (phase === 'confirm') {
     return (
@@ -83,13 +87,12 @@ export function RequestSteps(props: {
         <h2>{t('form.confirmTitle')}</h2>
         <p>{t('form.confirmHint')}</p>
         <Summary rows={props.rows()} />
-        {props.confirmExtra}
         {submit.notice}
         <p class="row">
           <button type="button" class="secondary" onClick={() => setPhase('fill')}>
             {t('form.previous')}
           </button>
-          <button type="button" disabled={submit.busy || props.canConfirm === false} onClick={confirm}>
+          <button type="button" disabled={submit.busy} onClick={confirm}>
             {t('form.confirm')}
           </button>
         </p>
@@ -98,9 +101,8 @@ export function RequestSteps(props: {
   }
   return (
     <form onSubmit={next} noValidate>
-      {props.agreement === 'start' && agreement}
       {props.children}
-      {props.agreement === 'end' && agreement}
+      {agreement}
       {submit.notice}
       {(props.marked || agreementError) && <p class="field-error">{t('form.fixErrors')}</p>}
       <p class="row">

@@ -16,17 +16,21 @@ interface OcrReading {
 /** Below this the reading pre-fills nothing (API.md: OcrReading.confidence). */
 const TRUSTED = 0.5;
 
+/** `declared`: the name and code are those a change declared (no reading replaces them). */
+type BasicProps = PartProps & { declared?: boolean };
+
 type OcrState = { state: 'reading' } | { state: 'filled'; reading: OcrReading } | { state: 'unreadable' };
 
 /**
  * The licence photo: uploaded, then read by OCR (POST /v1/ocr/business-license), whose reading pre-fills 企业名称 and
- * 统一社会信用代码; the person may correct both (the submitted values count).
+ * 统一社会信用代码; the person may correct both (the submitted values count). A change's declared name and code are not read.
  */
-function LicenseUpload({ form, update, errors }: PartProps) {
+function LicenseUpload({ form, update, errors, declared }: BasicProps) {
   const { t } = useI18n();
   const [ocr, setOcr] = useState<OcrState | undefined>(undefined);
   const uploaded = async (upload: Uploaded) => {
     update({ license: upload });
+    if (declared) return;
     setOcr({ state: 'reading' });
     // A reading that fails (OCR unavailable: PROVIDER_UNAVAILABLE) leaves the fields to the person, as an unreadable one does.
     const reading = await api.post<OcrReading>('/v1/ocr/business-license', { uploadId: upload.id }).catch(() => undefined);
@@ -51,7 +55,7 @@ function LicenseUpload({ form, update, errors }: PartProps) {
 }
 
 /** 填写基本信息: 证照类型, the licence photo (with OCR), 企业名称, 统一社会信用代码, 通讯地址, 企业联系人. */
-export function BasicFields(props: PartProps) {
+export function BasicFields(props: BasicProps) {
   const { t } = useI18n();
   const { form, update, errors } = props;
   const business = form.licenseType === 'business_license';

@@ -1,6 +1,7 @@
 import type { Uploaded } from '../ui/upload';
 import { sameEntityName } from '../../../../domain/entity-name';
 import type { MessageKey } from '../catalogue';
+import type { PhoneRecord } from '../sandbox/known';
 
 /** 企业认证's form, every step's fields (SPEC §4, §4.1); the request is built from it at the end. */
 export type { Uploaded };
@@ -123,10 +124,12 @@ export function bankAccountBody(form: Pick<EnterpriseForm, 'bankNumber' | 'bankN
 
 export const handlerBody = (form: Pick<EnterpriseForm, 'handlerName' | 'handlerIdNumber'>) => person(form.handlerName, form.handlerIdNumber);
 
-/** POST /v1/accounts/{id}/verifications's body (API.md "Verifications"), with only what the method needs. */
-export function requestBody(form: EnterpriseForm) {
+/**
+ * The new enterprise and its method as the API takes them (API.md): an enterprise verification's body without
+ * `subjectType`, which is also individual_to_enterprise's (beside its type) and POST /v1/changes/{id}/new-subject's.
+ */
+export function subjectBody(form: EnterpriseForm) {
   return {
-    subjectType: 'enterprise',
     method: form.method,
     enterprise: {
       licenseType: form.licenseType,
@@ -139,6 +142,18 @@ export function requestBody(form: EnterpriseForm) {
     ...(needsLegalPerson(form.method) ? { legalPerson: person(form.legalName, form.legalIdNumber) } : {}),
     ...(needsPayer(form.method) ? { payerAccount: { accountName: form.payerName.trim(), accountNumber: form.payerNumber.trim(), bankName: form.payerBank.trim() } } : {}),
     ...(needsBankAccount(form.method) ? { bankAccount: bankAccountBody(form), handler: handlerBody(form) } : {}),
+  };
+}
+
+export type SubjectBody = ReturnType<typeof subjectBody>;
+
+/** What the sandbox phone plays for this enterprise: the legal person (their QR), the paying account, the receiving account's statement. */
+export function phoneRecordOf(form: EnterpriseForm): PhoneRecord {
+  return {
+    enterpriseName: form.name.trim(),
+    ...(needsLegalPerson(form.method) ? { realName: form.legalName.trim(), idNumber: form.legalIdNumber.trim(), idType: 'mainland_id' } : {}),
+    ...(needsPayer(form.method) ? { payerAccountNumber: bankDigits(form.payerNumber) ?? form.payerNumber.trim(), payerAccountName: form.payerName.trim() } : {}),
+    ...(needsBankAccount(form.method) ? { bankAccountNumber: bankDigits(form.bankNumber) ?? form.bankNumber.trim() } : {}),
   };
 }
 
