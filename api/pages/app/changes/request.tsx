@@ -8,6 +8,7 @@ import { Summary } from '../ui/fields';
 import { useSubmit } from '../ui/problems';
 import { Agreement } from './agreement';
 import { rememberPeople, type ChangePeople } from './people';
+import { FormNav } from '../ui/nav';
 
 /** A change just requested: who is who is kept for the sandbox phone and the later forms; then the change's own page. */
 export function openChange(change: Change, people: ChangePeople) {
@@ -88,14 +89,7 @@ export function RequestSteps(props: {
         <p>{t('form.confirmHint')}</p>
         <Summary rows={props.rows()} />
         {submit.notice}
-        <p class="row">
-          <button type="button" class="secondary" onClick={() => setPhase('fill')}>
-            {t('form.previous')}
-          </button>
-          <button type="button" disabled={submit.busy} onClick={confirm}>
-            {t('form.confirm')}
-          </button>
-        </p>
+        <FormNav back={() => setPhase('fill')} onConfirm={confirm} busy={submit.busy} />
       </>
     );
   }
@@ -105,12 +99,7 @@ export function RequestSteps(props: {
       {agreement}
       {submit.notice}
       {(props.marked || agreementError) && <p class="field-error">{t('form.fixErrors')}</p>}
-      <p class="row">
-        <a class="button secondary" href="#/">
-          {t('form.previous')}
-        </a>
-        <button type="submit">{t('form.next')}</button>
-      </p>
+      <FormNav back="#/" />
     </form>
   );
 }

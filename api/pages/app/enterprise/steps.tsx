@@ -8,6 +8,7 @@ import { BasicFields } from './basic';
 import { ConfirmSummary } from './confirm';
 import { MethodFields } from './details';
 import { BASIC_FIELDS, checkFields, detailFields, EMPTY, needsPayer, refusedFields, stepOf, subjectBody, type EnterpriseForm, type Field, type FieldErrors, type Step, type SubjectBody } from './form';
+import { FormNav } from '../ui/nav';
 
 const STEP_ORDER: Step[] = ['basic', 'method', 'details', 'confirm'];
 
@@ -146,16 +147,6 @@ export function EnterpriseSteps<T>(props: EnterpriseStepsProps<T>) {
     e.preventDefault();
     void next();
   };
-  const previous = (
-    <button type="button" class="secondary" onClick={back}>
-      {t('form.previous')}
-    </button>
-  );
-  const forward = (
-    <button type="submit" disabled={checking}>
-      {t('form.next')}
-    </button>
-  );
   const part = (heading: string, next: () => unknown, fields: ComponentChildren, first = false) => (
     <form onSubmit={onSubmit(next)} noValidate>
       {first && props.lead}
@@ -163,16 +154,7 @@ export function EnterpriseSteps<T>(props: EnterpriseStepsProps<T>) {
       {fields}
       {invalid}
       {submit.notice}
-      <p class="row">
-        {!first
-          ? previous
-          : props.backHref && (
-              <a class="button secondary" href={props.backHref}>
-                {t('form.previous')}
-              </a>
-            )}
-        {forward}
-      </p>
+      <FormNav back={first ? props.backHref : back} busy={checking} />
     </form>
   );
   if (step === 'basic') return part(t('steps.basic_info'), fromBasic, <BasicFields form={form} update={update} errors={errors} declared={props.declared} />, true);
@@ -198,12 +180,7 @@ export function EnterpriseSteps<T>(props: EnterpriseStepsProps<T>) {
       <p>{t('form.confirmHint')}</p>
       <ConfirmSummary form={form} />
       {submit.notice}
-      <p class="row">
-        {previous}
-        <button type="button" disabled={submit.busy} onClick={() => void confirm()}>
-          {t('form.confirm')}
-        </button>
-      </p>
+      <FormNav back={back} onConfirm={() => void confirm()} busy={submit.busy} />
     </>
   );
 }

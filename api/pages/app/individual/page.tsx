@@ -10,6 +10,7 @@ import { Layout } from '../ui/layout';
 import { MethodChoice } from '../ui/methods';
 import { useSubmit } from '../ui/problems';
 import { seedSteps, StepBar } from '../ui/steps';
+import { FormNav } from '../ui/nav';
 
 /** 个人认证: 填写基本信息 → confirmation with 认证方式 → the verification (its QR). */
 export function IndividualPage() {
@@ -51,14 +52,7 @@ export function IndividualPage() {
         <Summary rows={individualRows(form, t)} />
         <MethodChoice query={{ subjectType: 'individual', idType: form.idType }} value={method} onChange={setMethod} why={() => (form.idType === 'mainland_id' ? undefined : t('individual.permitOnlyWechat'))} />
         {submit.notice}
-        <p class="row">
-          <button type="button" class="secondary" onClick={() => setStep('fill')}>
-            {t('form.previous')}
-          </button>
-          <button type="button" disabled={submit.busy || !method} onClick={() => void confirm()}>
-            {t('form.confirm')}
-          </button>
-        </p>
+        <FormNav back={() => setStep('fill')} onConfirm={() => void confirm()} busy={submit.busy} disabled={!method} />
       </Layout>
     );
   }
@@ -69,12 +63,7 @@ export function IndividualPage() {
         <h2>{t('steps.basic_info')}</h2>
         <IndividualFields form={form} set={set} errors={shown} />
         {Object.keys(shown).length > 0 && <p class="field-error">{t('form.fixErrors')}</p>}
-        <p class="row">
-          <a class="button secondary" href="#/">
-            {t('form.previous')}
-          </a>
-          <button type="submit">{t('form.next')}</button>
-        </p>
+        <FormNav back="#/" />
       </form>
     </Layout>
   );
