@@ -71,6 +71,8 @@ export interface AppDeps {
 export interface BuiltApp {
   app: Express;
   sessions: SessionService;
+  /** The OpenAPI document /openapi.json serves (built once, on first use): the typed client is generated from it. */
+  openapi: () => object;
 }
 
 /**
@@ -145,7 +147,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   pageRoutes(app, { sandbox: Boolean(config.sandbox.enabled && deps.sandbox) });
   app.use(noSuchRoute(registry));
   app.use(problemMiddleware(logger));
-  return { app, sessions };
+  return { app, sessions, openapi };
 }
 
 /** The bounded contexts: each builds its service from what it needs and declares its routes. */
