@@ -6121,7 +6121,7 @@ export interface components {
              * @default mainland
              * @enum {string}
              */
-            registeredIn: "mainland" | "hong_kong" | "macao" | "taiwan" | "overseas";
+            registeredIn?: "mainland" | "hong_kong" | "macao" | "taiwan" | "overseas";
         };
         VerificationPage: {
             items: components["schemas"]["Verification"][];
@@ -6496,7 +6496,7 @@ export interface components {
              */
             accountId: string;
             /** @default 3600 */
-            ttlSeconds: number;
+            ttlSeconds?: number;
         };
         StaffTokenRequest: {
             /** @enum {string} */
@@ -6504,7 +6504,7 @@ export interface components {
             /** @example 王芳 */
             name: string;
             /** @default 28800 */
-            ttlSeconds: number;
+            ttlSeconds?: number;
         };
         /** @description An individual identity ({ idType, idNumber }) or an enterprise ({ creditCode }) */
         IdentityLookupRequest: {
@@ -6533,7 +6533,7 @@ export interface components {
              * @default zh-CN
              * @enum {string}
              */
-            locale: "zh-CN" | "en";
+            locale?: "zh-CN" | "en";
             /**
              * @description Where to send the person back when done: on an origin listed in SESSION_RETURN_ORIGINS (or this service’s own), else 422 VALIDATION_FAILED
              * @example https://console.example.com/account
@@ -6598,7 +6598,7 @@ export interface components {
             realName: string;
             idNumber: string;
             /** @default mainland_id */
-            idType: string;
+            idType?: string;
             /**
              * Format: date
              * @description The birth date in WeChat's record. Mainland IDs: read from the number. Permit holders: 1990-01-01 (an adult) when omitted.
@@ -6657,12 +6657,12 @@ export interface components {
              * @description 存续 (active), 注销 (deregistered), …
              * @default 存续
              */
-            status: string;
+            status?: string;
             /**
              * @description Registration numbers and organisation codes the registry maps to this credit code (normalised: upper case, no hyphen). Exactly these after the PUT (none when absent); one another enterprise held moves here.
              * @default []
              */
-            formerCodes: string[];
+            formerCodes?: string[];
         };
         SandboxTransfer: {
             fromAccountNumber: string;
