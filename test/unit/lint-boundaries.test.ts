@@ -101,7 +101,7 @@ describe('the layers: which folder may import which', () => {
     ['adapters/storage.ts', "import { SandboxBank } from './sandbox/bank';\nexport const f = SandboxBank;\n", 'sandbox code in production'],
     ['scripts/bench/index.ts', "import { api } from '../../test/support/http';\nexport const f = api;\n", 'scripts never import tests'],
     ['migrations/20261127_0001_foundation.ts', "import { createDb } from '../platform/db';\nexport const f = createDb;\n", 'a migration stands alone'],
-    ['clients/typescript/src/index.ts', "import type { Verification } from '../../../contracts/verification';\nexport type V = Verification;\n", 'the typed client stands alone'],
+    ['clients/typescript/src/index.ts', "import type { Verification } from '../../../contracts/verification';\nexport type V = Verification;\n", 'clients reach the service over HTTP only'],
   ])('refuses in %s: %s', async (file, code) => {
     expect(refusedByLayers(await importErrors(file, code))).toBe(true);
   });

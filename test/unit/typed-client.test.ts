@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../clients/typescript/src/index';
 
@@ -45,5 +47,16 @@ describe('createClient', () => {
     expect(second).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).not.toBe(first);
     expect(own).toBe('mine-1');
+  });
+});
+
+describe("README's typed-client example", () => {
+  it('is clients/typescript/examples/wechat.ts, which the typecheck covers', () => {
+    const root = path.resolve(__dirname, '../..');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /### The same, with the typed client[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const example = readFileSync(path.join(root, 'clients/typescript/examples/wechat.ts'), 'utf8');
+    // The file's first line says how to run it; the rest is the README's block.
+    expect(block).toBe(example.slice(example.indexOf('\n') + 1));
   });
 });
