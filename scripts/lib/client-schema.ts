@@ -14,7 +14,11 @@ const BANNER = `/**
 
 /** The TypeScript types of every path, operation and schema the API documents, as the file's text. */
 export async function clientSchema(): Promise<string> {
-  const document = await openApiDocument();
+  return clientSchemaOf(await openApiDocument());
+}
+
+/** The file's text for a given OpenAPI document (the one built in-process, or one a running API serves). */
+export async function clientSchemaOf(document: object): Promise<string> {
   // A property with a default may be left out of a request (the document does not list it as required).
   const ast = await openapiTS(document as Parameters<typeof openapiTS>[0], { silent: true, defaultNonNullable: false });
   return BANNER + astToString(ast);

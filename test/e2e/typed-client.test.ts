@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import type { Schemas } from '../../clients/typescript/src/index';
+import { CLIENT_SCHEMA_FILE, clientSchemaOf } from '../../scripts/lib/client-schema';
 import { mainlandId, uniqueAccount } from '../support/http';
 import { ok, typedClient } from '../support/typed-client';
 
@@ -19,6 +21,11 @@ function individual(idNumber: string): Schemas['StartVerification'] {
 }
 
 describe('the typed client drives a WeChat verification', () => {
+  it("is generated from what the running API serves (the in-process document is the served one)", async () => {
+    const served = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as object;
+    expect(await clientSchemaOf(served)).toBe(readFileSync(CLIENT_SCHEMA_FILE, 'utf8'));
+  });
+
   it('starts it, reads the QR to scan, scans it in the sandbox and reads it verified', async () => {
     const accountId = uniqueAccount('typed');
     const idNumber = mainlandId('1990-03-07');
