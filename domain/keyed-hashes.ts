@@ -24,3 +24,6 @@ export const bankAccountHash = (hasher: KeyedHasher, accountNumber: string): str
 
 /** A hosted page's one-time link token (SPEC §13): the link is found by it, the token itself is never stored. */
 export const pageLinkTokenHash = (hasher: KeyedHasher, token: string): string => hasher.keyedHash(`page-link:${token}`);
+
+/** A reviewer's or admin's name where an export must not carry it: stable, so one person's events still group together. */
+export const staffPseudonym = (hasher: KeyedHasher, name: string): string => `staff_${hasher.keyedHash(`staff:${name}`).slice(0, 16)}`;

@@ -95,6 +95,25 @@ export async function auditEvents(db: Db, filter: { accountId?: string | undefin
   return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.seq) : null };
 }
 
+/**
+ * The events written in [from, to), in time order (then write order), read in
+ * batches keyed on (at, seq) along the index on both: the caller holds one
+ * batch at a time, however long the range. The key's time is carried as
+ * PostgreSQL's own text, so no microsecond is lost between batches.
+ */
+export async function* auditEventsBetween(db: Db, range: { from: Date; to: Date }, batch: number): AsyncGenerator<AuditRow> {
+  let after: { at: string; seq: string } | undefined;
+  for (;;) {
+    const query = db('audit_events').where('at', '>=', range.from).andWhere('at', '<', range.to);
+    if (after) query.whereRaw('(at, seq) > (?::timestamptz, ?)', [after.at, after.seq]);
+    const rows: (AuditRow & { at_key: string })[] = await query.orderBy([{ column: 'at' }, { column: 'seq' }]).limit(batch).select('*', db.raw('at::text as at_key'));
+    for (const { at_key: _key, ...row } of rows) yield row;
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < batch) return;
+    after = { at: last.at_key, seq: String(last.seq) };
+  }
+}
+
 /** What the process's workflow recorded, oldest first: opened, each step, review rounds, closed. */
 export const processTimeline = (db: Db, processId: string): Promise<{ at: Date; action: string; detail: Record<string, unknown> }[]> =>
   db('audit_events').where({ process_id: processId, actor_role: 'workflow' }).orderBy('seq').select('at', 'action', 'detail');

@@ -16,6 +16,7 @@ import { matching, trimmedText } from '../http/text';
 import { AUDIT_CURSOR, AuditEventView, listAuditEvents } from '../http/audit';
 import { enterpriseIdentityHash, individualIdentityHash } from '../../domain/keyed-hashes';
 import { enterpriseIdentityCode } from '../verifications/inputs';
+import { reportRoutes } from './reports';
 import { classifyEnterpriseCode } from '../../domain/enterprise';
 
 const IdentityLookupRequest = z
@@ -54,6 +55,7 @@ const AuditQuery = ListQuery.extend({
 });
 
 export function adminRoutes(deps: RouteDeps, services: { auth: Authenticator; readModel: ReadModel; cipher: PiiCipher; registry: RegistryProvider; db: Db }): void {
+  reportRoutes(deps, services);
   defineRoute(deps, {
     method: 'get',
     path: '/v1/admin/audit-events',

@@ -9,6 +9,7 @@ import { principalKey, type Authenticator, type Principal, type Role } from './a
 import { IDEMPOTENCY_HEADER, IdempotencyKeyHeader, requestHash, validateKey, type IdempotencyStore } from './idempotency';
 import { fieldErrors, validationError } from './problem';
 import { responsesOf, type ResponseSpec } from './responses';
+import { writeStream } from './stream';
 
 /**
  * One declaration per endpoint: the zod schemas that validate the request are
@@ -20,6 +21,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Instead of a body: chunks written as the client reads them (give the Content-Type in headers; not for idempotent routes). */
+  stream?: AsyncIterable<string>;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -149,7 +152,8 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
     };
     if (key === undefined) {
       const reply = await run();
-      if (reply) send(res, reply);
+      if (reply?.stream) await writeStream(res, reply.status, reply.headers ?? {}, reply.stream, ctx.log);
+      else if (reply) send(res, reply);
       return;
     }
     validateKey(key);
@@ -157,7 +161,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
     const answer = await deps.idempotency.execute(principalKey(principal), key, requestHash(req.method, req.path, fingerprint), async (seed) => {
       ctx.seed = seed;
       const reply = await run();
-      if (!reply) throw new Error(`idempotent route ${spec.path} must reply with a value`);
+      if (!reply || reply.stream) throw new Error(`idempotent route ${spec.path} must reply with a value`);
       return { status: reply.status, body: reply.body ?? null };
     }, spec.idempotent === 'rerun' ? 'rerun' : 'stored', (answer) => concernedAccount({ principal, params: req.params as Record<string, string>, owner: ownerOf(spec, req, ctx) }, answer));
     send(res, { status: answer.status, body: answer.body, ...(answer.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}) });

@@ -33,7 +33,13 @@ const API_MD_ROLES: [RegExp, string[]][] = [
 ];
 const rolesOf = (path: string) => API_MD_ROLES.find(([pattern]) => pattern.test(path))?.[1];
 /** Reads that need more than the path (a query, or a review or closure this test does not have). */
-const readsNeedingMore = new Set(['/v1/accounts/{accountId}/verification-options', '/v1/reviews/{id}', '/v1/accounts/{accountId}/closure']);
+const readsNeedingMore = new Set([
+  '/v1/accounts/{accountId}/verification-options',
+  '/v1/reviews/{id}',
+  '/v1/accounts/{accountId}/closure',
+  '/v1/admin/audit-events/export',
+  '/v1/admin/analytics/funnel',
+]);
 
 const mint = async (accountId: string, ttlSeconds = 3600) => (await api.post('/v1/admin/account-tokens', { accountId, ttlSeconds })).body.token as string;
 
