@@ -3269,6 +3269,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/audit-events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit events of a time range, as NDJSON, for an auditor
+         * @description Every event written in [from, to), oldest first, one JSON object per line, streamed as the client reads. No personal data: a reviewer’s or admin’s name is a stable pseudonym (staff_…; the same person, the same pseudonym), and details hold codes, ids and times only.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Start of the range, included (ISO 8601 with offset) */
+                    from: string;
+                    /** @description End of the range, excluded; after from, at most 366 days later */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One event per line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": components["schemas"]["AuditEvent"];
+                    };
+                };
+                /** @description UNAUTHENTICATED: no bearer token, or one that is not valid (unknown, expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description FORBIDDEN: for admin only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: a field breaks this document (errors lists each) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database or the workflow engine cannot be reached right now (see Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The verification funnel per method, for the verifications started in a time range
+         * @description Per method: started, verified, failed by reason, expired, cancelled, where the expired, cancelled and still-open ones stood by step, and the time to verify (p50, p90, seconds); and of the reviews decided in the range, how many by their due time.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Start of the range, included (ISO 8601 with offset) */
+                    from: string;
+                    /** @description End of the range, excluded; after from, at most 366 days later */
+                    to: string;
+                    /** @description Only this method (default: every method) */
+                    method?: "wechat_qr" | "qq_qr" | "face" | "wechat_official_account" | "legal_person_wechat" | "legal_person_face" | "recharge" | "public_remittance";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The funnel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VerificationFunnel"];
+                    };
+                };
+                /** @description UNAUTHENTICATED: no bearer token, or one that is not valid (unknown, expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description FORBIDDEN: for admin only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: a field breaks this document (errors lists each) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database or the workflow engine cannot be reached right now (see Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/audit-events": {
         parameters: {
             query?: never;
@@ -6457,10 +6623,6 @@ export interface components {
             decision: "reject";
             reason: string;
         };
-        AuditEventPage: {
-            items: components["schemas"]["AuditEvent"][];
-            nextCursor: string | null;
-        };
         AuditEvent: {
             id: string;
             at: string;
@@ -6480,6 +6642,38 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+        };
+        VerificationFunnel: {
+            items: {
+                method: string;
+                started: number;
+                verified: number;
+                /** @description Failed verifications by failure reason */
+                failed: {
+                    [key: string]: number;
+                };
+                expired: number;
+                cancelled: number;
+                /** @description Expired, cancelled and still-open verifications by the step they stood (or stand) at; `opened`: before any step */
+                dropOffByStep: {
+                    [key: string]: number;
+                };
+                timeToVerify: {
+                    /** @description Seconds from start to verified (null: none verified) */
+                    p50: number | null;
+                    /** @description Seconds from start to verified (null: none verified) */
+                    p90: number | null;
+                };
+            }[];
+            reviews: {
+                decided: number;
+                /** @description Decided by their due time */
+                withinSla: number;
+            };
+        };
+        AuditEventPage: {
+            items: components["schemas"]["AuditEvent"][];
+            nextCursor: string | null;
         };
         EnterpriseQuota: {
             limit: number;
