@@ -20,7 +20,7 @@ describe('at most 5 lookups of one identity in any 24 hours (SPEC §12)', () => 
     ['five at the same instant just now: a full day to wait', ago(0, 0, 0, 0, 0), { allowed: false, retryAfterSeconds: 24 * 3600 }],
     ['seven in the window (a race let two through): waits until three have left', ago(1, 2, 3, 4, 5, 6, 7), { allowed: false, retryAfterSeconds: 19 * 3600 }],
     ['order does not matter', ago(20, 4, 1, 3, 2), { allowed: false, retryAfterSeconds: 4 * 3600 }],
-    ['a start in the future (a clock step) does not count', [...ago(1, 2, 3, 4), new Date(NOW.getTime() + HOUR)], { allowed: true }],
+    ['a start stamped after now (a concurrent request that took its time first) counts', [...ago(1, 2, 3, 4), new Date(NOW.getTime() + 5)], { allowed: false, retryAfterSeconds: 20 * 3600 }],
   ])('%s', (_case, starts, expected) => {
     expect(lookupAllowance(starts, NOW)).toEqual(expected);
   });
