@@ -222,6 +222,10 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
       await reviews.decideReview(db, args);
     },
 
+    async recordReviewApproval(args: { reviewId: string; reviewer: string; reason: string | null; at: string }): Promise<void> {
+      await reviews.recordReviewApproval(db, args);
+    },
+
     async recordReviewClaim(args: { reviewId: string; action: 'claimed' | 'released'; by: string; at: string; until: string | null }): Promise<void> {
       await reviews.recordReviewClaim(db, args);
     },

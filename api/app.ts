@@ -176,7 +176,7 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
   uploadRoutes(routes, uploads);
   reviewRoutes(
     routes,
-    buildReviewService({ readModel, client: deps.temporal.client, keys: deps.keys, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs }),
+    buildReviewService({ readModel, client: deps.temporal.client, keys: deps.keys, publicBaseUrl: config.publicBaseUrl, calendar: config.calendar, claimTtlMs: config.reviews.claimTtlMs, twoPersonKinds: config.reviews.twoPersonKinds }),
   );
   adminRoutes(routes, { auth: routes.auth, readModel, cipher, registry: providers.registry, db });
   const sessions = buildSessionService({

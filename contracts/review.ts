@@ -20,13 +20,17 @@ export const ReviewSummary = z
 export const ReviewDetail = ReviewSummary.extend({
   applicant: z.record(z.string(), z.unknown()).meta({ description: 'The application as submitted for this review; personal fields masked except to admins' }),
   materials: z.array(z.object({ purpose: z.string(), uploadId: z.string(), contentUrl: z.string() })),
+  requiredApprovals: z.number().int().min(1).meta({ description: 'Approvals by different reviewers this review needs: 2 for kinds in REVIEW_TWO_PERSON_KINDS (four eyes), else 1' }),
+  approvals: z
+    .array(z.object({ by: z.object({ name: z.string() }), at: z.iso.datetime(), reason: z.string().optional() }))
+    .meta({ description: 'The approvals given, oldest first; a review needing two stays open after the first' }),
   decision: z
     .object({ decision: z.enum(['approve', 'reject']), reason: z.string().nullable(), by: z.object({ name: z.string() }), at: z.iso.datetime().nullable() })
     .nullable(),
   history: z.array(
     z.object({
       at: z.iso.datetime(),
-      action: z.enum(['opened', 'claimed', 'released', 'decided', 'revoked', 'resubmitted']),
+      action: z.enum(['opened', 'claimed', 'released', 'approved', 'decided', 'revoked', 'resubmitted']),
       by: z.object({ name: z.string() }).optional(),
       reason: z.string().optional(),
     }),

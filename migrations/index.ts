@@ -21,6 +21,7 @@ import * as messageKinds from './20261209_0020_message_kinds';
 import * as identityLookups from './20261209_0030_identity_lookups';
 import * as sessions from './20261209_0040_sessions';
 import * as pageSessionRetention from './20261209_0050_page_session_retention';
+import * as reviewApprovals from './20261210_0060_review_approvals';
 import * as reportIndexes from './20261210_0070_report_indexes';
 
 export interface Migration {
@@ -51,5 +52,6 @@ export const migrations: Record<string, Migration> = {
   '20261209_0030_identity_lookups': identityLookups,
   '20261209_0040_sessions': sessions,
   '20261209_0050_page_session_retention': pageSessionRetention,
+  '20261210_0060_review_approvals': reviewApprovals,
   '20261210_0070_report_indexes': reportIndexes,
 };

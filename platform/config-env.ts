@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, parseSpan } from '../domain/duration';
+import { DEFAULT_TWO_PERSON_KINDS, parseTwoPersonKinds } from '../domain/four-eyes';
 import { parseRemindersBefore } from '../domain/reminders';
 import { parseTrustProxy } from './trust-proxy';
 
@@ -107,6 +108,8 @@ export const EnvSchema = z.object({
   REMINDERS_BEFORE: z.string().default('48h,24h').transform(readWith(parseRemindersBefore)),
   // How long a reviewer's claim on a review holds (API.md "Reviews").
   REVIEW_CLAIM_TTL: duration('30m'),
+  // Review kinds that need two approvals by different reviewers (SPEC §6 "Four eyes"; a comma list, empty: none).
+  REVIEW_TWO_PERSON_KINDS: z.string().default(DEFAULT_TWO_PERSON_KINDS).transform(readWith(parseTwoPersonKinds)),
   // A payout with neither a settlement nor a refusal notice this long after its order ends failed PAYOUT_NOT_CONFIRMED.
   PAYOUT_SETTLEMENT_TIMEOUT: span('5bd'),
   // A run waiting on a review continues as new once its history has this many events (or the server suggests it sooner).

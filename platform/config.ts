@@ -60,7 +60,8 @@ export interface Config {
     stickyTimeoutMs: number;
   };
   metrics: { workerPort: number; sdkPort: number };
-  reviews: { claimTtlMs: number };
+  /** Claims lapse after claimTtlMs; reviews of twoPersonKinds need two approvals (SPEC §6). */
+  reviews: { claimTtlMs: number; twoPersonKinds: string[] };
   /** The reconciler's schedule (SPEC §10 "every run closes"). */
   reconcile: { intervalMs: number };
   /** Retention's schedules (SPEC §11): how long each category is kept, how often and in what batches it is deleted. */
@@ -182,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stickyTimeoutMs: e.WORKER_STICKY_TIMEOUT,
     },
     metrics: { workerPort: e.WORKER_METRICS_PORT, sdkPort: e.TEMPORAL_SDK_METRICS_PORT },
-    reviews: { claimTtlMs: e.REVIEW_CLAIM_TTL },
+    reviews: { claimTtlMs: e.REVIEW_CLAIM_TTL, twoPersonKinds: e.REVIEW_TWO_PERSON_KINDS },
     reconcile: { intervalMs: e.RECONCILE_INTERVAL },
     retention: retention(e),
     codec: {

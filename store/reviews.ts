@@ -30,12 +30,20 @@ export interface ReviewRow {
   claimed_by: string | null;
   claimed_until: Date | null;
   history: { at: string; action: string; by?: { name: string }; reason?: string | null }[];
+  /** Approvals before the decision of a review that needs two (four eyes); the deciding approval is the decision. */
+  approvals: ReviewApproval[];
 }
 
-/** What happened to a review, appended to its history (API.md "Reviews"): opened, claimed, released, decided, revoked, resubmitted. */
+export interface ReviewApproval {
+  by: { name: string };
+  at: string;
+  reason: string | null;
+}
+
+/** What happened to a review, appended to its history (API.md "Reviews"): opened, claimed, released, approved (the first of two), decided, revoked, resubmitted. */
 export interface ReviewHistoryEntry {
   at: string;
-  action: 'opened' | 'claimed' | 'released' | 'decided' | 'revoked' | 'resubmitted';
+  action: 'opened' | 'claimed' | 'released' | 'approved' | 'decided' | 'revoked' | 'resubmitted';
   by?: { name: string };
   reason?: string | null;
 }
@@ -145,6 +153,31 @@ export async function revokeReview(db: Db, reviewId: string): Promise<void> {
   });
 }
 
+/**
+ * The first approval of a review that needs two (four eyes), as its workflow
+ * kept it: on the review's approvals and history, its author's claim
+ * released, in the audit log; the review stays open and nothing is sent yet.
+ * Written once per reviewer (a retried activity changes nothing).
+ */
+export async function recordReviewApproval(db: Db, args: { reviewId: string; reviewer: string; reason: string | null; at: string }): Promise<void> {
+  await transaction(db, async (tx) => {
+    const trx = sql(tx);
+    const row = await trx('reviews').where({ id: args.reviewId }).forUpdate().first<{ account_id: string; process_id: string; status: string } | undefined>('account_id', 'process_id', 'status');
+    if (!row || row.status !== 'open') return;
+    const review = { reviewId: args.reviewId, accountId: row.account_id, processId: row.process_id };
+    const event = reviewEvent(review, { role: 'reviewer', name: args.reviewer }, 'review.approved', { approvals: 1 });
+    if (!(await recordAudit(tx, { ...event, dedupeKey: `${args.reviewId}/approved/${args.reviewer}` }))) return;
+    const approval: ReviewApproval = { by: { name: args.reviewer }, at: args.at, reason: args.reason };
+    await trx('reviews')
+      .where({ id: args.reviewId })
+      .update({
+        approvals: trx.raw('approvals || ?::jsonb', [JSON.stringify([approval])]),
+        claimed_by: null,
+        claimed_until: null,
+        history: appendedHistory(trx, { action: 'approved', by: { name: args.reviewer }, reason: args.reason }, args.at),
+      });
+  });
+}
 
 /**
  * A claim taken or released, as the review's workflow decided it: the queue's

@@ -1,4 +1,5 @@
 import { businessDaysLeft, type CalendarOverrides } from '../domain/business-days';
+import { DEFAULT_TWO_PERSON_KINDS, requiredApprovals } from '../domain/four-eyes';
 import type { SealedReader } from '../platform/data-keys';
 import type { ReviewRow } from '../store/reviews';
 import { timestamp } from './time';
@@ -50,12 +51,24 @@ function decisionOf(row: ReviewRow) {
   return { decision: row.status === 'approved' ? 'approve' : 'reject', reason: row.reason, by: { name: row.decided_by ?? 'reviewer' }, at: timestamp(row.decided_at) };
 }
 
-/** A review with the applicant as it opened with it (masked, or in full for admins), links to its materials, its decision and history. */
-export function reviewView(row: ReviewRow, options: ReviewViewOptions & { revealPii: boolean; cipher: SealedReader; publicBaseUrl: string }) {
+/** The approvals given, oldest first: those before the decision, then an approving decision (four eyes: SPEC §6). */
+function approvalsOf(row: ReviewRow) {
+  const before = (row.approvals ?? []).map((a) => ({ by: a.by, at: timestamp(a.at)!, ...(a.reason ? { reason: a.reason } : {}) }));
+  if (row.status !== 'approved') return before;
+  return [...before, { by: { name: row.decided_by ?? 'reviewer' }, at: timestamp(row.decided_at)!, ...(row.reason ? { reason: row.reason } : {}) }];
+}
+
+/** A review with the applicant as it opened with it (masked, or in full for admins), links to its materials, its approvals, decision and history. */
+export function reviewView(
+  row: ReviewRow,
+  options: ReviewViewOptions & { revealPii: boolean; cipher: SealedReader; publicBaseUrl: string; twoPersonKinds?: readonly string[] },
+) {
   return {
     ...reviewSummaryView(row, options),
     applicant: subjectView({ subject: row.applicant, id_number_enc: null, pii_enc: row.applicant_pii_enc }, options.revealPii, options.cipher),
     materials: row.materials.map((m) => ({ ...m, contentUrl: `${options.publicBaseUrl}/v1/uploads/${m.uploadId}/content` })),
+    requiredApprovals: requiredApprovals(row.kind, options.twoPersonKinds ?? [DEFAULT_TWO_PERSON_KINDS]),
+    approvals: approvalsOf(row),
     decision: decisionOf(row),
     history: (row.history ?? []).map((h) => ({ at: h.at, action: h.action, ...(h.by ? { by: h.by } : {}), ...(h.reason ? { reason: h.reason } : {}) })),
   };

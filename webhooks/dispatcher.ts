@@ -166,7 +166,7 @@ export function startWebhookDispatcher(deps: { db: Db; cipher: PiiCipher; connec
     codecKey: config.secrets.temporalCodecKey,
     taskQueue: config.temporal.taskQueue,
     webhooks: config.webhooks,
-    render: { calendar: config.calendar, publicBaseUrl: config.publicBaseUrl },
+    render: { calendar: config.calendar, publicBaseUrl: config.publicBaseUrl, twoPersonKinds: config.reviews.twoPersonKinds },
     logger: deps.logger.child({ component: 'webhooks' }),
   });
   dispatcher.start();

@@ -19,6 +19,8 @@ export interface WebhookRenderDeps {
   calendar: CalendarOverrides;
   /** Links in a review (its materials' content). */
   publicBaseUrl: string;
+  /** Review kinds that need two approvals (REVIEW_TWO_PERSON_KINDS); absent: the default. */
+  twoPersonKinds?: readonly string[];
   now?: () => Date;
 }
 
@@ -49,7 +51,7 @@ export function webhookObject(event: Pick<WebhookEventRow, 'type' | 'snapshot'>,
     case 'change.reminder':
       return changeObject(snapshot);
     case 'review.decided':
-      return reviewView(snapshot, { revealPii: false, cipher: NAMES_STAY_SEALED, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date() });
+      return reviewView(snapshot, { revealPii: false, cipher: NAMES_STAY_SEALED, publicBaseUrl: deps.publicBaseUrl, now: deps.now?.() ?? new Date(), ...(deps.twoPersonKinds ? { twoPersonKinds: deps.twoPersonKinds } : {}) });
     case 'account.closed':
       // Recorded as the account view itself (store/closures.ts).
       return event.snapshot;

@@ -236,6 +236,7 @@ export const FailureType = {
   qrRefreshLimit: 'QR_REFRESH_LIMIT',
   reviewNotOpen: 'REVIEW_NOT_OPEN',
   reviewClaimed: 'REVIEW_CLAIMED',
+  secondReviewerRequired: 'SECOND_REVIEWER_REQUIRED',
   validationFailed: 'VALIDATION_FAILED',
 } as const;
 

@@ -56,6 +56,8 @@ export interface ReviewCarry {
   review: { id: string; round: number; dueAt: number };
   /** A reviewer's claim on it, still held or lapsed (until: epoch ms). */
   claim?: { reviewId: string; name: string; until: number };
+  /** Approvals already on the review that needs two (four eyes; at: epoch ms). */
+  approvals?: { name: string; at: number; reason: string | null }[];
 }
 
 /**

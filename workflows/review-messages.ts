@@ -10,10 +10,20 @@ export interface ReviewDecision {
   decision: 'approve' | 'reject';
   reason: string | null;
   reviewer: string;
+  /** Approvals by different reviewers the review needs (REVIEW_TWO_PERSON_KINDS, SPEC §6 four eyes); absent: 1. */
+  requiredApprovals?: number;
 }
 
-/** A reviewer's decision; refused (REVIEW_NOT_OPEN) unless the review is the one this process waits on, REVIEW_CLAIMED while another reviewer holds it. */
-export const decideReviewUpdate = defineUpdate<{ status: 'approved' | 'rejected' }, [ReviewDecision]>('decideReview');
+/** `open`: an approval the review still needs another reviewer's approval after (four eyes). */
+export interface ReviewDecisionAnswer {
+  status: 'approved' | 'rejected' | 'open';
+}
+
+/**
+ * A reviewer's decision; refused (REVIEW_NOT_OPEN) unless the review is the one this process waits on, REVIEW_CLAIMED while
+ * another reviewer holds it, SECOND_REVIEWER_REQUIRED when this reviewer's approval is already on it.
+ */
+export const decideReviewUpdate = defineUpdate<ReviewDecisionAnswer, [ReviewDecision]>('decideReview');
 
 /** A reviewer takes a review for `ttlMs` (REVIEW_CLAIM_TTL), or lets it go; `by` is the reviewer's name. */
 export interface ReviewClaimRequest {

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { CalendarOverrides } from '../../domain/business-days';
 import { appError } from '../../domain/errors';
+import { DEFAULT_TWO_PERSON_KINDS, requiredApprovals } from '../../domain/four-eyes';
 import { claimReviewUpdate, decideReviewUpdate, releaseReviewUpdate } from '../../workflows/messages';
 import type { ReviewRow } from '../../store/reviews';
 import type { Principal } from '../http/auth';
@@ -24,6 +25,8 @@ export interface ReviewServiceDeps {
   publicBaseUrl: string;
   calendar?: CalendarOverrides;
   claimTtlMs: number;
+  /** Review kinds that need two approvals by different reviewers (REVIEW_TWO_PERSON_KINDS); absent: the default. */
+  twoPersonKinds?: readonly string[];
   now?: () => Date;
 }
 
@@ -36,6 +39,7 @@ function staffName(principal: Principal): string {
 export function buildReviewService(deps: ReviewServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const options = () => ({ now: now(), ...(deps.calendar ? { calendar: deps.calendar } : {}) });
+  const twoPersonKinds = deps.twoPersonKinds ?? [DEFAULT_TWO_PERSON_KINDS];
 
   async function load(id: string) {
     const row = await deps.readModel.review(id);
@@ -60,7 +64,7 @@ export function buildReviewService(deps: ReviewServiceDeps) {
   async function detail(row: ReviewRow, principal: Principal) {
     const rounds = await deps.readModel.reviewsOf(row.process_id);
     return {
-      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: await deps.keys.readerFor(row), publicBaseUrl: deps.publicBaseUrl }),
+      ...reviewView(row, { ...options(), revealPii: principal.role === 'admin', cipher: await deps.keys.readerFor(row), publicBaseUrl: deps.publicBaseUrl, twoPersonKinds }),
       process: await processOf(row),
       // Earlier rounds of the same process, with their rejection reasons.
       rounds: rounds.map((round, i) => roundView(round, i + 1)).filter((r) => r.reviewId !== row.id),
@@ -106,7 +110,8 @@ export function buildReviewService(deps: ReviewServiceDeps) {
         throw appError('VALIDATION_FAILED', 'A rejection needs a reason the applicant can act on.', { errors: [{ path: 'reason', message: 'required to reject' }] });
       }
       const row = await load(id);
-      await toWorkflow(row, { update: decideReviewUpdate, args: [{ reviewId: id, decision: body.decision, reason, reviewer: staffName(principal) }], seed });
+      const decision = { reviewId: id, decision: body.decision, reason, reviewer: staffName(principal), requiredApprovals: requiredApprovals(row.kind, twoPersonKinds) };
+      await toWorkflow(row, { update: decideReviewUpdate, args: [decision], seed });
       return detail(await load(id), principal);
     },
   };

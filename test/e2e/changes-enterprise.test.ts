@@ -1,7 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
 import {
   enterprise,
+  firstApproval,
   getChange,
+  namedReviewer,
   newSubjectBody,
   passFace,
   register,
@@ -95,6 +97,8 @@ describe('enterprise entity change A → B', () => {
     const second = await api.post(`/v1/changes/${change.id}/materials`, { materials });
     expect(second.body.reviewId).not.toBe(reviewId);
     expect(second.body.rejection).toBeUndefined();
+    // Four eyes: a first approval by a named reviewer, the second by the shared key's `reviewer`.
+    await firstApproval(baseUrl, second.body.reviewId);
     expect((await decide(second.body.reviewId, 'approve')).status).toBe(200);
     const approved = await getChange(baseUrl, change.id);
     expect(approved).toMatchObject({ step: 'awaiting_new_subject', nextAction: { type: 'submit_new_subject' } });
@@ -131,6 +135,8 @@ describe('enterprise entity change A → B', () => {
   it('revoke racing an approval: exactly one wins, and the outcome is the winner’s', async () => {
     const cases = await Promise.all([0, 1, 2].map(() => entityChangeInReview()));
     for (const { change } of cases) {
+      // The second approval, the one that decides, races the revocation.
+      await firstApproval(baseUrl, change.reviewId);
       const [approval, revocation] = await Promise.all([decide(change.reviewId, 'approve'), api.post(`/v1/changes/${change.id}/revoke`)]);
       const statuses = [approval.status, revocation.status].sort();
       expect(statuses, JSON.stringify([approval.body, revocation.body])).toEqual([200, 409]);
@@ -144,6 +150,47 @@ describe('enterprise entity change A → B', () => {
         expect((await api.get(`/v1/reviews/${change.reviewId}`, reviewer)).body.status).not.toBe('open');
       }
     }
+  });
+});
+
+describe('four eyes on an entity change (SPEC §6)', () => {
+  it('the first approval leaves the review open and revocable; the same reviewer again is refused, a retry replays; the second reviewer decides', async () => {
+    const { change } = await entityChangeInReview();
+    const [wang, li] = await Promise.all([namedReviewer(baseUrl, '王芳'), namedReviewer(baseUrl, 'li.lei')]);
+    const path = `/v1/reviews/${change.reviewId}/decision`;
+    expect((await api.get(`/v1/reviews/${change.reviewId}`, wang)).body).toMatchObject({ status: 'open', requiredApprovals: 2, approvals: [] });
+    expect((await api.post(`/v1/reviews/${change.reviewId}/claim`, undefined, wang)).status).toBe(200);
+
+    const key = { 'idempotency-key': `four-eyes-${change.id}` };
+    const first = await api.post(path, { decision: 'approve', reason: '执照核对无误' }, { ...wang, headers: key });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ status: 'open', claimedBy: null, decision: null, approvals: [{ by: { name: '王芳' }, at: expect.any(String), reason: '执照核对无误' }] });
+    expect(first.body.history.map((h: { action: string; by?: { name: string } }) => `${h.action}${h.by ? `:${h.by.name}` : ''}`)).toEqual(['opened', 'claimed:王芳', 'approved:王芳']);
+    expect(await getChange(baseUrl, change.id)).toMatchObject({ status: 'in_progress', step: 'awaiting_review' });
+
+    const twice = await api.post(path, { decision: 'approve' }, wang);
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('SECOND_REVIEWER_REQUIRED');
+    const retried = await api.post(path, { decision: 'approve', reason: '执照核对无误' }, { ...wang, headers: key });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(first.body);
+
+    const audit = async () => (await api.get(`/v1/admin/audit-events?processId=${change.id}&limit=100`, { token: KEYS.admin })).body.items.map((e: { action: string }) => e.action);
+    expect(await audit()).not.toContain('review.decided');
+    const second = await api.post(path, { decision: 'approve' }, li);
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body).toMatchObject({ status: 'decided', decision: { decision: 'approve', by: { name: 'li.lei' } } });
+    expect(second.body.approvals.map((a: { by: { name: string } }) => a.by.name)).toEqual(['王芳', 'li.lei']);
+    expect(await getChange(baseUrl, change.id)).toMatchObject({ step: 'awaiting_new_subject' });
+    expect(await audit()).toEqual(expect.arrayContaining(['review.approved', 'review.decided']));
+  });
+
+  it('an approval, then the applicant revokes: the review closes with its approval and no decision', async () => {
+    const { change } = await entityChangeInReview();
+    await firstApproval(baseUrl, change.reviewId);
+    expect((await api.post(`/v1/changes/${change.id}/revoke`)).status).toBe(200);
+    expect(await settledChange(baseUrl, change.id)).toMatchObject({ status: 'revoked' });
+    expect((await api.get(`/v1/reviews/${change.reviewId}`, reviewer)).body).toMatchObject({ status: 'closed', decision: null, approvals: [{ by: { name: '复核员甲' } }] });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { png } from '../../scripts/lib/files';
-import { enterprise, getChange, newSubjectBody, register, requestChange, untilTime, verifiedEnterprise, verifiedIndividual, type EnterpriseFixture } from '../support/changes';
+import { enterprise, firstApproval, getChange, newSubjectBody, register, requestChange, untilTime, verifiedEnterprise, verifiedIndividual, type EnterpriseFixture } from '../support/changes';
 import { hasChromium, launch } from '../support/console-fixtures';
 import { bankAccountNumber } from '../support/enterprise';
 import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
@@ -232,6 +232,7 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
     await page.getByRole('heading', { name: '资料审核中' }).waitFor();
     const second = await getChange(baseUrl, first.id);
     expect(second.reviewId).not.toBe(first.reviewId);
+    await firstApproval(baseUrl, second.reviewId);
     expect((await decide(second.reviewId, 'approve')).status).toBe(200);
 
     await page.getByRole('heading', { name: '填写新企业的认证信息' }).waitFor();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { getChange, newSubjectBody, passFace, requestAfterCooldown, scanWechat, settledChange, uploadMaterials, verifiedEnterprise, verifiedIndividual } from './changes';
+import { firstApproval, getChange, newSubjectBody, passFace, requestAfterCooldown, scanWechat, settledChange, uploadMaterials, verifiedEnterprise, verifiedIndividual } from './changes';
 import { enterprise, enterpriseBody, otherAmount, register, remittanceInReview, type EnterpriseBodyOptions, type EnterpriseFixture } from './enterprise';
 import { http, individualBody, KEYS, uniqueAccount } from './http';
 import { PersonalValues, uniqueName, type Person } from './personal-values';
@@ -137,6 +137,8 @@ class Flows {
     const materials = await uploadMaterials(this.baseUrl, accountId, ENTITY_MATERIALS, (purpose) => this.values.upload(`entity change's ${purpose}`));
     const inReview = await this.api.post(`/v1/changes/${change.id}/materials`, { materials });
     expect(inReview.status, JSON.stringify(inReview.body)).toBe(200);
+    // Four eyes: a named reviewer first, then the shared key's `reviewer`.
+    await firstApproval(this.baseUrl, inReview.body.reviewId);
     expect((await this.api.post(`/v1/reviews/${inReview.body.reviewId}/decision`, { decision: 'approve' }, reviewer)).status).toBe(200);
     await register(this.baseUrl, b);
     const verifying = await this.api.post(`/v1/changes/${change.id}/new-subject`, await newSubjectBody(this.baseUrl, accountId, 'legal_person_face', b, this.application('enterprise B')));

@@ -48,6 +48,8 @@ export function changeFakes(options: ChangeFakeOptions = {}) {
     completed: [] as string[],
     reviews: [] as { round: number; kind: string; purposes: string[] }[],
     decisions: [] as { reviewId: string; decision: string; reason: string | null }[],
+    /** First approvals of reviews that need two (four eyes): `rev-1:reviewer`. */
+    approvals: [] as string[],
     revokedReviews: [] as string[],
     notices: [] as string[],
     qr: [] as { reference: string; ticket: string; provider: string; subject?: string }[],
@@ -79,6 +81,8 @@ export function changeFakes(options: ChangeFakeOptions = {}) {
       await held('recordReviewDecision');
       calls.decisions.push({ reviewId: args.reviewId, decision: args.decision, reason: args.reason });
     },
+    recordReviewApproval: async (args) => void calls.approvals.push(`${args.reviewId}:${args.reviewer}`),
+    recordReviewClaim: async () => {},
     revokeReview: async (args) => {
       await held('revokeReview');
       calls.revokedReviews.push(args.reviewId);

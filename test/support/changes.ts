@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { eventually } from './temporal-test-env';
 import { enterprise, enterpriseBody, register, type EnterpriseBodyOptions, type EnterpriseFixture } from './enterprise';
 import { uploadFile } from '../../scripts/lib/files';
-import { http, individualBody, mainlandId } from './http';
+import { http, individualBody, KEYS, mainlandId } from './http';
 
 /** Helpers for changes of subject, over HTTP and the sandbox only. */
 
@@ -88,3 +88,18 @@ export async function newSubjectBody(baseUrl: string, accountId: string, method:
 }
 
 export { enterprise, register, type EnterpriseFixture };
+
+/** A reviewer named `name` (a staff token minted by the admin). */
+export async function namedReviewer(baseUrl: string, name: string) {
+  const res = await http(baseUrl).post('/v1/admin/staff-tokens', { role: 'reviewer', name, ttlSeconds: 900 }, { token: KEYS.admin });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { token: res.body.token as string };
+}
+
+/** Four eyes (SPEC §6): an entity change's first approval, by a named reviewer; the review stays open for a second (e.g. the shared key's `reviewer`). */
+export async function firstApproval(baseUrl: string, reviewId: string, name = '复核员甲') {
+  const res = await http(baseUrl).post(`/v1/reviews/${reviewId}/decision`, { decision: 'approve' }, await namedReviewer(baseUrl, name));
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body).toMatchObject({ status: 'open', requiredApprovals: 2, approvals: [{ by: { name } }], decision: null });
+  return res.body;
+}

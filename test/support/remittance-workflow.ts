@@ -17,6 +17,7 @@ export function remittanceActivities(overrides: Partial<Activities>): Partial<Ac
     recordVerificationProgress: async () => {},
     openReview: async () => ({ reviewId: 'rev-1' }),
     recordReviewDecision: async () => {},
+    recordReviewApproval: async () => {},
     revokeReview: async () => {},
     notifyEnterprise: async () => {},
     finishVerification: async (args) => args.outcome,

@@ -49,6 +49,11 @@ export class ReviewClaims {
     this.claim = claim;
   }
 
+  /** A first approval of two releases its author's claim (no other can hold it: the approval was accepted). The approval's write records it. */
+  clear(): void {
+    this.claim = undefined;
+  }
+
   /** Who holds the review now (a lapsed claim holds nothing). */
   holder(reviewId: string): Claim | undefined {
     const claim = this.claim;

@@ -11,11 +11,12 @@
 import { log, setHandler } from '@temporalio/workflow';
 import { addBusinessDays, type CalendarOverrides } from '../../domain/business-days';
 import { iso } from '../../domain/instant';
-import { decideReviewUpdate, FailureType, type NextAction, type ReviewDecision } from '../messages';
+import { decideReviewUpdate, FailureType, type NextAction, type ReviewDecision, type ReviewDecisionAnswer } from '../messages';
 import type { ReviewCarry, RunResume } from '../process-messages';
 import { databaseWrites } from './activities';
 import { bestEffort, CANCELLED, ended, EXPIRED, refuse, type Ended } from './outcome';
 import { Requests, type Pending } from './requests';
+import { ReviewApprovals } from './review-approvals';
 import { ReviewClaims } from './review-claims';
 import { HistoryBound } from './rollover';
 import type { OpenAnswer, ProcessRun, ProcessSnapshot } from './run';
@@ -23,7 +24,7 @@ import { wait } from './wait';
 
 const database = databaseWrites<'recordReviewDecision' | 'revokeReview'>();
 
-export type DecisionAnswer = { status: 'approved' | 'rejected' };
+export type DecisionAnswer = ReviewDecisionAnswer;
 /** A reviewer approved: the caller answers `decision` once its next step is written. */
 export type Approval = { kind: 'approved'; decision: Pending<ReviewDecision, DecisionAnswer> };
 export type ReviewAction = Extract<NextAction, { type: 'await_review' | 'resubmit_materials' }>;
@@ -65,6 +66,8 @@ export class ReviewRound<S extends ProcessSnapshot<Step>, Step extends string, S
   /** The applicant's (re)submissions, answered once their round is visible. */
   readonly submissions: Requests<Submission, S>;
   readonly claims = new ReviewClaims(() => this.openReview());
+  /** Approvals on a review that needs two (four eyes). */
+  readonly approvals = new ReviewApprovals();
   /** Past it, the decision's wait hands over to a run continued as new. */
   readonly bound: HistoryBound;
   private decided = false;
@@ -99,6 +102,7 @@ export class ReviewRound<S extends ProcessSnapshot<Step>, Step extends string, S
 
   readonly validateDecision = (decision: ReviewDecision): void => {
     if (this.openReview() !== decision.reviewId) throw refuse(FailureType.reviewNotOpen, 'this review is no longer open');
+    this.approvals.assertNotApprovedBy(decision);
     this.claims.assertMayDecide(decision);
     if (decision.decision === 'reject' && !decision.reason?.trim()) throw refuse(FailureType.validationFailed, 'a rejection needs a reason');
   };
@@ -166,13 +170,24 @@ export class ReviewRound<S extends ProcessSnapshot<Step>, Step extends string, S
     this.current = { id: reviewId, dueAt };
     this.rejection = undefined;
     this.decided = false;
+    this.approvals.reset();
     await this.run.enter(this.process.step);
     if (submission) this.submissions.answer(submission, this.run.snapshot());
   }
 
-  /** The reviewer's decision, recorded and notified (the review waits past the decision's deadline only when it has none). */
+  /**
+   * The reviewer's decision, recorded and notified (the review waits past the decision's deadline only when it has none). An
+   * approval that needs another reviewer's (four eyes) is recorded and answered, and the wait goes on.
+   */
   private async awaitDecision(): Promise<{ kind: 'decided'; approved: boolean; request: Pending<ReviewDecision, DecisionAnswer> } | Ended> {
-    const decided = await wait(this.run, { until: this.process.decideBy, events: false, requests: this.decisions, bound: this.bound });
+    let decided;
+    for (;;) {
+      decided = await wait(this.run, { until: this.process.decideBy, events: false, requests: this.decisions, bound: this.bound });
+      if (decided.kind !== 'request' || !this.approvals.leavesOpen(decided.request.request)) break;
+      await this.approvals.record(this.current!.id, decided.request.request);
+      this.claims.clear();
+      this.decisions.answer(decided.request, { status: 'open' });
+    }
     if (decided.kind === 'rollover') return this.rollOver();
     if (decided.kind === 'deadline') return ended(EXPIRED);
     if (decided.kind !== 'request') return ended(CANCELLED);
@@ -196,7 +211,8 @@ export class ReviewRound<S extends ProcessSnapshot<Step>, Step extends string, S
   private carried(): ReviewCarry {
     const { id, dueAt } = this.current!;
     const claim = this.claims.current;
-    return { review: { id, round: this.round, dueAt }, ...(claim ? { claim } : {}) };
+    const approvals = this.approvals.current;
+    return { review: { id, round: this.round, dueAt }, ...(claim ? { claim } : {}), ...(approvals.length ? { approvals } : {}) };
   }
 
   /** A run continued as new: in its round, under the claim its predecessor held. */
@@ -204,5 +220,6 @@ export class ReviewRound<S extends ProcessSnapshot<Step>, Step extends string, S
     this.round = from.review.round;
     this.current = { id: from.review.id, dueAt: from.review.dueAt };
     this.claims.restore(from.claim);
+    this.approvals.reset(from.approvals);
   }
 }

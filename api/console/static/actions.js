@@ -65,6 +65,7 @@ export function actionsPanel(reviewId, reload) {
         body,
         claimLine,
         h('p', { class: 'notice info' }, bi('此案件已不再待审核。', 'This case is no longer open.')),
+        approvalsLine(review),
         decision ? decisionRecord(decision) : null,
       );
       return;
@@ -81,11 +82,13 @@ export function actionsPanel(reviewId, reload) {
         reason.focus();
         return;
       }
-      void perform(() => post(review.id, 'decision', text ? { decision: choice, reason: text } : { decision: choice }), () => {
+      void perform(() => post(review.id, 'decision', text ? { decision: choice, reason: text } : { decision: choice }), (answer) => {
         draft = '';
         return choice === 'reject'
           ? { zh: '已驳回，申请人将收到驳回原因。', en: 'Rejected: the applicant is told the reason.' }
-          : { zh: '已通过。', en: 'Approved.' };
+          : answer?.status === 'open'
+            ? { zh: '已批准，还需另一位审核员批准。', en: 'Approved: another reviewer must approve it too.' }
+            : { zh: '已通过。', en: 'Approved.' };
       });
     };
     reason.addEventListener('input', () => {
@@ -99,6 +102,7 @@ export function actionsPanel(reviewId, reload) {
     fill(
       body,
       claimLine,
+      approvalsLine(review),
       h(
         'div',
         { class: 'buttons' },
@@ -139,6 +143,20 @@ export function actionsPanel(reviewId, reload) {
 }
 
 const clock = (iso) => new Date(iso).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
+
+/** Four eyes: how many of the approvals a case needs it has, and whose (nothing for a case one approval decides). */
+function approvalsLine(review) {
+  const needed = review.requiredApprovals ?? 1;
+  if (needed < 2) return null;
+  const given = review.approvals ?? [];
+  const names = given.map((a) => `${a.by?.name ?? DASH}（${time(a.at)}）`).join('、');
+  return h(
+    'p',
+    { class: 'approvals-line', 'data-testid': 'approvals' },
+    bi(`已有 ${given.length} / ${needed} 个批准`, `${given.length} of ${needed} approvals`),
+    names ? [': ', names] : null,
+  );
+}
 
 function decisionRecord(decision) {
   return h(

@@ -127,6 +127,7 @@ export function messageFor(error) {
     const en = problem.claimedBy?.name ?? 'another reviewer';
     return { zh: `此案件已由 ${name} 认领，只有认领人可以处理或释放。`, en: `This case is claimed by ${en}; only they can decide or release it.` };
   }
+  if (code === 'SECOND_REVIEWER_REQUIRED') return { zh: '您已批准此案件，需由另一位审核员批准。', en: 'You approved this case already: another reviewer must approve it.' };
   if (code === 'REVIEW_NOT_OPEN') return { zh: '此案件已不再待审核（已决定、撤回或过期）。', en: 'This case is no longer open: it was decided, revoked or expired.' };
   if (error.status === 401) return { zh: '登录已失效（令牌过期或无效），请重新登录。', en: 'Your sign-in has ended (the token expired or is not valid); sign in again.' };
   if (error.status === 403) return { zh: '此令牌无权使用审核台，仅限审核员和管理员。', en: 'This token may not use the console: reviewers and admins only.' };

@@ -31,6 +31,8 @@ const ACTIONS = {
   opened: ['开启', 'Opened'],
   claimed: ['认领', 'Claimed'],
   released: ['释放', 'Released'],
+  // Four eyes: the first of two approvals (the second decides).
+  approved: ['批准', 'Approved'],
   decided: ['决定', 'Decided'],
   revoked: ['撤回', 'Revoked'],
   resubmitted: ['重新提交', 'Resubmitted'],
