@@ -5989,6 +5989,17 @@ export interface components {
                 uploadId: string;
                 contentUrl: string;
             }[];
+            /** @description Approvals by different reviewers this review needs: 2 for kinds in REVIEW_TWO_PERSON_KINDS (four eyes), else 1 */
+            requiredApprovals: number;
+            /** @description The approvals given, oldest first; a review needing two stays open after the first */
+            approvals: {
+                by: {
+                    name: string;
+                };
+                /** Format: date-time */
+                at: string;
+                reason?: string;
+            }[];
             decision: {
                 /** @enum {string} */
                 decision: "approve" | "reject";
@@ -6003,7 +6014,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                action: "opened" | "claimed" | "released" | "decided" | "revoked" | "resubmitted";
+                action: "opened" | "claimed" | "released" | "approved" | "decided" | "revoked" | "resubmitted";
                 by?: {
                     name: string;
                 };
