@@ -10,7 +10,7 @@ import { ChangeType } from './change-rules';
  * file deleted, the row kept as a placeholder).
  */
 
-export const RETENTION_CATEGORIES = ['idempotency', 'provider-events', 'webhooks', 'audit', 'page-sessions', 'unfinished-processes', 'replaced-subjects', 'uploads'] as const;
+export const RETENTION_CATEGORIES = ['idempotency', 'provider-events', 'webhooks', 'events', 'audit', 'page-sessions', 'unfinished-processes', 'replaced-subjects', 'uploads'] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
 
 /** The categories of personal data: their schedules erase (destroy keys, delete files) rather than delete rows. */
@@ -61,6 +61,7 @@ const ENV_NAMES: Record<RetentionCategory, string> = {
   idempotency: 'RETENTION_IDEMPOTENCY',
   'provider-events': 'RETENTION_PROVIDER_EVENTS',
   webhooks: 'RETENTION_WEBHOOKS',
+  events: 'RETENTION_EVENTS',
   audit: 'RETENTION_AUDIT',
   'page-sessions': 'RETENTION_PAGE_SESSIONS',
   'unfinished-processes': 'RETENTION_UNFINISHED',

@@ -117,11 +117,13 @@ export const EnvSchema = z.object({
   // How often the reconciler (a Temporal Schedule) closes processes whose workflow ended outside their code and restarts stalled refunds.
   RECONCILE_INTERVAL: duration('1m'),
   // Retention (SPEC §11), each category on its own Temporal Schedule every RETENTION_INTERVAL, RETENTION_BATCH_SIZE rows
-  // per statement: idempotency answers, provider events, webhook deliveries and dispatched webhook events, audit events
+  // per statement: idempotency answers, provider events, webhook deliveries, webhook events, audit events
   // (3 years, written in days), hosted pages' links and sessions deleted; personal data erased.
   RETENTION_IDEMPOTENCY: duration('24h'),
   RETENTION_PROVIDER_EVENTS: duration('30d'),
   RETENTION_WEBHOOKS: duration('30d'),
+  // Webhook events (the event log, GET /v1/events, and what a replay resends): deleted this long after they happened.
+  RETENTION_EVENTS: duration('30d'),
   RETENTION_AUDIT: duration('1095d'),
   // Hosted pages' links (page_sessions): deleted this long after the link's hour ran out unused, or the browser session it opened ended.
   RETENTION_PAGE_SESSIONS: duration('24h'),

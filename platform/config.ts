@@ -98,6 +98,7 @@ function retention(e: Pick<Env, Extract<keyof Env, `RETENTION_${string}`> | 'WEB
       idempotency: e.RETENTION_IDEMPOTENCY,
       'provider-events': e.RETENTION_PROVIDER_EVENTS,
       webhooks: e.RETENTION_WEBHOOKS,
+      events: e.RETENTION_EVENTS,
       audit: e.RETENTION_AUDIT,
       'page-sessions': e.RETENTION_PAGE_SESSIONS,
       'unfinished-processes': e.RETENTION_UNFINISHED,

@@ -9,7 +9,7 @@ import { eraseUnfinishedBefore } from './process-erasure';
 import { deleteEventsBefore } from './provider-events';
 import { eraseReplacedSubjectsBefore } from './replaced-subject-erasure';
 import { deleteDeliveriesBefore } from './webhook-endpoints';
-import { deleteDispatchedBefore } from './webhook-events';
+import { deleteEventsBefore as deleteWebhookEventsBefore } from './webhook-event-log';
 
 /**
  * What one batch did: how many rows it deleted or erased, as a number when
@@ -31,7 +31,9 @@ export type BatchDelete = (db: Db, cutoff: Date, limit: number) => Promise<Batch
 export const RETENTION_DELETES: Record<Exclude<RetentionCategory, 'uploads'>, readonly BatchDelete[]> = {
   idempotency: [deleteAnswersBefore],
   'provider-events': [deleteEventsBefore],
-  webhooks: [deleteDeliveriesBefore, deleteDispatchedBefore],
+  webhooks: [deleteDeliveriesBefore],
+  // The event log: from when each event happened (one not handed over yet is kept).
+  events: [deleteWebhookEventsBefore],
   audit: [deleteAuditBefore],
   // From when a row last opened anything: the link's hour, or the browser session it opened.
   'page-sessions': [deletePageSessionsBefore],

@@ -1,3 +1,4 @@
+import type { WebhookEndpointStatus } from '../domain/webhook-health';
 import type { Db } from '../platform/db';
 import { deleteDueBatch } from './bounded-delete';
 import { newestFirst, type Page } from './paging';
@@ -14,6 +15,10 @@ export interface WebhookEndpointRow {
   secret_enc: string;
   created_at: Date;
   deleted_at: Date | null;
+  status: WebhookEndpointStatus;
+  /** Since when every attempt failed (null: the last was acknowledged, or none failed since it was enabled). */
+  failing_since: Date | null;
+  disabled_at: Date | null;
 }
 
 const endpoints = (db: Db) => db<WebhookEndpointRow>('webhook_endpoints');
@@ -34,8 +39,35 @@ export const endpointById = (db: Db, id: string): Promise<WebhookEndpointRow | u
 export const liveEndpointsPage = (db: Db, limit: number, cursor?: string): Promise<Page<WebhookEndpointRow>> =>
   newestFirst<WebhookEndpointRow>(endpoints(db).whereNull('deleted_at'), limit, cursor);
 
-/** What the dispatcher addresses: every endpoint not deleted, with when it was registered. */
-export const liveEndpoints = (db: Db): Promise<Pick<WebhookEndpointRow, 'id' | 'created_at'>[]> => endpoints(db).whereNull('deleted_at').select('id', 'created_at');
+/** What the dispatcher addresses: every endpoint not deleted nor disabled, with when it was registered. */
+export const liveEndpoints = (db: Db): Promise<Pick<WebhookEndpointRow, 'id' | 'created_at'>[]> =>
+  endpoints(db).whereNull('deleted_at').where({ status: 'enabled' }).select('id', 'created_at');
+
+/** A failed attempt: the endpoint counts as failing from the first one since it last acknowledged; returns its state. */
+export async function noteDeliveryFailed(db: Db, id: string): Promise<Pick<WebhookEndpointRow, 'status' | 'failing_since'> | undefined> {
+  const [row] = await endpoints(db)
+    .where({ id })
+    .update({ failing_since: db.raw('coalesce(failing_since, now())') as never })
+    .returning(['status', 'failing_since']);
+  return row;
+}
+
+/** An acknowledged attempt: the endpoint is no longer failing. */
+export async function noteDeliveryAcknowledged(db: Db, id: string): Promise<void> {
+  await endpoints(db).where({ id }).whereNotNull('failing_since').update({ failing_since: null });
+}
+
+/** Disables an enabled endpoint; false when it was not enabled (disabled once, by one attempt). */
+export async function disableEndpoint(db: Db, id: string): Promise<boolean> {
+  const changed = await endpoints(db).where({ id, status: 'enabled' }).update({ status: 'disabled', disabled_at: db.fn.now() as never });
+  return changed > 0;
+}
+
+/** Turns an endpoint (back) on, its failures forgotten; undefined when there is no such endpoint (or it was deleted). */
+export async function enableEndpoint(db: Db, id: string): Promise<WebhookEndpointRow | undefined> {
+  const [row] = await endpoints(db).where({ id }).whereNull('deleted_at').update({ status: 'enabled', failing_since: null, disabled_at: null }).returning('*');
+  return row;
+}
 
 /** Deletes the endpoint (its deliveries stop); false when there is none to delete. */
 export async function deleteEndpoint(db: Db, id: string): Promise<boolean> {

@@ -1,6 +1,5 @@
 import type { Db } from '../platform/db';
 import { idFromSeed } from '../platform/ids';
-import { deleteDueBatch } from './bounded-delete';
 import { sql, type Tx } from './tx';
 
 /**
@@ -132,11 +131,3 @@ export async function markDispatched(db: Db, seq: WebhookEventRow['seq']): Promi
 export async function markUnaddressed(db: Db, seqs: WebhookEventRow['seq'][]): Promise<void> {
   await db('webhook_events').whereIn('seq', seqs).update({ dispatched_at: db.fn.now() });
 }
-
-/**
- * Retention (SPEC §11, 30 days): deletes up to `limit` events handed over
- * before `cutoff`; returns how many. The delivery workflows carry their own
- * copy; an event not handed over yet is kept.
- */
-export const deleteDispatchedBefore = (db: Db, cutoff: Date, limit: number): Promise<number> =>
-  deleteDueBatch(db, 'webhook_events', ['seq'], (rows) => rows.where('dispatched_at', '<', cutoff), limit);

@@ -43,6 +43,7 @@ beforeAll(async () => {
     RETENTION_IDEMPOTENCY: '1m',
     RETENTION_PROVIDER_EVENTS: '1m',
     RETENTION_WEBHOOKS: '1m',
+    RETENTION_EVENTS: '1m',
     RETENTION_AUDIT: '1m',
     RETENTION_PAGE_SESSIONS: '1m',
     RETENTION_UNFINISHED: '1m',
@@ -200,7 +201,7 @@ describe('retention', () => {
     }
     expect(await column('idempotency_keys', 'key', (q) => q.where({ key: 'young' }))).toEqual(['young']);
 
-    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 6, audit: 3, 'page-sessions': 1, 'unfinished-processes': 2, 'replaced-subjects': 1, uploads: 1 };
+    const counts: Record<RetentionCategory, number> = { idempotency: 3, 'provider-events': 1, webhooks: 3, events: 3, audit: 3, 'page-sessions': 1, 'unfinished-processes': 2, 'replaced-subjects': 1, uploads: 1 };
     for (const category of RETENTION_CATEGORIES) expect(await deletedSoFar(category)).toBeGreaterThanOrEqual(before[category]! + counts[category]);
   });
 
@@ -216,7 +217,7 @@ describe('retention', () => {
       expect(await column('audit_events', 'resource_id', (q) => q.where({ resource_id: 'acct-held' }))).toEqual(['acct-held']);
 
       // A worker starting with other settings updates the schedule and leaves it paused.
-      const periods = { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, audit: MINUTE, 'page-sessions': MINUTE, 'unfinished-processes': MINUTE, 'replaced-subjects': MINUTE, uploads: MINUTE };
+      const periods = { idempotency: MINUTE, 'provider-events': MINUTE, webhooks: MINUTE, events: MINUTE, audit: MINUTE, 'page-sessions': MINUTE, 'unfinished-processes': MINUTE, 'replaced-subjects': MINUTE, uploads: MINUTE };
       const settings: RetentionSettings = { periods, intervalMs: 2000, batchSize: 3 };
       await ensureRetentionSchedules(temporal, { taskQueue, retention: settings, logger: createLogger('silent') });
       const described = await audit.describe();

@@ -33,7 +33,7 @@ describe('configuration', () => {
   it('keeps what SPEC §11 keeps, deleting it every hour in batches of 1000', () => {
     const DAY = 24 * 3600_000;
     expect(loadConfig({ DATA_DIR: tmp() }).retention).toEqual({
-      periods: { idempotency: DAY, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'page-sessions': DAY, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
+      periods: { idempotency: DAY, 'provider-events': 30 * DAY, webhooks: 30 * DAY, events: 30 * DAY, audit: 1095 * DAY, 'page-sessions': DAY, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
       intervalMs: 3600_000,
       batchSize: 1000,
     });

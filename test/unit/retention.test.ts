@@ -20,7 +20,7 @@ const NOW = Date.parse('2026-12-08T10:00:00.000Z');
 
 /** SPEC §11's defaults. */
 const defaults = (): RetentionSettings => ({
-  periods: { idempotency: 24 * HOUR, 'provider-events': 30 * DAY, webhooks: 30 * DAY, audit: 1095 * DAY, 'page-sessions': 24 * HOUR, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
+  periods: { idempotency: 24 * HOUR, 'provider-events': 30 * DAY, webhooks: 30 * DAY, events: 30 * DAY, audit: 1095 * DAY, 'page-sessions': 24 * HOUR, 'unfinished-processes': 90 * DAY, 'replaced-subjects': 90 * DAY, uploads: 90 * DAY },
   intervalMs: HOUR,
   batchSize: 1000,
 });
@@ -60,6 +60,7 @@ describe('retentionRules', () => {
       { category: 'idempotency', keepMs: 24 * HOUR },
       { category: 'provider-events', keepMs: 30 * DAY },
       { category: 'webhooks', keepMs: 30 * DAY },
+      { category: 'events', keepMs: 30 * DAY },
       { category: 'audit', keepMs: 1095 * DAY },
       { category: 'page-sessions', keepMs: 24 * HOUR },
       { category: 'unfinished-processes', keepMs: 90 * DAY },
@@ -74,6 +75,7 @@ describe('retentionRules', () => {
     ['idempotency', 'deletes'],
     ['provider-events', 'deletes'],
     ['webhooks', 'deletes'],
+    ['events', 'deletes'],
     ['audit', 'deletes'],
     ['page-sessions', 'deletes'],
     ['unfinished-processes', 'erases'],
@@ -88,7 +90,7 @@ describe('retentionProblems', () => {
   it('accepts SPEC §11’s defaults, and second-scale settings that keep the same proportions', () => {
     expect(retentionProblems(defaults(), context)).toEqual([]);
     const minute = 60_000;
-    const periods = { idempotency: minute, 'provider-events': minute, webhooks: minute, audit: minute, 'page-sessions': minute, 'unfinished-processes': minute, 'replaced-subjects': minute, uploads: minute };
+    const periods = { idempotency: minute, 'provider-events': minute, webhooks: minute, events: minute, audit: minute, 'page-sessions': minute, 'unfinished-processes': minute, 'replaced-subjects': minute, uploads: minute };
     const fast = { periods, intervalMs: 2_000, batchSize: 2 };
     expect(retentionProblems(fast, { webhookRetryForMs: 30_000 })).toEqual([]);
   });
