@@ -8,6 +8,7 @@ import { invalidRequest } from '../platform/failures';
 import type { Metrics } from '../platform/metrics';
 import type { RefundStarter } from '../platform/refunds';
 import type { WebhookTargetPolicy } from '../webhooks/target';
+import type { WebhookHealthSettings } from './webhook-health';
 import type { WorkflowInspector } from '../platform/workflow-inspector';
 import { dueRefunds } from '../store/ledger';
 import * as repo from '../store/verifications';
@@ -37,6 +38,8 @@ export interface ActivityDeps {
   inspector: WorkflowInspector;
   /** Where webhook deliveries may connect (activities/webhooks.ts). */
   webhookTargets?: WebhookTargetPolicy;
+  /** When a failing endpoint is disabled, and whom to email then (activities/webhooks.ts). */
+  webhookHealth?: WebhookHealthSettings;
   /** The worker's counters that activities keep (retention's deletions). */
   metrics?: Pick<Metrics, 'retentionDeleted'>;
   /** Test-only: activity types that pause after their effect, before reporting back (see test-faults.ts). */

@@ -144,7 +144,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
         codecKey: config.secrets.temporalCodecKey,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
-        activityDeps: { db, cipher, keys, providers: providers.service, storage, faults: config.faults, webhookTargets: { allowLoopback: config.webhooks.allowLoopback }, metrics },
+        activityDeps: { db, cipher, keys, providers: providers.service, storage, faults: config.faults, webhookTargets: { allowLoopback: config.webhooks.allowLoopback }, webhookHealth: config.webhooks.health, metrics },
       });
       const unsubscribe = onProcessClosed((closed) => countOutcome(metrics, closed));
       cleanups.push(async () => unsubscribe());

@@ -146,6 +146,10 @@ export const EnvSchema = z.object({
   WEBHOOK_RETRY_INITIAL: duration('10s'),
   WEBHOOK_RETRY_MAX_INTERVAL: duration('1h'),
   WEBHOOK_RETRY_FOR: duration('3d'),
+  // An endpoint that has failed every delivery for this long is disabled (no deliveries until PATCHed back on) and the
+  // operators (OPERATOR_EMAILS, comma-separated) are emailed.
+  WEBHOOK_DISABLE_AFTER: duration('3d'),
+  OPERATOR_EMAILS: z.string().default(''),
 
   // Hosted pages (API.md "Hosted pages"): the origins a session's returnUrl may point at, comma-separated (scheme://host[:port];
   // https only in production). The service's own origin (PUBLIC_BASE_URL) is always allowed; unset: no other.

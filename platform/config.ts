@@ -70,7 +70,14 @@ export interface Config {
   codec: { allowedOrigins: string[]; requireAuth: boolean; jwt: CodecJwt | undefined };
   sandbox: { enabled: boolean; payoutDelayMs: number };
   /** Webhooks to clients: the delivery workflows' task queue and retry schedule; production accepts https endpoints only, never on loopback. */
-  webhooks: { taskQueue: string; retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }; httpsOnly: boolean; allowLoopback: boolean };
+  webhooks: {
+    taskQueue: string;
+    retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number };
+    httpsOnly: boolean;
+    allowLoopback: boolean;
+    /** An endpoint failing every delivery this long is disabled, and these operators are emailed. */
+    health: { disableAfterMs: number; operatorEmails: string[] };
+  };
   /** Hosted pages (SPEC §13): the origins a session may send the person back to (SESSION_RETURN_ORIGINS and the service's own). */
   sessions: { returnOrigins: string[] };
   /** Per client address on the sandbox and on callbacks that fail their signature. */
@@ -202,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retry: { initialMs: e.WEBHOOK_RETRY_INITIAL, maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL, giveUpAfterMs: e.WEBHOOK_RETRY_FOR },
       httpsOnly: production,
       allowLoopback: !production,
+      health: { disableAfterMs: e.WEBHOOK_DISABLE_AFTER, operatorEmails: e.OPERATOR_EMAILS.split(',').map((a) => a.trim()).filter(Boolean) },
     },
     sessions: { returnOrigins: returnOrigins(e.SESSION_RETURN_ORIGINS, publicBaseUrl, production) },
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW },

@@ -15,6 +15,8 @@ export interface WebhookEvent {
   /** The outbox's order: a resource's events are delivered in it. */
   seq: number;
   body: string;
+  /** Resent on request (POST …/replay): delivered again even when this run delivered it already. */
+  replay?: boolean;
 }
 
 /** WEBHOOK_RETRY_*: a delivery not acknowledged with a 2xx is retried with exponential backoff until `giveUpAfterMs`. */
@@ -41,7 +43,9 @@ export interface WebhookDeliveryInput {
 export type WebhookDeliveryOutcome =
   | { outcome: 'delivered'; attempts: number; status: number }
   /** The endpoint was deleted: it receives nothing more. */
-  | { outcome: 'endpoint_deleted' };
+  | { outcome: 'endpoint_deleted' }
+  /** The endpoint is disabled (it kept failing): its deliveries stop until it is enabled and the operator replays. */
+  | { outcome: 'endpoint_disabled' };
 
 /** The dispatcher's hand-over (signal-with-start): idempotent by event id. */
 export const webhookEventSignal = defineSignal<[WebhookEvent]>('webhookEvent');

@@ -8,6 +8,7 @@ import { createPiiCipher } from '../../platform/crypto';
 import { createProcessKeys } from '../../platform/data-keys';
 import { dataKeyStore } from '../../store/data-keys';
 import { newId } from '../../platform/ids';
+import { SandboxNotifier } from '../../adapters/sandbox/notifier';
 
 /**
  * The delivery checks its target again (SPEC §10 "No door to the inside"),
@@ -22,7 +23,7 @@ let deliverWebhook: ReturnType<typeof createWebhookActivities>['deliverWebhook']
 beforeAll(() => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
   // As in production: no webhookTargets given, so loopback is refused too.
-  const activities = createWebhookActivities({ db, cipher, keys: createProcessKeys({ store: dataKeyStore(db), master: cipher }) });
+  const activities = createWebhookActivities({ db, cipher, keys: createProcessKeys({ store: dataKeyStore(db), master: cipher }), providers: { notifier: new SandboxNotifier(db) } });
   deliverWebhook = (args) => new MockActivityEnvironment().run((a: typeof args) => activities.deliverWebhook(a), args);
 });
 afterAll(async () => {

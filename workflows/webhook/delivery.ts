@@ -1,4 +1,4 @@
-import { ActivityFailure, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { webhookEventSignal, type WebhookDeliveryInput, type WebhookDeliveryWorkflow, type WebhookEvent, type WebhookRetryPolicy } from '../webhook-messages';
 
@@ -17,6 +17,9 @@ const IDLE = '1 minute';
 const EVENTS_PER_RUN = 100;
 /** Delivered ids kept to drop a repeated hand-over (the dispatcher may hand an event over twice after a crash). */
 const REMEMBERED = 50;
+
+/** The patch under which a disabled endpoint's run ends (API.md: its pending retries stop). */
+export const DISABLED_ENDPOINT_STOPS = 'webhook-disabled-endpoint-stops';
 
 /** Bookkeeping: retried until the database answers. */
 const records = (taskQueue: string | undefined) =>
@@ -46,7 +49,8 @@ class PendingEvents {
   }
 
   add(event: WebhookEvent): void {
-    if (this.delivered.includes(event.id) || this.events.some((e) => e.id === event.id)) return;
+    // A replay is sent again even if this run delivered it; one already waiting here goes once.
+    if ((!event.replay && this.delivered.includes(event.id)) || this.events.some((e) => e.id === event.id)) return;
     this.events.push(event);
     this.events.sort((a, b) => a.seq - b.seq);
   }
@@ -90,6 +94,9 @@ export const webhookDelivery: WebhookDeliveryWorkflow = async (input) => {
     try {
       const result = await deliverWebhook({ endpointId: input.endpointId, eventId: event.id, body: event.body });
       if (result.outcome === 'endpoint_deleted') return;
+      // Disabled: what is pending stops here (the operator replays it once the endpoint is back on). Runs that
+      // went past such an answer before this code moved on to the next event, and still do.
+      if (result.outcome === 'endpoint_disabled' && patched(DISABLED_ENDPOINT_STOPS)) return;
     } catch (err) {
       // Not acknowledged within the retry window: the event is given up, the next one goes.
       log.warn('webhook event given up', { endpointId: input.endpointId, eventId: event.id });
