@@ -1,10 +1,10 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { signedJsonHeaders } from '../adapters/signature';
-import { openAllWith, sealedProcessIds } from '../domain/sealed-value';
 import type { PiiCipher } from '../platform/crypto';
 import type { ProcessKeys } from '../platform/data-keys';
 import type { Db } from '../platform/db';
+import { openedBody } from '../webhooks/payloads';
 import { createWebhookSender, WebhookTargetRefused, type WebhookSender, type WebhookTargetPolicy } from '../webhooks/target';
 import { endpointById, noteDeliveryAcknowledged, recordDelivery } from '../store/webhook-endpoints';
 import type { Notifier } from '../adapters/types';
@@ -38,17 +38,6 @@ async function post(send: WebhookSender, url: string, body: string, secret: stri
   }
 }
 
-/**
- * The body as the endpoint receives it: people's names travel sealed through the delivery's history and are opened
- * only now (`[erased]` once their process's key is destroyed). A body without sealed values is sent byte for byte.
- */
-async function bodyToSend(keys: ProcessKeys, body: string): Promise<string> {
-  const parsed: unknown = JSON.parse(body);
-  if (sealedProcessIds(parsed).size === 0) return body;
-  const reader = await keys.readerFor(parsed);
-  return JSON.stringify(openAllWith(parsed, (sealed) => reader.decrypt(sealed)));
-}
-
 export interface WebhookActivityDeps {
   db: Db;
   cipher: PiiCipher;
@@ -79,7 +68,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       // Disabled (it kept failing): its pending deliveries stop; the operator replays once it is back on.
       if (endpoint.status === 'disabled') return stopped(args);
       const attempts = Context.current().info.attempt;
-      const answer = await post(send, endpoint.url, await bodyToSend(deps.keys, args.body), cipher.decrypt(endpoint.secret_enc));
+      const answer = await post(send, endpoint.url, await openedBody(deps.keys, args.body), cipher.decrypt(endpoint.secret_enc));
       // The URL's path and query may carry the client's own secret: the host alone is logged (it is in the message).
       if (answer.refused) log.warn('webhook target refused', { endpointId: args.endpointId, eventId: args.eventId, reason: answer.error });
       const delivered = answer.error === null;

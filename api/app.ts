@@ -188,7 +188,10 @@ function mountContexts(routes: RouteDeps, deps: AppDeps, readModel: ReturnType<t
     isClosed: async (id) => Boolean((await readModel.account(id))?.closed_at),
   });
   sessionRoutes(routes, sessions);
-  webhookEndpointRoutes(routes, buildWebhookEndpointService({ db, cipher }), {
+  webhookEndpointRoutes(
+    routes,
+    buildWebhookEndpointService({ db, cipher, keys: deps.keys, render: { calendar: config.calendar, publicBaseUrl: config.publicBaseUrl, twoPersonKinds: config.reviews.twoPersonKinds } }),
+    {
     httpsOnly: config.webhooks.httpsOnly,
     targets: { allowLoopback: config.webhooks.allowLoopback },
   });

@@ -7,6 +7,7 @@ import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { dataConverter } from '../platform/temporal';
 import { liveEndpoints } from '../store/webhook-endpoints';
+import { deleteReplays, queuedReplays } from '../store/webhook-event-log';
 import { holdLease, markDispatched, markUnaddressed, releaseLease, undispatchedEvents, type WebhookEventRow } from '../store/webhook-events';
 import { SearchAttributes } from '../workflows/messages';
 import {
@@ -96,6 +97,7 @@ export class WebhookDispatcher {
   /** Rounds until the outbox has no full batch left. (Dispatched events are deleted by retention's schedule, SPEC §11.) */
   async drain(): Promise<void> {
     while ((await this.round()) === BATCH);
+    while ((await this.replayRound()) === BATCH);
   }
 
   /** Takes or renews the lease (by the database's clock); false: another dispatcher holds it. */
@@ -127,15 +129,36 @@ export class WebhookDispatcher {
     return events.length;
   }
 
-  private async handOver(event: WebhookEventRow, endpoints: Endpoint[]): Promise<void> {
-    let body: string;
+  /** One batch of replays (POST …/replay), in the order queued: each event to its one endpoint again, marked a replay. */
+  private async replayRound(): Promise<number> {
+    const { db } = this.deps;
+    if (!(await this.holdLease())) return 0;
+    const queued = await queuedReplays(db, BATCH);
+    for (const replay of queued) {
+      // None: retention deleted the event after it was queued.
+      if (!replay.id) continue;
+      const event = replay as WebhookEventRow;
+      const body = this.render(event);
+      if (body !== undefined) await this.signal(replay.endpoint_id, event, { id: event.id, seq: Number(event.seq), body, replay: true });
+    }
+    await deleteReplays(db, queued.map((r) => r.replay_seq));
+    return queued.length;
+  }
+
+  /** The body every endpoint receives; undefined (logged) for a snapshot this code cannot render. */
+  private render(event: WebhookEventRow): string | undefined {
     try {
-      body = webhookEventBody(event, this.deps.render);
+      return webhookEventBody(event, this.deps.render);
     } catch (err) {
       // A snapshot this code cannot render must not hold up every later event.
       this.deps.logger.error({ err, eventId: event.id }, 'webhook event cannot be rendered; skipped');
-      return;
+      return undefined;
     }
+  }
+
+  private async handOver(event: WebhookEventRow, endpoints: Endpoint[]): Promise<void> {
+    const body = this.render(event);
+    if (body === undefined) return;
     const signalled: WebhookEvent = { id: event.id, seq: Number(event.seq), body };
     await Promise.all(endpoints.map((endpoint) => this.signal(endpoint.id, event, signalled)));
   }

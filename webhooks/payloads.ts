@@ -1,6 +1,7 @@
 import type { ChangeRow } from '../store/changes';
 import type { CalendarOverrides } from '../domain/business-days';
-import type { SealedReader } from '../platform/data-keys';
+import type { ProcessKeys, SealedReader } from '../platform/data-keys';
+import { openAllWith, sealedProcessIds } from '../domain/sealed-value';
 import { REMINDER_DEADLINE, type WebhookEventRow } from '../store/webhook-events';
 import type { NextAction } from '../workflows/messages';
 import { newSubjectVerificationId } from '../platform/ids';
@@ -72,4 +73,16 @@ export function webhookEventBody(event: Pick<WebhookEventRow, 'id' | 'type' | 's
 function reminderData(event: Pick<WebhookEventRow, 'type' | 'snapshot'>): { deadline?: string } {
   if (!event.type.endsWith('.reminder')) return {};
   return { deadline: String(event.snapshot[REMINDER_DEADLINE]) };
+}
+
+/**
+ * The body as the endpoint receives it (and the event log lists it): people's names travel sealed through the
+ * delivery's history and are opened only now (`[erased]` once their process's key is destroyed). A body without
+ * sealed values is sent byte for byte.
+ */
+export async function openedBody(keys: ProcessKeys, body: string): Promise<string> {
+  const parsed: unknown = JSON.parse(body);
+  if (sealedProcessIds(parsed).size === 0) return body;
+  const reader = await keys.readerFor(parsed);
+  return JSON.stringify(openAllWith(parsed, (sealed) => reader.decrypt(sealed)));
 }

@@ -58,7 +58,7 @@ export type BodyOf<B> = B extends BodyReader<infer T> ? T : B extends z.ZodType 
 const isReader = (body: Body | undefined): body is BodyReader<unknown> => body !== undefined && !(body instanceof z.ZodType);
 
 export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends Body> {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form: /v1/accounts/{accountId} */
   path: string;
   summary: string;

@@ -5,7 +5,9 @@ import { validationError } from '../http/problem';
 import type { RouteDeps } from '../http/route';
 import { defineRoute } from '../http/route';
 import { EVENT_OBJECTS, eventSchema, type EventType } from '../../contracts/events';
-import { ListQuery, page } from '../http/schemas';
+import { emptyAsAbsent, ListQuery, page } from '../http/schemas';
+import { WEBHOOK_EVENT_TYPES } from '../../store/webhook-events';
+import { WEBHOOK_ENDPOINT_STATUSES } from '../../domain/webhook-health';
 import type { WebhookEndpointService } from './service';
 import { text } from '../http/text';
 
@@ -45,7 +47,14 @@ export function endpointUrl(httpsOnly: boolean) {
 }
 
 const WebhookEndpoint = z
-  .object({ id: z.string().meta({ example: 'whe_4Q9…' }), url: z.string(), description: z.string().nullable(), createdAt: z.iso.datetime() })
+  .object({
+    id: z.string().meta({ example: 'whe_4Q9…' }),
+    url: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(WEBHOOK_ENDPOINT_STATUSES).meta({ description: 'disabled: it failed every delivery for 3 days (WEBHOOK_DISABLE_AFTER) and receives nothing until enabled' }),
+    disabledAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
   .meta({ id: 'WebhookEndpoint' });
 
 const WebhookEndpointCreated = WebhookEndpoint.extend({
@@ -79,6 +88,28 @@ function declareEvents(deps: RouteDeps): void {
     });
   }
 }
+
+/** An event as endpoints receive it (the `webhooks` of this document give each type's object). */
+const LoggedEvent = z
+  .object({
+    id: z.string().meta({ example: 'evt_…' }),
+    type: z.enum(WEBHOOK_EVENT_TYPES),
+    createdAt: z.iso.datetime(),
+    data: z.object({ object: z.record(z.string(), z.unknown()), deadline: z.string().optional() }),
+  })
+  .meta({ id: 'WebhookEventLogEntry' });
+
+const EventsQuery = ListQuery.extend({
+  type: emptyAsAbsent(z.enum(WEBHOOK_EVENT_TYPES)),
+  since: emptyAsAbsent(z.iso.datetime({ offset: true }).meta({ description: 'Events that happened at or after this time' })),
+});
+
+const ReplayRequest = z
+  .union([
+    z.strictObject({ since: z.iso.datetime({ offset: true }).meta({ description: 'Every event since this time (kept 30 days)' }) }),
+    z.strictObject({ eventIds: z.array(z.string().regex(/^evt_[A-Za-z0-9]{8,64}$/, 'an event id looks like evt_…')).min(1).max(1000) }),
+  ])
+  .meta({ id: 'WebhookReplayRequest' });
 
 export interface WebhookEndpointOptions {
   httpsOnly: boolean;
@@ -139,5 +170,55 @@ export function webhookEndpointRoutes(deps: RouteDeps, endpoints: WebhookEndpoin
       await endpoints.remove(params.id);
       return { status: 204 };
     },
+  });
+  eventLogRoutes(deps, endpoints);
+}
+
+/** The event log and replay, and turning a disabled endpoint back on (API.md "Webhooks to clients"). */
+function eventLogRoutes(deps: RouteDeps, endpoints: WebhookEndpointService): void {
+  defineRoute(deps, {
+    method: 'get',
+    path: '/v1/events',
+    summary: 'The webhook events of the last 30 days, newest first, as endpoints receive them',
+    description: 'Personal data masked as for the service role; after an account erasure, its names read [erased]. To catch up after an outage: list since it began, or replay to the endpoint.',
+    tags: ['webhooks'],
+    auth: ['service', 'admin'],
+    query: EventsQuery,
+    responses: { 200: { description: 'A page of events', schema: page(LoggedEvent, 'WebhookEventLogPage') } },
+    handler: async ({ query }) => ({ status: 200, body: await endpoints.events({ type: query.type, since: query.since ? new Date(query.since) : undefined }, query.limit, query.cursor) }),
+  });
+
+  defineRoute(deps, {
+    method: 'post',
+    path: '/v1/webhook-endpoints/{id}/replay',
+    audit: { action: 'webhook_endpoint.replayed', resource: ({ params }) => ({ kind: 'webhook-endpoint', id: params.id! }) },
+    summary: 'Deliver stored events to this endpoint again',
+    description: `The events since a time, or those named (that happened after the endpoint was registered), are delivered again with the same ids, signed when sent (${SIGNATURE}); a resource's events in order.`,
+    tags: ['webhooks'],
+    auth: ['service', 'admin'],
+    params: EndpointParams,
+    body: ReplayRequest,
+    responses: {
+      202: { description: 'How many events were queued', schema: z.object({ queued: z.number().int() }).meta({ id: 'WebhookReplayQueued' }) },
+      422: { description: 'VALIDATION_FAILED: the endpoint is disabled (enable it first)' },
+    },
+    handler: async ({ params, body }) => ({
+      status: 202,
+      body: await endpoints.replay(params.id, 'since' in body ? { since: new Date(body.since) } : { eventIds: body.eventIds }),
+    }),
+  });
+
+  defineRoute(deps, {
+    method: 'patch',
+    path: '/v1/webhook-endpoints/{id}',
+    audit: { action: 'webhook_endpoint.enabled', resource: ({ params }) => ({ kind: 'webhook-endpoint', id: params.id! }) },
+    summary: 'Turn a disabled webhook endpoint back on',
+    description: 'It receives new events again; replay what it missed while disabled.',
+    tags: ['webhooks'],
+    auth: ['service', 'admin'],
+    params: EndpointParams,
+    body: z.strictObject({ status: z.literal('enabled') }).meta({ id: 'WebhookEndpointUpdate' }),
+    responses: { 200: { description: 'The endpoint', schema: WebhookEndpoint } },
+    handler: async ({ params }) => ({ status: 200, body: await endpoints.enable(params.id) }),
   });
 }

@@ -24,7 +24,7 @@ const CALLERS: Caller[] = ['none', 'expired', 'service', 'reviewer', 'admin', 'a
 const API_MD_ROLES: [RegExp, string[]][] = [
   [/^\/v1\/uploads\/\{id\}\/content$/, ['service', 'account', 'reviewer', 'admin']],
   [/^\/v1\/reviews/, ['reviewer', 'admin']],
-  [/^\/v1\/(admin\/account-tokens|webhook-endpoints)/, ['service', 'admin']],
+  [/^\/v1\/(admin\/account-tokens|webhook-endpoints|events\b)/, ['service', 'admin']],
   [/^\/v1\/admin\//, ['admin']],
   [/^\/v1\/accounts\/\{accountId\}\/closure$/, ['service', 'admin']],
   [/^\/v1\/accounts\/\{accountId\}\/sessions$/, ['service']],
