@@ -4400,6 +4400,294 @@ export interface paths {
         };
         options?: never;
         head?: never;
+        /**
+         * Turn a disabled webhook endpoint back on
+         * @description It receives new events again; replay what it missed while disabled.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointUpdate"];
+                };
+            };
+            responses: {
+                /** @description The endpoint */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: the body is not valid JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description UNAUTHENTICATED: no bearer token, or one that is not valid (unknown, expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description FORBIDDEN: for service, admin only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description NOT_FOUND: nothing has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is over 1 MB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: a field breaks this document (errors lists each) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database or the workflow engine cannot be reached right now (see Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook events of the last 30 days, newest first, as endpoints receive them
+         * @description Personal data masked as for the service role; after an account erasure, its names read [erased]. To catch up after an outage: list since it began, or replay to the endpoint.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Empty: no filter */
+                    type?: ("verification.updated" | "change.updated" | "review.decided" | "account.closed" | "verification.reminder" | "change.reminder") | "";
+                    /** @description Empty: no filter */
+                    since?: string | "";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEventLogPage"];
+                    };
+                };
+                /** @description UNAUTHENTICATED: no bearer token, or one that is not valid (unknown, expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description FORBIDDEN: for service, admin only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: a field breaks this document (errors lists each) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database or the workflow engine cannot be reached right now (see Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver stored events to this endpoint again
+         * @description The events since a time, or those named (that happened after the endpoint was registered), are delivered again with the same ids, signed when sent (X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(endpoint secret, t + "." + raw body)>); a resource's events in order.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayRequest"];
+                };
+            };
+            responses: {
+                /** @description How many events were queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookReplayQueued"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: the body is not valid JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description UNAUTHENTICATED: no bearer token, or one that is not valid (unknown, expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description FORBIDDEN: for service, admin only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description NOT_FOUND: nothing has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is over 1 MB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: the endpoint is disabled (enable it first); VALIDATION_FAILED: a field breaks this document (errors lists each) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database or the workflow engine cannot be reached right now (see Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -6768,6 +7056,13 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
+            /**
+             * @description disabled: it failed every delivery for 3 days (WEBHOOK_DISABLE_AFTER) and receives nothing until enabled
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
+            /** Format: date-time */
+            disabledAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** @description The signing secret, shown in this answer only (a retry with the same Idempotency-Key answers without it) */
@@ -6787,8 +7082,49 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
+            /**
+             * @description disabled: it failed every delivery for 3 days (WEBHOOK_DISABLE_AFTER) and receives nothing until enabled
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
+            /** Format: date-time */
+            disabledAt: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        WebhookEventLogPage: {
+            items: components["schemas"]["WebhookEventLogEntry"][];
+            nextCursor: string | null;
+        };
+        WebhookEventLogEntry: {
+            /** @example evt_… */
+            id: string;
+            /** @enum {string} */
+            type: "verification.updated" | "change.updated" | "review.decided" | "account.closed" | "verification.reminder" | "change.reminder";
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                object: {
+                    [key: string]: unknown;
+                };
+                deadline?: string;
+            };
+        };
+        WebhookReplayQueued: {
+            queued: number;
+        };
+        WebhookReplayRequest: {
+            /**
+             * Format: date-time
+             * @description Every event since this time (kept 30 days)
+             */
+            since: string;
+        } | {
+            eventIds: string[];
+        };
+        WebhookEndpointUpdate: {
+            /** @enum {string} */
+            status: "enabled";
         };
         SandboxDelivery: {
             eventId: string;
