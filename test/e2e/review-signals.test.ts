@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bankAccountNumber, enterprise, register, remittanceInReview, type EnterpriseFixture } from '../support/enterprise';
+import { passFace, requestAfterCooldown, uploadMaterials, verifiedEnterprise } from '../support/changes';
 import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { randomBirthDate, uniqueName } from '../support/personal-values';
 import { eventually } from '../support/temporal-test-env';
@@ -74,5 +75,44 @@ describe('review signals', () => {
     await eventually(async () => expect((await api.get(`/v1/accounts/${b.accountId}/closure`)).body.status).toBe('completed'), { timeoutMs: 30_000 });
     expect(await db('process_facts').where({ account_id: b.accountId }).count<{ count: string }[]>('* as count')).toEqual([{ count: '0' }]);
     expect(await signalsOf(a.reviewId)).toEqual([]);
+  });
+
+  it("an entity change's review lists another account's process with its former legal person; the same account's own is left out", { timeout: 120_000 }, async () => {
+    const legalPerson = person();
+    const x = uniqueAccount('signals');
+    const a: EnterpriseFixture = { ...enterprise(), legalPerson };
+    await verifiedEnterprise(baseUrl, x, a, { contact: { ...person(), mobile: mobile() } });
+    const y = await (async () => {
+      const d: EnterpriseFixture = { ...enterprise(), legalPerson };
+      await register(baseUrl, d);
+      const accountId = uniqueAccount('signals');
+      const v = await remittanceInReview(baseUrl, accountId, d, { bankAccount: bankAccountNumber(), contact: { ...person(), mobile: mobile() }, handler: person() });
+      return { accountId, verificationId: v.id as string, reviewId: v.reviewId as string };
+    })();
+
+    const b = enterprise();
+    const change = await requestAfterCooldown(baseUrl, x, {
+      type: 'enterprise_entity_change',
+      agreementAccepted: true,
+      formerLegalPerson: legalPerson,
+      newEnterprise: { name: b.name, creditCode: b.code, address: { region: '上海市/浦东新区', detail: '世纪大道 1 号' } },
+    });
+    await passFace(baseUrl, change.nextAction.ticket);
+    const materials = await uploadMaterials(baseUrl, x, ['change_application_form', 'current_license', 'id_photo_emblem', 'id_photo_portrait']);
+    const inReview = await api.post(`/v1/changes/${change.id}/materials`, { materials });
+    expect(inReview.status, JSON.stringify(inReview.body)).toBe(200);
+
+    // The change's review: y's remittance (x's own verification of A, with the same legal person, is not listed).
+    expect(await signalsOf(inReview.body.reviewId)).toEqual([{ kind: 'legal_person', processes: [{ accountId: y.accountId, processId: y.verificationId, status: 'in_progress' }] }]);
+    // y's review: x's change and x's verification, newest first.
+    expect(await signalsOf(y.reviewId)).toEqual([
+      {
+        kind: 'legal_person',
+        processes: [
+          { accountId: x, processId: change.id, status: 'in_progress' },
+          { accountId: x, processId: expect.stringMatching(/^ver_/), status: 'verified' },
+        ],
+      },
+    ]);
   });
 });
