@@ -16,6 +16,7 @@ import { switchSubject, type SwitchResult } from './subject-switch';
 import type { ProcessKeys } from '../platform/data-keys';
 import { openAll } from './identity';
 import { keepSealedNames, sealNames } from '../domain/sealed-value';
+import { changeFactValues, factHashes } from '../domain/signals';
 
 /** The people a change request names; each is shown masked, and their ID numbers sealed apart. */
 const PEOPLE = ['holder', 'newPerson', 'formerLegalPerson', 'newLegalPerson'] as const;
@@ -48,7 +49,8 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; keys: 
     /** Claims the account's slot after the refusals of API.md, re-checked here atomically (a request may have raced another). */
     async openChange(args: { changeId: string; workflowId: string; accountId: string; request: ChangeRequest; expiresAt: string; cooldownMs: number }): Promise<ChangeOpenResult> {
       // A new subject's people arrive sealed under its verification's key: opened to be masked, kept sealed as they came.
-      const { masked: shown } = maskedChangeRequest(await openAll(args.request, (sealed) => deps.keys.open(sealed)));
+      const request = await openAll(args.request, (sealed) => deps.keys.open(sealed));
+      const { masked: shown } = maskedChangeRequest(request);
       // Shown with people's names, which stay sealed at rest: under the key they came sealed with, else the change's.
       const masked = await sealNames(keepSealedNames(shown, args.request), (value) => deps.keys.seal({ processId: args.changeId, accountId: args.accountId }, value));
       const result = await changes.openChange(db, {
@@ -60,6 +62,7 @@ export function createChangeActivities(deps: { db: Db; cipher: PiiCipher; keys: 
         requestEnc: cipher.encrypt(JSON.stringify(args.request)),
         expiresAt: new Date(args.expiresAt),
         cooldownMs: args.cooldownMs,
+        facts: factHashes(cipher, changeFactValues(request)),
       });
       if (result.opened) return { opened: true };
       log.info('change refused at open', { code: result.refusal.code });

@@ -23,6 +23,7 @@ import { enterpriseNotice, type EnterpriseNoticeEvent } from './texts';
 import type { ProcessKeys } from '../platform/data-keys';
 import { openAll, openEither } from './identity';
 import { sealNames } from '../domain/sealed-value';
+import { enterpriseFactValues, factHashes } from '../domain/signals';
 
 export interface EnterpriseActivityDeps {
   db: Db;
@@ -103,6 +104,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         identityHash: args.identityHash,
         expiresAt: args.expiresAt ? new Date(args.expiresAt) : null,
         changeId: args.changeId ?? null,
+        facts: factHashes(cipher, enterpriseFactValues(applicant)),
       });
       if (!result.opened) log.info('verification refused at open', { code: result.code });
       return result;
@@ -249,6 +251,7 @@ export function createEnterpriseActivities(deps: EnterpriseActivityDeps) {
         verificationId: args.verificationId,
         subject: { ...(await displayed({ verificationId: row.id, accountId: row.account_id }, corrected)), ocr },
         piiEnc: await sealRow({ verificationId: row.id, accountId: row.account_id }, corrected),
+        facts: factHashes(cipher, enterpriseFactValues(corrected)),
       });
     },
 

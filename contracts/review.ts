@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIGNAL_KINDS } from '../domain/keyed-hashes';
 
 /** A review task as GET /v1/reviews lists it and GET /v1/reviews/{id} shows it (API.md "Reviews"). */
 
@@ -42,5 +43,16 @@ export const ReviewDetail = ReviewSummary.extend({
   rounds: z
     .array(z.object({ reviewId: z.string(), round: z.number().int(), status: z.string(), decision: z.enum(['approve', 'reject']).nullable(), reason: z.string().nullable(), decidedAt: z.iso.datetime().nullable() }))
     .meta({ description: 'Every other review round of the same process, oldest first' }),
+  signals: z
+    .array(
+      z.object({
+        kind: z.enum(SIGNAL_KINDS),
+        processes: z.array(z.object({ accountId: z.string(), processId: z.string(), status: z.string().meta({ description: "The process's status (a verification's or a change's)" }) })),
+      }),
+    )
+    .meta({
+      description:
+        "Other accounts' processes sharing this process's bank account, handler (ID number), legal person (ID number) or contact mobile, matched on keyed hashes; only kinds something shares, newest first (at most 200). The same account's other processes are not listed.",
+    }),
 }).meta({ id: 'Review' });
 export type Review = z.infer<typeof ReviewDetail>;

@@ -27,3 +27,17 @@ export const pageLinkTokenHash = (hasher: KeyedHasher, token: string): string =>
 
 /** A reviewer's or admin's name where an export must not carry it: stable, so one person's events still group together. */
 export const staffPseudonym = (hasher: KeyedHasher, name: string): string => `staff_${hasher.keyedHash(`staff:${name}`).slice(0, 16)}`;
+
+/** What a review's signals match processes on (SPEC §6 "Signals"): each kind hashes under a purpose of its own. */
+export const SIGNAL_KINDS = ['bank_account', 'handler', 'legal_person', 'contact_mobile'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+/** The value as the signal compares it: bank account digits, an ID number uppercased, a mobile without spaces or dashes. */
+const signalText = (kind: SignalKind, value: string): string =>
+  kind === 'bank_account' || kind === 'contact_mobile' ? digitsOf(value.trim()) : value.trim().toUpperCase();
+
+/**
+ * A process fact a review's signals match on: purpose-separated from every other hash here and between kinds, so a
+ * handler's and a legal person's hash of one ID number differ, and none finds a quota identity or a transfer.
+ */
+export const signalFactHash = (hasher: KeyedHasher, kind: SignalKind, value: string): string => hasher.keyedHash(`signal:${kind}:${signalText(kind, value)}`);

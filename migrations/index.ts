@@ -23,6 +23,7 @@ import * as sessions from './20261209_0040_sessions';
 import * as pageSessionRetention from './20261209_0050_page_session_retention';
 import * as reviewApprovals from './20261210_0060_review_approvals';
 import * as reportIndexes from './20261210_0070_report_indexes';
+import * as processFacts from './20261210_0080_process_facts';
 import * as webhookEventLog from './20261210_0090_webhook_event_log';
 
 export interface Migration {
@@ -55,5 +56,6 @@ export const migrations: Record<string, Migration> = {
   '20261209_0050_page_session_retention': pageSessionRetention,
   '20261210_0060_review_approvals': reviewApprovals,
   '20261210_0070_report_indexes': reportIndexes,
+  '20261210_0080_process_facts': processFacts,
   '20261210_0090_webhook_event_log': webhookEventLog,
 };

@@ -3,6 +3,7 @@ import { ERASED } from '../domain/sealed-value';
 import type { Db } from '../platform/db';
 import { eraseLookupsOf } from './lookup-erasure';
 import { deletePageSessionsOf } from './page-sessions';
+import { deleteFactsOfAccount } from './process-facts';
 import { sql, sqlOf, transaction, type Tx } from './tx';
 import { sharedLegacyFile } from './upload-erasure';
 
@@ -68,6 +69,8 @@ export async function eraseAccountRecords(db: Db, accountId: string): Promise<Er
       });
     // The quota bindings (keyed hashes of the identity): deleting them frees the account's slots.
     counts.quotaBindings = await trx('identity_bindings').where({ account_id: accountId }).delete();
+    // The keyed hashes of its processes' facts that reviews' signals match on.
+    counts.processFacts = await deleteFactsOfAccount(tx, accountId);
     // The "find my accounts" lookups its token made: the identity's keyed hash and the accounts found.
     counts.lookups = await eraseLookupsOf(tx, accountId);
     // Its links to the hosted pages and the browser sessions they opened (ended already: the account is closed).

@@ -1,11 +1,13 @@
 import { MessageKind } from '../domain/constants';
 import { accountStanding, changeRefusal, type ChangeRefusal, type ChangeType } from '../domain/change-rules';
+import type { ProcessFact } from '../domain/signals';
 import type { Db } from '../platform/db';
 import { recordMissing } from '../platform/failures';
 import { claimSlot, ensureAccount, postToInbox, type MessageText } from './accounts';
 import { processEvent, recordAudit } from './audit';
 import { RefundReason, settleHeld } from './ledger';
 import { newestFirst, type Page } from './paging';
+import { recordFacts } from './process-facts';
 import { endProcessRow, recordProgress } from './processes';
 import { sql, sqlOf, transaction, type Tx } from './tx';
 import { recordProcessEvent, type ProcessRecord } from './webhook-events';
@@ -27,6 +29,8 @@ export interface NewChange {
   requestEnc: string | null;
   expiresAt: Date;
   cooldownMs: number;
+  /** Its facts' keyed hashes, for reviews' signals (SPEC §6): written with the row. */
+  facts?: readonly ProcessFact[];
 }
 
 export interface ChangeRow {
@@ -76,6 +80,7 @@ export async function openChange(db: Db, c: NewChange, now = new Date()): Promis
       })
       .returning<ProcessRecord[]>('*');
     await recordProcessEvent(tx, 'changes', row!);
+    await recordFacts(tx, { id: c.id, accountId: c.accountId }, c.facts ?? []);
     await recordAudit(tx, processEvent({ id: c.id, account_id: c.accountId, workflow_id: c.workflowId }, 'change.opened', { type: c.type }, `${c.id}/opened`));
     return { opened: true };
   });

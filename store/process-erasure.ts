@@ -1,6 +1,7 @@
 import { erasePersonalFields } from '../domain/erasure';
 import { ERASED } from '../domain/sealed-value';
 import type { Db } from '../platform/db';
+import { deleteFactsOfProcesses } from './process-facts';
 import { sql, transaction, type Tx } from './tx';
 import { recheckUploadsOf } from './upload-erasure';
 
@@ -9,7 +10,7 @@ import { recheckUploadsOf } from './upload-erasure';
  * personal data — its data key destroyed (so every copy sealed under it, in
  * rows and Temporal histories, reads `[erased]`), its row scrubbed of what it
  * holds outside that key (names and masked numbers, the older `*_enc` seals,
- * the identity's keyed hash), and its reviews' applicants likewise. Status,
+ * the identity's keyed hash, its facts' hashes for signals), and its reviews' applicants likewise. Status,
  * method, times and codes stay. Each process once: marked
  * `personal_data_erased_at`. Two categories erase this way: unfinished
  * processes (RETENTION_UNFINISHED, here) and a replaced subject's processes
@@ -64,6 +65,8 @@ export async function eraseProcesses(tx: Tx, verifications: ErasableRow[], chang
   const ids = processes.map((r) => r.id);
   const reviews: Row[] = await trx('reviews').whereIn('process_id', ids).forUpdate().select('id', 'applicant');
   await scrub(tx, 'reviews', 'applicant', reviews, { applicant_pii_enc: null });
+  // The keyed hashes its reviews' signals matched on (SPEC §11: deleted with it).
+  await deleteFactsOfProcesses(tx, ids);
   await trx('data_keys').whereIn('process_id', ids).whereNull('erased_at').update({ wrapped_key: null, erased_at: now, erased_by: 'retention' });
   await recheckUploadsOf(tx, processes.map((r) => r.account_id));
   return ids.length;

@@ -4,6 +4,7 @@ import { processTimeline } from './audit';
 import { changeById, changesOf } from './changes';
 import { activeBindings, boundAccounts } from './identities';
 import { lookupById, lookupsOfAccount, lookupStartsSince } from './lookups';
+import { sharedFacts } from './process-facts';
 import { progressOf, type WatchedTable } from './processes';
 import { overdueReviews, reviewById, reviewsOf, reviewsPage } from './reviews';
 import { verificationById, verificationsOf } from './verifications';
@@ -28,6 +29,7 @@ export function createReadModel(db: Db) {
     reviews: (filter: { status?: 'open' | 'decided' | undefined; kind?: string | undefined }, limit: number, cursor?: string) => reviewsPage(db, filter, limit, cursor),
     reviewsOf: (processId: string) => reviewsOf(db, processId),
     processTimeline: (processId: string) => processTimeline(db, processId),
+    sharedFacts: (processId: string) => sharedFacts(db, processId),
     overdueReviews: (at: Date) => overdueReviews(db, at),
     inbox: (accountId: string, limit: number, cursor?: string) => inboxOf(db, accountId, limit, cursor),
     activeBindings: (identityHash: string) => activeBindings(db, identityHash),

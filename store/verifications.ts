@@ -1,4 +1,5 @@
 import { MessageKind, type SubjectType } from '../domain/constants';
+import type { ProcessFact } from '../domain/signals';
 import type { Db } from '../platform/db';
 import { recordMissing } from '../platform/failures';
 import type { NextAction, OpenRefusal } from '../workflows/messages';
@@ -8,6 +9,7 @@ import { attachVerification } from './changes';
 import { bindIdentity, lockIdentity } from './identities';
 import { RefundReason, settleHeld } from './ledger';
 import { newestFirst, type Page } from './paging';
+import { recordFacts, replaceFacts } from './process-facts';
 import { endProcessRow, recordProgress } from './processes';
 import { quotaTransaction, sql, sqlOf, transaction, type Tx } from './tx';
 import { recordProcessEvent, type ProcessRecord } from './webhook-events';
@@ -60,6 +62,8 @@ export interface NewVerification {
   expiresAt: Date | null;
   /** The change whose new subject this verifies: no slot, no quota, nothing written to the account. */
   changeId?: string | null;
+  /** Its facts' keyed hashes, for reviews' signals (SPEC §6): written with the row. */
+  facts?: readonly ProcessFact[];
 }
 
 /**
@@ -112,6 +116,7 @@ async function insertVerification(tx: Tx, v: NewVerification) {
     change_id: v.changeId ?? null,
   }).returning<ProcessRecord[]>('*');
   await recordProcessEvent(tx, 'verifications', row!);
+  await recordFacts(tx, { id: v.id, accountId: v.accountId }, v.facts ?? []);
 }
 
 export const recordVerificationProgress = (db: Db, args: { verificationId: string; revision: number; step: string | null; nextAction: NextAction | null }) =>
@@ -193,10 +198,15 @@ export async function finishVerification(db: Db, args: { verificationId: string;
 }
 
 /** Corrected materials after a rejection: the sealed personal data and the masked display form. */
-export async function replaceEnterpriseApplication(db: Db, args: { verificationId: string; subject: Record<string, unknown>; piiEnc: string }): Promise<void> {
-  await db('verifications')
-    .where({ id: args.verificationId, status: 'in_progress' })
-    .update({ subject: JSON.stringify(args.subject), pii_enc: args.piiEnc, updated_at: db.fn.now() });
+export async function replaceEnterpriseApplication(db: Db, args: { verificationId: string; subject: Record<string, unknown>; piiEnc: string; facts: readonly ProcessFact[] }): Promise<void> {
+  await transaction(db, async (tx) => {
+    const [row] = await sql(tx)('verifications')
+      .where({ id: args.verificationId, status: 'in_progress' })
+      .update({ subject: JSON.stringify(args.subject), pii_enc: args.piiEnc, updated_at: sql(tx).fn.now() })
+      .returning<{ id: string; account_id: string }[]>(['id', 'account_id']);
+    // The corrected values are the application's now: its signals match on them, not on what they replaced.
+    if (row) await replaceFacts(tx, { id: row.id, accountId: row.account_id }, args.facts);
+  });
 }
 
 // ---------------------------------------------------------------- reads

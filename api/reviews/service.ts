@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { CalendarOverrides } from '../../domain/business-days';
 import { appError } from '../../domain/errors';
 import { DEFAULT_TWO_PERSON_KINDS, requiredApprovals } from '../../domain/four-eyes';
+import { signalsOf } from '../../domain/signals';
 import { claimReviewUpdate, decideReviewUpdate, releaseReviewUpdate } from '../../workflows/messages';
 import type { ReviewRow } from '../../store/reviews';
 import type { Principal } from '../http/auth';
@@ -68,6 +69,8 @@ export function buildReviewService(deps: ReviewServiceDeps) {
       process: await processOf(row),
       // Earlier rounds of the same process, with their rejection reasons.
       rounds: rounds.map((round, i) => roundView(round, i + 1)).filter((r) => r.reviewId !== row.id),
+      // Other accounts' processes sharing its bank account, handler, legal person or contact mobile (keyed hashes).
+      signals: signalsOf(await deps.readModel.sharedFacts(row.process_id)),
     };
   }
 

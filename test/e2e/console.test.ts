@@ -158,6 +158,10 @@ describe.skipIf(!hasChromium)('the reviewer console in Chromium', () => {
     expect(await page.locator('.steps li.done time, .steps li.current time').count(), 'step times (server: process.timeline)').toBeGreaterThan(0);
     expect(await page.locator('.timeline li').count(), 'the timeline: opened and each step').toBeGreaterThanOrEqual(2);
     expect.soft(await page.locator('.history li[data-event="opened"]').count(), 'the history (server: history)').toBe(1);
+    // Signals: other accounts sharing its facts, or a line saying none do (— would mean the server answered no signals).
+    const signals = (await page.getByTestId('case-signals').textContent()) ?? '';
+    expect.soft(signals, 'signals (server: signals)').toContain('关联信号');
+    expect.soft(signals.includes('无其他账户共用这些信息') || (await page.locator('[data-testid="case-signals"] table.signals').count()) > 0, 'signals listed or none').toBe(true);
 
     // Claim, by keyboard.
     const claimed = await act(page, page.getByRole('button', { name: '认领 Claim' }), 'keyboard');

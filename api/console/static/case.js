@@ -1,9 +1,9 @@
-// A case (#/reviews/<id>): the request and applicant, the materials, the process's steps, earlier rounds, the history,
+// A case (#/reviews/<id>): the request and applicant, the materials, the process's steps, signals, earlier rounds, the history,
 // and the actions. What the server does not (yet) answer is shown as —, never as an error.
 import { actionsPanel } from './actions.js';
 import { api, messageFor } from './api.js';
 import { bi, businessDays, claimText, dueDate, DASH, fill, h, notice, time } from './dom.js';
-import { actionLabel, decisionLabel, fieldLabel, kindLabel, statusLabel, stepLabel, stepStateLabel, valueLabel } from './labels.js';
+import { actionLabel, decisionLabel, fieldLabel, kindLabel, signalLabel, statusLabel, stepLabel, stepStateLabel, valueLabel } from './labels.js';
 import { renderMaterials } from './materials.js';
 
 export function renderCase(main, id) {
@@ -14,6 +14,7 @@ export function renderCase(main, id) {
   const materials = h('section', { class: 'card', 'aria-labelledby': 'materials-h' });
   const process = h('section', { class: 'card', 'aria-labelledby': 'process-h' });
   const rounds = h('section', { class: 'card', 'aria-labelledby': 'rounds-h' });
+  const signals = h('section', { class: 'card', 'aria-labelledby': 'signals-h', 'data-testid': 'case-signals' });
   const history = h('section', { class: 'card', 'aria-labelledby': 'history-h' });
   const actions = actionsPanel(id, () => reload());
   let releaseMaterials = () => {};
@@ -23,7 +24,7 @@ export function renderCase(main, id) {
     h('p', { class: 'back' }, h('a', { href: '#/queue' }, '← ', bi('返回队列', 'Back to the queue'))),
     heading,
     status,
-    h('div', { class: 'case-grid' }, h('div', { class: 'col-main' }, facts, materials, applicant), h('div', { class: 'col-side' }, actions.section, process, rounds, history)),
+    h('div', { class: 'case-grid' }, h('div', { class: 'col-main' }, facts, materials, applicant), h('div', { class: 'col-side' }, actions.section, process, signals, rounds, history)),
   );
 
   /** Everything but the materials: those stay loaded while the case changes around them. */
@@ -33,6 +34,7 @@ export function renderCase(main, id) {
     fill(applicant, h('h2', { id: 'applicant-h' }, bi('申请资料', 'Request and applicant')), fieldsOf(review.applicant));
     actions.render(review);
     fill(process, h('h2', { id: 'process-h' }, bi('流程', 'Process')), processOf(review.process));
+    fill(signals, h('h2', { id: 'signals-h' }, bi('关联信号', 'Signals')), signalsOf(review.signals));
     fill(rounds, h('h2', { id: 'rounds-h' }, bi('往轮审核', 'Earlier rounds')), roundsOf(review));
     fill(history, h('h2', { id: 'history-h' }, bi('记录', 'History')), historyOf(review.history));
   }
@@ -158,6 +160,29 @@ function processOf(process) {
     timelineOf(timeline),
     steps.length || timeline.length ? null : h('p', { class: 'muted' }, DASH),
   ];
+}
+
+/** Other accounts' processes sharing this one's bank account, handler, legal person or contact mobile, by kind. */
+function signalsOf(signals) {
+  if (!Array.isArray(signals)) return h('p', { class: 'muted' }, DASH);
+  if (signals.length === 0) return h('p', { class: 'muted' }, bi('无其他账户共用这些信息', 'No other account shares these facts'));
+  return signals.map((s) =>
+    h(
+      'div',
+      { class: 'signal', 'data-kind': s.kind },
+      h('h3', {}, signalLabel(s.kind), ' (', String(s.processes.length), ')'),
+      h(
+        'table',
+        { class: 'signals' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, bi('账户', 'Account')), h('th', { scope: 'col' }, bi('流程', 'Process')), h('th', { scope: 'col' }, bi('状态', 'Status')))),
+        h(
+          'tbody',
+          {},
+          s.processes.map((p) => h('tr', {}, h('td', { class: 'mono' }, p.accountId), h('td', { class: 'mono' }, p.processId), h('td', {}, valueLabel(p.status) ?? p.status))),
+        ),
+      ),
+    ),
+  );
 }
 
 function roundsOf(review) {

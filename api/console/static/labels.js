@@ -59,6 +59,14 @@ const STEPS = {
   verifying_new_subject: ['认证新主体', 'Verifying the new subject'],
 };
 
+/** What a review's signals match other accounts' processes on. */
+const SIGNALS = {
+  bank_account: ['对公账户', 'Bank account'],
+  handler: ['经办人', 'Handler'],
+  legal_person: ['法定代表人', 'Legal person'],
+  contact_mobile: ['联系人手机', 'Contact mobile'],
+};
+
 const STEP_STATES = { done: ['已完成', 'done'], current: ['进行中', 'current'], pending: ['未开始', 'pending'] };
 
 const PURPOSES = {
@@ -152,5 +160,6 @@ export const stepLabel = (step) => label(STEPS, step);
 export const stepStateLabel = (state) => label(STEP_STATES, state);
 export const purposeLabel = (purpose) => label(PURPOSES, purpose);
 export const fieldLabel = (field) => label(FIELDS, field);
+export const signalLabel = (kind) => label(SIGNALS, kind);
 /** A known enumeration value in words; anything else as it is. */
 export const valueLabel = (value) => (typeof value === 'string' && Object.hasOwn(VALUES, value) ? bi(...VALUES[value]) : null);

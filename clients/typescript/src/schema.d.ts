@@ -6336,6 +6336,17 @@ export interface components {
                 /** Format: date-time */
                 decidedAt: string | null;
             }[];
+            /** @description Other accounts' processes sharing this process's bank account, handler (ID number), legal person (ID number) or contact mobile, matched on keyed hashes; only kinds something shares, newest first (at most 200). The same account's other processes are not listed. */
+            signals: {
+                /** @enum {string} */
+                kind: "bank_account" | "handler" | "legal_person" | "contact_mobile";
+                processes: {
+                    accountId: string;
+                    processId: string;
+                    /** @description The process's status (a verification's or a change's) */
+                    status: string;
+                }[];
+            }[];
         };
         Account: {
             id: string;
