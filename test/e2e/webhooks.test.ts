@@ -115,11 +115,11 @@ describe('webhook endpoints', () => {
     // A retry with the same key answers the same endpoint, without its secret.
     const replay = await api.post('/v1/webhook-endpoints', { url: endpoint.url, description: 'e2e receiver' }, { headers: { 'Idempotency-Key': `hook-${accounts.wechat}` } });
     expect(replay.status).toBe(201);
-    expect(replay.body).toEqual({ id: endpoint.id, url: endpoint.url, description: 'e2e receiver', createdAt: endpoint.createdAt });
+    expect(replay.body).toEqual({ id: endpoint.id, url: endpoint.url, description: 'e2e receiver', createdAt: endpoint.createdAt, status: 'enabled', disabledAt: null });
 
     const listed = await api.get('/v1/webhook-endpoints?limit=100', { token: KEYS.admin });
     expect(listed.status).toBe(200);
-    expect(listed.body.items).toContainEqual({ id: endpoint.id, url: endpoint.url, description: 'e2e receiver', createdAt: endpoint.createdAt });
+    expect(listed.body.items).toContainEqual({ id: endpoint.id, url: endpoint.url, description: 'e2e receiver', createdAt: endpoint.createdAt, status: 'enabled', disabledAt: null });
     expect(JSON.stringify(listed.body)).not.toContain('whsec_');
 
     const accountToken = (await api.post('/v1/admin/account-tokens', { accountId: accounts.wechat, ttlSeconds: 600 })).body.token as string;
