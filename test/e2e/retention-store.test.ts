@@ -82,25 +82,27 @@ describe.each(RETENTION_DATABASES)('retention deletes on $database', ({ open, co
     expect((await db('provider_events').select('event_id').orderBy('event_id')).map((r: { event_id: string }) => r.event_id)).toEqual(['old-pending', 'young-done']);
   });
 
-  it('webhooks: deliveries last written and events handed over before the cutoff go; an event not handed over stays', async () => {
+  it('webhooks: deliveries last written before the cutoff go; events: those that happened before it and were handed over go, an event not handed over stays', async () => {
     for (const [eventId, status, updatedAgo] of [['evt_old_ok', 'delivered', 25], ['evt_old_gave_up', 'failed', 25], ['evt_young', 'retrying', 1]] as const) {
       await recordDelivery(db, { endpointId: 'whe_1', eventId }, { status, last_error: null });
       await db('webhook_deliveries').where({ event_id: eventId }).update({ updated_at: ago(updatedAgo * HOUR) });
     }
-    const event = (id: string, dispatchedAgo: number | null) => ({
+    const event = (id: string, createdAgo: number, dispatchedAgo: number | null) => ({
       id,
       type: 'verification.updated',
       resource_id: 'ver_1',
       snapshot: '{}',
-      created_at: ago(100 * HOUR),
+      created_at: ago(createdAgo * HOUR),
       dispatched_at: dispatchedAgo === null ? null : ago(dispatchedAgo * HOUR),
     });
-    await db('webhook_events').insert([event('evt_old_ok', 25), event('evt_never_handed_over', null), event('evt_young', 1)]);
+    await db('webhook_events').insert([event('evt_old_ok', 100, 25), event('evt_never_handed_over', 100, null), event('evt_young', 1, 1)]);
 
-    expect(await deleteExpired({ category: 'webhooks' })).toMatchObject({ deleted: 3, more: false });
+    expect(await deleteExpired({ category: 'webhooks' })).toMatchObject({ deleted: 2, more: false });
     expect((await db('webhook_deliveries').select('event_id')).map((r: { event_id: string }) => r.event_id)).toEqual(['evt_young']);
+    expect(await counted('webhooks')).toBe(2);
+    expect(await deleteExpired({ category: 'events' })).toMatchObject({ deleted: 1, more: false });
     expect((await db('webhook_events').select('id').orderBy('id')).map((r: { id: string }) => r.id)).toEqual(['evt_never_handed_over', 'evt_young']);
-    expect(await counted('webhooks')).toBe(3);
+    expect(await counted('events')).toBe(1);
   });
 
   it('page sessions: a link whose hour and whose browser session both ended before the cutoff goes; one still able to open anything stays', async () => {
