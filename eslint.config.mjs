@@ -192,7 +192,7 @@ export default tseslint.config(
       sourceType: 'module',
       parserOptions: { projectService: false },
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Node', 'TextDecoder', 'atob', 'history'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Node', 'TextDecoder', 'atob', 'history', 'FormData', 'HashChangeEvent'].map((name) => [name, 'readonly']),
       ),
     },
   },

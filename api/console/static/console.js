@@ -1,14 +1,24 @@
-// The reviewer console: sign-in, the open queue (#/queue) and a case (#/reviews/<id>). Plain ES modules, no build step.
+// The reviewer console: sign-in, the open queue (#/queue), a case (#/reviews/<id>) and, for admins, the verification
+// funnel (#/funnel). Plain ES modules, no build step.
 import { ApiError, checkToken, messageFor, session } from './api.js';
 import { bi, fill, h, notice } from './dom.js';
 import { renderQueue } from './queue.js';
 import { renderCase } from './case.js';
+import { renderFunnel } from './funnel.js';
 
 const main = document.getElementById('main');
 const who = document.getElementById('who');
+const nav = document.getElementById('nav');
 let signInNotice = null;
 /** Whatever the current view must release when the reviewer leaves it (blob URLs of materials). */
 let leaveView = () => {};
+
+/** The places a signed-in reviewer can go; the current one is marked. */
+function renderNav(path) {
+  if (!session.who) return void fill(nav);
+  const link = (href, here, zh, en) => h('a', { href, 'aria-current': here ? 'page' : null }, bi(zh, en));
+  fill(nav, link('#/queue', !path.startsWith('/funnel'), '待审核', 'Queue'), link('#/funnel', path.startsWith('/funnel'), '认证漏斗', 'Funnel'));
+}
 
 function renderWho() {
   const me = session.who;
@@ -81,8 +91,10 @@ function route() {
   }
   const hash = location.hash.replace(/^#/, '') || '/queue';
   const [path, search = ''] = hash.split('?');
+  renderNav(path);
+  const params = new URLSearchParams(search);
   const caseMatch = /^\/reviews\/([^/]+)$/.exec(path);
-  const view = caseMatch ? renderCase(main, decodeURIComponent(caseMatch[1])) : renderQueue(main, new URLSearchParams(search));
+  const view = caseMatch ? renderCase(main, decodeURIComponent(caseMatch[1])) : path === '/funnel' ? renderFunnel(main, params) : renderQueue(main, params);
   leaveView = view.leave ?? leaveView;
   void view.ready?.then(() => main.querySelector('h1')?.focus({ preventScroll: true }));
 }
@@ -92,6 +104,7 @@ session.onSignOut((reason) => {
   leaveView();
   leaveView = () => {};
   renderWho();
+  renderNav('');
   renderSignIn();
 });
 

@@ -57,6 +57,8 @@ const STEPS = {
   awaiting_materials: ['提交资料', 'Materials'],
   awaiting_new_subject: ['提交新主体', 'New subject'],
   verifying_new_subject: ['认证新主体', 'Verifying the new subject'],
+  // The funnel's name for a process that stopped before its first step.
+  opened: ['未开始', 'Before the first step'],
 };
 
 /** What a review's signals match other accounts' processes on. */
@@ -163,3 +165,7 @@ export const fieldLabel = (field) => label(FIELDS, field);
 export const signalLabel = (kind) => label(SIGNALS, kind);
 /** A known enumeration value in words; anything else as it is. */
 export const valueLabel = (value) => (typeof value === 'string' && Object.hasOwn(VALUES, value) ? bi(...VALUES[value]) : null);
+/** The words alone, "中文 English", where a chart needs text rather than elements. */
+const words = (table, value) => (Object.hasOwn(table, value ?? '') ? table[value].join(' ') : String(value ?? '—'));
+export const valueWords = (value) => words(VALUES, value);
+export const stepWords = (step) => words(STEPS, step);
