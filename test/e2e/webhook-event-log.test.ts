@@ -1,12 +1,10 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scanWechat } from '../support/changes';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 import { uniqueName } from '../support/personal-values';
-import { freePort } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
+import { webhookReceiver, type Receiver } from '../support/webhook-receiver';
 
 /**
  * The event log and replay (API.md "Webhooks to clients"), end to end: a
@@ -20,47 +18,22 @@ const api = http(inject('baseUrl'));
 const baseUrl = inject('baseUrl');
 const account = uniqueAccount('log');
 
-interface Received {
-  signature: string;
-  raw: string;
-  event: { id: string; type: string; createdAt: string; data: { object: Record<string, any> } };
-}
-
-const received: Received[] = [];
-let server: Server;
-let endpoint: { id: string; secret: string };
+let receiver: Receiver;
+let endpoint: Receiver['endpoint'];
 let db: Knex;
 
 beforeAll(async () => {
   db = knex({ client: 'pg', connection: inject('databaseUrl'), pool: { min: 0, max: 2 } });
-  const port = await freePort();
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const event = JSON.parse(raw) as Received['event'];
-      if (event.data.object.accountId === account) received.push({ signature: String(req.headers['x-signature']), raw, event });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const created = await api.post('/v1/webhook-endpoints', { url: `http://127.0.0.1:${port}/hooks`, description: 'event log receiver' });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  endpoint = created.body;
+  receiver = await webhookReceiver(baseUrl, { keep: (event) => event.data.object.accountId === account, description: 'event log receiver' });
+  endpoint = receiver.endpoint;
 });
 
 afterAll(async () => {
-  if (endpoint) await api.call('DELETE', `/v1/webhook-endpoints/${endpoint.id}`);
-  await new Promise((resolve) => server?.close(resolve));
+  await receiver?.close();
   await db?.destroy();
 });
 
-const signed = (r: Received) => {
-  const { t, v1 } = Object.fromEntries(r.signature.split(',').map((part) => part.split('=') as [string, string]));
-  return v1 === createHmac('sha256', endpoint.secret).update(`${t}.${r.raw}`).digest('hex');
-};
-const timesReceived = (id: string) => received.filter((r) => r.event.id === id).length;
+const received = () => receiver.received;
 const ours = (items: any[]): any[] => items.filter((e) => e.data.object.accountId === account);
 
 describe('the webhook event log', () => {
@@ -76,8 +49,8 @@ describe('the webhook event log', () => {
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     verificationId = started.body.id;
     await scanWechat(baseUrl, started.body.nextAction.ticket, { realName, idNumber });
-    await eventually(async () => expect(received.some((r) => r.event.data.object.status === 'verified')).toBe(true), { timeoutMs: 60_000, intervalMs: 100 });
-    eventIds = received.map((r) => r.event.id);
+    await eventually(async () => expect(received().some((r) => r.event.data.object.status === 'verified')).toBe(true), { timeoutMs: 60_000, intervalMs: 100 });
+    eventIds = received().map((r) => r.event.id);
   });
 
   it('lists the events newest first, as the endpoint received them, by type and since a time', async () => {
@@ -86,7 +59,7 @@ describe('the webhook event log', () => {
     const mine = ours(listed.body.items);
     expect(mine.map((e: { id: string }) => e.id)).toEqual([...eventIds].reverse());
     // Exactly what was delivered: the name opened, the ID number masked.
-    expect(mine[0]).toEqual(received.find((r) => r.event.id === eventIds.at(-1))!.event);
+    expect(mine[0]).toEqual(received().find((r) => r.event.id === eventIds.at(-1))!.event);
     expect(mine[0].data.object.id).toBe(verificationId);
 
     expect(ours((await api.get(`/v1/events?type=change.updated&since=${encodeURIComponent(startedAt)}&limit=100`)).body.items)).toEqual([]);
@@ -109,20 +82,20 @@ describe('the webhook event log', () => {
     const replayed = await api.post(`/v1/webhook-endpoints/${endpoint.id}/replay`, { eventIds: [eventIds[0]] });
     expect(replayed.status, JSON.stringify(replayed.body)).toBe(202);
     expect(replayed.body).toEqual({ queued: 1 });
-    await eventually(async () => expect(timesReceived(eventIds[0]!)).toBe(2), { timeoutMs: 30_000, intervalMs: 100 });
-    expect(received.every(signed)).toBe(true);
-    expect(timesReceived(eventIds[1]!)).toBe(1);
+    await eventually(async () => expect(receiver.times(eventIds[0]!)).toBe(2), { timeoutMs: 30_000, intervalMs: 100 });
+    expect(received().every(receiver.signed)).toBe(true);
+    expect(receiver.times(eventIds[1]!)).toBe(1);
   });
 
   it('replays every event since a time, in order', async () => {
-    const before = received.length;
+    const before = received().length;
     const replayed = await api.post(`/v1/webhook-endpoints/${endpoint.id}/replay`, { since: startedAt });
     expect(replayed.status, JSON.stringify(replayed.body)).toBe(202);
     expect(replayed.body.queued).toBeGreaterThanOrEqual(eventIds.length);
-    await eventually(async () => expect(received.length - before).toBe(eventIds.length), { timeoutMs: 30_000, intervalMs: 100 });
-    const again = received.slice(before);
+    await eventually(async () => expect(received().length - before).toBe(eventIds.length), { timeoutMs: 30_000, intervalMs: 100 });
+    const again = received().slice(before);
     expect(again.map((r) => r.event.id)).toEqual(eventIds);
-    expect(again.every(signed)).toBe(true);
+    expect(again.every(receiver.signed)).toBe(true);
   });
 
   it('refuses bad replays: both or neither selection, an unknown endpoint', async () => {

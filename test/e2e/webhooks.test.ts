@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newSubjectBody, requestChange, scanWechat } from '../support/changes';
@@ -8,8 +6,8 @@ import { decodedHistory } from '../support/history';
 import { http, individualBody, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { uniqueName } from '../support/personal-values';
 import { webhookDeliveryWorkflowId } from '../../workflows/webhook-messages';
-import { freePort } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
+import { webhookReceiver, type ReceivedEvent, type Receiver } from '../support/webhook-receiver';
 
 /**
  * Webhooks to clients (API.md), end to end: a local receiver registered as an
@@ -22,58 +20,30 @@ import { eventually } from '../support/temporal-test-env';
 const baseUrl = inject('baseUrl');
 const api = http(baseUrl);
 
-interface Received {
-  at: number;
-  signature: string;
-  contentType: string;
-  raw: string;
-  event: { id: string; type: string; createdAt: string; data: { object: Record<string, any> } };
-  answered: number;
-}
-
 const accounts = { wechat: uniqueAccount('hook'), remittance: uniqueAccount('hook') };
 const mine = new Set(Object.values(accounts));
-const received: Received[] = [];
-const attempts = new Map<string, number>();
-let server: Server;
+let receiver: Receiver;
+let received: ReceivedEvent[];
+let signed: Receiver['signed'];
 let db: Knex;
-let endpoint: { id: string; url: string; secret: string; createdAt: string };
-
-/** Fails the first two attempts of each of this file's events, then acknowledges. */
-function receive(raw: string, headers: Record<string, string | string[] | undefined>): number {
-  const event = JSON.parse(raw) as Received['event'];
-  const ours = mine.has(event.data.object.accountId);
-  const attempt = (attempts.get(event.id) ?? 0) + 1;
-  if (ours) attempts.set(event.id, attempt);
-  const answered = ours && attempt <= 2 ? 500 : 200;
-  if (ours) received.push({ at: Date.now(), signature: String(headers['x-signature']), contentType: String(headers['content-type']), raw, event, answered });
-  return answered;
-}
+let endpoint: Receiver['endpoint'];
 
 beforeAll(async () => {
   db = knex({ client: 'pg', connection: inject('databaseUrl') });
-  const port = await freePort();
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => res.writeHead(receive(Buffer.concat(chunks).toString('utf8'), req.headers)).end());
+  // Fails the first two attempts of each of this file's events, then acknowledges.
+  receiver = await webhookReceiver(baseUrl, {
+    keep: (event) => mine.has(event.data.object.accountId),
+    answer: (_event, attempt) => (attempt <= 2 ? 500 : 200),
+    path: '/hooks?source=e2e',
+    headers: { 'Idempotency-Key': `hook-${accounts.wechat}` },
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const created = await api.post('/v1/webhook-endpoints', { url: `http://127.0.0.1:${port}/hooks?source=e2e`, description: 'e2e receiver' }, { headers: { 'Idempotency-Key': `hook-${accounts.wechat}` } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  endpoint = created.body;
+  ({ endpoint, received, signed } = receiver);
 });
 
 afterAll(async () => {
-  if (endpoint) await api.call('DELETE', `/v1/webhook-endpoints/${endpoint.id}`);
-  await new Promise((resolve) => server?.close(resolve));
+  await receiver?.close();
   await db?.destroy();
 });
-
-const signed = (r: Received) => {
-  const { t, v1 } = Object.fromEntries(r.signature.split(',').map((part) => part.split('=') as [string, string]));
-  return v1 === createHmac('sha256', endpoint.secret).update(`${t}.${r.raw}`).digest('hex') && Math.abs(Date.now() / 1000 - Number(t)) < 600;
-};
 
 /** What the endpoint acknowledged for one resource, in arrival order. */
 const acknowledged = (resourceId: string) => received.filter((r) => r.answered === 200 && r.event.data.object.id === resourceId);
@@ -106,7 +76,7 @@ function expectSignedRetriedInOrder(resourceId: string) {
   return events;
 }
 
-const states = (events: Received[]) => events.map((r) => `${r.event.data.object.status}:${r.event.data.object.step}`);
+const states = (events: ReceivedEvent[]) => events.map((r) => `${r.event.data.object.status}:${r.event.data.object.step}`);
 
 describe('webhook endpoints', () => {
   it('are for the service and admins only, list without secrets, and keep the secret sealed', async () => {

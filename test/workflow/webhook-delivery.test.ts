@@ -14,7 +14,8 @@ import { timeSkippingHarness } from '../support/temporal-test-env';
  * one after another; one the endpoint never acknowledges is retried with
  * backoff for the whole window (3 days, skipped in milliseconds), then given
  * up and recorded, and the next event goes; a repeated hand-over is dropped;
- * a deleted endpoint ends the run.
+ * a deleted endpoint ends the run, and so does one disabled while the run was
+ * retrying (its events are not given up: a replay sends them once it is enabled).
  */
 const harness = timeSkippingHarness();
 const { withWorker, track } = harness;
@@ -26,13 +27,14 @@ const event = (seq: number): WebhookEvent => ({ id: `evt_${seq}_${randomUUID().s
 /** The server's (skipped) time at which this attempt was scheduled. */
 const now = () => Context.current().info.currentAttemptScheduledTimestampMs;
 
-function fakes(answer: (eventId: string) => 'ok' | 'fail' | 'deleted') {
+function fakes(answer: (eventId: string) => 'ok' | 'fail' | 'deleted' | 'disabled') {
   const calls = { attempts: [] as { eventId: string; at: number }[], gaveUp: [] as { eventId: string; at: number }[] };
   const activities: Pick<Activities, 'deliverWebhook' | 'recordWebhookGaveUp'> = {
     async deliverWebhook({ eventId }) {
       calls.attempts.push({ eventId, at: now() });
       const answered = answer(eventId);
       if (answered === 'deleted') return { outcome: 'endpoint_deleted' };
+      if (answered === 'disabled') return { outcome: 'endpoint_disabled' };
       if (answered === 'fail') throw ApplicationFailure.retryable('answered 500', 'WebhookNotAcknowledged');
       return { outcome: 'delivered', attempts: 1, status: 200 };
     },
@@ -117,6 +119,19 @@ describe('webhook delivery workflow', () => {
       const handle = await deliver(tq, events);
       await handle.result();
       expect(calls.attempts.map((a) => a.eventId)).toEqual([events[0]!.id]);
+    });
+  });
+
+  it('stops when the endpoint is disabled while an event is retried: nothing given up, the next event not tried', async () => {
+    const events = [event(1), event(2)];
+    let tries = 0;
+    // Two unacknowledged attempts, then the activity finds the endpoint disabled (WEBHOOK_DISABLE_AFTER reached).
+    const { calls, activities } = fakes(() => (++tries <= 2 ? 'fail' : 'disabled'));
+    await withWorker(activities, async (tq) => {
+      const handle = await deliver(tq, events);
+      await handle.result();
+      expect(calls.attempts.map((a) => a.eventId)).toEqual([events[0]!.id, events[0]!.id, events[0]!.id]);
+      expect(calls.gaveUp).toEqual([]);
     });
   });
 });
