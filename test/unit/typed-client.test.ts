@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../clients/typescript/src/index';
@@ -50,13 +50,20 @@ describe('createClient', () => {
   });
 });
 
-describe("README's typed-client example", () => {
-  it('is clients/typescript/examples/wechat.ts, which the typecheck covers', () => {
-    const root = path.resolve(__dirname, '../..');
-    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    const block = /### The same, with the typed client[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    const example = readFileSync(path.join(root, 'clients/typescript/examples/wechat.ts'), 'utf8');
+describe("README's typed-client examples", () => {
+  const root = path.resolve(__dirname, '../..');
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const dir = path.join(root, 'clients/typescript/examples');
+
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.ts')))('%s is a README block, which the typecheck covers', (file) => {
+    const example = readFileSync(path.join(dir, file), 'utf8');
     // The file's first line says how to run it; the rest is the README's block.
-    expect(block).toBe(example.slice(example.indexOf('\n') + 1));
+    expect(blocks).toContain(example.slice(example.indexOf('\n') + 1));
+  });
+
+  it('covers every README block that uses the client', () => {
+    const files = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    for (const block of blocks.filter((b) => b.includes('createClient('))) expect(files.some((f) => f.endsWith(block))).toBe(true);
   });
 });
