@@ -36,7 +36,7 @@ describe('WeChat Official Account', () => {
     });
     expect(v).toMatchObject({ subjectType: 'enterprise', status: 'in_progress', step: 'awaiting_scan', nextAction: { provider: 'wechat', purpose: 'official_account' } });
     // Masked personal data, the OCR reading kept beside the submitted values.
-    expect(v.subject).toMatchObject({ name: e.name, creditCode: e.code, contact: { mobile: '139****5678' }, ocr: { enterpriseName: e.name, creditCode: e.code } });
+    expect(v.subject).toMatchObject({ name: e.name, creditCode: e.code, contact: { mobile: `139****${e.contactMobile!.slice(-4)}` }, ocr: { enterpriseName: e.name, creditCode: e.code } });
     expect(v.subject.contact.idNumber).toMatch(/^\d{4}\*{10}\d{3}[\dX]$/);
 
     const scan = await sandbox('/sandbox/wechat/official-account-scans', { ticket: v.nextAction.ticket, certified: true, enterpriseName: e.name });
@@ -53,14 +53,14 @@ describe('WeChat Official Account', () => {
     expect((await api.post(`/v1/accounts/${accountId}/icp-name-check`, { filingEntityName: e.name })).body.match).toBe(true);
     // Admins see the personal fields in full.
     const asAdmin = await get(v.id, KEYS.admin);
-    expect(asAdmin.subject.contact.mobile).toBe('+8613912345678');
+    expect(asAdmin.subject.contact.mobile).toBe(e.contactMobile);
     // Notified by email and SMS (the message centre is listed separately), just after the outcome is written.
     const sent = await eventually(async () => {
       const items = (await api.get(`/sandbox/notifications?accountId=${accountId}`, { token: null })).body.items;
       expect(items.map((n: { channel: string }) => n.channel).sort()).toEqual(['email', 'sms']);
       return items;
     });
-    expect(sent.find((n: { channel: string }) => n.channel === 'sms').recipient).toBe('139****5678');
+    expect(sent.find((n: { channel: string }) => n.channel === 'sms').recipient).toBe(`139****${e.contactMobile!.slice(-4)}`);
   });
 
   it('fails ENTERPRISE_NAME_MISMATCH when the official account is certified under another name', async () => {
@@ -192,7 +192,7 @@ describe('corporate public remittance', () => {
     expect(review.applicant.bankAccount.accountNumber).toBe(`${bankAccount.slice(0, 4)}${'*'.repeat(bankAccount.length - 8)}${bankAccount.slice(-4)}`);
     // Admins see the application in full.
     const asAdmin = (await api.get(`/v1/reviews/${reviewId}`, { token: KEYS.admin })).body;
-    expect(asAdmin.applicant).toMatchObject({ bankAccount: { accountNumber: bankAccount }, legalPerson: { idNumber: e.legalPerson.idNumber }, contact: { mobile: '+8613912345678' } });
+    expect(asAdmin.applicant).toMatchObject({ bankAccount: { accountNumber: bankAccount }, legalPerson: { idNumber: e.legalPerson.idNumber }, contact: { mobile: e.contactMobile } });
     expect(review.materials.map((m: { purpose: string }) => m.purpose).sort()).toEqual(['business_license', 'id_photo_emblem', 'id_photo_portrait']);
     const photo = await fetch(review.materials[0].contentUrl.replace(/^http:\/\/[^/]+/, baseUrl), { headers: { authorization: `Bearer ${KEYS.reviewer}` } });
     expect(photo.status).toBe(200);
@@ -283,9 +283,9 @@ describe('corporate public remittance', () => {
     const bankAccount = bankAccountNumber();
     const v = await toReview(uniqueAccount('pr'), e, bankAccount);
     const history = await historyWithoutCodec(`verification/${v.id}`);
-    for (const secret of [bankAccount, e.legalPerson.idNumber, '+8613912345678', '13912345678']) expect(history.plaintext).not.toContain(secret);
+    for (const secret of [bankAccount, e.legalPerson.idNumber, e.contactMobile!, e.contactMobile!.slice(3)]) expect(history.plaintext).not.toContain(secret);
     // With the codec key too: they are sealed under the verification's own data key (SPEC §11).
-    for (const secret of [bankAccount, e.legalPerson.idNumber, '13912345678']) expect(history.decodedInput).not.toContain(secret);
+    for (const secret of [bankAccount, e.legalPerson.idNumber, e.contactMobile!.slice(3)]) expect(history.decodedInput).not.toContain(secret);
     expect(history.decodedInput).toMatch(/"accountNumber":"pd1\.ver_/);
   });
 

@@ -31,11 +31,13 @@ export interface EnterpriseFixture {
   name: string;
   code: string;
   legalPerson: { name: string; idNumber: string };
+  /** The contact person's mobile: one of its own per fixture, so reviews' contact_mobile signals match only on purpose. */
+  contactMobile?: string;
 }
 
 export function enterprise(prefix = '91'): EnterpriseFixture {
   const n = randomInt(1e5, 1e6);
-  return { name: `北京测试${n}科技有限公司`, code: creditCode(prefix), legalPerson: { name: '王法人', idNumber: mainlandId('1975-05-05') } };
+  return { name: `北京测试${n}科技有限公司`, code: creditCode(prefix), legalPerson: { name: '王法人', idNumber: mainlandId('1975-05-05') }, contactMobile: `+86139${randomInt(1e7, 1e8)}` };
 }
 
 /** Puts the enterprise in the sandbox business registry, as the registry would know it. */
@@ -76,7 +78,7 @@ export async function enterpriseBody(baseUrl: string, accountId: string, method:
       name: e.name,
       creditCode: e.code,
       address: { region: '北京市/海淀区', detail: '中关村大街 1 号' },
-      contact: options.contact ?? { name: '李联系', idNumber: mainlandId('1988-08-08'), mobile: '+8613912345678' },
+      contact: options.contact ?? { name: '李联系', idNumber: mainlandId('1988-08-08'), mobile: e.contactMobile ?? '+8613912345678' },
     },
   };
   if (method.startsWith('legal_person') || method === 'public_remittance') body.legalPerson = e.legalPerson;

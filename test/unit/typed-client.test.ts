@@ -53,7 +53,7 @@ describe('createClient', () => {
 describe("README's typed-client examples", () => {
   const root = path.resolve(__dirname, '../..');
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
   const dir = path.join(root, 'clients/typescript/examples');
 
   it.each(readdirSync(dir).filter((f) => f.endsWith('.ts')))('%s is a README block, which the typecheck covers', (file) => {
