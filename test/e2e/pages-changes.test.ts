@@ -1,11 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { png } from '../../scripts/lib/files';
-import { enterprise, firstApproval, getChange, newSubjectBody, register, requestChange, untilTime, verifiedEnterprise, verifiedIndividual, type EnterpriseFixture } from '../support/changes';
+import { enterprise, firstApproval, getChange, newSubjectBody, register, requestChange, untilTime, verifiedEnterprise, verifiedIndividual } from '../support/changes';
 import { hasChromium, launch } from '../support/console-fixtures';
 import { bankAccountNumber } from '../support/enterprise';
 import { http, KEYS, mainlandId, uniqueAccount } from '../support/http';
 import { docShot, fillIndividual, openPages, seriousViolations } from '../support/pages';
+import { chooseLegalPersonFace, chooseMethod, fillEnterprise, label, passFace, upload } from '../support/enterprise-pages';
 
 /**
  * The change-of-subject pages (SPEC §5, §13) in Chromium at desktop size: each of the five types requested through its
@@ -36,57 +37,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const label = (page: Page, text: string) => page.getByLabel(text, { exact: true });
-
 /** Waits until the account may request `type` (its changeOptions' allowedFrom). */
 async function untilAllowed(accountId: string, type: string, wait = true) {
   const account = (await api.get(`/v1/accounts/${accountId}`)).body as { changeOptions: { type: string; allowedFrom: string | null }[] };
   const allowedFrom = account.changeOptions.find((o) => o.type === type)?.allowedFrom;
   if (allowedFrom && wait) await untilTime(allowedFrom);
   return allowedFrom;
-}
-
-/** The QR for `instruction` is shown; the sandbox phone passes its face check. */
-async function passFace(page: Page, instruction: string) {
-  await page.getByRole('heading', { name: instruction }).waitFor();
-  await page.getByRole('button', { name: '人脸识别通过' }).click();
-}
-
-async function upload(page: Page, field: string, buffer: Buffer, name = `${field}.png`) {
-  await label(page, field).setInputFiles({ name, mimeType: name.endsWith('.pdf') ? 'application/pdf' : 'image/png', buffer });
-  await page.locator('.upload-status', { hasText: name }).waitFor();
-}
-
-async function fillEnterprise(page: Page, e: EnterpriseFixture, withNameAndCode = true) {
-  await upload(page, '证照照片', png(), 'licence.png');
-  if (withNameAndCode) {
-    await label(page, '企业名称').fill(e.name);
-    await label(page, '统一社会信用代码').fill(e.code);
-  }
-  await label(page, '所在地区').fill('上海市/浦东新区');
-  await label(page, '详细地址').fill('世纪大道 1 号');
-  await label(page, '联系人姓名').fill('李联系');
-  await label(page, '联系人身份证号码').fill(mainlandId('1988-08-08'));
-  await label(page, '联系人手机号码').fill('+8613912345678');
-}
-
-const next = (page: Page) => page.getByRole('button', { name: '下一步' }).click();
-
-/** From the basic information to the confirmation: the method, then its information (`fill`). */
-async function chooseMethod(page: Page, method: RegExp, fill: () => Promise<void>) {
-  await next(page);
-  await page.getByRole('radio', { name: method }).check();
-  await next(page);
-  await fill();
-  await next(page);
-  await page.getByRole('heading', { name: '请确认认证信息' }).waitFor();
-}
-
-async function chooseLegalPersonFace(page: Page, e: EnterpriseFixture) {
-  await chooseMethod(page, /企业法人人脸识别/, async () => {
-    await label(page, '法人姓名').fill(e.legalPerson.name);
-    await label(page, '法人身份证号码').fill(e.legalPerson.idNumber);
-  });
 }
 
 const done = (page: Page, text: string) => page.locator('.notice.success', { hasText: text }).waitFor();

@@ -6,6 +6,7 @@ import { hasChromium, launch } from '../support/console-fixtures';
 import { bankAccountNumber, enterprise, otherAmount, register, type EnterpriseFixture } from '../support/enterprise';
 import { http, KEYS, mainlandId } from '../support/http';
 import { docShot, openPages, PHONE, seriousViolations } from '../support/pages';
+import { fillLegalPerson, next } from '../support/enterprise-pages';
 import { eventually } from '../support/temporal-test-env';
 
 /**
@@ -26,7 +27,6 @@ afterAll(async () => {
 });
 
 const phone = (page: Page) => page.getByRole('complementary', { name: /沙箱手机|Sandbox phone/ });
-const next = (page: Page) => page.getByRole('button', { name: '下一步' }).click();
 const image = (name: string) => ({ name, mimeType: 'image/png', buffer: png() });
 
 /** 填写基本信息: the licence photo (which the sandbox OCR reads as the enterprise), the address, the contact person. */
@@ -53,11 +53,6 @@ async function toMethod(page: Page, e: EnterpriseFixture, method: RegExp, licens
   await next(page);
   await page.getByRole('radio', { name: method }).check();
   await next(page);
-}
-
-async function fillLegalPerson(page: Page, e: EnterpriseFixture) {
-  await page.getByLabel('法人姓名').fill(e.legalPerson.name);
-  await page.getByLabel('法人身份证号码').fill(e.legalPerson.idNumber);
 }
 
 /** The public remittance's corporate account with the two ID photos (also the correction after a rejection). */
