@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import type { ReadyMessage } from './child-process';
 import { startService, type Roles, type RunningService } from './service';
 
 /**
@@ -46,7 +47,16 @@ export async function run(roles: Roles, banner: (service: RunningService, devKey
     logger.info('stopped');
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   void service.failed.then(() => shutdown('a component failed', 1));
+  // Under `npm start` (app/child-process.ts) the supervisor decides when to stop (SIGTERM, in order): the terminal's
+  // Ctrl-C, which reaches every process of the group, is left to it. The child says when it is ready, and stops
+  // when the supervisor is gone.
+  if (!process.send) process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  else {
+    process.on('SIGINT', () => undefined);
+    process.on('disconnect', () => void shutdown('the supervisor is gone', 0));
+    const ready: ReadyMessage = { type: 'ready', apiUrl: service.apiUrl };
+    process.send(ready);
+  }
 }

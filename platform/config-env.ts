@@ -53,6 +53,12 @@ export const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   DATABASE_URL: z.string().optional(),
   MIGRATE_ON_START: bool(true),
+  // `npm start` without DATABASE_URL: a PostgreSQL server of its own under DATA_DIR/postgres (`pglite`: the older
+  // single-process PGlite database, where a platform has no server binaries), on this port (0: any free one), run
+  // as this user when started as root (default postgres, else nobody).
+  EMBEDDED_DB: z.enum(['postgres', 'pglite']).default('postgres'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  EMBEDDED_POSTGRES_USER: z.string().min(1).optional(),
 
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),

@@ -49,6 +49,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   migrateOnStart: boolean;
+  /** What `npm start` runs when DATABASE_URL is not set (platform/embedded-postgres.ts). */
+  embedded: { database: 'postgres' | 'pglite'; postgresPort: number; postgresUser: string | undefined };
   temporal: {
     address: string | undefined;
     namespace: string;
@@ -180,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL || undefined,
     migrateOnStart: e.MIGRATE_ON_START,
+    embedded: { database: e.EMBEDDED_DB, postgresPort: e.EMBEDDED_POSTGRES_PORT, postgresUser: e.EMBEDDED_POSTGRES_USER },
     temporal: {
       address: e.TEMPORAL_ADDRESS || undefined,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -10,6 +10,8 @@ export interface DevServer {
   uiUrl: string | null;
   /** False when an already running server was found at the address and reused. */
   owned: boolean;
+  /** Settles when the server (one this process started) exits; never, for a reused one. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const uiUrl = options.headless ? null : `http://127.0.0.1:${options.uiPort}`;
   if (await temporalReachable(address)) {
     options.logger.warn({ address }, 'a Temporal server already answers at this address; using it instead of starting one');
-    return { address, uiUrl, owned: false, stop: async () => undefined };
+    return { address, uiUrl, owned: false, exited: new Promise(() => undefined), stop: async () => undefined };
   }
 
   mkdirSync(options.dataDir, { recursive: true });
@@ -67,13 +69,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });
+  // Its own process group: Ctrl-C in a terminal reaches the service, which stops the server last (after the worker).
+  const child: ChildProcess = spawn(options.cliPath, args, { stdio: ['ignore', out, out], detached: true });
   closeSync(out);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<void>((resolve) =>
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
       exited = { code, signal };
-      resolve();
+      resolve(exited);
     }),
   );
 
@@ -92,6 +95,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl,
     owned: true,
+    exited: exit,
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

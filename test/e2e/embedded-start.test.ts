@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,11 @@ import { eventually } from '../support/temporal-test-env';
 
 /**
  * `npm start` with nothing configured: its own Temporal dev server (SQLite file,
- * Web UI), embedded PGlite, migrations, worker, API and sandbox in one process.
- * Stopped with Ctrl-C and started again, it resumes the workflows left open.
+ * Web UI), a PostgreSQL server of its own under DATA_DIR (run as the postgres
+ * user when the tests run as root, as CI does), migrations, then the worker and
+ * the API with the sandbox as processes of their own under one supervisor. A
+ * worker killed with SIGKILL is started again; stopped with Ctrl-C and started
+ * again, it resumes the workflows left open; nothing is left running.
  */
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-embedded-'));
 let running: ServiceProcess | undefined;
@@ -39,8 +43,9 @@ describe('the embedded one-machine default', () => {
     const preflight = await fetch(`${running.baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin: `http://127.0.0.1:${uiPort}`, 'access-control-request-method': 'POST' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${uiPort}`);
     expect(statSync(path.join(dataDir, 'temporal.db')).isFile()).toBe(true);
-    expect(statSync(path.join(dataDir, 'pglite')).isDirectory()).toBe(true);
+    expect(statSync(path.join(dataDir, 'postgres', 'PG_VERSION')).isFile()).toBe(true);
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+    expect(statSync(path.join(dataDir, 'postgres.secret')).mode & 0o077).toBe(0);
 
     // The banner's link opens the applicant's pages of a new demo account: the page's exchange of its token answers 200.
     const banner = await eventually(async () => {
@@ -60,22 +65,59 @@ describe('the embedded one-machine default', () => {
 
     expect(await running.stop('SIGINT')).toBe(0);
     expect(await temporalReachable(`127.0.0.1:${temporalPort}`)).toBe(false);
+    // PostgreSQL was shut down too (it removes its pid file), and so were the worker and the API.
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    expect(children(running.child.pid!)).toEqual([]);
     expect(running.logTail(400)).not.toContain(idNumber);
 
     running = await startServiceProcess({ env, port, logFile, readyTimeoutMs: 60_000 });
     const after = await api.get(`/v1/verifications/${started.body.id}`);
     expect(after.body).toMatchObject({ status: 'in_progress', step: 'awaiting_scan', nextAction: { ticket: started.body.nextAction.ticket } });
 
+    // A worker that dies is started again: the verification goes on. (Once all is up: the banner of this start.)
+    await eventually(async () => expect(running!.logTail(2000).split('Ctrl-C stops everything.').length).toBe(3), { timeoutMs: 60_000 });
+    const [worker] = children(running.child.pid!, 'worker/main');
+    process.kill(worker!, 'SIGKILL');
+    await eventually(async () => expect(running!.logTail(200)).toContain('the worker restarted'), { timeoutMs: 60_000 });
+    expect(children(running.child.pid!, 'worker/main')).not.toContain(worker);
+
     const scan = await api.post('/sandbox/wechat/scans', { ticket: started.body.nextAction.ticket, realName: '张三', idNumber, bankCardLinked: true }, { token: null });
     expect(scan.body).toMatchObject({ delivered: true });
-    await eventually(async () => expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified'));
-    // All in one process: one scrape of the API's /metrics has the API's, the worker's and the Temporal SDK's series.
-    const scraped = await (await fetch(`${running.baseUrl}/metrics`)).text();
-    expect(scraped).toContain('http_request_duration_seconds_bucket{');
-    expect(scraped).toContain('verification_outcomes_total{method="wechat_qr",status="verified",reason=""} 1');
-    expect(scraped).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
-    expect(scraped).toContain('# TYPE open_processes gauge');
+    // (The run's next task first waits out the killed worker's sticky queue: WORKER_STICKY_TIMEOUT, 10 s.)
+    await eventually(async () => expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified'), { timeoutMs: 60_000 });
+    // The API's /metrics has the API's series; the worker's, at the address the banner shows, the outcomes and the SDK's.
+    const apiMetrics = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    expect(apiMetrics).toContain('http_request_duration_seconds_bucket{');
+    expect(apiMetrics).toContain('# TYPE open_processes gauge');
+    const workerUrl = [...running.logTail(2000).matchAll(/ {2}Metrics {7}\S+ \(API\), (\S+) \(worker\)$/gm)].at(-1)![1]!;
+    const workerMetrics = await (await fetch(workerUrl)).text();
+    expect(workerMetrics).toContain('verification_outcomes_total{method="wechat_qr",status="verified",reason=""} 1');
+    expect(workerMetrics).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
     expect(await running.stop('SIGTERM')).toBe(0);
     expect(running.logTail(800)).not.toContain(idNumber);
   });
+
+  it('says what to do with a PGlite database from an earlier version, and starts nothing', async () => {
+    const old = mkdtempSync(path.join(os.tmpdir(), 'rnv-pglite-'));
+    try {
+      mkdirSync(path.join(old, 'pglite'));
+      const port = await freePort();
+      await expect(startServiceProcess({ env: { DATA_DIR: old }, port, logFile: path.join(old, 'service.log'), readyTimeoutMs: 60_000 })).rejects.toThrow(
+        /holds a PGlite database from an earlier version[\s\S]*EMBEDDED_DB=pglite npm start[\s\S]*move .*pglite and .*temporal\.db/,
+      );
+      expect(existsSync(path.join(old, 'postgres'))).toBe(false);
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The supervisor's child processes (pgrep -P), those whose command line contains `match` if given. */
+function children(pid: number, match?: string): number[] {
+  try {
+    const args = ['-P', String(pid), ...(match ? ['-f', match] : [])];
+    return execFileSync('pgrep', args).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
