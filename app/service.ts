@@ -102,7 +102,8 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
       temporalUiUrl = dev.uiUrl;
     }
 
-    const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+    const applicationName = roles.api && roles.worker ? 'realname' : roles.api ? 'realname-api' : 'realname-worker';
+    const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, applicationName };
     const db = createDb(dbOptions);
     cleanups.push(() => db.destroy());
     if (config.migrateOnStart) {

@@ -11,6 +11,8 @@ export interface DbOptions {
   /** Used for the embedded PGlite database when no DATABASE_URL is given. */
   dataDir: string;
   poolMax?: number;
+  /** Shown in pg_stat_activity and the server's log (%a): which of the service's processes a connection is. */
+  applicationName?: string;
 }
 
 /**
@@ -31,7 +33,12 @@ export function createDb(options: DbOptions): Db {
     return knex({
       client: 'pg',
       // keepAlive: a server that vanished without closing the socket is noticed, not waited on forever.
-      connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS, keepAlive: true },
+      connection: {
+        connectionString: options.databaseUrl,
+        connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+        ...(options.applicationName ? { application_name: options.applicationName } : {}),
+      },
       pool: { min: 0, max: options.poolMax ?? 10 },
       acquireConnectionTimeout: DB_ACQUIRE_TIMEOUT_MS,
     });

@@ -10,6 +10,8 @@ export interface DevServer {
   uiUrl: string | null;
   /** False when an already running server was found at the address and reused. */
   owned: boolean;
+  /** The server's process (null for a reused one). */
+  pid: number | null;
   /** Settles when the server (one this process started) exits; never, for a reused one. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
@@ -50,7 +52,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const uiUrl = options.headless ? null : `http://127.0.0.1:${options.uiPort}`;
   if (await temporalReachable(address)) {
     options.logger.warn({ address }, 'a Temporal server already answers at this address; using it instead of starting one');
-    return { address, uiUrl, owned: false, exited: new Promise(() => undefined), stop: async () => undefined };
+    return { address, uiUrl, owned: false, pid: null, exited: new Promise(() => undefined), stop: async () => undefined };
   }
 
   mkdirSync(options.dataDir, { recursive: true });
@@ -95,6 +97,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl,
     owned: true,
+    pid: child.pid ?? null,
     exited: exit,
     async stop() {
       if (exited) return;

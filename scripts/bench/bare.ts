@@ -9,7 +9,7 @@ import { startDevServer } from '../../platform/temporal-dev-server';
 import { requireTool } from '../../platform/tools';
 import { freePort } from '../lib/processes';
 import { openedUpdate, scannedSignal } from './bare-workflow';
-import { runPool, summarize, type Summary } from './stats';
+import { cpuMsOfTree, runPool, summarize, type Summary } from './stats';
 
 /** WAL with synchronous=normal: survives a process kill; only a power loss may drop the last commits. */
 export const BEST_PERSISTED_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
@@ -21,6 +21,8 @@ export interface BareResult {
   throughputPerSec: number;
   latencyMs: Summary;
   errors: number;
+  /** CPU per measured workflow, in ms: the dev server's, and this process's (the worker and the client driving it). */
+  cpuMsPerVerification: { temporal: number | null; workerAndClient: number };
 }
 
 export async function runBareBaseline(options: { n: number; concurrency: number; warmup: number }): Promise<BareResult> {
@@ -59,8 +61,15 @@ export async function runBareBaseline(options: { n: number; concurrency: number;
     await waitUntilServing(client);
     const warm = await runPool(options.warmup, options.concurrency, (i) => one(`warmup-${i}`));
     if (warm.errors.length) throw new Error(`bare warm-up failed: ${warm.errors[0]}`);
+    const [temporalBefore, selfBefore] = [dev.pid ? await cpuMsOfTree(dev.pid) : null, process.cpuUsage()];
     const run = await runPool(options.n, options.concurrency, (i) => one(`bare-${i}`));
+    const [temporalAfter, self] = [dev.pid ? await cpuMsOfTree(dev.pid) : null, process.cpuUsage(selfBefore)];
+    const per = (ms: number) => Math.round((ms / run.latencies.length) * 10) / 10;
     return {
+      cpuMsPerVerification: {
+        temporal: temporalBefore === null || temporalAfter === null ? null : per(temporalAfter - temporalBefore),
+        workerAndClient: per((self.user + self.system) / 1000),
+      },
       store: `SQLite ${BEST_PERSISTED_PRAGMAS.join(', ')}`,
       n: options.n,
       concurrency: options.concurrency,

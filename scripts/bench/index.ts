@@ -14,14 +14,14 @@ import { embeddedStack, runServiceLoad, scaledOutStack, type ServiceResult, type
 import { applyFlags, envInt, type Summary } from './stats';
 
 const READ_P99_TARGET_MS = 50;
-const RATIO_TARGET = 0.6;
+const RATIO_TARGET = 0.85;
+const READY_TARGET_MS = 10_000;
 
 const TOPOLOGIES: Record<string, () => Promise<ServiceStack>> = { embedded: embeddedStack, 'scaled-out': scaledOutStack };
 
 /** What bounds a topology when it misses a target (README "Performance"). */
 const BOUNDS: Record<string, string> = {
-  embedded:
-    'API, sandbox, worker and PGlite (single-threaded, in the same process) share one event loop on cores the dev server also needs: at full load a GET waits behind queued work',
+  embedded: 'the two cores, shared by the dev server, PostgreSQL, the API, the worker, the supervisor and this load generator',
   'scaled-out': 'the two cores, shared by the dev server, PostgreSQL, the API, the worker and this load generator',
 };
 
@@ -42,6 +42,7 @@ function printService(result: ServiceResult) {
   const reads = result.apiReadsUnderLoad;
   console.log(`  API reads under load: p50 ${reads.p50} ms, p95 ${reads.p95} ms, p99 ${reads.p99} ms (${reads.count} reads, ${reads.failures} failed)`);
   console.log(`  one verification: ${JSON.stringify(result.historyShape)}; ready in ${result.readyMs} ms; RSS MB ${JSON.stringify(result.rssMb)}`);
+  console.log(`  CPU ms per verification: ${JSON.stringify(result.cpuMsPerVerification)}`);
   if (result.errors.length) console.log(`  errors: ${result.errors.join(' | ')}`);
 }
 
@@ -66,14 +67,17 @@ async function main() {
 
   const bare = await runBareBaseline({ n, concurrency, warmup });
   print(`bare Temporal (${bare.store})`, bare.throughputPerSec, bare.latencyMs);
+  console.log(`  CPU ms per workflow: ${JSON.stringify(bare.cpuMsPerVerification)}`);
 
   const ratios: Record<string, number> = {};
   console.log('');
   for (const { name, result } of services) {
     const ratio = (ratios[name] = result.throughputPerSec / bare.throughputPerSec);
     const p99 = result.apiReadsUnderLoad.p99;
-    console.log(`${name}: ratio end to end / bare ${ratio.toFixed(2)}x (target >= ${RATIO_TARGET}x); API read p99 ${p99} ms (target < ${READ_P99_TARGET_MS} ms); ready in ${(result.readyMs / 1000).toFixed(1)} s`);
-    if (ratio < RATIO_TARGET || (p99 ?? Infinity) >= READ_P99_TARGET_MS) console.log(`  below target; bounded by: ${BOUNDS[name]}`);
+    const readyTarget = name === 'embedded' ? ` (target < ${READY_TARGET_MS / 1000} s)` : '';
+    console.log(`${name}: ratio end to end / bare ${ratio.toFixed(2)}x (target >= ${RATIO_TARGET}x); API read p99 ${p99} ms (target < ${READ_P99_TARGET_MS} ms); ready in ${(result.readyMs / 1000).toFixed(1)} s${readyTarget}`);
+    const missed = ratio < RATIO_TARGET || (p99 ?? Infinity) >= READ_P99_TARGET_MS || (name === 'embedded' && result.readyMs >= READY_TARGET_MS);
+    if (missed) console.log(`  below target; bounded by: ${BOUNDS[name]}`);
   }
 
   const report = {

@@ -1,7 +1,7 @@
 // The scaled-out topology as deployed, for `npm run bench` and `npm run bench:soak`: a Temporal dev server persisted
 // with WAL, a database of its own on PostgreSQL, and the compiled worker and API (`npm run build` first) as their own
 // processes, with the image's environment. What the Compose file runs, minus the containers.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
@@ -25,11 +25,24 @@ export interface ScaledOut {
   /** The running worker; `restartWorker` replaces it. */
   worker: ServiceProcess;
   workerMetricsUrl: string;
+  /** The dev server's process, and PostgreSQL's postmaster when it runs on this machine (its backends do the work). */
+  temporalPid: number | null;
+  postgresPid: number | null;
   /** From nothing to an API that answers, in ms. */
   readyMs: number;
   /** Kills the worker (SIGKILL: nothing is flushed) and starts another; resolves once it polls, with the time that took. */
   restartWorker(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** The local server's postmaster, from the pid file in its data directory (null when it is elsewhere or unreadable). */
+async function postmasterPid(admin: Knex): Promise<number | null> {
+  try {
+    const { rows } = await admin.raw<{ rows: { data_directory: string }[] }>('show data_directory');
+    return Number(readFileSync(path.join(rows[0]!.data_directory, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether PostgreSQL answers at `url` (the scaled-out stack needs it). */
@@ -100,6 +113,8 @@ export async function startScaledOut(label: string): Promise<ScaledOut> {
       admin,
       api,
       workerMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      temporalPid: temporal.pid,
+      postgresPid: await postmasterPid(admin),
       readyMs: Math.round(performance.now() - t0),
       async restartWorker() {
         await stack.worker.stop('SIGKILL');

@@ -1,14 +1,15 @@
 // The end-to-end half of `npm run bench`: the service driven only through its API and the sandbox, as the README's
-// curl walkthrough does, in either topology: `npm start` (embedded dev server and PGlite) on free ports and a
-// temporary DATA_DIR, or scaled out (scaled-out.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+// curl walkthrough does, in either topology: `npm start` (its dev server, PostgreSQL, worker and API under one
+// supervisor) on free ports and a temporary DATA_DIR, or scaled out (scaled-out.ts).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { mainlandIdCheckChar } from '../../domain/id-number';
 import { freePort, startServiceProcess, type ServiceProcess } from '../lib/processes';
 import { startScaledOut } from './scaled-out';
-import { rssMb, runPool, startReadLoop, summarize, type Summary } from './stats';
+import { cpuMsOfTree, rssMb, runPool, startReadLoop, summarize, type Summary } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 
@@ -28,6 +29,8 @@ export async function startEmbedded(env: Record<string, string> = {}): Promise<E
     port: await freePort(),
     logFile: path.join(dataDir, 'service.log'),
     readyTimeoutMs: 180_000,
+    // Ready when the banner is out: the worker too, not only the API.
+    readyLogLine: 'Ctrl-C stops everything.',
     env: {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
@@ -100,14 +103,26 @@ export interface ServiceStack {
   stop(): Promise<void>;
 }
 
+/** npm start's processes, for their RSS: the supervisor and its children, named by what they run. */
+function embeddedProcesses(supervisor: number): Record<string, number> {
+  const found: Record<string, number> = { supervisor };
+  const pids = execFileSync('pgrep', ['-P', String(supervisor)]).toString().trim().split('\n').map(Number);
+  for (const pid of pids) {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const name = args.includes('worker/main') ? 'worker' : args.includes('api/main') ? 'api' : args.includes('/postgres') ? 'postgres' : args.includes('start-dev') ? 'temporal' : `pid-${pid}`;
+    found[name] = pid;
+  }
+  return found;
+}
+
 export async function embeddedStack(): Promise<ServiceStack> {
   const embedded = await startEmbedded();
   return {
-    topology: 'embedded: npm start (dev server, PGlite, worker and API in one process)',
+    topology: 'embedded: npm start (dev server, PostgreSQL, worker and API as processes under one supervisor)',
     baseUrl: embedded.service.baseUrl,
     temporalAddress: embedded.temporalAddress,
     readyMs: Math.round(embedded.startMs),
-    processes: { service: embedded.service.child.pid! },
+    processes: embeddedProcesses(embedded.service.child.pid!),
     stop: () => embedded.stop(),
   };
 }
@@ -119,7 +134,12 @@ export async function scaledOutStack(): Promise<ServiceStack> {
     baseUrl: stack.baseUrl,
     temporalAddress: stack.temporalAddress,
     readyMs: stack.readyMs,
-    processes: { api: stack.api.child.pid!, worker: stack.worker.child.pid! },
+    processes: {
+      api: stack.api.child.pid!,
+      worker: stack.worker.child.pid!,
+      ...(stack.temporalPid ? { temporal: stack.temporalPid } : {}),
+      ...(stack.postgresPid ? { postgres: stack.postgresPid } : {}),
+    },
     stop: () => stack.stop(),
   };
 }
@@ -135,8 +155,12 @@ export interface ServiceResult {
   /** What one verification cost Temporal, counted in its history. */
   historyShape: Record<string, number>;
   rssMb: Record<string, { afterStart: number | null; afterRun: number | null }>;
+  /** CPU time each process (with its children: PostgreSQL's backends) spent per measured verification, in ms. */
+  cpuMsPerVerification: Record<string, number | null>;
   readyMs: number;
 }
+
+const cpuOf = async (processes: Record<string, number>) => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([role, pid]) => [role, await cpuMsOfTree(pid)] as const)));
 
 const rssOf = async (processes: Record<string, number>) => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([role, pid]) => [role, await rssMb(pid)] as const)));
 
@@ -150,8 +174,15 @@ export async function runServiceLoad(options: { n: number; concurrency: number; 
     if (warm.errors.length) throw new Error(`warm-up failed: ${warm.errors[0]}`);
     const probe = await verifyOnce(base, `bench-probe-${salt}`, idNumberFor(200_000, salt));
     const reads = startReadLoop(options.readRate, async () => (await fetch(`${base}/v1/verifications/${probe}`, { headers: AUTH })).status);
+    const cpuBefore = await cpuOf(stack.processes);
     const run = await runPool(options.n, options.concurrency, async (i) => void (await verifyOnce(base, `bench-${salt}-${i}`, idNumberFor(i, salt))));
+    const cpuAfter = await cpuOf(stack.processes);
     const read = await reads.stop();
+    const perVerification = (role: string) => {
+      const [before, after] = [cpuBefore[role], cpuAfter[role]];
+      // (The side loop's reads at readRate/s are in the API's and PostgreSQL's share: the same in every topology.)
+      return before === null || before === undefined || after === null || after === undefined ? null : Math.round(((after - before) / run.latencies.length) * 10) / 10;
+    };
     const afterRun = await rssOf(stack.processes);
     return {
       topology: stack.topology,
@@ -163,6 +194,7 @@ export async function runServiceLoad(options: { n: number; concurrency: number; 
       apiReadsUnderLoad: { ...summarize(read.latencies), ratePerSecond: options.readRate, failures: read.failures },
       historyShape: await historyShape(stack.temporalAddress, `verification/${probe}`),
       rssMb: Object.fromEntries(Object.keys(stack.processes).map((role) => [role, { afterStart: afterStart[role] ?? null, afterRun: afterRun[role] ?? null }])),
+      cpuMsPerVerification: Object.fromEntries(Object.keys(stack.processes).map((role) => [role, perVerification(role)])),
       readyMs: stack.readyMs,
     };
   } finally {

@@ -110,3 +110,40 @@ export async function rssMb(pid: number): Promise<number | null> {
     return null;
   }
 }
+
+/** utime+stime of /proc/<pid>/stat in ms (USER_HZ is 100 on Linux), and its parent's pid; null when it is gone. */
+function procTimes(pid: number, readFileSync: (p: string, e: 'utf8') => string): { ms: number; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ms: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10, ppid: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time (ms) a process and its live descendants have used, with their exited children's: PostgreSQL's work is
+ * done by its backends, the postmaster's children. Linux only; null when the process is gone.
+ */
+export async function cpuMsOfTree(root: number): Promise<number | null> {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const times = new Map(pids.map((pid) => [pid, procTimes(pid, readFileSync)] as const));
+  if (!times.get(root)) return null;
+  let total = 0;
+  const tree = new Set([root]);
+  // Parents have lower pids than their children only usually: repeat until the tree stops growing.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, t] of times) {
+      if (t && !tree.has(pid) && tree.has(t.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  for (const pid of tree) total += times.get(pid)?.ms ?? 0;
+  return total;
+}
