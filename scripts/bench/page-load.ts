@@ -15,6 +15,9 @@ export interface RequestRecord {
   decoded: number;
   contentEncoding: string | null;
   cacheControl: string | null;
+  /** Begun and finished, in ms from navigation start. */
+  startMs: number;
+  endMs: number;
 }
 
 export interface LoadFigures {
@@ -62,6 +65,9 @@ interface Pending {
   url: string;
   type: string;
   startedAtMs: number;
+  /** The protocol's monotonic clock (s) when it was sent and when it finished. */
+  sentAt: number;
+  finishedAt?: number;
   status?: number;
   headers?: Record<string, string>;
   decoded: number;
@@ -73,7 +79,7 @@ interface Pending {
 async function recordNetwork(session: CDPSession) {
   let requests = new Map<string, Pending>();
   session.on('Network.requestWillBeSent', (e) => {
-    requests.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other', startedAtMs: e.wallTime * 1000, decoded: 0, done: false });
+    requests.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other', startedAtMs: e.wallTime * 1000, sentAt: e.timestamp, decoded: 0, done: false });
   });
   session.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
@@ -87,11 +93,11 @@ async function recordNetwork(session: CDPSession) {
   });
   session.on('Network.loadingFinished', (e) => {
     const r = requests.get(e.requestId);
-    if (r) Object.assign(r, { transferred: e.encodedDataLength, done: true });
+    if (r) Object.assign(r, { transferred: e.encodedDataLength, finishedAt: e.timestamp, done: true });
   });
   session.on('Network.loadingFailed', (e) => {
     const r = requests.get(e.requestId);
-    if (r) Object.assign(r, { transferred: 0, done: true });
+    if (r) Object.assign(r, { transferred: 0, finishedAt: e.timestamp, done: true });
   });
   await session.send('Network.enable');
   return {
@@ -105,8 +111,9 @@ async function recordNetwork(session: CDPSession) {
   };
 }
 
-function toRecord(r: Pending): RequestRecord {
+function toRecord(r: Pending, timeOrigin: number): RequestRecord {
   const url = new URL(r.url);
+  const startMs = r.startedAtMs - timeOrigin;
   return {
     // The account's id is a new one each run: one name for the same request.
     path: url.pathname.replace(/^\/v1\/accounts\/[^/]+/, '/v1/accounts/{id}'),
@@ -116,6 +123,8 @@ function toRecord(r: Pending): RequestRecord {
     decoded: r.decoded,
     contentEncoding: r.headers?.['content-encoding'] ?? null,
     cacheControl: r.headers?.['cache-control'] ?? null,
+    startMs: Math.round(startMs),
+    endMs: Math.round(startMs + ((r.finishedAt ?? r.sentAt) - r.sentAt) * 1000),
   };
 }
 
@@ -131,7 +140,7 @@ async function measure(page: Page, network: Awaited<ReturnType<typeof recordNetw
   });
   const controlMs = seen.paintedAt!;
   const interactiveMs = Math.max(controlMs, ...seen.longTasks.filter((t) => t.start < controlMs).map((t) => t.end));
-  const requests = (await network.begunBy(seen.timeOrigin + interactiveMs)).map(toRecord);
+  const requests = (await network.begunBy(seen.timeOrigin + interactiveMs)).map((r) => toRecord(r, seen.timeOrigin));
   return {
     interactiveMs: Math.round(interactiveMs),
     controlMs: Math.round(controlMs),
