@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Express } from 'express';
+import { serveCompressed } from '../http/compressed';
 import { serveStaticPage, staticPageCsp } from '../http/static-page';
 import { pagesScript } from './bundle';
 
@@ -18,20 +20,12 @@ export interface PagesConfig {
  * GET /apply: the applicant's pages. The page is public; what it shows comes from the API with the browser session the
  * link's token is exchanged for. The link's token is in the fragment, never sent; no-referrer keeps the page's own
  * address out of other sites' logs too. The script is the Preact app of api/pages/app, bundled once per process.
+ * The script and the stylesheet, nearly all the first page's bytes, are sent compressed (issue 27: under 150 kB).
  */
 export function pageRoutes(app: Express, config: PagesConfig): void {
   const headers = { 'Content-Security-Policy': PAGES_CSP, 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' };
-  // Bundled (or read) as the process starts, so the first person to open a link does not wait for it.
-  let script: Promise<string> | undefined = pagesScript();
-  script.catch(() => undefined);
-  app.get('/apply/app.js', async (_req, res) => {
-    script ??= pagesScript();
-    const code = await script.catch((err: unknown) => {
-      script = undefined;
-      throw err;
-    });
-    res.set(headers).type('text/javascript').send(code);
-  });
+  serveCompressed(app, '/apply/app.js', { type: 'text/javascript', headers, load: pagesScript });
+  serveCompressed(app, '/apply/apply.css', { type: 'text/css', headers, load: () => readFile(path.join(PAGES_DIR, 'apply.css'), 'utf8') });
   app.get('/apply/config.json', (_req, res) => {
     res.set(headers).json(config);
   });

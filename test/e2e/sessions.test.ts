@@ -222,4 +222,23 @@ describe('GET /apply', () => {
     expect(script.headers.get('content-security-policy')).toBe(csp);
     expect(await fetch(`${baseUrl}/apply/config.json`).then((r) => r.json())).toEqual({ sandbox: true });
   });
+
+  it('sends the script and the stylesheet compressed when the browser takes it, and answers a revalidation with 304', async () => {
+    for (const asset of ['/apply/app.js', '/apply/apply.css']) {
+      const plain = await fetch(`${baseUrl}${asset}`, { headers: { 'accept-encoding': 'identity' } });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      const text = await plain.text();
+      for (const [accept, encoding] of [['gzip, deflate, br, zstd', 'br'], ['gzip', 'gzip']] as const) {
+        const res = await fetch(`${baseUrl}${asset}`, { headers: { 'accept-encoding': accept } });
+        expect(res.headers.get('content-encoding'), `${asset} for ${accept}`).toBe(encoding);
+        expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+        expect(res.headers.get('cache-control')).toBe('no-cache');
+        expect(Number(res.headers.get('content-length'))).toBeLessThan(Buffer.byteLength(text) / 2);
+        expect(await res.text()).toBe(text);
+        // As a browser revalidates (fetch() alone would add Cache-Control: no-cache, which asks for the full answer).
+        const again = await fetch(`${baseUrl}${asset}`, { headers: { 'accept-encoding': accept, 'if-none-match': res.headers.get('etag')!, 'cache-control': 'max-age=0' } });
+        expect(again.status).toBe(304);
+      }
+    }
+  });
 });
