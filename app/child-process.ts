@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../platform/tools';
 import type { Running } from './supervisor';
@@ -28,12 +29,19 @@ function command(entry: 'worker' | 'api'): string[] {
   return ['--import', 'tsx', path.join(REPO_ROOT, entry, 'main.ts')];
 }
 
+/**
+ * The worker's CPU priority on one machine (nice): below the API's, so a request never waits for a core behind
+ * workflow work; the worker still gets every core the API leaves idle. (Scaled out they run on separate hosts.)
+ */
+export const WORKER_NICENESS = 5;
+
 export function startChild(entry: 'worker' | 'api', env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceChild> {
   const child = spawn(process.execPath, [...command(entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, RNV_SUPERVISED: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (entry === 'worker' && child.pid) os.setPriority(child.pid, WORKER_NICENESS);
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {

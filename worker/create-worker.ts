@@ -8,7 +8,7 @@ import { markRefunding } from '../store/ledger';
 import { workflowInspector } from '../platform/workflow-inspector';
 import { dataConverter } from '../platform/temporal';
 import { createWebhookWorker } from './webhook-worker';
-import { bundleWorkflows, workflowSource } from './workflow-bundle';
+import { cachedBundle, workflowSource } from './workflow-bundle';
 
 export interface WorkerOptions {
   address: string;
@@ -30,7 +30,7 @@ export interface WorkerOptions {
 async function workflowCode(options: WorkerOptions): Promise<Pick<SdkWorkerOptions, 'workflowBundle'>> {
   const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource();
   if ('workflowBundle' in source) return source;
-  return { workflowBundle: await bundleWorkflows(Runtime.instance().logger, source.workflowsPath) };
+  return { workflowBundle: await cachedBundle(Runtime.instance().logger) };
 }
 
 /** The process worker (every workflow, the processes' activities), and the webhook worker beside it (deliveries only, on their own task queue), over one connection. */

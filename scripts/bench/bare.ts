@@ -61,9 +61,9 @@ export async function runBareBaseline(options: { n: number; concurrency: number;
     await waitUntilServing(client);
     const warm = await runPool(options.warmup, options.concurrency, (i) => one(`warmup-${i}`));
     if (warm.errors.length) throw new Error(`bare warm-up failed: ${warm.errors[0]}`);
-    const [temporalBefore, selfBefore] = [dev.pid ? await cpuMsOfTree(dev.pid) : null, process.cpuUsage()];
+    const [temporalBefore, selfBefore] = [dev.pid ? await cpuMsOfTree(dev.pid, false) : null, process.cpuUsage()];
     const run = await runPool(options.n, options.concurrency, (i) => one(`bare-${i}`));
-    const [temporalAfter, self] = [dev.pid ? await cpuMsOfTree(dev.pid) : null, process.cpuUsage(selfBefore)];
+    const [temporalAfter, self] = [dev.pid ? await cpuMsOfTree(dev.pid, false) : null, process.cpuUsage(selfBefore)];
     const per = (ms: number) => Math.round((ms / run.latencies.length) * 10) / 10;
     return {
       cpuMsPerVerification: {

@@ -160,7 +160,10 @@ export interface ServiceResult {
   readyMs: number;
 }
 
-const cpuOf = async (processes: Record<string, number>) => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([role, pid]) => [role, await cpuMsOfTree(pid)] as const)));
+// PostgreSQL with its backends (the postmaster's children); every other process on its own (npm start's supervisor
+// is the parent of the rest).
+const cpuOf = async (processes: Record<string, number>) =>
+  Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([role, pid]) => [role, await cpuMsOfTree(pid, role === 'postgres')] as const)));
 
 const rssOf = async (processes: Record<string, number>) => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([role, pid]) => [role, await rssMb(pid)] as const)));
 

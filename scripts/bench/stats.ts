@@ -124,10 +124,10 @@ function procTimes(pid: number, readFileSync: (p: string, e: 'utf8') => string):
 }
 
 /**
- * CPU time (ms) a process and its live descendants have used, with their exited children's: PostgreSQL's work is
- * done by its backends, the postmaster's children. Linux only; null when the process is gone.
+ * CPU time (ms) a process (and its live descendants, unless `withDescendants` is false) has used, with its exited
+ * children's: PostgreSQL's work is done by its backends, the postmaster's children. Linux only; null when it is gone.
  */
-export async function cpuMsOfTree(root: number): Promise<number | null> {
+export async function cpuMsOfTree(root: number, withDescendants = true): Promise<number | null> {
   const { readdirSync, readFileSync } = await import('node:fs');
   const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
   const times = new Map(pids.map((pid) => [pid, procTimes(pid, readFileSync)] as const));
@@ -135,7 +135,7 @@ export async function cpuMsOfTree(root: number): Promise<number | null> {
   let total = 0;
   const tree = new Set([root]);
   // Parents have lower pids than their children only usually: repeat until the tree stops growing.
-  for (let grew = true; grew; ) {
+  for (let grew = withDescendants; grew; ) {
     grew = false;
     for (const [pid, t] of times) {
       if (t && !tree.has(pid) && tree.has(t.ppid)) {
