@@ -5,7 +5,7 @@
  * providers do not wait; this is the sandbox's convenience, so it should cost
  * little: the process's read-model row is watched first (a closed row is the
  * outcome itself), and the workflow is asked with a Query, which a worker has
- * to answer, only when the row moved or every QUERY_EVERY_MS; never once the
+ * to answer, only when the row moved or after a wait that doubles from QUERY_EVERY_MS; never once the
  * run is closed (NOT_OPEN: the server answers that itself, where a Query of a
  * closed run would replay its whole history on a worker).
  */
@@ -16,8 +16,13 @@ import { eventHandledQuery, refundWorkflowId, verificationWorkflowId } from '../
 import type { ReadModel } from '../../store/read-model';
 
 const POLL_MS = 50;
-/** Events that write nothing (a stale scan, say) are confirmed by a Query this often. */
+/**
+ * Events that write nothing (a stale scan, say) are confirmed by a Query after this long, then after twice as long
+ * each time, up to QUERY_EVERY_MAX_MS: under load a run takes longer to act, and each Query costs the server and a
+ * worker an activation while the row shows the outcome for nothing.
+ */
 const QUERY_EVERY_MS = 200;
+const QUERY_EVERY_MAX_MS = 1600;
 
 /** A process's read-model row as the sandbox watches it. */
 export type Seen = { status: string; revision: number } | null;
@@ -70,13 +75,16 @@ export async function waitUntilActedOn(watch: ProcessedWatch, eventId: string, r
   if (reference.startsWith(refundWorkflowId(''))) return Promise.race([watch.ended(reference), sleep(timeoutMs).then(() => false)]);
   let seen: Seen | undefined;
   let lastAsked = Date.now();
+  let gap = QUERY_EVERY_MS;
   for (const deadline = Date.now() + timeoutMs; ; await sleep(POLL_MS)) {
     const now = await watch.row(reference);
     if (now && now.status !== 'in_progress') return true;
     const moved = seen !== undefined && now?.revision !== seen?.revision;
     seen = now;
-    if (moved || now === null || Date.now() - lastAsked >= QUERY_EVERY_MS) {
+    const due = Date.now() - lastAsked >= gap;
+    if (moved || now === null || due) {
       lastAsked = Date.now();
+      if (due && !moved) gap = Math.min(QUERY_EVERY_MAX_MS, gap * 2);
       if (await watch.askRun(reference, eventId, deadline)) return true;
     }
     if (Date.now() >= deadline) return false;

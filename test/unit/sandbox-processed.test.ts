@@ -45,12 +45,12 @@ describe('the sandbox waiting until a process acted on its event', () => {
     expect(askedAtRead).toEqual([2]);
   });
 
-  it('an event that writes nothing is confirmed by a Query every 200 ms, not every poll', async () => {
+  it('an event that writes nothing is confirmed by a Query after 200 ms, then after twice as long each time, not every poll', async () => {
     const { watch, asked, askedAtRead } = scripted([open(1)], (n) => n === 2);
     await expect(waitUntilActedOn(watch, 'evt_1', 'verification/ver_12345678', 5000)).resolves.toBe(true);
     expect(asked).toHaveLength(2);
     expect(asked[0]).toBeGreaterThanOrEqual(195);
-    expect(asked[1]! - asked[0]!).toBeGreaterThanOrEqual(195);
+    expect(asked[1]! - asked[0]!).toBeGreaterThanOrEqual(395);
     expect(askedAtRead[1]! - askedAtRead[0]!).toBeGreaterThan(1);
   });
 
@@ -81,8 +81,8 @@ describe('the sandbox waiting until a process acted on its event', () => {
     const t0 = Date.now();
     await expect(waitUntilActedOn(watch, 'evt_1', 'verification/ver_12345678', 450)).resolves.toBe(false);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
-    expect(asked.length).toBeGreaterThanOrEqual(2);
-    expect(asked.length).toBeLessThanOrEqual(3);
+    // At 200 ms; the next would be 400 ms later, past the timeout.
+    expect(asked).toHaveLength(1);
   });
 
   it('a refund is acted on when its workflow ends', async () => {
