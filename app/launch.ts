@@ -1,6 +1,5 @@
-import { ConfigError, loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
 import type { ReadyMessage } from './child-process';
+import { configOrExit, devKeysOf, stopper } from './process';
 import { startService, type Roles, type RunningService } from './service';
 
 /**
@@ -9,19 +8,7 @@ import { startService, type Roles, type RunningService } from './service';
  * and a clean stop on Ctrl-C / SIGTERM (a second signal forces the exit).
  */
 export async function run(roles: Roles, banner: (service: RunningService, devKeys: string[] | null) => string | Promise<string>): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const logger = createLogger(config.logLevel);
-  for (const warning of config.warnings) logger.warn(`DEVELOPMENT DEFAULT: ${warning}`);
-
+  const { config, logger } = configOrExit();
   let service: RunningService;
   try {
     service = await startService(config, logger, roles);
@@ -29,24 +16,9 @@ export async function run(roles: Roles, banner: (service: RunningService, devKey
     logger.fatal({ err }, 'could not start');
     process.exit(1);
   }
+  process.stdout.write((await banner(service, devKeysOf(config))) + '\n');
 
-  const devKeys = config.warnings.some((w) => w.includes('development key'))
-    ? [`service: ${config.secrets.serviceApiKey}`, `reviewer: ${config.secrets.reviewerApiKey}`, `admin: ${config.secrets.adminApiKey}`]
-    : null;
-  process.stdout.write((await banner(service, devKeys)) + '\n');
-
-  let stopping = false;
-  const shutdown = async (reason: string, code: number) => {
-    if (stopping) {
-      logger.warn('second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ reason }, 'stopping');
-    await service.stop();
-    logger.info('stopped');
-    process.exit(code);
-  };
+  const shutdown = stopper(logger, () => service.stop());
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   void service.failed.then(() => shutdown('a component failed', 1));
   // Under `npm start` (app/child-process.ts) the supervisor decides when to stop (SIGTERM, in order): the terminal's

@@ -1,6 +1,6 @@
 // `npm start`: the whole service on one machine.
-import { run } from './launch';
-import { canRunPostgres, configOrExit, pgliteLeftBehind, startOneMachine, type OneMachine } from './one-machine';
+import { canRunPostgres, pgliteLeftBehind, startOneMachine, type OneMachine } from './one-machine';
+import { configOrExit, devKeysOf, stopper } from './process';
 import type { RunningService } from './service';
 
 interface Banner {
@@ -30,10 +30,14 @@ function banner(s: Banner, devKeys: string[] | null): string {
   ].join('\n');
 }
 
-/** The older single-process start, with PGlite inside it (EMBEDDED_DB=pglite, or a platform without server binaries). */
-function singleProcess(): void {
+/**
+ * The older single-process start, with PGlite inside it (EMBEDDED_DB=pglite, or a platform without server binaries).
+ * Loaded only then: the supervisor itself never loads the service's modules (the Temporal SDK, Express).
+ */
+async function singleProcess(): Promise<void> {
+  const { run } = await import('./launch.js');
   const pagesLine = async (s: RunningService) => (s.demoPagesLink ? await s.demoPagesLink().catch((err: unknown) => `(no link: ${(err as Error).message})`) : null);
-  void run({ api: true, worker: true, embeddedTemporal: true }, async (s, devKeys) => banner({ ...s, pagesLink: await pagesLine(s) }, devKeys));
+  await run({ api: true, worker: true, embeddedTemporal: true }, async (s, devKeys) => banner({ ...s, pagesLink: await pagesLine(s) }, devKeys));
 }
 
 async function supervised(): Promise<void> {
@@ -45,7 +49,7 @@ async function supervised(): Promise<void> {
   }
   if (!(await canRunPostgres(config))) {
     logger.warn({ platform: `${process.platform}-${process.arch}` }, 'no embedded PostgreSQL for this platform: running everything in one process with PGlite');
-    return singleProcess();
+    return await singleProcess();
   }
   let machine: OneMachine;
   try {
@@ -54,26 +58,11 @@ async function supervised(): Promise<void> {
     logger.fatal({ err }, 'could not start');
     process.exit(1);
   }
-  const devKeys = config.warnings.some((w) => w.includes('development key'))
-    ? [`service: ${config.secrets.serviceApiKey}`, `reviewer: ${config.secrets.reviewerApiKey}`, `admin: ${config.secrets.adminApiKey}`]
-    : null;
-  process.stdout.write(banner(machine, devKeys) + '\n');
-
-  let stopping = false;
-  const shutdown = async (reason: string) => {
-    if (stopping) {
-      logger.warn('second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ reason }, 'stopping');
-    await machine.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.stdout.write(banner(machine, devKeysOf(config)) + '\n');
+  const shutdown = stopper(logger, () => machine.stop());
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 }
 
-if (process.env.EMBEDDED_DB === 'pglite' && !process.env.DATABASE_URL) singleProcess();
+if (process.env.EMBEDDED_DB === 'pglite' && !process.env.DATABASE_URL) void singleProcess();
 else void supervised();

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../platform/config';
+import type { Config } from '../platform/config';
 import { createDb, describeDb, migrateLatest } from '../platform/db';
 import { postgresBinaries, startEmbeddedPostgres, type EmbeddedPostgres } from '../platform/embedded-postgres';
 import { demoAccountId } from '../platform/ids';
-import { createLogger, type Logger } from '../platform/logger';
+import type { Logger } from '../platform/logger';
 import { loopbackPort } from '../platform/sdk-metrics';
 import { startDevServer, type DevServer } from '../platform/temporal-dev-server';
-import { requireTool } from '../platform/tools';
 import { startChild } from './child-process';
+import { devServerOptions } from './dev-server';
 import { supervise, type Supervised } from './supervisor';
 
 /**
@@ -41,17 +41,7 @@ export function pgliteLeftBehind(config: Config): string | null {
 
 async function devServer(config: Config, logger: Logger): Promise<Supervised<DevServer> | null> {
   if (config.temporal.address) return null;
-  const options = {
-    cliPath: config.temporal.cliPath ?? requireTool('temporal'),
-    dataDir: config.dataDir,
-    port: config.temporal.devPort,
-    uiPort: config.temporal.uiPort,
-    namespace: config.temporal.namespace,
-    logger,
-    // The UI reads payloads through this service's codec endpoint (personal data masked).
-    codecEndpoint: `${config.publicBaseUrl}/codec`,
-  };
-  return supervise('the Temporal dev server', () => startDevServer(options), logger);
+  return supervise('the Temporal dev server', () => startDevServer(devServerOptions(config, logger, true)), logger);
 }
 
 async function postgres(config: Config, logger: Logger): Promise<Supervised<EmbeddedPostgres> | null> {
@@ -117,22 +107,6 @@ export async function startOneMachine(config: Config, logger: Logger): Promise<O
     };
   } catch (err) {
     await stop();
-    throw err;
-  }
-}
-
-/** Reads the configuration as every entry point does; a bad one is told and ends the process. */
-export function configOrExit(): { config: Config; logger: Logger } {
-  try {
-    const config = loadConfig();
-    const logger = createLogger(config.logLevel);
-    for (const warning of config.warnings) logger.warn(`DEVELOPMENT DEFAULT: ${warning}`);
-    return { config, logger };
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
     throw err;
   }
 }

@@ -20,7 +20,7 @@ import { createMetrics, type Metrics } from '../platform/metrics';
 import { loopbackPort, sdkMetricsTelemetry, serveWorkerMetrics } from '../platform/sdk-metrics';
 import { connectClient, payloadCodec } from '../platform/temporal';
 import { startDevServer } from '../platform/temporal-dev-server';
-import { requireTool } from '../platform/tools';
+import { devServerOptions } from './dev-server';
 
 export interface Roles {
   api: boolean;
@@ -87,16 +87,7 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
       if (!roles.embeddedTemporal) throw new ConfigError('TEMPORAL_ADDRESS is not set');
-      const dev = await startDevServer({
-        cliPath: config.temporal.cliPath ?? requireTool('temporal'),
-        dataDir: config.dataDir,
-        port: config.temporal.devPort,
-        uiPort: config.temporal.uiPort,
-        namespace: config.temporal.namespace,
-        logger,
-        // The UI reads payloads through this service's codec endpoint (personal data masked).
-        ...(roles.api ? { codecEndpoint: `${config.publicBaseUrl}/codec` } : {}),
-      });
+      const dev = await startDevServer(devServerOptions(config, logger, roles.api));
       cleanups.push(() => dev.stop());
       temporalAddress = dev.address;
       temporalUiUrl = dev.uiUrl;
