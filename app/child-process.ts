@@ -30,10 +30,10 @@ function command(entry: 'worker' | 'api'): string[] {
 }
 
 /**
- * The worker's CPU priority on one machine (nice): below the API's, so a request never waits for a core behind
- * workflow work; the worker still gets every core the API leaves idle. (Scaled out they run on separate hosts.)
+ * The CPU priority (nice) of workflow work on one machine, the worker's and the dev server's: below the API's, so a
+ * request never waits for a core behind it; they still get every core the API leaves idle. (Compose: cpu_shares.)
  */
-export const WORKER_NICENESS = 5;
+export const BACKGROUND_NICENESS = 5;
 
 export function startChild(entry: 'worker' | 'api', env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceChild> {
   const child = spawn(process.execPath, [...command(entry)], {
@@ -41,7 +41,7 @@ export function startChild(entry: 'worker' | 'api', env: Record<string, string>,
     env: { ...process.env, ...env, RNV_SUPERVISED: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  if (entry === 'worker' && child.pid) os.setPriority(child.pid, WORKER_NICENESS);
+  if (entry === 'worker' && child.pid) os.setPriority(child.pid, BACKGROUND_NICENESS);
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../platform/config';
 import { createDb, describeDb, migrateLatest } from '../platform/db';
@@ -7,7 +8,7 @@ import { demoAccountId } from '../platform/ids';
 import type { Logger } from '../platform/logger';
 import { loopbackPort } from '../platform/sdk-metrics';
 import { startDevServer, type DevServer } from '../platform/temporal-dev-server';
-import { startChild } from './child-process';
+import { startChild, BACKGROUND_NICENESS } from './child-process';
 import { devServerOptions } from './dev-server';
 import { supervise, type Supervised } from './supervisor';
 
@@ -41,7 +42,16 @@ export function pgliteLeftBehind(config: Config): string | null {
 
 async function devServer(config: Config, logger: Logger): Promise<Supervised<DevServer> | null> {
   if (config.temporal.address) return null;
-  return supervise('the Temporal dev server', () => startDevServer(devServerOptions(config, logger, true)), logger);
+  return supervise('the Temporal dev server', async () => lowPriority(await startDevServer(devServerOptions(config, logger, true))), logger);
+}
+
+/**
+ * Background work runs below the API on one machine (nice 5, as the worker: child-process.ts), so a GET, which needs
+ * only the API and PostgreSQL, is not queued behind workflow work for a core; they get every core the API leaves idle.
+ */
+function lowPriority<T extends { pid: number | null }>(part: T): T {
+  if (part.pid) os.setPriority(part.pid, BACKGROUND_NICENESS);
+  return part;
 }
 
 async function postgres(config: Config, logger: Logger): Promise<Supervised<EmbeddedPostgres> | null> {
