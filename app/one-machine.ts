@@ -104,7 +104,7 @@ export async function startOneMachine(config: Config, logger: Logger): Promise<O
     ]);
     parts.push({ stop: () => Promise.all([worker.stop(), api.stop()]).then(() => undefined) });
 
-    const apiUrl = (api.current).ready.apiUrl!;
+    const apiUrl = api.current.ready.apiUrl!;
     const pagesLink = config.sandbox.enabled ? await mintPagesLink(config, apiUrl).catch((err: unknown) => `(no link: ${(err as Error).message})`) : null;
     return {
       apiUrl,

@@ -48,14 +48,20 @@ async function untilAllowed(accountId: string, type: string, wait = true) {
 const done = (page: Page, text: string) => page.locator('.notice.success', { hasText: text }).waitFor();
 const decide = (reviewId: string, decision: 'approve' | 'reject', reason?: string) => api.post(`/v1/reviews/${reviewId}/decision`, { decision, ...(reason ? { reason } : {}) }, { token: KEYS.reviewer });
 
+/** A verified individual's account and a registered enterprise for it to become, its pages open at that change's form. */
+async function toEnterpriseForm() {
+  const accountId = uniqueAccount('pgchg');
+  await verifiedIndividual(baseUrl, accountId);
+  const e = enterprise();
+  await register(baseUrl, e);
+  const { page, errors } = await openPages(browser, baseUrl, { accountId });
+  await page.getByRole('link', { name: '个人认证变更为企业认证' }).click();
+  return { accountId, e, page, errors };
+}
+
 describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
   it('individual → enterprise: agreement and enterprise, method → holder’s face → the enterprise’s verification → switched', async () => {
-    const accountId = uniqueAccount('pgchg');
-    await verifiedIndividual(baseUrl, accountId);
-    const e = enterprise();
-    await register(baseUrl, e);
-    const { page, errors } = await openPages(browser, baseUrl, { accountId });
-    await page.getByRole('link', { name: '个人认证变更为企业认证' }).click();
+    const { accountId, e, page, errors } = await toEnterpriseForm();
     await page.getByRole('heading', { name: '认证主体变更协议' }).waitFor();
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByText('请先阅读并同意变更协议。').waitFor();
@@ -78,12 +84,7 @@ describe.skipIf(!hasChromium)('the change-of-subject pages in Chromium', () => {
   });
 
   it('individual → enterprise by recharge: the paying account → holder’s face → the dedicated collection account, the exact amount remitted → switched', async () => {
-    const accountId = uniqueAccount('pgchg');
-    await verifiedIndividual(baseUrl, accountId);
-    const e = enterprise();
-    await register(baseUrl, e);
-    const { page, errors } = await openPages(browser, baseUrl, { accountId });
-    await page.getByRole('link', { name: '个人认证变更为企业认证' }).click();
+    const { accountId, e, page, errors } = await toEnterpriseForm();
     await page.getByLabel('我已阅读并同意《认证主体变更协议》').check();
     await fillEnterprise(page, e);
     await chooseMethod(page, /充值认证/, async () => {
