@@ -30,8 +30,8 @@ export const COLOURS = {
   p90: '#17315f',
 };
 
-/** A categorical palette for series that are not outcomes (one per method). */
-export const PALETTE = ['#1f5fbf', '#1d7a46', '#d08700', '#7a3fb0', '#b42318', '#0f8a94', '#8a94a6', '#5b6475'];
+/** A categorical palette for series that are not outcomes (one per method): hues the outcomes do not use. */
+export const PALETTE = ['#0f8a94', '#7a3fb0', '#8d5524', '#c2185b', '#3949ab', '#827717', '#00695c', '#5b6475'];
 
 /**
  * A bar chart with the console's defaults: no animation (what the reviewer sees is final at once), the legend
