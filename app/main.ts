@@ -51,17 +51,19 @@ async function supervised(): Promise<void> {
     logger.warn({ platform: `${process.platform}-${process.arch}` }, 'no embedded PostgreSQL for this platform: running everything in one process with PGlite');
     return await singleProcess();
   }
+  // Signals are heard from the first moment: a stop asked for while starting waits for the start, then stops it all.
+  const starting = startOneMachine(config, logger);
+  const shutdown = stopper(logger, async () => (await starting.catch(() => null))?.stop());
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   let machine: OneMachine;
   try {
-    machine = await startOneMachine(config, logger);
+    machine = await starting;
   } catch (err) {
     logger.fatal({ err }, 'could not start');
     process.exit(1);
   }
   process.stdout.write(banner(machine, devKeysOf(config)) + '\n');
-  const shutdown = stopper(logger, () => machine.stop());
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
-  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 }
 
 if (process.env.EMBEDDED_DB === 'pglite' && !process.env.DATABASE_URL) void singleProcess();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../platform/config';
 import { createDb, describeDb, migrateLatest } from '../platform/db';
 import { postgresBinaries, startEmbeddedPostgres, type EmbeddedPostgres } from '../platform/embedded-postgres';
+import { processesRunning, runningSupervisorOf, stopProcess } from '../platform/left-behind';
 import { demoAccountId } from '../platform/ids';
 import type { Logger } from '../platform/logger';
 import { loopbackPort } from '../platform/sdk-metrics';
@@ -40,8 +41,23 @@ export function pgliteLeftBehind(config: Config): string | null {
   ].join('\n');
 }
 
+/**
+ * A dev server on this DATA_DIR's store that a killed supervisor left running is stopped (this start then owns the
+ * one it starts); one that another running `npm start` uses refuses this start.
+ */
+async function stopLeftBehindDevServer(config: Config, logger: Logger): Promise<void> {
+  const store = path.join(config.dataDir, 'temporal.db');
+  for (const pid of processesRunning(`--db-filename ${store}`)) {
+    const owner = runningSupervisorOf(pid);
+    if (owner !== null) throw new Error(`${store} is in use by another running service (Temporal dev server ${pid}, started by: ${owner}): stop it first, or choose another DATA_DIR`);
+    logger.warn({ pid }, 'a Temporal dev server from an earlier run is still running; stopping it');
+    if (!(await stopProcess(pid, 'SIGTERM', 15_000))) await stopProcess(pid, 'SIGKILL', 5_000);
+  }
+}
+
 async function devServer(config: Config, logger: Logger): Promise<Supervised<DevServer> | null> {
   if (config.temporal.address) return null;
+  await stopLeftBehindDevServer(config, logger);
   return supervise('the Temporal dev server', async () => lowPriority(await startDevServer(devServerOptions(config, logger, true))), logger);
 }
 

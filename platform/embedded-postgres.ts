@@ -4,6 +4,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readF
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { runningSupervisorOf, stopProcess } from './left-behind';
 import type { Logger } from './logger';
 
 /**
@@ -128,25 +129,27 @@ function initialise(bins: Binaries, dir: string, secret: string, owner: ReturnTy
   }
 }
 
-/** A server left running by an earlier run that was killed (its postmaster.pid names a live process) is shut down first. */
+/**
+ * A server left running by an earlier run that was killed (its postmaster.pid names a live process whose supervisor
+ * is gone) is shut down first; one that another running `npm start` uses is left alone, and this start refused.
+ */
 async function stopStale(dir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!pid || !alive()) return;
+  if (!pid || !isAlive(pid)) return;
+  const owner = runningSupervisorOf(pid);
+  if (owner !== null) throw new Error(`${dir} is in use by another running service (PostgreSQL ${pid}, started by: ${owner}): stop it first, or choose another DATA_DIR`);
   logger.warn({ pid, dataDir: dir }, 'an embedded PostgreSQL from an earlier run is still running; shutting it down');
-  process.kill(pid, 'SIGINT');
-  for (let waited = 0; alive(); waited += 100) {
-    if (waited > 30_000) throw new Error(`PostgreSQL ${pid} (${dir}) does not stop: stop it, then start again`);
-    await new Promise((r) => setTimeout(r, 100));
+  if (!(await stopProcess(pid, 'SIGINT'))) throw new Error(`PostgreSQL ${pid} (${dir}) does not stop: stop it, then start again`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,13 +14,17 @@ import { eventually } from '../support/temporal-test-env';
  * user when the tests run as root, as CI does), migrations, then the worker and
  * the API with the sandbox as processes of their own under one supervisor. A
  * worker killed with SIGKILL is started again; stopped with Ctrl-C and started
- * again, it resumes the workflows left open; nothing is left running.
+ * again, it resumes the workflows left open; nothing is left running. A second
+ * start on the same DATA_DIR is refused; after the supervisor itself is killed,
+ * the next start stops what it left behind.
  */
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rnv-embedded-'));
 let running: ServiceProcess | undefined;
 
 afterAll(async () => {
   await running?.stop('SIGKILL');
+  // Whatever a failed test left running on its DATA_DIR.
+  spawnSync('pkill', ['-f', dataDir]);
   if (!process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -63,11 +67,19 @@ describe('the embedded one-machine default', () => {
     const started = await api.post(`/v1/accounts/${accountId}/verifications`, individualBody({ idNumber }));
     expect(started.status).toBe(201);
 
+    // Its parts, each a process of its own: the dev server, PostgreSQL, the worker and the API (tsx adds esbuild's).
+    const parts = children(running.child.pid!).filter((pid) => /start-dev|bin\/postgres|worker\/main|api\/main/.test(cmdline(pid)));
+    expect(parts).toHaveLength(4);
+    // A second start on the same DATA_DIR is refused, and leaves the first one's database alone.
+    const second = startServiceProcess({ env, port: await freePort(), logFile: path.join(dataDir, 'second.log'), readyTimeoutMs: 60_000 });
+    await expect(second).rejects.toThrow(/is in use by another running service/);
+    expect((await api.get(`/v1/verifications/${started.body.id}`)).status).toBe(200);
+
     expect(await running.stop('SIGINT')).toBe(0);
     expect(await temporalReachable(`127.0.0.1:${temporalPort}`)).toBe(false);
-    // PostgreSQL was shut down too (it removes its pid file), and so were the worker and the API.
+    // Every part stopped with it; PostgreSQL shut down cleanly (it removes its pid file).
+    expect(parts.filter(alive)).toEqual([]);
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
-    expect(children(running.child.pid!)).toEqual([]);
     expect(running.logTail(400)).not.toContain(idNumber);
 
     running = await startServiceProcess({ env, port, logFile, readyTimeoutMs: 60_000 });
@@ -93,6 +105,17 @@ describe('the embedded one-machine default', () => {
     const workerMetrics = await (await fetch(workerUrl)).text();
     expect(workerMetrics).toContain('verification_outcomes_total{method="wechat_qr",status="verified",reason=""} 1');
     expect(workerMetrics).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
+    // A supervisor killed outright: the worker and the API stop by themselves; the next start shuts down the
+    // PostgreSQL and the dev server it left behind, and starts its own.
+    const before = children(running.child.pid!);
+    const postgresPid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    await running.stop('SIGKILL');
+    await eventually(async () => expect(before.filter((pid) => alive(pid) && pid !== postgresPid && cmdline(pid).includes('node'))).toEqual([]), { timeoutMs: 30_000 });
+    running = await startServiceProcess({ env, port, logFile, readyTimeoutMs: 60_000 });
+    expect(alive(postgresPid)).toBe(false);
+    expect(running.logTail(400)).toContain('an embedded PostgreSQL from an earlier run is still running; shutting it down');
+    expect(running.logTail(400)).toContain('a Temporal dev server from an earlier run is still running; stopping it');
+    expect((await api.get(`/v1/verifications/${started.body.id}`)).body.status).toBe('verified');
     expect(await running.stop('SIGTERM')).toBe(0);
     expect(running.logTail(800)).not.toContain(idNumber);
   });
@@ -111,6 +134,23 @@ describe('the embedded one-machine default', () => {
     }
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 /** The supervisor's child processes (pgrep -P), those whose command line contains `match` if given. */
 function children(pid: number, match?: string): number[] {
