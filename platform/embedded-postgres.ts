@@ -4,7 +4,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readF
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runningSupervisorOf, stopProcess } from './left-behind';
+import { isAlive, runningSupervisorOf, stopProcess } from './left-behind';
 import type { Logger } from './logger';
 
 /**
@@ -142,15 +142,6 @@ async function stopStale(dir: string, logger: Logger): Promise<void> {
   if (owner !== null) throw new Error(`${dir} is in use by another running service (PostgreSQL ${pid}, started by: ${owner}): stop it first, or choose another DATA_DIR`);
   logger.warn({ pid, dataDir: dir }, 'an embedded PostgreSQL from an earlier run is still running; shutting it down');
   if (!(await stopProcess(pid, 'SIGINT'))) throw new Error(`PostgreSQL ${pid} (${dir}) does not stop: stop it, then start again`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitReady(url: string, child: ChildProcess, exited: () => boolean, timeoutMs: number, log: string): Promise<void> {

@@ -43,19 +43,21 @@ export function processesRunning(needle: string): number[] {
   return entries.filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid).map(Number).filter((pid) => commandOf(pid).includes(needle));
 }
 
+/** Whether a process of this pid is running. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Sends `signal` and waits until the process is gone; false if it is still there after `timeoutMs`. */
 export async function stopProcess(pid: number, signal: NodeJS.Signals, timeoutMs = 30_000): Promise<boolean> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return true;
+  if (!isAlive(pid)) return true;
   process.kill(pid, signal);
-  for (const deadline = Date.now() + timeoutMs; alive(); ) {
+  for (const deadline = Date.now() + timeoutMs; isAlive(pid); ) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -4,14 +4,14 @@
 // the throughputs, their ratios, latencies and API read latency under load; writes bench-results/*.json.
 // BENCH_N (400), BENCH_C (20), BENCH_WARMUP (C), BENCH_READ_RATE (50/s), BENCH_TOPOLOGIES (embedded,scaled-out);
 // or --n= --c= --warmup= --read-rate= --topologies=.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../platform/tools';
 import { runBareBaseline } from './bare';
 import { adminPgUrl, pgReachable } from './scaled-out';
 import { embeddedStack, runServiceLoad, scaledOutStack, type ServiceResult, type ServiceStack } from './service-load';
-import { applyFlags, envInt, type Summary } from './stats';
+import { applyFlags, envInt, writeReport, type Summary } from './stats';
 
 const READ_P99_TARGET_MS = 50;
 const RATIO_TARGET = 0.85;
@@ -88,11 +88,7 @@ async function main() {
     bare,
     ratios,
   };
-  const dir = path.join(REPO_ROOT, 'bench-results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `bench-${startedAt.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  console.log(`report: ${path.relative(process.cwd(), file)}`);
+  console.log(`report: ${writeReport('bench', startedAt, report)}`);
   if (load[0]! > os.cpus().length * 0.5) console.log(`note: load average was ${load[0]!.toFixed(1)} at start: other work shares this machine, figures are noisy`);
 }
 

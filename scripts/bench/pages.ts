@@ -19,7 +19,7 @@
 //
 // The verdict is on the worst run (every run must meet the target); the medians are printed beside it.
 // PAGES_RUNS (5) or --runs=. Writes bench-results/pages-*.json (git-ignored).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -28,7 +28,7 @@ import { REPO_ROOT } from '../../platform/tools';
 import { mintPagesLink } from '../lib/pages-link';
 import { measureLink, type LoadFigures, type RequestRecord } from './page-load';
 import { adminPgUrl, pgReachable, startScaledOut } from './scaled-out';
-import { applyFlags, envInt } from './stats';
+import { applyFlags, envInt, writeReport } from './stats';
 
 const TARGETS = { transferredKb: 150, interactiveMs: 1000 };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -129,11 +129,8 @@ async function main() {
       runs: measured,
       warmup,
     };
-    const dir = path.join(REPO_ROOT, 'bench-results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `pages-${startedAt.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-    console.log(`\n${passed ? 'PASS' : 'FAIL'}: every run under ${TARGETS.transferredKb} kB and ${TARGETS.interactiveMs} ms? report: ${path.relative(process.cwd(), file)}`);
+    const file = writeReport('pages', startedAt, report);
+    console.log(`\n${passed ? 'PASS' : 'FAIL'}: every run under ${TARGETS.transferredKb} kB and ${TARGETS.interactiveMs} ms? report: ${file}`);
     if (loadAtStart[0]! > os.cpus().length * 0.5) console.log(`note: load average was ${loadAtStart[0]!.toFixed(1)} at start: other work shares this machine, timings are noisy`);
     return passed;
   } finally {

@@ -4,12 +4,11 @@
 // timing each phase the client sees (start, scan, the GETs until verified), then counts the statements each process
 // sent per verification, by phase and by statement shape. The statement log costs time: phase timings here are for
 // proportions, not for throughput (that is `npm run bench`). Writes bench-results/profile-*.json.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { REPO_ROOT } from '../../platform/tools';
 import { idNumberFor, startEmbedded, verifyOnce, type EmbeddedService } from './service-load';
-import { envInt, summarize } from './stats';
+import { envInt, summarize, writeReport } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 type Phase = 'start' | 'scan' | 'poll';
@@ -135,11 +134,9 @@ async function main() {
     }
     console.log('by shape, per verification:');
     for (const [shape, count] of Object.entries(counted.shapes).sort((a, b) => b[1] - a[1])) console.log(`  ${per(count).toString().padStart(5)}  ${shape}`);
-    const dir = path.join(REPO_ROOT, 'bench-results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `profile-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ n, phaseMs, getsPerVerification: summarize(gets), statements: counted, perVerification: true }, null, 2) + '\n');
-    console.log(`report: ${path.relative(process.cwd(), file)}`);
+    // Statement counts are totals over the n verifications.
+    const report = { n, phaseMs, getsPerVerification: summarize(gets), statements: counted };
+    console.log(`report: ${writeReport('profile', new Date().toISOString(), report)}`);
   } finally {
     await service.stop();
   }

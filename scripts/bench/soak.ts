@@ -5,15 +5,14 @@
 // at 50 GET/s while they sit, and the time for a killed worker to come back and resume them (SOAK_RESUME of them get
 // their transfer and must verify). Writes bench-results/.
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-code';
-import { REPO_ROOT } from '../../platform/tools';
 import { uploadFile } from '../lib/files';
 import { startScaledOut } from './scaled-out';
 import { idNumberFor } from './service-load';
-import { applyFlags, envInt, rssMb, runPool, sleep, startReadLoop, summarize } from './stats';
+import { applyFlags, envInt, rssMb, runPool, sleep, startReadLoop, summarize, writeReport } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 
@@ -148,11 +147,7 @@ async function main() {
       sitting: { afterSeconds: sitting.afterSeconds, workerRssMb: sitting.rssMb, workerHeapUsedMb: sitting.heapUsedMb, workerHeapTotalMb: sitting.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
       restart: { workerReadyMs: Math.round(restartMs), resumedAndVerifiedMs: Math.round(resumeMs), verified: paying.latencies.length, errors: paying.errors.slice(0, 5) },
     };
-    const dir = path.join(REPO_ROOT, 'bench-results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `soak-${report.startedAt.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-    console.log(`report: ${path.relative(process.cwd(), file)}`);
+    console.log(`report: ${writeReport('soak', report.startedAt, report)}`);
   } finally {
     await stack.stop();
   }

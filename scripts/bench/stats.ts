@@ -1,4 +1,7 @@
-// Small measuring helpers shared by the benchmark and the soak.
+// Small measuring helpers shared by the benchmark scripts (bench, soak, profile, pages).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../../platform/tools';
 
 export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -146,4 +149,13 @@ export async function cpuMsOfTree(root: number, withDescendants = true): Promise
   }
   for (const pid of tree) total += times.get(pid)?.ms ?? 0;
   return total;
+}
+
+/** Writes a benchmark's report to bench-results/<kind>-<time>.json (git-ignored); answers its path from here. */
+export function writeReport(kind: string, startedAt: string, report: unknown): string {
+  const dir = path.join(REPO_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${kind}-${startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  return path.relative(process.cwd(), file);
 }
