@@ -2,7 +2,7 @@ import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@tempo
 
 /**
  * A workflow interceptor module for tests (bundled with the workflows): every
- * command a run issues — activities, timers, children, external signals,
+ * command a run issues — activities (local ones by type), timers, children, external signals,
  * continue-as-new — with its arguments, told to the `capture` sink, also during
  * replay. test/workflow/replay-commands.test.ts compares them with a history.
  */
@@ -16,6 +16,11 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
     {
       scheduleActivity: (input, next) => {
         capture.command('activity', { type: input.activityType, args: input.args });
+        return next(input);
+      },
+      // A local activity's marker keeps its type and result, not its arguments.
+      scheduleLocalActivity: (input, next) => {
+        capture.command('localActivity', { type: input.activityType });
         return next(input);
       },
       startTimer: (input, next) => {

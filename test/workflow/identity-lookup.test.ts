@@ -131,7 +131,9 @@ describe('a person finds their accounts (SPEC §12)', () => {
       const { handle } = await start(tq, lookupInput());
       for (const attemptsLeft of [2, 1]) {
         await handle.signal(providerEventSignal, faceEvent(lastTicket(calls), false));
-        await eventually(async () => expect((await snapshot(handle)).nextAction).toMatchObject({ attemptsLeft }));
+        // The next attempt's QR is live (a failure counts before its fresh QR is issued).
+        const ticket = `ticket-${4 - attemptsLeft}`;
+        await eventually(async () => expect((await snapshot(handle)).nextAction).toMatchObject({ attemptsLeft, ticket }));
       }
       await handle.signal(providerEventSignal, faceEvent(lastTicket(calls), false));
       expect(await resultOf(handle)).toEqual({ status: 'failed', failureReason: 'FACE_MISMATCH' });
