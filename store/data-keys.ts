@@ -22,8 +22,13 @@ export const dataKeyOf = (db: Db, processId: string): Promise<DataKeyRow | undef
 
 /** Stores a process's key unless it has one (two writers racing both end up with the first): answers the key that holds. */
 export async function insertDataKey(db: Db, key: { processId: string; accountId: string; wrappedKey: string }): Promise<DataKeyRow> {
-  await sqlOf(db)('data_keys').insert({ process_id: key.processId, account_id: key.accountId, wrapped_key: key.wrappedKey }).onConflict('process_id').ignore();
-  const row = await dataKeyOf(db, key.processId);
+  const [inserted] = await sqlOf(db)<DataKeyRow>('data_keys')
+    .insert({ process_id: key.processId, account_id: key.accountId, wrapped_key: key.wrappedKey })
+    .onConflict('process_id')
+    .ignore()
+    .returning('*');
+  // Nothing returned: the process had its key already (another writer's), which is the one that holds.
+  const row = inserted ?? (await dataKeyOf(db, key.processId));
   if (!row) throw new Error(`data key of ${key.processId} vanished after its insert`);
   return row;
 }

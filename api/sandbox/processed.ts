@@ -15,7 +15,13 @@ import { lookupWorkflowId } from '../../workflows/lookup-messages';
 import { eventHandledQuery, refundWorkflowId, verificationWorkflowId } from '../../workflows/messages';
 import type { ReadModel } from '../../store/read-model';
 
+/**
+ * The row is read after POLL_MS, then after half as long again each time, up to POLL_MAX_MS: a run that acts at once
+ * shows within 50 ms, and one slowed by load is not read twenty times a second (each read is a statement, and it is
+ * under load that runs are slow).
+ */
 const POLL_MS = 50;
+const POLL_MAX_MS = 400;
 /**
  * Events that write nothing (a stale scan, say) are confirmed by a Query after this long, then after twice as long
  * each time, up to QUERY_EVERY_MAX_MS: under load a run takes longer to act, and each Query costs the server and a
@@ -76,7 +82,8 @@ export async function waitUntilActedOn(watch: ProcessedWatch, eventId: string, r
   let seen: Seen | undefined;
   let lastAsked = Date.now();
   let gap = QUERY_EVERY_MS;
-  for (const deadline = Date.now() + timeoutMs; ; await sleep(POLL_MS)) {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = POLL_MS; ; await sleep(Math.min(pause, Math.max(0, deadline - Date.now()))), pause = Math.min(POLL_MAX_MS, pause * 1.5)) {
     const now = await watch.row(reference);
     if (now && now.status !== 'in_progress') return true;
     const moved = seen !== undefined && now?.revision !== seen?.revision;

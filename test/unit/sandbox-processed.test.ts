@@ -85,6 +85,14 @@ describe('the sandbox waiting until a process acted on its event', () => {
     expect(asked).toHaveLength(1);
   });
 
+  it('reads the row at once, then less often the longer the run takes', async () => {
+    const { watch, reads } = scripted([open(1)]);
+    await expect(waitUntilActedOn(watch, 'evt_1', 'verification/ver_12345678', 2000)).resolves.toBe(false);
+    // Every 50 ms would be 40 reads; 50 ms growing by half each time up to 400 ms is 9 in two seconds.
+    expect(reads()).toBeGreaterThanOrEqual(8);
+    expect(reads()).toBeLessThanOrEqual(11);
+  });
+
   it('a refund is acted on when its workflow ends', async () => {
     const { watch, asked, reads } = scripted([open(1)]);
     await expect(waitUntilActedOn(watch, 'evt_1', 'refund/tr_1', 5000)).resolves.toBe(true);
