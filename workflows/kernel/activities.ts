@@ -33,7 +33,8 @@ export function databaseWrites<K extends keyof Activities>(): Pick<Activities, K
   const remote = proxyActivities<Pick<Activities, K>>(DATABASE_WRITES);
   const local = proxyLocalActivities<Pick<Activities, K>>(LOCAL_DATABASE_WRITES);
   return new Proxy({} as Pick<Activities, K>, {
-    get: (_, name) => (patched(LOCAL_DATABASE_WRITES_PATCH) ? local : remote)[name as K],
+    // Only an activity's name asks the patch (a symbol, say, when the proxy is inspected, is no write).
+    get: (_, name) => (typeof name === 'string' ? (patched(LOCAL_DATABASE_WRITES_PATCH) ? local : remote)[name as K] : undefined),
   });
 }
 
