@@ -83,7 +83,12 @@ export async function waitUntilActedOn(watch: ProcessedWatch, eventId: string, r
   let lastAsked = Date.now();
   let gap = QUERY_EVERY_MS;
   const deadline = Date.now() + timeoutMs;
-  for (let pause = POLL_MS; ; await sleep(Math.min(pause, Math.max(0, deadline - Date.now()))), pause = Math.min(POLL_MAX_MS, pause * 1.5)) {
+  let pause = POLL_MS;
+  const nextRead = async () => {
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+    pause = Math.min(POLL_MAX_MS, pause * 1.5);
+  };
+  for (; ; await nextRead()) {
     const now = await watch.row(reference);
     if (now && now.status !== 'in_progress') return true;
     const moved = seen !== undefined && now?.revision !== seen?.revision;
