@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { niced } from '../platform/priority';
 import { REPO_ROOT } from '../platform/tools';
 import type { Running } from './supervisor';
 
@@ -30,18 +30,19 @@ function command(entry: 'worker' | 'api'): string[] {
 }
 
 /**
- * The CPU priority (nice) of workflow work on one machine, the worker's and the dev server's: below the API's, so a
- * request never waits for a core behind it; they still get every core the API leaves idle. (Compose: cpu_shares.)
+ * The CPU priority (nice) of workflow work on one machine, the worker's and the dev server's, every thread of them:
+ * below the API's, so a request never waits for a core behind it; they still get every core the API leaves idle.
+ * (Compose: cpu_shares.)
  */
 export const BACKGROUND_NICENESS = 5;
 
 export function startChild(entry: 'worker' | 'api', env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceChild> {
-  const child = spawn(process.execPath, [...command(entry)], {
+  const run = niced(process.execPath, command(entry), entry === 'worker' ? BACKGROUND_NICENESS : 0);
+  const child = spawn(run.command, run.args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, RNV_SUPERVISED: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  if (entry === 'worker' && child.pid) os.setPriority(child.pid, BACKGROUND_NICENESS);
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {

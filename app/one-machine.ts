@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../platform/config';
 import { createDb, describeDb, migrateLatest } from '../platform/db';
@@ -58,16 +57,9 @@ async function stopLeftBehindDevServer(config: Config, logger: Logger): Promise<
 async function devServer(config: Config, logger: Logger): Promise<Supervised<DevServer> | null> {
   if (config.temporal.address) return null;
   await stopLeftBehindDevServer(config, logger);
-  return supervise('the Temporal dev server', async () => lowPriority(await startDevServer(devServerOptions(config, logger, true))), logger);
-}
-
-/**
- * Background work runs below the API on one machine (nice 5, as the worker: child-process.ts), so a GET, which needs
- * only the API and PostgreSQL, is not queued behind workflow work for a core; they get every core the API leaves idle.
- */
-function lowPriority<T extends { pid: number | null }>(part: T): T {
-  if (part.pid) os.setPriority(part.pid, BACKGROUND_NICENESS);
-  return part;
+  // Below the API, as the worker (child-process.ts): a GET, which needs only the API and PostgreSQL, is not queued
+  // behind workflow work for a core; the dev server gets every core the API leaves idle.
+  return supervise('the Temporal dev server', () => startDevServer({ ...devServerOptions(config, logger, true), niceness: BACKGROUND_NICENESS }), logger);
 }
 
 async function postgres(config: Config, logger: Logger): Promise<Supervised<EmbeddedPostgres> | null> {

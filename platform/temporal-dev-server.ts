@@ -3,6 +3,7 @@ import { mkdirSync, openSync, readFileSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/messages';
 import type { Logger } from './logger';
+import { niced } from './priority';
 import { temporalReachable } from './temporal';
 
 export interface DevServer {
@@ -32,6 +33,8 @@ export interface DevServerOptions {
   /** The remote codec the Web UI decodes payloads with. */
   codecEndpoint?: string;
   startTimeoutMs?: number;
+  /** A lower CPU priority for the server, every thread of it (priority.ts). */
+  niceness?: number;
 }
 
 /**
@@ -72,7 +75,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const out = openSync(logFile, 'a');
   // Its own process group: Ctrl-C in a terminal reaches the service, which stops the server last (after the worker).
-  const child: ChildProcess = spawn(options.cliPath, args, { stdio: ['ignore', out, out], detached: true });
+  const run = niced(options.cliPath, args, options.niceness);
+  const child: ChildProcess = spawn(run.command, run.args, { stdio: ['ignore', out, out], detached: true });
   closeSync(out);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

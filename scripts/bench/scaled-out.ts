@@ -82,7 +82,8 @@ export async function startScaledOut(label: string): Promise<ScaledOut> {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((err: unknown) => console.error(err));
   };
   try {
-    const temporal = await startDevServer({ cliPath: requireTool('temporal'), dataDir: workDir, port: await freePort(), uiPort: 0, namespace: 'default', logger: createLogger('warn'), headless: true });
+    // As on one host under Compose (cpu_shares 512) and npm start (nice 5): workflow work yields the CPU to the API.
+    const temporal = await startDevServer({ cliPath: requireTool('temporal'), dataDir: workDir, port: await freePort(), uiPort: 0, namespace: 'default', logger: createLogger('warn'), headless: true, niceness: BACKGROUND_NICENESS });
     cleanups.push(() => temporal.stop());
     const env = { ...IMAGE_RUNTIME_ENV, ...workerTuning(), DATA_DIR: workDir, DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' };
     const metricsPort = await freePort();
@@ -96,12 +97,9 @@ export async function startScaledOut(label: string): Promise<ScaledOut> {
         env: { ...env, WORKER_METRICS_PORT: String(metricsPort) },
         readyLogLine: 'Worker polling on',
         readyTimeoutMs: 180_000,
+        niceness: BACKGROUND_NICENESS,
       });
-    // As on one host under Compose (cpu_shares 512) and npm start (nice 5): workflow work yields the CPU to the API.
-    const lowPriority = (pid: number | null | undefined) => pid && os.setPriority(pid, BACKGROUND_NICENESS);
-    lowPriority(temporal.pid);
     const stack = { worker: await startWorker() };
-    lowPriority(stack.worker.child.pid);
     cleanups.push(() => stack.worker.stop('SIGTERM'));
     const api = await startServiceProcess({
       nodeArgs: [path.join(REPO_ROOT, 'dist/api/main.js')],
@@ -125,7 +123,6 @@ export async function startScaledOut(label: string): Promise<ScaledOut> {
         await stack.worker.stop('SIGKILL');
         const started = performance.now();
         stack.worker = await startWorker();
-        lowPriority(stack.worker.child.pid);
         return Math.round(performance.now() - started);
       },
       stop,

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { niced } from '../../platform/priority';
 import { REPO_ROOT } from '../../platform/tools';
 
 export async function freePort(): Promise<number> {
@@ -36,11 +37,14 @@ export async function startServiceProcess(options: {
   readyLogLine?: string;
   /** Node's arguments instead of `--import tsx <entry>`: the compiled build runs as `node dist/...`. */
   nodeArgs?: string[];
+  /** A lower CPU priority, every thread of the process (platform/priority.ts). */
+  niceness?: number;
 }): Promise<ServiceProcess> {
   const out = openSync(options.logFile, 'a');
   // One process, not the tsx launcher: the launcher forks the real node process, so a SIGKILL sent to it
   // would leave that child running (a "killed" worker that keeps polling).
-  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', options.entry ?? 'app/main.ts'], {
+  const run = niced(process.execPath, options.nodeArgs ?? ['--import', 'tsx', options.entry ?? 'app/main.ts'], options.niceness);
+  const child = spawn(run.command, run.args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env, PORT: String(options.port) },
     stdio: ['ignore', out, out],

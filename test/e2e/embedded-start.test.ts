@@ -7,6 +7,7 @@ import { temporalReachable } from '../../platform/temporal';
 import { http, individualBody, mainlandId, uniqueAccount } from '../support/http';
 import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
+import { threadNiceness } from '../support/thread-niceness';
 
 /**
  * `npm start` with nothing configured: its own Temporal dev server (SQLite file,
@@ -70,6 +71,11 @@ describe('the embedded one-machine default', () => {
     // Its parts, each a process of its own: the dev server, PostgreSQL, the worker and the API (tsx adds esbuild's).
     const parts = children(running.child.pid!).filter((pid) => /start-dev|bin\/postgres|worker\/main|api\/main/.test(cmdline(pid)));
     expect(parts).toHaveLength(4);
+    // Workflow work runs below the API and PostgreSQL, every thread of it (a nice value is a thread's on Linux).
+    const niceness = (pattern: RegExp) => threadNiceness(parts.find((pid) => pattern.test(cmdline(pid)))!);
+    expect(new Set(niceness(/start-dev/))).toEqual(new Set([5]));
+    expect(new Set(niceness(/worker\/main/))).toEqual(new Set([5]));
+    expect(new Set(niceness(/api\/main/))).toEqual(new Set([0]));
     // A second start on the same DATA_DIR is refused, and leaves the first one's database alone.
     const second = startServiceProcess({ env, port: await freePort(), logFile: path.join(dataDir, 'second.log'), readyTimeoutMs: 60_000 });
     await expect(second).rejects.toThrow(/is in use by another running service/);
