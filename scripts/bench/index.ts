@@ -41,6 +41,8 @@ function printService(result: ServiceResult) {
   print(`end to end, ${result.topology}`, result.throughputPerSec, result.latencyMs);
   const reads = result.apiReadsUnderLoad;
   console.log(`  API reads under load: p50 ${reads.p50} ms, p95 ${reads.p95} ms, p99 ${reads.p99} ms (${reads.count} reads, ${reads.failures} failed)`);
+  console.log(`  the API's event loop delay over the run: p50 ${result.apiEventLoopDelayMs.p50} ms, p99 ${result.apiEventLoopDelayMs.p99} ms, max ${result.apiEventLoopDelayMs.max} ms`);
+  console.log(`  GETs per verification while it waited for verified: ${result.getsPerVerification}`);
   console.log(`  one verification: ${JSON.stringify(result.historyShape)}; ready in ${result.readyMs} ms; RSS MB ${JSON.stringify(result.rssMb)}`);
   console.log(`  CPU ms per verification: ${JSON.stringify(result.cpuMsPerVerification)}`);
   if (result.errors.length) console.log(`  errors: ${result.errors.join(' | ')}`);

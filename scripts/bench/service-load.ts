@@ -9,7 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { mainlandIdCheckChar } from '../../domain/id-number';
 import { freePort, startServiceProcess, type ServiceProcess } from '../lib/processes';
 import { startScaledOut } from './scaled-out';
-import { cpuMsOfTree, rssMb, runPool, startReadLoop, summarize, type Summary } from './stats';
+import { startReadLoop } from './read-loop';
+import { cpuMsOfTree, rssMb, runPool, summarize, type Summary } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 
@@ -73,8 +74,8 @@ async function call<T>(base: string, method: string, url: string, body?: unknown
   return { status: res.status, body: text ? (JSON.parse(text) as T) : undefined };
 }
 
-/** One WeChat QR verification: start, scan, and GET until it shows verified. Returns its id. */
-export async function verifyOnce(base: string, label: string, idNumber: string): Promise<string> {
+/** One WeChat QR verification: start, scan, and GET until it shows verified. Returns its id and the GETs it took. */
+export async function verifyOnce(base: string, label: string, idNumber: string): Promise<{ id: string; gets: number }> {
   const realName = '张三';
   const started = await call<VerificationView>(base, 'POST', `/v1/accounts/${label}/verifications`, {
     subjectType: 'individual',
@@ -85,12 +86,28 @@ export async function verifyOnce(base: string, label: string, idNumber: string):
   if (started.status !== 201 || !view?.nextAction) throw new Error(`start ${started.status}: ${JSON.stringify(started.body)}`);
   const scan = await call(base, 'POST', '/sandbox/wechat/scans', { ticket: view.nextAction.ticket, realName, idNumber, bankCardLinked: true });
   if (scan.status !== 202) throw new Error(`scan ${scan.status}: ${JSON.stringify(scan.body)}`);
-  for (let tries = 0; ; tries++) {
+  const deadline = Date.now() + 60_000;
+  // The scan is answered once the run has taken it (the sandbox waits for that), so the first GET usually finds it
+  // verified; the bench reports how many a verification took.
+  for (let gets = 1; ; gets++) {
     const got = await call<VerificationView>(base, 'GET', `/v1/verifications/${view.id}`);
-    if (got.body?.status === 'verified') return view.id;
-    if (got.body?.status !== 'in_progress' || tries > 600) throw new Error(`verification ended ${got.status} ${JSON.stringify(got.body?.status)} ${got.body?.failureReason}`);
+    if (got.body?.status === 'verified') return { id: view.id, gets };
+    if (got.body?.status !== 'in_progress' || Date.now() > deadline) throw new Error(`verification ended ${got.status} ${JSON.stringify(got.body?.status)} ${got.body?.failureReason}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The API's event-loop delay (prom-client's default metrics on its /metrics, a histogram the scrape resets): scraped
+ * once before the run to start afresh, once after for the run's p99 and max in ms.
+ */
+async function apiLoopDelayMs(base: string): Promise<{ p50: number | null; p99: number | null; max: number | null }> {
+  const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
+  const ms = (name: string) => {
+    const value = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? null : Math.round(Number(value) * 10_000) / 10;
+  };
+  return { p50: ms('p50'), p99: ms('p99'), max: ms('max') };
 }
 
 /** A running service the load is driven through: its API, its Temporal, and its processes (for their RSS). */
@@ -152,6 +169,10 @@ export interface ServiceResult {
   latencyMs: Summary;
   errors: string[];
   apiReadsUnderLoad: Summary & { ratePerSecond: number; failures: number };
+  /** How long the API's event loop kept callbacks waiting over the run: what a GET queues behind in the API. */
+  apiEventLoopDelayMs: { p50: number | null; p99: number | null; max: number | null };
+  /** The GETs (every 50 ms) one verification's client made on average until it showed `verified`. */
+  getsPerVerification: number;
   /** What one verification cost Temporal, counted in its history. */
   historyShape: Record<string, number>;
   rssMb: Record<string, { afterStart: number | null; afterRun: number | null }>;
@@ -175,11 +196,14 @@ export async function runServiceLoad(options: { n: number; concurrency: number; 
     const afterStart = await rssOf(stack.processes);
     const warm = await runPool(options.warmup, options.concurrency, async (i) => void (await verifyOnce(base, `bench-warm-${salt}-${i}`, idNumberFor(100_000 + i, salt))));
     if (warm.errors.length) throw new Error(`warm-up failed: ${warm.errors[0]}`);
-    const probe = await verifyOnce(base, `bench-probe-${salt}`, idNumberFor(200_000, salt));
-    const reads = startReadLoop(options.readRate, async () => (await fetch(`${base}/v1/verifications/${probe}`, { headers: AUTH })).status);
+    const { id: probe } = await verifyOnce(base, `bench-probe-${salt}`, idNumberFor(200_000, salt));
+    const reads = await startReadLoop(options.readRate, [`${base}/v1/verifications/${probe}`], AUTH);
     const cpuBefore = await cpuOf(stack.processes);
-    const run = await runPool(options.n, options.concurrency, async (i) => void (await verifyOnce(base, `bench-${salt}-${i}`, idNumberFor(i, salt))));
+    await apiLoopDelayMs(base);
+    const gets: number[] = [];
+    const run = await runPool(options.n, options.concurrency, async (i) => void gets.push((await verifyOnce(base, `bench-${salt}-${i}`, idNumberFor(i, salt))).gets));
     const cpuAfter = await cpuOf(stack.processes);
+    const apiEventLoopDelayMs = await apiLoopDelayMs(base);
     const read = await reads.stop();
     const perVerification = (role: string) => {
       const [before, after] = [cpuBefore[role], cpuAfter[role]];
@@ -195,6 +219,8 @@ export async function runServiceLoad(options: { n: number; concurrency: number; 
       latencyMs: summarize(run.latencies),
       errors: run.errors.slice(0, 5),
       apiReadsUnderLoad: { ...summarize(read.latencies), ratePerSecond: options.readRate, failures: read.failures },
+      apiEventLoopDelayMs,
+      getsPerVerification: Math.round((gets.reduce((a, b) => a + b, 0) / Math.max(1, gets.length)) * 10) / 10,
       historyShape: await historyShape(stack.temporalAddress, `verification/${probe}`),
       rssMb: Object.fromEntries(Object.keys(stack.processes).map((role) => [role, { afterStart: afterStart[role] ?? null, afterRun: afterRun[role] ?? null }])),
       cpuMsPerVerification: Object.fromEntries(Object.keys(stack.processes).map((role) => [role, perVerification(role)])),

@@ -12,7 +12,8 @@ import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../domain/credit-c
 import { uploadFile } from '../lib/files';
 import { startScaledOut } from './scaled-out';
 import { idNumberFor } from './service-load';
-import { applyFlags, envInt, rssMb, runPool, sleep, startReadLoop, summarize, writeReport } from './stats';
+import { startReadLoop } from './read-loop';
+import { applyFlags, envInt, residentByKindMb, rssMb, runPool, sleep, summarize, writeReport } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 
@@ -95,7 +96,7 @@ async function main() {
   const settleSeconds = Math.max(0, envInt('SOAK_SETTLE_SECONDS', 60));
   const stack = await startScaledOut('soak');
   const { api, admin, dbName, workDir } = stack;
-  const workerMemory = async () => ({ rssMb: await rssMb(stack.worker.child.pid!), ...(await heapMb(stack.workerMetricsUrl)) });
+  const workerMemory = async () => ({ rssMb: await rssMb(stack.worker.child.pid!), ...(await heapMb(stack.workerMetricsUrl)), residentMb: await residentByKindMb(stack.worker.child.pid!) });
   try {
     const base = api.baseUrl;
     console.log(`soak: opening ${n} recharge verifications at concurrency ${concurrency}`);
@@ -109,14 +110,14 @@ async function main() {
     const openedAt = performance.now();
     await sleep(5_000);
     const afterBurst = await workerMemory();
-    const reads = startReadLoop(50, async () => (await fetch(`${base}/v1/verifications/${opened[randomInt(0, opened.length)]!.id}`, { headers: AUTH })).status);
+    const reads = await startReadLoop(50, opened.map((o) => `${base}/v1/verifications/${o.id}`), AUTH);
     await sleep(readSeconds * 1000);
     const read = await reads.stop();
     await sleep(Math.max(0, settleSeconds * 1000 - (performance.now() - openedAt)));
     const sitting = { ...(await workerMemory()), afterSeconds: Math.round((performance.now() - openedAt) / 1000) };
     const pgMb = Math.round(Number((await admin.raw<{ rows: { size: string }[] }>('select pg_database_size(?) as size', [dbName])).rows[0]!.size) / 2 ** 20);
     const temporalMb = dirMb(workDir, (f) => f.startsWith('temporal.db'));
-    const memory = (m: typeof afterBurst) => `RSS ${m.rssMb} MB (main-thread heap ${m.heapUsedMb} of ${m.heapTotalMb} MB)`;
+    const memory = (m: typeof afterBurst) => `RSS ${m.rssMb} MB (main-thread heap ${m.heapUsedMb} of ${m.heapTotalMb} MB; resident by kind ${JSON.stringify(m.residentMb)})`;
     console.log(`  worker just after opening: ${memory(afterBurst)}; while they sit (${sitting.afterSeconds} s later): ${memory(sitting)}`);
     console.log(`  API RSS ${await rssMb(api.child.pid!)} MB; Temporal store ${temporalMb} MB; PostgreSQL ${pgMb} MB`);
     console.log(`  API reads at 50/s while they sit: ${JSON.stringify(summarize(read.latencies))} ms, ${read.failures} failed`);
@@ -143,8 +144,8 @@ async function main() {
       machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg() },
       options: { n, concurrency, resumeCount, readSeconds },
       opening: { opened: opened.length, errors: opening.errors.length, perSecond: openRate, latencyMs: summarize(opening.latencies) },
-      afterOpening: { workerRssMb: afterBurst.rssMb, workerHeapUsedMb: afterBurst.heapUsedMb, workerHeapTotalMb: afterBurst.heapTotalMb },
-      sitting: { afterSeconds: sitting.afterSeconds, workerRssMb: sitting.rssMb, workerHeapUsedMb: sitting.heapUsedMb, workerHeapTotalMb: sitting.heapTotalMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
+      afterOpening: { workerRssMb: afterBurst.rssMb, workerHeapUsedMb: afterBurst.heapUsedMb, workerHeapTotalMb: afterBurst.heapTotalMb, workerResidentMb: afterBurst.residentMb },
+      sitting: { afterSeconds: sitting.afterSeconds, workerRssMb: sitting.rssMb, workerHeapUsedMb: sitting.heapUsedMb, workerHeapTotalMb: sitting.heapTotalMb, workerResidentMb: sitting.residentMb, temporalStoreMb: temporalMb, postgresMb: pgMb, apiReadsMs: { ...summarize(read.latencies), failures: read.failures } },
       restart: { workerReadyMs: Math.round(restartMs), resumedAndVerifiedMs: Math.round(resumeMs), verified: paying.latencies.length, errors: paying.errors.slice(0, 5) },
     };
     console.log(`report: ${writeReport('soak', report.startedAt, report)}`);

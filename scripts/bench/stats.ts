@@ -52,35 +52,6 @@ export async function runPool(n: number, concurrency: number, task: (i: number) 
   return { latencies, elapsedMs: performance.now() - started, errors };
 }
 
-/**
- * An open-loop side load: `call` fired every 1000/rate ms whether or not the
- * previous one answered (so a slow server shows as latency, not as fewer calls).
- */
-export function startReadLoop(ratePerSecond: number, call: () => Promise<number>): { stop(): Promise<{ latencies: number[]; failures: number }> } {
-  const latencies: number[] = [];
-  const pending = new Set<Promise<void>>();
-  let failures = 0;
-  const fire = () => {
-    const t0 = performance.now();
-    const p = call()
-      .then((status) => {
-        if (status === 200) latencies.push(performance.now() - t0);
-        else failures++;
-      })
-      .catch(() => void failures++)
-      .finally(() => pending.delete(p));
-    pending.add(p);
-  };
-  const timer = setInterval(fire, 1000 / ratePerSecond);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await Promise.all(pending);
-      return { latencies, failures };
-    },
-  };
-}
-
 export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -158,4 +129,34 @@ export function writeReport(kind: string, startedAt: string, report: unknown): s
   const file = path.join(dir, `${kind}-${startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   return path.relative(process.cwd(), file);
+}
+
+/**
+ * A process's resident memory by kind of mapping, in MB, from /proc/<pid>/smaps (Linux): `code` is file-backed (the
+ * node binary, native addons such as Temporal's core, shared libraries); `mallocArenas` is glibc's heap (`[heap]`)
+ * and its per-thread arenas (anonymous mappings of 64 MB); `otherAnonymous` is the rest: V8's heaps of every
+ * thread (256 kB pages and large objects), thread stacks, and allocations malloc maps on their own. Null when gone.
+ */
+export async function residentByKindMb(pid: number): Promise<{ code: number; mallocArenas: number; otherAnonymous: number } | null> {
+  const { readFile } = await import('node:fs/promises');
+  let smaps: string;
+  try {
+    smaps = await readFile(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = { code: 0, mallocArenas: 0, otherAnonymous: 0 };
+  let kind: keyof typeof kb = 'otherAnonymous';
+  for (const line of smaps.split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const sizeMb = (parseInt(mapping[2]!, 16) - parseInt(mapping[1]!, 16)) / 2 ** 20;
+      const name = mapping[3]!;
+      kind = name === '[heap]' || (name === '' && sizeMb >= 64) ? 'mallocArenas' : name.startsWith('/') ? 'code' : 'otherAnonymous';
+    } else if (line.startsWith('Rss:')) {
+      kb[kind] += Number(/(\d+)/.exec(line)?.[1] ?? 0);
+    }
+  }
+  const mb = (v: number) => Math.round(v / 1024);
+  return { code: mb(kb.code), mallocArenas: mb(kb.mallocArenas), otherAnonymous: mb(kb.otherAnonymous) };
 }
