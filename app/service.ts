@@ -11,7 +11,7 @@ import { startWebhookDispatcher } from '../webhooks/dispatcher';
 import { ConfigError, type Config } from '../platform/config';
 import { createBytesSealer, createPiiCipher } from '../platform/crypto';
 import { createProcessKeys } from '../platform/data-keys';
-import { createDb, describeDb, migrateLatest, pingDb } from '../platform/db';
+import { connectionPool, createDb, describeDb, migrateLatest, pingDb } from '../platform/db';
 import { demoAccountId } from '../platform/ids';
 import type { Logger } from '../platform/logger';
 import { dataKeyStore } from '../store/data-keys';
@@ -107,6 +107,8 @@ export async function startService(config: Config, logger: Logger, roles: Roles)
     const keys = createProcessKeys({ store: dataKeyStore(db), master: cipher });
     const metrics = createMetrics();
     metrics.appendSdkMetrics(`http://127.0.0.1:${sdkMetricsPort}/metrics`);
+    const pool = connectionPool(db);
+    if (pool) metrics.registerDbPool(pool);
     // The sandbox providers answer through this outbox; only an API process with the sandbox mounted runs its delivery loop.
     const outbox = new SandboxCallbackOutbox({
       db,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { migrations } from '../migrations';
+import type { ConnectionPool } from './metrics';
 
 export type Db = Knex;
 
@@ -46,6 +47,11 @@ export function createDb(options: DbOptions): Db {
   const dir = path.join(options.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   return knex({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
+}
+
+/** The connection pool of a PostgreSQL database (none for PGlite, a single connection). */
+export function connectionPool(db: Db): ConnectionPool | null {
+  return (db.client as { pool?: ConnectionPool }).pool ?? null;
 }
 
 export function describeDb(options: DbOptions): string {

@@ -15,6 +15,14 @@ export interface OpenProcessCount {
   count: number;
 }
 
+/** What the metrics read of a connection pool (tarn's, under knex). */
+export interface ConnectionPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  on(event: 'acquireRequest' | 'acquireSuccess' | 'acquireFail', listener: (eventId: number) => void): void;
+}
+
 export interface Metrics {
   registry: Registry;
   httpRequests: Histogram<'method' | 'route' | 'status'>;
@@ -30,6 +38,8 @@ export interface Metrics {
   registerOpenProcesses(counts: () => Promise<OpenProcessCount[]>): void;
   /** Money received and not yet settled for good, by ledger state (a refund the bank refused waits for an operator), when scraped. */
   registerUnsettledMoney(counts: () => Promise<{ state: string; count: number; fen: number }[]>): void;
+  /** The database pool: connections in use and idle, queries waiting for one, and how long each waited. */
+  registerDbPool(pool: ConnectionPool): void;
   /** The Temporal SDK's exporter to append to every scrape. */
   appendSdkMetrics(url: string): void;
   /** The scrape: this process's series, then the SDK's. */
@@ -97,6 +107,35 @@ export function createMetrics(): Metrics {
         });
       gauge('money_unsettled_transfers', 'Transfers received and not settled for good (held by an open recharge, kept for a switch, being refunded, or refused by the bank)', (r) => r.count);
       gauge('money_unsettled_fen', 'Their amount in fen', (r) => r.fen);
+    },
+    registerDbPool(pool) {
+      new Gauge({
+        name: 'db_pool_connections',
+        help: 'Database connections of this process, by state (used, free, and pending: queries waiting for one)',
+        labelNames: ['state'],
+        registers: [registry],
+        collect() {
+          this.set({ state: 'used' }, pool.numUsed());
+          this.set({ state: 'free' }, pool.numFree());
+          this.set({ state: 'pending' }, pool.numPendingAcquires());
+        },
+      });
+      const waited = new Histogram({
+        name: 'db_pool_acquire_seconds',
+        help: 'How long a query waited for a database connection',
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        registers: [registry],
+      });
+      const asked = new Map<number, number>();
+      pool.on('acquireRequest', (id) => asked.set(id, performance.now()));
+      const done = (id: number) => {
+        const at = asked.get(id);
+        if (at === undefined) return;
+        asked.delete(id);
+        waited.observe((performance.now() - at) / 1000);
+      };
+      pool.on('acquireSuccess', done);
+      pool.on('acquireFail', (id) => asked.delete(id));
     },
     appendSdkMetrics(url) {
       sdkUrl = url;

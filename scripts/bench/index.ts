@@ -42,6 +42,7 @@ function printService(result: ServiceResult) {
   const reads = result.apiReadsUnderLoad;
   console.log(`  API reads under load: p50 ${reads.p50} ms, p95 ${reads.p95} ms, p99 ${reads.p99} ms (${reads.count} reads, ${reads.failures} failed)`);
   console.log(`  the API's event loop delay over the run: p50 ${result.apiEventLoopDelayMs.p50} ms, p99 ${result.apiEventLoopDelayMs.p99} ms, max ${result.apiEventLoopDelayMs.max} ms`);
+  console.log(`  the API's queries: ${result.apiPoolWaits.queries}, of which ${result.apiPoolWaits.over10ms} waited over 10 ms for a pooled connection`);
   console.log(`  GETs per verification while it waited for verified: ${result.getsPerVerification}`);
   console.log(`  one verification: ${JSON.stringify(result.historyShape)}; ready in ${result.readyMs} ms; RSS MB ${JSON.stringify(result.rssMb)}`);
   console.log(`  CPU ms per verification: ${JSON.stringify(result.cpuMsPerVerification)}`);

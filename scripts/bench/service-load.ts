@@ -98,16 +98,19 @@ export async function verifyOnce(base: string, label: string, idNumber: string):
 }
 
 /**
- * The API's event-loop delay (prom-client's default metrics on its /metrics, a histogram the scrape resets): scraped
- * once before the run to start afresh, once after for the run's p99 and max in ms.
+ * What the bench reads of the API's /metrics: its event-loop delay (prom-client's default metrics, a histogram each
+ * scrape resets: scraped before the run to start afresh) in ms, and its queries' waits for a pooled database
+ * connection (cumulative: the run's are the difference).
  */
-async function apiLoopDelayMs(base: string): Promise<{ p50: number | null; p99: number | null; max: number | null }> {
+async function apiMetrics(base: string): Promise<{ loopDelayMs: { p50: number | null; p99: number | null; max: number | null }; poolWaits: { all: number; over10ms: number } }> {
   const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
+  const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   const ms = (name: string) => {
-    const value = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1];
-    return value === undefined ? null : Math.round(Number(value) * 10_000) / 10;
+    const seconds = value(`nodejs_eventloop_lag_${name}_seconds`);
+    return Number.isNaN(seconds) ? null : Math.round(seconds * 10_000) / 10;
   };
-  return { p50: ms('p50'), p99: ms('p99'), max: ms('max') };
+  const all = value('db_pool_acquire_seconds_count');
+  return { loopDelayMs: { p50: ms('p50'), p99: ms('p99'), max: ms('max') }, poolWaits: { all, over10ms: all - value('db_pool_acquire_seconds_bucket{le="0.01"}') } };
 }
 
 /** A running service the load is driven through: its API, its Temporal, and its processes (for their RSS). */
@@ -171,6 +174,8 @@ export interface ServiceResult {
   apiReadsUnderLoad: Summary & { ratePerSecond: number; failures: number };
   /** How long the API's event loop kept callbacks waiting over the run: what a GET queues behind in the API. */
   apiEventLoopDelayMs: { p50: number | null; p99: number | null; max: number | null };
+  /** The API's queries over the run, and those that waited more than 10 ms for a pooled connection. */
+  apiPoolWaits: { queries: number; over10ms: number };
   /** The GETs (every 50 ms) one verification's client made on average until it showed `verified`. */
   getsPerVerification: number;
   /** What one verification cost Temporal, counted in its history. */
@@ -199,11 +204,11 @@ export async function runServiceLoad(options: { n: number; concurrency: number; 
     const { id: probe } = await verifyOnce(base, `bench-probe-${salt}`, idNumberFor(200_000, salt));
     const reads = await startReadLoop(options.readRate, [`${base}/v1/verifications/${probe}`], AUTH);
     const cpuBefore = await cpuOf(stack.processes);
-    await apiLoopDelayMs(base);
+    const metricsBefore = await apiMetrics(base);
     const gets: number[] = [];
     const run = await runPool(options.n, options.concurrency, async (i) => void gets.push((await verifyOnce(base, `bench-${salt}-${i}`, idNumberFor(i, salt))).gets));
     const cpuAfter = await cpuOf(stack.processes);
-    const apiEventLoopDelayMs = await apiLoopDelayMs(base);
+    const metricsAfter = await apiMetrics(base);
     const read = await reads.stop();
     const perVerification = (role: string) => {
       const [before, after] = [cpuBefore[role], cpuAfter[role]];
@@ -219,7 +224,8 @@ export async function runServiceLoad(options: { n: number; concurrency: number; 
       latencyMs: summarize(run.latencies),
       errors: run.errors.slice(0, 5),
       apiReadsUnderLoad: { ...summarize(read.latencies), ratePerSecond: options.readRate, failures: read.failures },
-      apiEventLoopDelayMs,
+      apiEventLoopDelayMs: metricsAfter.loopDelayMs,
+      apiPoolWaits: { queries: metricsAfter.poolWaits.all - metricsBefore.poolWaits.all, over10ms: metricsAfter.poolWaits.over10ms - metricsBefore.poolWaits.over10ms },
       getsPerVerification: Math.round((gets.reduce((a, b) => a + b, 0) / Math.max(1, gets.length)) * 10) / 10,
       historyShape: await historyShape(stack.temporalAddress, `verification/${probe}`),
       rssMb: Object.fromEntries(Object.keys(stack.processes).map((role) => [role, { afterStart: afterStart[role] ?? null, afterRun: afterRun[role] ?? null }])),

@@ -28,7 +28,12 @@ describe('metrics', () => {
     const series = 'open_processes{kind="verification",method="wechat_qr",step="awaiting_scan"}';
     const started = await api.post(`/v1/accounts/${uniqueAccount('metrics')}/verifications`, individualBody({ idNumber }));
     expect(started.status).toBe(201);
-    expect(value(await scrape(`${inject('baseUrl')}/metrics`), series)).toBeGreaterThanOrEqual(1);
+    const apiText = await scrape(`${inject('baseUrl')}/metrics`);
+    expect(value(apiText, series)).toBeGreaterThanOrEqual(1);
+    // Its database pool: connections by state, and how long queries waited for one (the start's queries did).
+    expect(apiText).toMatch(/^db_pool_connections\{state="used"\} \d+$/m);
+    expect(apiText).toMatch(/^db_pool_connections\{state="pending"\} \d+$/m);
+    expect(value(apiText, 'db_pool_acquire_seconds_count')).toBeGreaterThan(0);
 
     const verified = 'verification_outcomes_total{method="wechat_qr",status="verified",reason=""}';
     const before = value(await scrape(inject('workerMetricsUrl')), verified);
@@ -43,6 +48,7 @@ describe('metrics', () => {
     expect(worker).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
     expect(worker).toMatch(/^temporal_worker_task_slots_available\{/m);
     expect(worker).toContain('process_cpu_user_seconds_total');
+    expect(value(worker, 'db_pool_acquire_seconds_count')).toBeGreaterThan(0);
   });
 
   it('an outcome is told once per process: a retried completion finds it written and tells nobody', async () => {
