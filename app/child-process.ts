@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { MALLOC_ENV } from '../platform/malloc-env';
 import { niced } from '../platform/priority';
 import { REPO_ROOT } from '../platform/tools';
 import type { Running } from './supervisor';
@@ -40,7 +41,7 @@ export function startChild(entry: 'worker' | 'api', env: Record<string, string>,
   const run = niced(process.execPath, command(entry), entry === 'worker' ? BACKGROUND_NICENESS : 0);
   const child = spawn(run.command, run.args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, RNV_SUPERVISED: '1' },
+    env: { ...MALLOC_ENV, ...process.env, ...env, RNV_SUPERVISED: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let done = false;

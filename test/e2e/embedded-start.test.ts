@@ -8,6 +8,7 @@ import { http, individualBody, mainlandId, uniqueAccount } from '../support/http
 import { freePort, startServiceProcess, type ServiceProcess } from '../../scripts/lib/processes';
 import { eventually } from '../support/temporal-test-env';
 import { threadNiceness } from '../support/thread-niceness';
+import { MALLOC_ENV } from '../../platform/malloc-env';
 
 /**
  * `npm start` with nothing configured: its own Temporal dev server (SQLite file,
@@ -76,6 +77,10 @@ describe('the embedded one-machine default', () => {
     expect(new Set(niceness(/start-dev/))).toEqual(new Set([5]));
     expect(new Set(niceness(/worker\/main/))).toEqual(new Set([5]));
     expect(new Set(niceness(/api\/main/))).toEqual(new Set([0]));
+    // The API and the worker start with glibc's malloc held to two arenas that give back what a burst freed.
+    const workerPid = parts.find((pid) => /worker\/main/.test(cmdline(pid)))!;
+    const workerEnv = readFileSync(`/proc/${workerPid}/environ`, 'utf8').split('\0');
+    for (const [name, value] of Object.entries(MALLOC_ENV)) expect(workerEnv).toContain(`${name}=${value}`);
     // A second start on the same DATA_DIR is refused, and leaves the first one's database alone.
     const second = startServiceProcess({ env, port: await freePort(), logFile: path.join(dataDir, 'second.log'), readyTimeoutMs: 60_000 });
     await expect(second).rejects.toThrow(/is in use by another running service/);
