@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ERASED, sealedParts, sealedProcessIds, sealedValue } from '../domain/sealed-value';
 import type { PiiCipher } from './crypto';
+import { ExpiringCache } from './expiring-cache';
 
 /**
  * Envelope encryption per process (SPEC §11): each process (a verification, a
@@ -56,19 +57,15 @@ export const KEY_CACHE_MS = 10_000;
 
 export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher; now?: () => number }): ProcessKeys {
   const now = deps.now ?? Date.now;
-  const cache = new Map<string, { key: Buffer | null; until: number }>();
-  const remember = (processId: string, key: Buffer | null) => {
-    if (cache.size > 10_000) cache.clear();
-    cache.set(processId, { key, until: now() + KEY_CACHE_MS });
-    return key;
-  };
+  const cache = new ExpiringCache<string, Buffer | null>(KEY_CACHE_MS, 10_000, now);
+  const remember = (processId: string, key: Buffer | null) => cache.set(processId, key);
   const unwrap = (stored: StoredDataKey | undefined): Buffer | null | undefined =>
     stored === undefined ? undefined : stored.wrappedKey === null ? null : Buffer.from(deps.master.decrypt(stored.wrappedKey), 'base64');
 
   /** The key (null: erased; undefined: none yet). */
   async function keyOf(processId: string): Promise<Buffer | null | undefined> {
     const cached = cache.get(processId);
-    if (cached && cached.until > now()) return cached.key;
+    if (cached !== undefined) return cached;
     const key = unwrap(await deps.store.get(processId));
     return key === undefined ? undefined : remember(processId, key);
   }
@@ -120,7 +117,7 @@ export function createProcessKeys(deps: { store: DataKeyStore; master: PiiCipher
       const missing: string[] = [];
       for (const id of ids) {
         const cached = cache.get(id);
-        if (cached && cached.until > now()) loaded.set(id, cached.key);
+        if (cached !== undefined) loaded.set(id, cached);
         else missing.push(id);
       }
       // A page of rows names many processes: their keys come in one query, not one each.
