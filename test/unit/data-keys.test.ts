@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ERASED, isSealed, sealedParts, sealedProcessIds, sealedValue } from '../../domain/sealed-value';
 import { createPiiCipher } from '../../platform/crypto';
-import { createProcessKeys, KEY_CACHE_MS, NoDataKey, type DataKeyStore, type StoredDataKey } from '../../platform/data-keys';
+import { createProcessKeys, KEY_CACHE_MS, NoDataKey, ownedBytes, type DataKeyStore, type StoredDataKey } from '../../platform/data-keys';
 
 /** The data_keys table, in memory: what store/data-keys.ts keeps. */
 function memoryStore() {
@@ -121,5 +121,15 @@ describe('sealed values, recognised without a key', () => {
     const reader = await createProcessKeys({ store: counting, master: wrapping }).readerFor(page);
     expect(calls).toEqual({ get: 0, getMany: 1 });
     expect(page.map((r) => reader.decrypt(r.realName))).toEqual(['name-1', 'name-2', ERASED]);
+  });
+});
+
+describe('ownedBytes', () => {
+  it('decodes into memory of its own, not a slice of a shared slab that a cached key would keep alive', () => {
+    const key = ownedBytes(Buffer.alloc(32, 7).toString('base64'));
+    expect(key).toEqual(Buffer.alloc(32, 7));
+    expect(key.buffer.byteLength).toBe(32);
+    // What Buffer.from alone gives for 32 bytes: a slice of Node's pool.
+    expect(Buffer.from(Buffer.alloc(32, 7).toString('base64'), 'base64').buffer.byteLength).toBeGreaterThan(32);
   });
 });
