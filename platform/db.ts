@@ -3,7 +3,6 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { migrations } from '../migrations';
-import type { ConnectionPool } from './metrics';
 
 export type Db = Knex;
 
@@ -47,6 +46,14 @@ export function createDb(options: DbOptions): Db {
   const dir = path.join(options.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   return knex({ client: ClientPgLite, dialect: 'postgres', connection: { filename: dir } } as Knex.Config);
+}
+
+/** What the service reads of a connection pool (tarn's, under knex): its metrics. */
+export interface ConnectionPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  on(event: 'acquireRequest' | 'acquireSuccess' | 'acquireFail', listener: (eventId: number) => void): void;
 }
 
 /** The connection pool of a PostgreSQL database (none for PGlite, a single connection). */

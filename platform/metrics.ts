@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RETENTION_CATEGORIES } from '../domain/retention';
+import type { ConnectionPool } from './db';
 
 /**
  * The service's Prometheus metrics. One scrape of a process's `/metrics` has
@@ -13,14 +14,6 @@ export interface OpenProcessCount {
   method: string;
   step: string;
   count: number;
-}
-
-/** What the metrics read of a connection pool (tarn's, under knex). */
-export interface ConnectionPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  on(event: 'acquireRequest' | 'acquireSuccess' | 'acquireFail', listener: (eventId: number) => void): void;
 }
 
 export interface Metrics {

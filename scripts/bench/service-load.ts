@@ -10,7 +10,7 @@ import { mainlandIdCheckChar } from '../../domain/id-number';
 import { freePort, startServiceProcess, type ServiceProcess } from '../lib/processes';
 import { startScaledOut } from './scaled-out';
 import { startReadLoop } from './read-loop';
-import { cpuMsOfTree, rssMb, runPool, summarize, type Summary } from './stats';
+import { cpuMsOfTree, metricValue, rssMb, runPool, summarize, type Summary } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 
@@ -104,7 +104,7 @@ export async function verifyOnce(base: string, label: string, idNumber: string):
  */
 async function apiMetrics(base: string): Promise<{ loopDelayMs: { p50: number | null; p99: number | null; max: number | null }; poolWaits: { all: number; over10ms: number } }> {
   const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
-  const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const value = (series: string) => metricValue(text, series);
   const ms = (name: string) => {
     const seconds = value(`nodejs_eventloop_lag_${name}_seconds`);
     return Number.isNaN(seconds) ? null : Math.round(seconds * 10_000) / 10;

@@ -13,7 +13,7 @@ import { uploadFile } from '../lib/files';
 import { startScaledOut } from './scaled-out';
 import { idNumberFor } from './service-load';
 import { startReadLoop } from './read-loop';
-import { applyFlags, envInt, residentByKindMb, rssMb, runPool, sleep, summarize, writeReport } from './stats';
+import { applyFlags, envInt, metricValue, residentByKindMb, rssMb, runPool, sleep, summarize, writeReport } from './stats';
 
 const AUTH = { authorization: 'Bearer dev-service-key', 'content-type': 'application/json' };
 
@@ -76,8 +76,8 @@ async function openRecharge(base: string, i: number): Promise<Open> {
 async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number | null; heapTotalMb: number | null }> {
   const text = await fetch(metricsUrl).then((r) => r.text(), () => '');
   const mb = (name: string) => {
-    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
-    return value ? Math.round(Number(value) / 2 ** 20) : null;
+    const bytes = metricValue(text, name);
+    return Number.isNaN(bytes) ? null : Math.round(bytes / 2 ** 20);
   };
   return { heapUsedMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes') };
 }

@@ -52,6 +52,12 @@ export async function runPool(n: number, concurrency: number, task: (i: number) 
   return { latencies, elapsedMs: performance.now() - started, errors };
 }
 
+/** A Prometheus scrape's series, whole as it appears (`name{label="value"}`), as a number; NaN when absent. */
+export function metricValue(scrape: string, series: string): number {
+  const line = new RegExp(`^${series.replace(/[{}.()[\]|*+?^$\\]/g, '\\$&')} (\\S+)$`, 'm').exec(scrape);
+  return line ? Number(line[1]) : NaN;
+}
+
 export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
